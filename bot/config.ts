@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+/** The repository root (where package.json lives). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/**
+ * The environment contract. This schema *is* the list of variables (.env.example mirrors it);
+ * no other module reads process.env. loadConfig(env) reports every bad key at once.
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: optional,
+  GROUPS_FILE: optional,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // DingTalk (protocols.md §4–§6)
+  DINGTALK_MODE: z.enum(['off', 'http', 'stream']).default('off'),
+  DINGTALK_APP_SECRET: optional,
+  DINGTALK_CLIENT_ID: optional,
+  DINGTALK_CLIENT_SECRET: optional,
+  /** OpenAPI base (Stream gateway ticket, OpenAPI sends). */
+  DINGTALK_API_BASE: z.url().default('https://api.dingtalk.com'),
+  /** Custom-robot push base (robot/send). */
+  DINGTALK_OAPI_BASE: z.url().default('https://oapi.dingtalk.com'),
+
+  // WeCom (protocols.md §1–§3)
+  WECOM_MODE: z.enum(['off', 'callback', 'longconn']).default('off'),
+  WECOM_TOKEN: optional,
+  WECOM_ENCODING_AES_KEY: optional,
+  WECOM_BOT_ID: optional,
+  WECOM_BOT_SECRET: optional,
+  /** Group-robot push base (cgi-bin/webhook/send). */
+  WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
+  /** 智能机器人 long-connection endpoint. */
+  WECOM_WS_URL: z.url().default('wss://openws.work.weixin.qq.com'),
+
+  /** Bearer token for POST /api/rounds; the API is off without it. */
+  API_TOKEN: optional,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  groupsFile: string;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.DINGTALK_MODE === 'http' && !e.DINGTALK_APP_SECRET)
+    problems.push('DINGTALK_APP_SECRET: required when DINGTALK_MODE=http');
+  if (e.DINGTALK_MODE === 'stream' && !(e.DINGTALK_CLIENT_ID && e.DINGTALK_CLIENT_SECRET))
+    problems.push('DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET: required when DINGTALK_MODE=stream');
+  if (e.WECOM_MODE === 'callback' && !(e.WECOM_TOKEN && e.WECOM_ENCODING_AES_KEY))
+    problems.push('WECOM_TOKEN, WECOM_ENCODING_AES_KEY: required when WECOM_MODE=callback');
+  if (e.WECOM_ENCODING_AES_KEY && e.WECOM_ENCODING_AES_KEY.length !== 43)
+    problems.push(`WECOM_ENCODING_AES_KEY: must be 43 characters, got ${e.WECOM_ENCODING_AES_KEY.length}`);
+  if (e.WECOM_MODE === 'longconn' && !(e.WECOM_BOT_ID && e.WECOM_BOT_SECRET))
+    problems.push('WECOM_BOT_ID, WECOM_BOT_SECRET: required when WECOM_MODE=longconn');
+  if (problems.length > 0) throw new ConfigError(problems);
+  const dataDir = path.resolve(repoRoot, e.DATA_DIR ?? 'var/data');
+  return { ...e, dataDir, groupsFile: path.resolve(repoRoot, e.GROUPS_FILE ?? path.join(dataDir, 'groups.json')) };
+}

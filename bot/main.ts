@@ -1,0 +1,70 @@
+import type { Server } from 'node:http';
+import axios from 'axios';
+import { ensureSeeded } from '../data/import/seed.ts';
+import { LowStore } from '../data/store.ts';
+import { createApp } from './app.ts';
+import { type Config, loadConfig } from './config.ts';
+import { ConfigError } from './errors.ts';
+import { loadGroups } from './groups.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createPlatforms } from './platforms/index.ts';
+
+/** Composition root: config → store → groups → platforms → HTTP app. */
+export async function start(config: Config, env: Record<string, string | undefined>, log: Logger) {
+  const store = await LowStore.open(config.dataDir);
+  const seeded = await ensureSeeded(store, new Date());
+  if (seeded) log.info({ round: seeded }, 'empty store: imported the shipped Fujian 2020Q1 notice');
+  const groups = await loadGroups(config.groupsFile, env, store.dataset());
+  const http = axios.create({ timeout: 10_000 });
+  const pipeline = { store, log, now: () => new Date() };
+  const platforms = createPlatforms({ config, pipeline, groups, log, http });
+  const app = createApp({ store, log, routers: platforms.flatMap((p) => (p.router ? [p.router] : [])) });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+  });
+  for (const p of platforms) await p.start?.();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  log.info({ port, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
+  return {
+    server,
+    store,
+    port,
+    async stop() {
+      for (const p of platforms) await p.stop?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(2);
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  try {
+    const running = await start(config, process.env, log);
+    const shutdown = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      running.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    log.fatal({ err }, 'failed to start');
+    process.exit(1);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,0 +1,73 @@
+import { timingSafeEqual } from 'node:crypto';
+import type Router from '@koa/router';
+import { AxiosError, type AxiosInstance } from 'axios';
+import type { Reply } from '../../handlers/reply.ts';
+import type { Config } from '../config.ts';
+import { PlatformError } from '../errors.ts';
+import type { Group, Groups } from '../groups.ts';
+import type { Logger } from '../logger.ts';
+import type { PipelineDeps } from '../pipeline.ts';
+
+/**
+ * What every platform (bot/platforms/dingtalk, bot/platforms/wecom) provides, in the same
+ * outline: inbound (verify → decode → pipeline), replies, and pushes to group robots.
+ */
+export interface PlatformDeps {
+  config: Config;
+  pipeline: PipelineDeps;
+  groups: Groups;
+  log: Logger;
+  /** Outbound HTTP; base URLs come from config so tests and demos hit the local fakes. */
+  http: AxiosInstance;
+}
+
+export interface PlatformRuntime {
+  /** Inbound HTTP routes (POST /dingtalk, GET|POST /wecom), if the mode uses them. */
+  router?: Router;
+  /** Opens long-lived connections (DingTalk Stream, WeCom long connection). */
+  start?(): Promise<void>;
+  /** Closes them; resolves when closed. */
+  stop?(): Promise<void>;
+}
+
+/** A rendered push body and its size as the platform counts it. */
+export interface PushBody {
+  body: Record<string, unknown>;
+  bytes: number;
+}
+
+/** Pushes to group robots. send() throws PlatformError (retryable or not) on any failure. */
+export interface Pusher {
+  readonly platform: Group['platform'];
+  /** Largest body the platform accepts for the kind render() produces, in UTF-8 bytes. */
+  readonly maxBytes: number;
+  /** Renders a reply as the group-robot message (markdown with @-mentions in the platform's form). */
+  render(reply: Reply): PushBody;
+  send(group: Group, body: Record<string, unknown>): Promise<void>;
+}
+
+/** Constant-time string comparison; unequal lengths are simply unequal. */
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * Turns a transport failure into a PlatformError: network errors, timeouts and 5xx are
+ * retryable, other HTTP statuses are not. Never includes the URL (it may carry a token).
+ */
+export function httpFailure(platform: string, err: unknown): PlatformError {
+  if (err instanceof PlatformError) return err;
+  if (err instanceof AxiosError) {
+    const status = err.response?.status;
+    if (status === undefined) return new PlatformError(`${platform}: network error (${err.code ?? 'unknown'})`, true);
+    if (status >= 500 || status === 429) return new PlatformError(`${platform}: HTTP ${status}`, true);
+    return new PlatformError(`${platform}: HTTP ${status}`, false);
+  }
+  return new PlatformError(`${platform}: ${(err as Error).message ?? String(err)}`, true);
+}

@@ -1,0 +1,116 @@
+import { RegionIndex } from './regions.ts';
+import type { Channel, Failure, RegisterFile, Round, RoundFile, Tally, Unit } from './schema.ts';
+
+/** A tally for one region and channel, possibly summed from the region's children. */
+export interface RegionTally {
+  total: number;
+  checked: number;
+  failed: number;
+  /** True when summed from sub-regions because the notice did not list the region itself. */
+  summed: boolean;
+}
+
+export interface RoundView {
+  round: Round;
+  file: RoundFile;
+  tally(regionId: string, channel: Channel): Tally | undefined;
+  /** Region ids with a tally row of their own in this round. */
+  tallied: Set<string>;
+}
+
+/**
+ * The in-memory read model: the register plus every round, with the indexes the handlers need.
+ * Immutable; the store builds a new one after each write.
+ */
+export class Dataset {
+  readonly regions: RegionIndex;
+  /** Rounds in period order, oldest first. */
+  readonly rounds: RoundView[];
+  private readonly unitsByName = new Map<string, Unit>();
+
+  constructor(
+    readonly register: RegisterFile,
+    roundFiles: readonly RoundFile[],
+  ) {
+    this.regions = new RegionIndex(register.regions);
+    for (const u of register.units) {
+      this.unitsByName.set(u.name, u);
+      for (const a of u.aliases) this.unitsByName.set(a, u);
+    }
+    this.rounds = roundFiles
+      .map((file) => {
+        const byKey = new Map<string, Tally>();
+        for (const t of file.tallies) byKey.set(`${t.regionId}|${t.channel}`, t);
+        return {
+          round: file.round,
+          file,
+          tally: (regionId: string, channel: Channel) => byKey.get(`${regionId}|${channel}`),
+          tallied: new Set(file.tallies.map((t) => t.regionId)),
+        };
+      })
+      .sort((a, b) => comparePeriods(a.round.period, b.round.period) || a.round.key.localeCompare(b.round.key));
+  }
+
+  unit(name: string): Unit | undefined {
+    return this.unitsByName.get(name);
+  }
+
+  /** Rounds that report on a region (directly, through its children, or as its scope), oldest first. */
+  roundsFor(regionId: string): RoundView[] {
+    return this.rounds.filter((v) => this.coverage(v, regionId) !== undefined);
+  }
+
+  /** The round for a region: a given period, or the latest. */
+  roundFor(regionId: string, period?: string): RoundView | undefined {
+    const list = this.roundsFor(regionId).filter((v) => !period || v.round.period === period);
+    return list.at(-1);
+  }
+
+  /** The round before `view` that also reports on the region. */
+  previousRound(view: RoundView, regionId: string): RoundView | undefined {
+    const list = this.roundsFor(regionId).filter((v) => comparePeriods(v.round.period, view.round.period) < 0);
+    return list.at(-1);
+  }
+
+  /** A region's numbers in a round: its own row, or the sum of its children's rows. */
+  tally(view: RoundView, regionId: string, channel: Channel): RegionTally | undefined {
+    const own = view.tally(regionId, channel);
+    if (own) return { total: own.total, checked: own.checked, failed: own.failed, summed: false };
+    const parts = this.regions
+      .childrenOf(regionId)
+      .map((c) => this.tally(view, c.id, channel))
+      .filter((t): t is RegionTally => t !== undefined);
+    if (parts.length === 0) return undefined;
+    return parts.reduce(
+      (acc, t) => ({ total: acc.total + t.total, checked: acc.checked + t.checked, failed: acc.failed + t.failed, summed: true }),
+      { total: 0, checked: 0, failed: 0, summed: true },
+    );
+  }
+
+  /** Failures of a round inside a region's subtree. */
+  failures(view: RoundView, regionId: string): Failure[] {
+    return view.file.failures.filter((f) => this.regions.within(f.regionId, regionId));
+  }
+
+  private coverage(view: RoundView, regionId: string): 'own' | 'children' | undefined {
+    if (view.tallied.has(regionId)) return 'own';
+    const children = this.regions.childrenOf(regionId);
+    if (children.some((c) => this.coverage(view, c.id))) return 'children';
+    return undefined;
+  }
+}
+
+/** Orders 2019Q4 < 2020-01 < 2020Q1 < 2020-04 by the period's last month. */
+export function comparePeriods(a: string, b: string): number {
+  return periodEnd(a) - periodEnd(b) || a.localeCompare(b);
+}
+
+function periodEnd(p: string): number {
+  const year = Number(p.slice(0, 4));
+  const q = p.match(/Q([1-4])$/);
+  if (q) return year * 12 + Number(q[1]) * 3;
+  const h = p.match(/H([12])$/);
+  if (h) return year * 12 + Number(h[1]) * 6;
+  const m = p.match(/-(\d{2})$/);
+  return year * 12 + Number(m?.[1] ?? 12);
+}

@@ -1,0 +1,113 @@
+import { Low } from 'lowdb';
+import type { z } from 'zod';
+import { AtomicJsonFile } from './json-file.ts';
+
+/** Upgrades a stored document of version `from` to `from + 1`. */
+export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
+
+export interface DocSpec<S extends z.ZodType> {
+  file: string;
+  schema: S;
+  version: number;
+  /** migrations[n] turns a version-n document into version n+1. Files without `version` are 0. */
+  migrations?: Record<number, Migration>;
+  initial: () => z.infer<S>;
+}
+
+/**
+ * One lowdb document: validated with zod on load (after migrations), written atomically, and
+ * writes serialized so two updates never interleave. Built with `new Low(adapter, …)` explicitly:
+ * lowdb's presets swap to memory under NODE_ENV=test.
+ */
+export class Doc<S extends z.ZodType> {
+  private readonly low: Low<z.infer<S>>;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly spec: DocSpec<S>,
+    low: Low<z.infer<S>>,
+  ) {
+    this.low = low;
+  }
+
+  static async open<S extends z.ZodType>(spec: DocSpec<S>): Promise<Doc<S>> {
+    const adapter = new AtomicJsonFile<unknown>(spec.file);
+    const raw = await adapter.read();
+    const data = raw === null ? spec.initial() : migrateAndParse(spec, raw);
+    const low = new Low<z.infer<S>>(adapter as AtomicJsonFile<z.infer<S>>, data);
+    low.data = data;
+    return new Doc(spec, low);
+  }
+
+  get data(): z.infer<S> {
+    return this.low.data;
+  }
+
+  get file(): string {
+    return this.spec.file;
+  }
+
+  /**
+   * Applies `fn` to a copy of the data and persists it; the copy becomes the data only once the
+   * bytes are on disk, so a failed write leaves memory and disk as they were.
+   */
+  update<R>(fn: (draft: z.infer<S>) => R): Promise<R> {
+    const run = this.queue.then(async () => {
+      const previous = this.low.data;
+      const draft = structuredClone(previous);
+      const result = fn(draft);
+      this.low.data = draft;
+      try {
+        await this.low.write();
+      } catch (err) {
+        this.low.data = previous;
+        throw err;
+      }
+      return result;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Replaces the whole document (validated) and persists it. */
+  replace(data: z.infer<S>): Promise<void> {
+    const parsed = this.spec.schema.parse(data) as z.infer<S>;
+    const run = this.queue.then(async () => {
+      const previous = this.low.data;
+      this.low.data = parsed;
+      try {
+        await this.low.write();
+      } catch (err) {
+        this.low.data = previous;
+        throw err;
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function migrateAndParse<S extends z.ZodType>(spec: DocSpec<S>, raw: unknown): z.infer<S> {
+  let doc = raw as Record<string, unknown>;
+  let version = typeof doc.version === 'number' ? doc.version : 0;
+  if (version > spec.version) {
+    throw new Error(
+      `store: ${spec.file} has schema version ${version}, newer than this bot understands (${spec.version})`,
+    );
+  }
+  while (version < spec.version) {
+    const step = spec.migrations?.[version];
+    if (!step) throw new Error(`store: ${spec.file}: no migration from version ${version}`);
+    doc = { ...step(doc), version: version + 1 };
+    version += 1;
+  }
+  const parsed = spec.schema.safeParse(doc);
+  if (!parsed.success) {
+    const first = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.')}: ${i.message}`)
+      .join('; ');
+    throw new Error(`store: ${spec.file} does not match the schema: ${first}`);
+  }
+  return parsed.data;
+}

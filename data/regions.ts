@@ -1,0 +1,126 @@
+import { distance } from 'fastest-levenshtein';
+import { nameKey } from './normalize.ts';
+import type { Region } from './schema.ts';
+
+export interface Resolution {
+  region: Region;
+  /** Other regions the same text could mean (鲤城 → 鲤城区, alternative 泉州市). */
+  alternatives: Region[];
+}
+
+/** Kinds preferred when a text names several regions: a district name beats a city nickname. */
+const preference: Record<Region['kind'], number> = {
+  district: 0,
+  'special-zone': 1,
+  'provincial-depts': 2,
+  city: 3,
+  province: 4,
+  country: 5,
+};
+
+/**
+ * Finds regions by full name, short form, alias, old name or code, and suggests the closest
+ * names for a typo. Built once per Dataset.
+ */
+export class RegionIndex {
+  readonly byId = new Map<string, Region>();
+  private readonly byKey = new Map<string, Region[]>();
+  private readonly children = new Map<string, Region[]>();
+
+  constructor(regions: readonly Region[]) {
+    for (const r of regions) this.byId.set(r.id, r);
+    for (const r of regions) {
+      for (const k of new Set([r.name, r.short, ...r.aliases, ...(r.code ? [r.code] : [])].map(nameKey))) {
+        if (!k) continue;
+        const list = this.byKey.get(k) ?? [];
+        list.push(r);
+        this.byKey.set(k, list);
+      }
+      if (r.parent) {
+        const list = this.children.get(r.parent) ?? [];
+        list.push(r);
+        this.children.set(r.parent, list);
+      }
+    }
+  }
+
+  get(id: string): Region | undefined {
+    return this.byId.get(id);
+  }
+
+  childrenOf(id: string): Region[] {
+    return this.children.get(id) ?? [];
+  }
+
+  parentOf(r: Region): Region | undefined {
+    return r.parent ? this.byId.get(r.parent) : undefined;
+  }
+
+  /** True when `id` is `ancestorId` or lies below it. */
+  within(id: string, ancestorId: string): boolean {
+    let cur: Region | undefined = this.byId.get(id);
+    for (let depth = 0; cur && depth < 10; depth++) {
+      if (cur.id === ancestorId) return true;
+      cur = this.parentOf(cur);
+    }
+    return false;
+  }
+
+  /** The nearest province above (or at) a region. */
+  provinceOf(r: Region): Region | undefined {
+    let cur: Region | undefined = r;
+    while (cur && cur.kind !== 'province') cur = this.parentOf(cur);
+    return cur;
+  }
+
+  /** Exact resolution; `scopeId` prefers regions inside that scope when a name is shared. */
+  resolve(text: string, scopeId?: string): Resolution | undefined {
+    const key = nameKey(text);
+    let candidates = this.byKey.get(key);
+    if (!candidates) return undefined;
+    if (scopeId) {
+      const inside = candidates.filter((r) => this.within(r.id, scopeId));
+      if (inside.length > 0) candidates = inside;
+    }
+    const sorted = [...candidates].sort(
+      (a, b) => exactness(b, key) - exactness(a, key) || preference[a.kind] - preference[b.kind],
+    );
+    const [region, ...alternatives] = sorted as [Region, ...Region[]];
+    return { region, alternatives };
+  }
+
+  /** Up to `max` regions whose names are closest to a mistyped text. */
+  suggest(text: string, max = 3): Region[] {
+    const key = nameKey(text);
+    if (!key) return [];
+    const scored: Array<{ r: Region; d: number }> = [];
+    for (const [k, regions] of this.byKey) {
+      if (/^\d+$/.test(k)) continue;
+      const d = distance(key, k);
+      const limit = Math.max(1, Math.floor(Math.max(key.length, k.length) / 3));
+      const contains = k.length >= 2 && (k.includes(key) || key.includes(k));
+      if (d <= limit || contains) for (const r of regions) scored.push({ r, d: contains ? Math.min(d, 1) : d });
+    }
+    scored.sort((a, b) => a.d - b.d || preference[b.r.kind] - preference[a.r.kind]);
+    const out: Region[] = [];
+    for (const { r } of scored) {
+      if (!out.includes(r)) out.push(r);
+      if (out.length >= max) break;
+    }
+    return out;
+  }
+
+  /** "鼓楼区（福州市，350102）": a region named with its parent, for disambiguation. */
+  describe(r: Region): string {
+    const parent = this.parentOf(r);
+    const bits = [r.kind === 'district' && parent ? parent.name : undefined, r.code && r.kind === 'district' ? r.code : undefined].filter(Boolean);
+    return bits.length > 0 ? `${r.name}（${bits.join('，')}）` : r.name;
+  }
+}
+
+/** Full names and short forms outrank nicknames and aliases. */
+function exactness(r: Region, key: string): number {
+  if (nameKey(r.name) === key) return 2;
+  if (nameKey(r.short) === key) return 1;
+  return 0;
+}

@@ -1,0 +1,175 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Doc } from './doc.ts';
+import { Dataset } from './dataset.ts';
+import { fujianRegions } from './reference/fujian.ts';
+import {
+  type RegisterFile,
+  type Region,
+  type RoundFile,
+  registerFileSchema,
+  roundFileSchema,
+  SCHEMA_VERSION,
+} from './schema.ts';
+import { INBOX_VERSION, inboxFileSchema, STATE_VERSION, stateFileSchema } from './state.ts';
+
+/** What an import writes: regions it learned, and the round's bulk data. */
+export interface ImportWrite {
+  newRegions: Region[];
+  roundFile: RoundFile;
+}
+
+export interface ApplyOutcome {
+  /** False when the same round was already stored byte-for-byte: nothing was written. */
+  changed: boolean;
+  replaced: boolean;
+}
+
+/**
+ * The store behind every handler and job. The lowdb implementation below keeps one file per
+ * round (bulk), one register file, and small state files; a PostgreSQL implementation would keep
+ * the same verbs. Reads go to an in-memory Dataset that is swapped whole after each write.
+ */
+export interface InspectionStore {
+  readonly dataDir: string;
+  /** The current read model. */
+  dataset(): Dataset;
+  isEmpty(): boolean;
+  applyImport(write: ImportWrite, at: Date): Promise<ApplyOutcome>;
+  /** Records an inbound message id; false if it was seen before (redelivery). */
+  markSeen(key: string, now: Date): Promise<boolean>;
+  readonly state: Doc<typeof stateFileSchema>;
+}
+
+const SEEN_TTL_MS = 48 * 3600_000;
+
+export class LowStore implements InspectionStore {
+  private current: Dataset;
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly register: Doc<typeof registerFileSchema>,
+    private readonly rounds: Map<string, Doc<typeof roundFileSchema>>,
+    readonly state: Doc<typeof stateFileSchema>,
+    private readonly inbox: Doc<typeof inboxFileSchema>,
+  ) {
+    this.current = this.build();
+  }
+
+  static async open(dataDir: string): Promise<LowStore> {
+    const register = await Doc.open({
+      file: path.join(dataDir, 'register.json'),
+      schema: registerFileSchema,
+      version: SCHEMA_VERSION,
+      initial: (): RegisterFile => ({
+        version: SCHEMA_VERSION,
+        regions: fujianRegions(),
+        units: [],
+        sites: [],
+        accounts: [],
+      }),
+    });
+    const rounds = new Map<string, Doc<typeof roundFileSchema>>();
+    const roundDir = path.join(dataDir, 'rounds');
+    for (const name of await listJson(roundDir)) {
+      const doc = await Doc.open({
+        file: path.join(roundDir, name),
+        schema: roundFileSchema,
+        version: SCHEMA_VERSION,
+        initial: () => {
+          throw new Error(`store: ${name} vanished while loading`);
+        },
+      });
+      rounds.set(doc.data.round.key, doc);
+    }
+    const state = await Doc.open({
+      file: path.join(dataDir, 'state.json'),
+      schema: stateFileSchema,
+      version: STATE_VERSION,
+      initial: () => ({ version: STATE_VERSION }) as const,
+    });
+    const inbox = await Doc.open({
+      file: path.join(dataDir, 'inbox.json'),
+      schema: inboxFileSchema,
+      version: INBOX_VERSION,
+      initial: () => ({ version: INBOX_VERSION, seen: {} }) as const,
+    });
+    return new LowStore(dataDir, register, rounds, state, inbox);
+  }
+
+  dataset(): Dataset {
+    return this.current;
+  }
+
+  isEmpty(): boolean {
+    return this.rounds.size === 0;
+  }
+
+  async applyImport(write: ImportWrite, at: Date): Promise<ApplyOutcome> {
+    const key = write.roundFile.round.key;
+    const existing = this.rounds.get(key);
+    if (existing && sameRound(existing.data, write.roundFile)) {
+      return { changed: false, replaced: false };
+    }
+    // Regions first: a crash between the two writes leaves harmless extra regions, never a
+    // round that points at regions the register lacks.
+    const known = new Set(this.register.data.regions.map((r) => r.id));
+    const fresh = write.newRegions.filter((r) => !known.has(r.id));
+    if (fresh.length > 0) {
+      await this.register.update((d) => {
+        d.regions.push(...fresh);
+      });
+    }
+    const doc =
+      existing ??
+      (await Doc.open({
+        file: path.join(this.dataDir, 'rounds', `${fileSafe(key)}.json`),
+        schema: roundFileSchema,
+        version: SCHEMA_VERSION,
+        initial: () => write.roundFile,
+      }));
+    await doc.replace(write.roundFile);
+    this.rounds.set(key, doc);
+    await this.state.update((s) => {
+      s.lastImport = { roundKey: key, at: at.toISOString(), source: write.roundFile.round.source.file, changed: true };
+    });
+    this.current = this.build();
+    return { changed: true, replaced: existing !== undefined };
+  }
+
+  async markSeen(key: string, now: Date): Promise<boolean> {
+    if (this.inbox.data.seen[key]) return false;
+    await this.inbox.update((d) => {
+      const cutoff = now.getTime() - SEEN_TTL_MS;
+      for (const [k, at] of Object.entries(d.seen)) if (Date.parse(at) < cutoff) delete d.seen[k];
+      d.seen[key] = now.toISOString();
+    });
+    return true;
+  }
+
+  private build(): Dataset {
+    return new Dataset(
+      this.register.data,
+      [...this.rounds.values()].map((d) => d.data),
+    );
+  }
+}
+
+/** Two imports of the same round are the same when everything but the import time matches. */
+function sameRound(a: RoundFile, b: RoundFile): boolean {
+  const strip = (f: RoundFile) => JSON.stringify({ ...f, round: { ...f.round, importedAt: '' } });
+  return strip(a) === strip(b);
+}
+
+function fileSafe(key: string): string {
+  return key.replace(/[^\w.-]+/g, '_');
+}
+
+async function listJson(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}

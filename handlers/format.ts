@@ -1,0 +1,61 @@
+import type { Channel } from '../data/schema.ts';
+
+/** "99.54%"; a round with nothing checked has no rate. */
+export function percent(numerator: number, denominator: number): string {
+  if (denominator === 0) return '—';
+  return `${((numerator / denominator) * 100).toFixed(2)}%`;
+}
+
+/** Pass rate in percentage points, or undefined when nothing was checked. */
+export function passRate(checked: number, failed: number): number | undefined {
+  return checked === 0 ? undefined : ((checked - failed) / checked) * 100;
+}
+
+const quarterNames = ['一', '二', '三', '四'];
+
+/** 2020Q1 → 2020年第一季度, 2023-09 → 2023年9月, 2020H2 → 2020年下半年. */
+export function periodLabel(period: string): string {
+  const year = period.slice(0, 4);
+  const q = period.match(/Q([1-4])$/);
+  if (q) return `${year}年第${quarterNames[Number(q[1]) - 1]}季度`;
+  const h = period.match(/H([12])$/);
+  if (h) return `${year}年${h[1] === '1' ? '上' : '下'}半年`;
+  const m = period.match(/-(\d{2})$/);
+  return m ? `${year}年${Number(m[1])}月` : period;
+}
+
+const chineseDigits: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4 };
+
+/** Reads 2020Q1, 2020q1, 2020年第一季度, 2020年一季度, 2020-03, 2020年3月; undefined otherwise. */
+export function parsePeriod(text: string): string | undefined {
+  const t = text.trim();
+  let m = t.match(/^(\d{4})[-_ ]?[qQ]([1-4])$/);
+  if (m) return `${m[1]}Q${m[2]}`;
+  m = t.match(/^(\d{4})年?第?([一二三四1-4])季度?$/);
+  if (m) return `${m[1]}Q${chineseDigits[m[2]!] ?? m[2]}`;
+  m = t.match(/^(\d{4})[-年.](\d{1,2})月?$/);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return `${m[1]}-${m[2]!.padStart(2, '0')}`;
+  m = t.match(/^(\d{4})[hH]([12])$/);
+  if (m) return `${m[1]}H${m[2]}`;
+  return undefined;
+}
+
+const channelWords: Record<string, Channel> = {
+  网站: 'website',
+  政府网站: 'website',
+  website: 'website',
+  web: 'website',
+  新媒体: 'newmedia',
+  政务新媒体: 'newmedia',
+  newmedia: 'newmedia',
+  media: 'newmedia',
+};
+
+export function parseChannel(text: string): Channel | undefined {
+  return channelWords[text.trim().toLowerCase()];
+}
+
+/** Strips the veto marker: 栏目不更新（单项否决） → 栏目不更新. */
+export function shortProblem(problem: string): string {
+  return problem.replace(/[（(]\s*单项否决\s*[)）]/g, '').trim();
+}

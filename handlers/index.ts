@@ -1,0 +1,48 @@
+import { distance } from 'fastest-levenshtein';
+import type { HandlerContext } from './context.ts';
+import { fail } from './fail.ts';
+import { help } from './help.ts';
+import type { Command } from './parse.ts';
+import { rank } from './rank.ts';
+import { rate } from './rate.ts';
+import { type Reply, reply } from './reply.ts';
+import { t } from './text.ts';
+
+export interface CommandSpec {
+  name: string;
+  /** Other words that run it, Chinese included. */
+  aliases: string[];
+  run: (args: string[], ctx: HandlerContext) => Reply | Promise<Reply>;
+}
+
+/** The command table: /help is rendered from it together with handlers/text.ts. */
+export const commands: CommandSpec[] = [
+  { name: 'rate', aliases: ['合格率', '查询', '检查情况'], run: rate },
+  { name: 'rank', aliases: ['排名', '排行'], run: rank },
+  { name: 'fail', aliases: ['不合格', '名单'], run: fail },
+  { name: 'help', aliases: ['帮助', '?', '？'], run: (args, ctx) => help(args, ctx, commands) },
+];
+
+export function findCommand(word: string): CommandSpec | undefined {
+  return commands.find((c) => c.name === word || c.aliases.includes(word));
+}
+
+/** Runs a parsed message. An empty message is /help; an unknown word gets a suggestion. */
+export async function dispatch(cmd: Command, ctx: HandlerContext): Promise<Reply> {
+  if (cmd.word === '') return help([], ctx, commands);
+  const spec = findCommand(cmd.word);
+  if (spec) return spec.run(cmd.args, ctx);
+  // Without a slash, a bare region name ("福州") is a /rate question.
+  if (!cmd.slash && cmd.args.length <= 1 && ctx.data.regions.resolve(cmd.word)) return rate([cmd.word, ...cmd.args], ctx);
+  return reply(t.unknownCommand(cmd.word), [...suggestCommands(cmd.word), t.seeHelp]);
+}
+
+function suggestCommands(word: string): string[] {
+  const close = commands
+    .flatMap((c) => [c.name, ...c.aliases].map((w) => ({ c, d: distance(word, w) })))
+    .filter((x) => x.d <= Math.max(1, Math.floor(word.length / 2)))
+    .sort((a, b) => a.d - b.d)
+    .map((x) => `/${x.c.name}`);
+  const unique = [...new Set(close)].slice(0, 3);
+  return unique.length > 0 ? [t.didYouMean(unique)] : [];
+}

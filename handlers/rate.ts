@@ -1,0 +1,91 @@
+import type { Dataset, RegionTally, RoundView } from '../data/dataset.ts';
+import { channels, type Channel, type Region } from '../data/schema.ts';
+import { isReply, readScope } from './args.ts';
+import type { HandlerContext } from './context.ts';
+import { passRate, percent, periodLabel, shortProblem } from './format.ts';
+import { type Reply, reply } from './reply.ts';
+import { channelName, t } from './text.ts';
+
+/** /rate [地区] [期次]: both channels' numbers, the change since the last round, the vetoes. */
+export function rate(args: string[], ctx: HandlerContext): Reply {
+  const scope = readScope(args, ctx);
+  if (isReply(scope)) return scope;
+  const data = ctx.data;
+  const { view } = scope;
+  const lines: string[] = [];
+  if (scope.note) lines.push(scope.note);
+
+  // A district the notice does not list on its own is answered with its nearest listed ancestor.
+  const shown = listedAncestor(data, view, scope.region);
+  if (shown.id !== scope.region.id) {
+    lines.push(t.notListed(data.regions.describe(scope.region), shown.name));
+  }
+
+  const tallies = new Map<Channel, RegionTally | undefined>();
+  for (const ch of channels) {
+    const tally = data.tally(view, shown.id, ch);
+    tallies.set(ch, tally);
+    if (!tally) {
+      lines.push(t.channelMissing(channelName[ch]));
+      continue;
+    }
+    const line = t.channelLine(
+      channelName[ch],
+      tally.total,
+      tally.checked,
+      tally.failed,
+      percent(tally.checked - tally.failed, tally.checked),
+      percent(tally.failed, tally.checked),
+    );
+    lines.push(tally.summed ? `${line}${t.summedFromChildren}` : line);
+  }
+
+  lines.push(changeLine(data, view, shown, tallies));
+
+  const vetoes = data
+    .failures(view, shown.id)
+    .filter((f) => f.veto)
+    .map((f) =>
+      f.channel === 'website'
+        ? `${f.subject}（${shortProblem(f.problem)}）`
+        : `${f.subject}（${f.platform ?? channelName.newmedia}，${shortProblem(f.problem)}）`,
+    );
+  lines.push(vetoes.length > 0 ? t.vetoLine(vetoes) : t.vetoNone);
+
+  const r = view.round;
+  const deadline = r.deadline ? `${r.deadline.date}${r.deadline.time ? ` ${r.deadline.time}` : ''}` : undefined;
+  lines.push(t.sourceLine(r.issuer, r.issuedOn, deadline));
+  return reply(t.rateTitle(shown.name, periodLabel(r.period)), lines);
+}
+
+function listedAncestor(data: Dataset, view: RoundView, region: Region): Region {
+  let cur: Region | undefined = region;
+  while (cur) {
+    if (data.tally(view, cur.id, 'website') || data.tally(view, cur.id, 'newmedia')) return cur;
+    cur = data.regions.parentOf(cur);
+  }
+  return region;
+}
+
+function changeLine(
+  data: Dataset,
+  view: RoundView,
+  region: Region,
+  now: Map<Channel, RegionTally | undefined>,
+): string {
+  const prev = data.previousRound(view, region.id);
+  if (!prev) return t.noPrevious;
+  const parts: string[] = [];
+  for (const ch of channels) {
+    const a = now.get(ch);
+    const b = data.tally(prev, region.id, ch);
+    const ra = a && passRate(a.checked, a.failed);
+    const rb = b && passRate(b.checked, b.failed);
+    if (ra === undefined || rb === undefined) continue;
+    const diff = Math.round((ra - rb) * 100) / 100;
+    if (diff > 0) parts.push(t.changeUp(channelName[ch], diff.toFixed(2)));
+    else if (diff < 0) parts.push(t.changeDown(channelName[ch], (-diff).toFixed(2)));
+    else parts.push(t.changeSame(channelName[ch]));
+  }
+  return parts.length > 0 ? t.changeLine(periodLabel(prev.round.period), parts) : t.noPrevious;
+}
