@@ -1,0 +1,115 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { ConfigError, PayloadError, SignatureError } from '../../errors.ts';
+import { safeEqual } from '../platform.ts';
+
+/**
+ * WXBizMsgCrypt, the encryption WeCom wraps every callback in (protocols.md §2.2), written
+ * against node:crypto. Failures split by what they mean to the sender:
+ * - a signature that does not match → SignatureError (401): the request is not WeCom's;
+ * - ciphertext that does not decrypt to a well-formed plaintext (base64, padding, length,
+ *   receiveid) → PayloadError (400). Both stop the request before anything acts on it.
+ */
+
+/** The AES block WeCom pads to: PKCS#7 with a 32-byte block, not AES's 16 (§2.2, §7.12). */
+const PAD_BLOCK = 32;
+/** random(16) ‖ uint32 length (§2.2). */
+const RANDOM_BYTES = 16;
+const HEADER_BYTES = RANDOM_BYTES + 4;
+
+export interface WecomCipher {
+  /** hex(sha1(sorted([token, timestamp, nonce, encrypt]).join(''))) (§2.2). */
+  sign(timestamp: string, nonce: string, encrypt: string): string;
+  /** Throws SignatureError unless `signature` matches, compared in constant time. */
+  verify(signature: string, timestamp: string, nonce: string, encrypt: string): void;
+  /** Decrypts and checks padding, length and receiveid; returns the message text. */
+  decrypt(encrypt: string): string;
+  /** Encrypts a message for a passive reply; `random` is fixed only in tests. */
+  encrypt(message: string, random?: Buffer): string;
+}
+
+export interface WecomCipherOptions {
+  token: string;
+  encodingAESKey: string;
+  /** CorpID for app callbacks, '' for 智能机器人 and group robots (§2.3). */
+  receiveId?: string;
+}
+
+export function signature(token: string, timestamp: string, nonce: string, encrypt: string): string {
+  return createHash('sha1').update([token, timestamp, nonce, encrypt].sort().join('')).digest('hex');
+}
+
+/** key = base64(EncodingAESKey + '='), exactly 32 bytes (§2.2). */
+export function aesKey(encodingAESKey: string): Buffer {
+  if (!/^[A-Za-z0-9+/]{43}$/.test(encodingAESKey)) {
+    throw new ConfigError([
+      `WECOM_ENCODING_AES_KEY: must be 43 base64 characters, got ${encodingAESKey.length}`,
+    ]);
+  }
+  const key = Buffer.from(`${encodingAESKey}=`, 'base64');
+  if (key.length !== 32)
+    throw new ConfigError([`WECOM_ENCODING_AES_KEY: decodes to ${key.length} bytes, not 32`]);
+  return key;
+}
+
+export function createCipher(opts: WecomCipherOptions): WecomCipher {
+  const key = aesKey(opts.encodingAESKey);
+  const iv = key.subarray(0, 16); // IV = key[0..16] (§2.2)
+  const receiveId = opts.receiveId ?? '';
+  const sign = (timestamp: string, nonce: string, encrypt: string) =>
+    signature(opts.token, timestamp, nonce, encrypt);
+  return {
+    sign,
+    verify(sig, timestamp, nonce, encrypt) {
+      if (!safeEqual(sig.toLowerCase(), sign(timestamp, nonce, encrypt))) {
+        throw new SignatureError('wecom: msg_signature does not match');
+      }
+    },
+    decrypt: (encrypt) => decrypt(key, iv, receiveId, encrypt),
+    encrypt(message, random = randomBytes(RANDOM_BYTES)) {
+      if (random.length !== RANDOM_BYTES) throw new Error('wecom.crypto: random must be 16 bytes');
+      const msg = Buffer.from(message, 'utf8');
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(msg.length, 0);
+      const plain = Buffer.concat([random, len, msg, Buffer.from(receiveId, 'utf8')]);
+      const pad = PAD_BLOCK - (plain.length % PAD_BLOCK); // 1..32; a whole block when aligned
+      const cipher = createCipheriv('aes-256-cbc', key, iv).setAutoPadding(false);
+      return Buffer.concat([
+        cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])),
+        cipher.final(),
+      ]).toString('base64');
+    },
+  };
+}
+
+function decrypt(key: Buffer, iv: Buffer, receiveId: string, encrypt: string): string {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encrypt)) throw new PayloadError('wecom.decrypt: encrypt is not base64');
+  const data = Buffer.from(encrypt, 'base64');
+  if (data.length === 0 || data.length % PAD_BLOCK !== 0) {
+    throw new PayloadError(
+      `wecom.decrypt: ciphertext is ${data.length} bytes, not a multiple of ${PAD_BLOCK}`,
+    );
+  }
+  // Auto-padding off: Node's PKCS#7 expects 16-byte blocks and throws on WeCom's pads of 17..32 (§2.2).
+  const decipher = createDecipheriv('aes-256-cbc', key, iv).setAutoPadding(false);
+  const plain = Buffer.concat([decipher.update(data), decipher.final()]);
+  const pad = plain[plain.length - 1] ?? 0;
+  if (pad < 1 || pad > PAD_BLOCK)
+    throw new PayloadError(`wecom.decrypt: padding byte ${pad} outside 1..${PAD_BLOCK}`);
+  for (let i = plain.length - pad; i < plain.length; i++) {
+    if (plain[i] !== pad) throw new PayloadError('wecom.decrypt: padding bytes are inconsistent');
+  }
+  const body = plain.subarray(0, plain.length - pad);
+  if (body.length < HEADER_BYTES)
+    throw new PayloadError(`wecom.decrypt: plaintext is ${body.length} bytes, too short`);
+  const len = body.readUInt32BE(RANDOM_BYTES);
+  if (len > body.length - HEADER_BYTES) {
+    throw new PayloadError(
+      `wecom.decrypt: length field ${len} exceeds the ${body.length - HEADER_BYTES} bytes present`,
+    );
+  }
+  const message = body.subarray(HEADER_BYTES, HEADER_BYTES + len);
+  const id = body.subarray(HEADER_BYTES + len).toString('utf8');
+  if (!safeEqual(id, receiveId))
+    throw new PayloadError(`wecom.decrypt: receiveid "${id}" is not the expected one`);
+  return message.toString('utf8');
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { PayloadError } from '../../errors.ts';
+import type { Groups } from '../../groups.ts';
+import type { Inbound } from '../../pipeline.ts';
+
+/**
+ * A decrypted 智能机器人 message (callback body or long-connection frame body, protocols.md
+ * §3.1/§3.2) → Inbound, or null for what the bot ignores (images, files, events, stream
+ * refreshes). A message that claims to be text but lacks its fields is a PayloadError.
+ */
+const messageSchema = z.object({
+  msgid: z.string().min(1),
+  aibotid: z.string().optional(),
+  chatid: z.string().optional(), // only present in group chats (§3.1)
+  chattype: z.string().optional(),
+  from: z.object({ userid: z.string().min(1) }),
+  response_url: z.string().optional(),
+  msgtype: z.string(),
+  text: z.object({ content: z.string() }).optional(),
+  mixed: z
+    .object({
+      msg_item: z.array(
+        z.object({ msgtype: z.string(), text: z.object({ content: z.string() }).optional() }),
+      ),
+    })
+    .optional(),
+});
+
+export interface WecomInbound {
+  inbound: Inbound;
+  /** One active reply, single use, one hour (§3.1); absent over the long connection. */
+  responseUrl?: string;
+}
+
+export function decodeMessage(body: unknown, groups: Groups): WecomInbound | null {
+  const msgtype = (body as { msgtype?: unknown } | null)?.msgtype;
+  if (msgtype !== 'text' && msgtype !== 'mixed') return null;
+  const parsed = messageSchema.safeParse(body);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => i.path.join('.') || 'body').join(', ');
+    throw new PayloadError(`wecom.decode: ${msgtype} message missing or malformed: ${where}`);
+  }
+  const m = parsed.data;
+  const raw =
+    m.msgtype === 'text'
+      ? (m.text?.content ?? '')
+      : (m.mixed?.msg_item ?? [])
+          .flatMap((i) => (i.msgtype === 'text' && i.text ? [i.text.content] : []))
+          .join(' ');
+  const inbound: Inbound = {
+    platform: 'wecom',
+    msgId: m.msgid,
+    text: stripMention(raw),
+    sender: { platform: 'wecom', wecomUserId: m.from.userid },
+  };
+  if (m.chatid) {
+    inbound.conversationId = m.chatid;
+    const group = groups.byConversation('wecom', m.chatid);
+    if (group) inbound.groupId = group.id;
+  }
+  const out: WecomInbound = { inbound };
+  if (m.response_url) out.responseUrl = m.response_url;
+  return out;
+}
+
+/** text.content carries the raw "@BotName " prefix in groups (§3.1); drop it. */
+export function stripMention(text: string): string {
+  return text.replace(/^\s*@\S+\s*/u, '').trim();
+}

@@ -1,0 +1,110 @@
+import type { AxiosInstance } from 'axios';
+import type { Reply } from '../../../handlers/reply.ts';
+import { PlatformError } from '../../errors.ts';
+import type { Group } from '../../groups.ts';
+import { httpFailure, type PushBody, type Pusher, utf8Bytes } from '../platform.ts';
+import { MARKDOWN_MAX_BYTES, toMarkdown } from './encode.ts';
+
+/**
+ * Outbound calls: group robot pushes (protocols.md §1) and the single reply through a 智能机器人
+ * response_url (§3.1). WeCom answers HTTP 200 with a non-zero errcode on failure (§1.1), so
+ * errcode is read on every response; errmsg is logged, never branched on (§1.5).
+ */
+
+/** 20 messages per minute per robot (§1.3): a rate-limited push may try again after a minute. */
+export const RATE_LIMIT_RETRY_MS = 65_000; // a minute plus margin, as wecom-notifier waits (§1.3)
+
+/** A WeCom errcode as a PlatformError; `retryAfterMs` is the least wait before retrying, if any. */
+export class WecomError extends PlatformError {
+  constructor(
+    message: string,
+    retryable: boolean,
+    errcode?: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message, retryable, errcode);
+  }
+}
+
+/** Maps a response body to success or a WecomError (§1.5). */
+export function checkErrcode(what: string, data: unknown): void {
+  const errcode = (data as { errcode?: unknown } | null)?.errcode;
+  if (errcode === 0) return;
+  const errmsg = String((data as { errmsg?: unknown } | null)?.errmsg ?? '').slice(0, 120);
+  if (typeof errcode !== 'number') throw new WecomError(`${what}: response has no errcode`, true);
+  const at = `${what}: errcode ${errcode} (${errmsg})`;
+  // 45009 api freq out of limit, 20/min per robot (§1.3): retry after a minute.
+  if (errcode === 45009) throw new WecomError(at, true, errcode, RATE_LIMIT_RETRY_MS);
+  // -1 system busy: retry.
+  if (errcode === -1) throw new WecomError(at, true, errcode);
+  // 40058 too long (the same body fails again), 93000 invalid key (configuration, §7.9),
+  // and anything unknown: permanent, for a person to look at (§1.5).
+  throw new WecomError(at, false, errcode);
+}
+
+export function createWecomPusher(http: AxiosInstance, apiBase: string): Pusher {
+  return {
+    platform: 'wecom',
+    maxBytes: MARKDOWN_MAX_BYTES,
+    render(reply: Reply): PushBody {
+      const body = toMarkdown(reply);
+      return { body, bytes: utf8Bytes(body.markdown.content) };
+    },
+    async send(group: Group, body: Record<string, unknown>) {
+      if (group.platform !== 'wecom')
+        throw new WecomError(`wecom.send: group ${group.id} is ${group.platform}`, false);
+      if (!group.robot) throw new WecomError(`wecom.send: group ${group.id} has no robot.key`, false);
+      await postWebhook(http, apiBase, group.robot.key, body, `wecom.send(${group.id})`);
+    },
+  };
+}
+
+/** POST {apiBase}/cgi-bin/webhook/send?key=… (§1.1). Errors never include the key. */
+export async function postWebhook(
+  http: AxiosInstance,
+  apiBase: string,
+  key: string,
+  body: Record<string, unknown>,
+  what = 'wecom.send',
+): Promise<void> {
+  // https://developer.work.weixin.qq.com/document/path/91770
+  const url = `${apiBase.replace(/\/+$/, '')}/cgi-bin/webhook/send?key=${encodeURIComponent(key)}`;
+  let data: unknown;
+  try {
+    data = (await http.post(url, body, { headers: { 'content-type': 'application/json' } })).data;
+  } catch (err) {
+    throw httpFailure(what, err);
+  }
+  checkErrcode(what, data);
+}
+
+/**
+ * The one active reply a 智能机器人 callback allows: single use, valid one hour (§3.1, §7.16).
+ * Only URLs under WECOM_API_BASE are called, so a callback cannot steer the bot elsewhere.
+ */
+export async function postResponseUrl(
+  http: AxiosInstance,
+  apiBase: string,
+  responseUrl: string,
+  body: Record<string, unknown>,
+): Promise<void> {
+  // https://developer.work.weixin.qq.com/document/path/101138
+  if (!sameOrigin(responseUrl, apiBase)) {
+    throw new WecomError('wecom.response_url: host is not WECOM_API_BASE', false);
+  }
+  let data: unknown;
+  try {
+    data = (await http.post(responseUrl, body, { headers: { 'content-type': 'application/json' } })).data;
+  } catch (err) {
+    throw httpFailure('wecom.response_url', err);
+  }
+  checkErrcode('wecom.response_url', data);
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
