@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { FakeWecom } from './wecom.ts';
+
+/**
+ * `npm run fake:wecom`: a local WeCom for demos. Point the bot at it with the printed variables;
+ * FAKE_WECOM_PORT (default 3901), FAKE_WECOM_KEYS (comma-separated, default demo-key),
+ * FAKE_WECOM_BOT (botId:secret, default demo-bot:demo-secret).
+ */
+const [botId = 'demo-bot', secret = 'demo-secret'] = (
+  process.env.FAKE_WECOM_BOT ?? 'demo-bot:demo-secret'
+).split(':');
+const fake = await FakeWecom.start({
+  port: Number(process.env.FAKE_WECOM_PORT ?? 3901),
+  keys: (process.env.FAKE_WECOM_KEYS ?? 'demo-key').split(',').filter(Boolean),
+  bots: [{ botId, secret }],
+});
+console.log(`fake WeCom listening
+  webhook      POST ${fake.url}/cgi-bin/webhook/send?key=<key>
+  long conn    ${fake.wsUrl}  (bot ${botId})
+set for the bot:
+  WECOM_API_BASE=${fake.url}
+  WECOM_WS_URL=${fake.wsUrl}
+  WECOM_MODE=longconn WECOM_BOT_ID=${botId} WECOM_BOT_SECRET=<secret>`);
+console.log('type a line (e.g. /rate 福州) to send it to the bot as an @-message in group demo-chat');
+const pushed = { pushes: 0, replies: 0 };
+setInterval(() => {
+  for (const p of fake.pushes.slice(pushed.pushes))
+    console.log(`push key=${p.key} errcode=${p.errcode}`, JSON.stringify(p.body));
+  for (const f of fake.respondMsgs.slice(pushed.replies)) console.log('aibot_respond_msg', JSON.stringify(f));
+  pushed.pushes = fake.pushes.length;
+  pushed.replies = fake.respondMsgs.length;
+}, 300);
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (!fake.isConnected(botId)) return console.log(`bot ${botId} is not connected`);
+  const body = {
+    msgid: randomUUID(),
+    aibotid: botId,
+    chatid: 'demo-chat',
+    chattype: 'group',
+    from: { userid: 'demo-user' },
+    msgtype: 'text',
+    text: { content: `@bot ${line}` },
+  };
+  console.log('aibot_msg_callback req_id', fake.push(botId, body));
+});
+process.once('SIGINT', () => void fake.close().then(() => process.exit(0)));

@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
+
+/**
+ * A local WeCom on 127.0.0.1 that behaves like the real one where the bot depends on it:
+ * group robot webhook/send (protocols.md §1), 智能机器人 response_url (§3.1) and the long
+ * connection (§3.2). It records everything that arrived. Time is injectable (`now`).
+ */
+export interface FakeWecomOptions {
+  /** Group robot keys that exist; anything else gets 93000 (§1.5). */
+  keys?: string[];
+  /** 智能机器人 long-connection credentials. */
+  bots?: Array<{ botId: string; secret: string }>;
+  /** 20 messages per minute per robot (§1.3). */
+  perMinute?: number;
+  windowMs?: number;
+  now?: () => number;
+  port?: number;
+}
+
+export interface Frame {
+  cmd?: string;
+  headers: { req_id: string };
+  body?: unknown;
+  errcode?: number;
+  errmsg?: string;
+}
+
+/** Byte limits of the group robot (§1.2): text 2048, markdown 4096, counted in UTF-8. */
+const LIMITS: Record<string, number> = { text: 2048, markdown: 4096 };
+const RESPONSE_URL_TTL_MS = 3600_000; // single use, one hour (§3.1)
+
+export class FakeWecom {
+  /** Every webhook/send request, with the errcode it got. */
+  readonly pushes: Array<{ key: string; body: unknown; errcode: number }> = [];
+  /** Every response_url POST, with the errcode it got. */
+  readonly responses: Array<{ code: string; body: unknown; errcode: number }> = [];
+  readonly subscribes: Array<{ botId: string; errcode: number }> = [];
+  readonly respondMsgs: Frame[] = [];
+  pings = 0;
+  /** Stop acknowledging pings (a half-dead link). */
+  silentPings = false;
+
+  private readonly sent = new Map<string, number[]>();
+  private readonly codes = new Map<string, { at: number; used: boolean }>();
+  private readonly holders = new Map<string, WebSocket>();
+  private failures: Array<{ status: 500 } | { errcode: number }> = [];
+  private subscribeFailures: number[] = [];
+  private readonly wss: WebSocketServer;
+  private readonly keys: Set<string>;
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly server: http.Server,
+    private readonly opts: FakeWecomOptions,
+  ) {
+    this.keys = new Set(opts.keys ?? []);
+    this.now = opts.now ?? Date.now;
+    this.wss = new WebSocketServer({ server });
+    this.wss.on('connection', (ws) => this.onSocket(ws));
+    server.on('request', (req, res) => this.onRequest(req, res));
+  }
+
+  static async start(opts: FakeWecomOptions = {}): Promise<FakeWecom> {
+    const server = http.createServer();
+    const fake = new FakeWecom(server, opts);
+    await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+  /** WECOM_API_BASE for the bot. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  /** WECOM_WS_URL for the bot. */
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /** Bodies accepted (errcode 0) for one key. */
+  delivered(key: string): unknown[] {
+    return this.pushes.filter((p) => p.key === key && p.errcode === 0).map((p) => p.body);
+  }
+
+  /** The next `n` webhook/send requests fail with HTTP 500 or the given errcode (45009, -1…). */
+  failNext(n: number, failure: { status: 500 } | { errcode: number }): void {
+    for (let i = 0; i < n; i++) this.failures.push(failure);
+  }
+
+  /** The next `n` subscribes are refused with 45009 (subscribing is rate-protected, §3.2). */
+  failSubscribeNext(n: number, errcode = 45009): void {
+    for (let i = 0; i < n; i++) this.subscribeFailures.push(errcode);
+  }
+
+  /** A fresh single-use response_url, as a callback would carry (§3.1). */
+  responseUrl(): string {
+    const code = randomUUID();
+    this.codes.set(code, { at: this.now(), used: false });
+    return `${this.url}/cgi-bin/aibot/response?response_code=${code}`;
+  }
+
+  /** Pushes an aibot_msg_callback to the bot's connection; returns its req_id. */
+  push(botId: string, body: unknown): string {
+    const ws = this.holder(botId);
+    const req_id = `req_${randomUUID()}`;
+    ws.send(JSON.stringify({ cmd: 'aibot_msg_callback', headers: { req_id }, body }));
+    return req_id;
+  }
+
+  /** Sends disconnected_event and closes, as when another connection subscribes (§3.2). */
+  kick(botId: string): void {
+    const ws = this.holder(botId);
+    this.holders.delete(botId);
+    ws.send(JSON.stringify(disconnectedEvent(botId)));
+    ws.close();
+  }
+
+  /** Drops the bot's socket without a word. */
+  drop(botId: string): void {
+    const ws = this.holder(botId);
+    this.holders.delete(botId);
+    ws.terminate();
+  }
+
+  isConnected(botId: string): boolean {
+    return this.holders.has(botId);
+  }
+
+  async waitFor(what: string, ok: () => boolean, timeoutMs = 3000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!ok()) {
+      if (Date.now() > until) throw new Error(`fake wecom: timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private holder(botId: string): WebSocket {
+    const ws = this.holders.get(botId);
+    if (!ws) throw new Error(`fake wecom: bot ${botId} is not connected`);
+    return ws;
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', this.url);
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        body = undefined;
+      }
+      if (req.method === 'POST' && url.pathname === '/cgi-bin/webhook/send') {
+        const key = url.searchParams.get('key') ?? '';
+        const out = this.webhook(key, body);
+        if ('status' in out) return reply(out.status, { error: 'internal' });
+        this.pushes.push({ key, body, errcode: out.errcode });
+        return reply(200, out);
+      }
+      if (req.method === 'POST' && url.pathname === '/cgi-bin/aibot/response') {
+        const code = url.searchParams.get('response_code') ?? '';
+        const entry = this.codes.get(code);
+        // Unknown, used or expired codes: the fake answers 93000 (the real code is undocumented).
+        const valid = entry && !entry.used && this.now() - entry.at <= RESPONSE_URL_TTL_MS;
+        if (entry) entry.used = true;
+        const out = valid ? ok() : { errcode: 93000, errmsg: 'invalid response_code (fake)' };
+        this.responses.push({ code, body, errcode: out.errcode });
+        return reply(200, out);
+      }
+      reply(404, { errcode: 404, errmsg: 'not found (fake)' });
+    });
+  }
+
+  private webhook(key: string, body: unknown): { status: 500 } | { errcode: number; errmsg: string } {
+    if (!this.keys.has(key)) return { errcode: 93000, errmsg: 'invalid webhook url' }; // §1.5
+    const failure = this.failures.shift();
+    if (failure)
+      return 'status' in failure ? failure : { errcode: failure.errcode, errmsg: 'injected (fake)' };
+    const now = this.now();
+    const windowMs = this.opts.windowMs ?? 60_000;
+    const recent = (this.sent.get(key) ?? []).filter((t) => now - t < windowMs);
+    this.sent.set(key, recent);
+    if (recent.length >= (this.opts.perMinute ?? 20))
+      return { errcode: 45009, errmsg: 'api freq out of limit' }; // §1.3
+    const b = body as { msgtype?: string } & Record<string, { content?: unknown }>;
+    const type = b?.msgtype ?? '';
+    const limit = LIMITS[type];
+    const content = b?.[type]?.content;
+    if (limit === undefined || typeof content !== 'string')
+      return { errcode: 40008, errmsg: 'invalid message type (fake)' };
+    if (Buffer.byteLength(content, 'utf8') > limit) {
+      return {
+        errcode: 40058,
+        errmsg: `${type}.content exceed max length ${limit}. invalid Request Parameter`,
+      }; // §1.5
+    }
+    recent.push(now);
+    return ok();
+  }
+
+  private onSocket(ws: WebSocket): void {
+    let botId: string | undefined;
+    ws.on('message', (data) => {
+      let f: Frame;
+      try {
+        f = JSON.parse(data.toString()) as Frame;
+      } catch {
+        return;
+      }
+      const ack = (errcode = 0, errmsg = 'ok') =>
+        ws.send(JSON.stringify({ headers: f.headers, errcode, errmsg }));
+      if (f.cmd === 'aibot_subscribe') {
+        const b = f.body as { bot_id?: string; secret?: string };
+        const forced = this.subscribeFailures.shift();
+        const known = (this.opts.bots ?? []).some((x) => x.botId === b?.bot_id && x.secret === b?.secret);
+        const errcode = forced ?? (known ? 0 : 853000); // 853000 invalid bot_id or secret (§3.2)
+        this.subscribes.push({ botId: b?.bot_id ?? '', errcode });
+        if (errcode !== 0)
+          return ack(errcode, errcode === 45009 ? 'api freq out of limit' : 'invalid bot_id or secret');
+        botId = b.bot_id!;
+        const previous = this.holders.get(botId);
+        this.holders.set(botId, ws);
+        if (previous && previous !== ws) {
+          previous.send(JSON.stringify(disconnectedEvent(botId)));
+          previous.close();
+        }
+        return ack();
+      }
+      if (!botId) return ack(853000, 'not subscribed (fake)');
+      if (f.cmd === 'ping') {
+        this.pings++;
+        if (!this.silentPings) ack();
+        return;
+      }
+      if (f.cmd === 'aibot_respond_msg') {
+        this.respondMsgs.push(f);
+        return ack();
+      }
+      ack(40008, 'unsupported cmd (fake)');
+    });
+    ws.on('close', () => {
+      if (botId && this.holders.get(botId) === ws) this.holders.delete(botId);
+    });
+  }
+}
+
+function ok() {
+  return { errcode: 0, errmsg: 'ok' };
+}
+
+function disconnectedEvent(botId: string) {
+  return {
+    cmd: 'aibot_event_callback',
+    headers: { req_id: `req_${randomUUID()}` },
+    body: {
+      msgid: randomUUID(),
+      create_time: Math.floor(Date.now() / 1000),
+      aibotid: botId,
+      msgtype: 'event',
+      event: { eventtype: 'disconnected_event' },
+    },
+  };
+}
