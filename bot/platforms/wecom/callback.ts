@@ -9,6 +9,7 @@ import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts
 import type { WecomCipher } from './crypto.ts';
 import { decodeMessage } from './decode.ts';
 import { toResponseMarkdown, toStream } from './encode.ts';
+import { guardInflight } from './inflight.ts';
 import { postResponseUrl } from './send.ts';
 
 /**
@@ -53,7 +54,7 @@ const EMPTY: RawResponse = { status: 200, type: 'text/plain', body: '' };
 
 export function createCallback(opts: CallbackOptions) {
   const clock = opts.clock ?? Date.now;
-  const receive = opts.receive ?? pipelineReceive;
+  const receive = guardInflight(opts.receive ?? pipelineReceive);
   const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   const pending = new Set<Promise<void>>();
 

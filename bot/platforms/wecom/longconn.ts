@@ -5,6 +5,7 @@ import type { Groups } from '../../groups.ts';
 import type { Logger } from '../../logger.ts';
 import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts';
 import { decodeMessage } from './decode.ts';
+import { guardInflight } from './inflight.ts';
 import { toStream } from './encode.ts';
 
 /**
@@ -61,7 +62,11 @@ export class WecomLongConn {
   /** Counts for operators and tests. */
   readonly stats = { connects: 0, subscribed: 0, kicked: 0, delays: [] as number[] };
 
-  constructor(private readonly o: LongConnOptions) {}
+  private readonly receive: typeof pipelineReceive;
+
+  constructor(private readonly o: LongConnOptions) {
+    this.receive = guardInflight(o.receive ?? pipelineReceive);
+  }
 
   /** Connects; resolves once subscribed (or after startWaitMs, retrying in the background). */
   async start(): Promise<void> {
@@ -204,7 +209,7 @@ export class WecomLongConn {
     try {
       const msg = decodeMessage(body, this.o.groups);
       if (!msg) return;
-      const reply = await (this.o.receive ?? pipelineReceive)(this.o.pipeline, msg.inbound);
+      const reply = await this.receive(this.o.pipeline, msg.inbound);
       if (!reply) return;
       this.send(ws, {
         cmd: 'aibot_respond_msg',

@@ -180,6 +180,15 @@ describe('POST /wecom', () => {
     await s.close();
   });
 
+  it('answers two concurrent copies of one msgid once', async () => {
+    const s = await app({ slowMs: 30 });
+    const req = signedPost(textMessage('/help', 'dup-concurrent'));
+    const answers = await Promise.all([post(s.base, req), post(s.base, req)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers.filter((a) => a.text.includes('encrypt'))).toHaveLength(1);
+    await s.close();
+  });
+
   it.each([
     [
       'a tampered signature',
