@@ -158,6 +158,25 @@ describe('WecomLongConn', () => {
     expect(second.stats.kicked).toBe(0);
   });
 
+  it('keeps retrying in the background when WeCom is unreachable at start', async () => {
+    const c = new WecomLongConn({
+      url: 'ws://127.0.0.1:1',
+      botId: BOT.botId,
+      secret: BOT.secret,
+      pipeline: { store: store.store, log: silentLogger, now: () => new Date() },
+      groups,
+      log: silentLogger,
+      backoff: { baseMs: 10, maxMs: 40 },
+      random: () => 1,
+      startWaitMs: 100,
+    });
+    open.push(c);
+    await c.start();
+    expect(c.stats.connects).toBeGreaterThanOrEqual(3);
+    expect(c.stats.delays.slice(0, 3)).toEqual([10, 20, 40]);
+    expect(Math.max(...c.stats.delays)).toBe(40);
+  });
+
   it('stop() closes the socket and leaves nothing scheduled', async () => {
     const c = conn({ pingMs: 10 });
     await c.start();
