@@ -21,7 +21,7 @@ console.log(`fake WeCom listening
 set for the bot:
   WECOM_API_BASE=${fake.url}
   WECOM_WS_URL=${fake.wsUrl}
-  WECOM_MODE=longconn WECOM_BOT_ID=${botId} WECOM_BOT_SECRET=<secret>`);
+  WECOM_MODE=longconn WECOM_BOT_ID=${botId} WECOM_BOT_SECRET=${secret}   (the fake's own demo credential)`);
 console.log('type a line (e.g. /rate 福州) to send it to the bot as an @-message in group demo-chat');
 const pushed = { pushes: 0, replies: 0 };
 setInterval(() => {
