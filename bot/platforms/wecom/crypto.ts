@@ -38,7 +38,7 @@ export function signature(token: string, timestamp: string, nonce: string, encry
   return createHash('sha1').update([token, timestamp, nonce, encrypt].sort().join('')).digest('hex');
 }
 
-/** key = base64(EncodingAESKey + '='), exactly 32 bytes (§2.2). */
+/** key = base64(EncodingAESKey + "="): 43 characters (§2.1) decoding to exactly 32 bytes (§2.2). */
 export function aesKey(encodingAESKey: string): Buffer {
   if (!/^[A-Za-z0-9+/]{43}$/.test(encodingAESKey)) {
     throw new ConfigError([
