@@ -1,4 +1,4 @@
-import type { HandlerContext, Sender } from '../handlers/context.ts';
+import type { HandlerContext, Sender, Services } from '../handlers/context.ts';
 import { dispatch } from '../handlers/index.ts';
 import { parseCommand } from '../handlers/parse.ts';
 import type { Reply } from '../handlers/reply.ts';
@@ -24,6 +24,8 @@ export interface PipelineDeps {
   log: Logger;
   /** Clock; tests and `--now` pass a fixed one. */
   now: () => Date;
+  /** Stateful services for handlers (subscriptions, outbox, tasks); empty for a bare `ask`. */
+  services?: Services;
 }
 
 /**
@@ -42,7 +44,13 @@ export async function receive(deps: PipelineDeps, msg: Inbound): Promise<Reply |
 
 /** parse → handler → reply, shared by `npm run ask` and every platform. */
 export async function answer(deps: PipelineDeps, text: string, sender: Sender, groupId?: string): Promise<Reply> {
-  const ctx: HandlerContext = { data: deps.store.dataset(), store: deps.store, now: deps.now(), sender };
+  const ctx: HandlerContext = {
+    data: deps.store.dataset(),
+    store: deps.store,
+    now: deps.now(),
+    sender,
+    services: deps.services ?? {},
+  };
   if (groupId) ctx.groupId = groupId;
   try {
     return await dispatch(parseCommand(text), ctx);

@@ -1,5 +1,6 @@
 import type { Dataset } from '../data/dataset.ts';
 import type { InspectionStore } from '../data/store.ts';
+import type { Groups } from '../bot/groups.ts';
 import type { Contact } from './reply.ts';
 
 export type PlatformName = 'dingtalk' | 'wecom' | 'cli' | 'api';
@@ -17,4 +18,15 @@ export interface HandlerContext {
   sender: Sender;
   /** The declared group the message came from, when known (bot/groups.ts). */
   groupId?: string;
+  /** Stateful services (subscriptions, outbox, tasks …); see Services. */
+  services: Services;
+}
+
+/**
+ * Services a handler may call. Each is optional so that `npm run ask` and tests wire only what
+ * they use; a handler whose service is missing answers that the feature is not configured.
+ * Features add their service here (one field each).
+ */
+export interface Services {
+  groups?: Groups;
 }
