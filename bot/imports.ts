@@ -36,7 +36,10 @@ export class ImportService {
       try {
         await listener(event);
       } catch (err) {
-        this.log.error({ err, round: event.roundKey }, 'import listener failed; it will catch up on its next run');
+        this.log.error(
+          { err, round: event.roundKey },
+          'import listener failed; it will catch up on its next run',
+        );
       }
     }
     return { ...outcome, roundKey: event.roundKey };

@@ -44,6 +44,10 @@ export class RegionIndex {
     }
   }
 
+  all(): Region[] {
+    return [...this.byId.values()];
+  }
+
   get(id: string): Region | undefined {
     return this.byId.get(id);
   }
@@ -99,7 +103,8 @@ export class RegionIndex {
       const d = distance(key, k);
       const limit = Math.max(1, Math.floor(Math.max(key.length, k.length) / 3));
       const contains = k.length >= 2 && (k.includes(key) || key.includes(k));
-      if (d <= limit || contains) for (const r of regions) scored.push({ r, d: contains ? Math.min(d, 1) : d });
+      if (d <= limit || contains)
+        for (const r of regions) scored.push({ r, d: contains ? Math.min(d, 1) : d });
     }
     scored.sort((a, b) => a.d - b.d || preference[b.r.kind] - preference[a.r.kind]);
     const out: Region[] = [];
@@ -113,7 +118,10 @@ export class RegionIndex {
   /** "鼓楼区（福州市，350102）": a region named with its parent, for disambiguation. */
   describe(r: Region): string {
     const parent = this.parentOf(r);
-    const bits = [r.kind === 'district' && parent ? parent.name : undefined, r.code && r.kind === 'district' ? r.code : undefined].filter(Boolean);
+    const bits = [
+      r.kind === 'district' && parent ? parent.name : undefined,
+      r.code && r.kind === 'district' ? r.code : undefined,
+    ].filter(Boolean);
     return bits.length > 0 ? `${r.name}（${bits.join('，')}）` : r.name;
   }
 }

@@ -1,0 +1,78 @@
+import { ensureSeeded } from '../../data/import/seed.ts';
+import { LowStore } from '../../data/store.ts';
+import { replyToText } from '../../handlers/reply.ts';
+import { loadConfig } from '../config.ts';
+import { loadGroups } from '../groups.ts';
+import { createLogger } from '../logger.ts';
+import { answer, type PipelineDeps } from '../pipeline.ts';
+
+const USAGE = 'npm run ask -- [--now <ISO时间>] [--group <群id>] [--as <手机号或userid>] "/rate 福州"';
+
+interface AskArgs {
+  text: string;
+  now?: Date;
+  group?: string;
+  as?: string;
+}
+
+export function parseAskArgs(argv: string[]): AskArgs | string {
+  const words: string[] = [];
+  const out: Partial<AskArgs> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const value = argv[i + 1];
+    if (a === '--now' || a === '--group' || a === '--as') {
+      if (value === undefined) return `${a} 需要一个值。用法：${USAGE}`;
+      i++;
+      if (a === '--now') {
+        const d = new Date(value);
+        if (Number.isNaN(d.getTime()))
+          return `--now 的时间无法识别：${value}（例：2020-04-15T09:00:00+08:00）`;
+        out.now = d;
+      } else if (a === '--group') out.group = value;
+      else out.as = value;
+    } else words.push(a);
+  }
+  const text = words.join(' ').trim();
+  if (!text) return `用法：${USAGE}`;
+  return { ...out, text };
+}
+
+/**
+ * `npm run ask -- "/rate 福州"`: the same pipeline as the chat platforms, answered in the
+ * terminal. `--now` shows the state at another time (deadlines); `--group` answers as if asked in a
+ * declared group; `--as` names the asker (for admin-only commands).
+ */
+export async function runAsk(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+): Promise<number> {
+  const args = parseAskArgs(argv);
+  if (typeof args === 'string') {
+    out(args);
+    return 2;
+  }
+  const config = loadConfig(env);
+  const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const store = await LowStore.open(config.dataDir);
+  const now = args.now ?? new Date();
+  await ensureSeeded(store, now);
+  const groups = await loadGroups(config.groupsFile, env, store.dataset());
+  const deps: PipelineDeps = { store, log, now: () => now, services: { groups } };
+  const sender = {
+    platform: 'cli' as const,
+    ...(args.as
+      ? /^\d{11}$/.test(args.as)
+        ? { mobile: args.as }
+        : { name: args.as, dingtalkUserId: args.as, wecomUserId: args.as }
+      : {}),
+  };
+  const reply = await answer(deps, args.text, sender, args.group);
+  out(replyToText(reply));
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runAsk(process.argv.slice(2), process.env, (l) => console.log(l));
+}

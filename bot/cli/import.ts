@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseNotice } from '../../data/import/notice.ts';
+import { renderReport } from '../../data/import/report.ts';
+import { LowStore } from '../../data/store.ts';
+import { importText as tx } from '../../handlers/text.ts';
+import { loadConfig } from '../config.ts';
+import { BotError } from '../errors.ts';
+import { ImportService } from '../imports.ts';
+import { createLogger } from '../logger.ts';
+
+/**
+ * `npm run import -- <file> [--apply]`: shows what the importer understood and writes nothing
+ * until --apply. Exit codes: 0 done or previewed, 1 refused (the message names the line), 2 usage.
+ */
+export async function runImport(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+): Promise<number> {
+  const apply = argv.includes('--apply');
+  const files = argv.filter((a) => !a.startsWith('--'));
+  const file = files[0];
+  if (!file || files.length > 1) {
+    out(tx.usage);
+    return 2;
+  }
+  const config = loadConfig(env);
+  const store = await LowStore.open(config.dataDir);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    out(tx.readFailed(file, (err as Error).message));
+    return 1;
+  }
+  try {
+    const plan = parseNotice({ text, file: path.basename(file) }, store.dataset(), new Date());
+    for (const line of renderReport(plan.report, store.dataset().regions)) out(line);
+    out('');
+    if (!apply) {
+      out(tx.reportPreview);
+      return 0;
+    }
+    const service = new ImportService(store, createLogger(config.LOG_LEVEL));
+    const outcome = await service.apply(plan.write, new Date());
+    const key = outcome.roundKey;
+    out(
+      !outcome.changed
+        ? tx.reportUnchanged(key)
+        : outcome.replaced
+          ? tx.reportReplaced(key)
+          : tx.reportApplied(key),
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof BotError && err.expose) {
+      out(err.message);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runImport(process.argv.slice(2), process.env, (l) => console.log(l));
+}

@@ -1,0 +1,60 @@
+import { nameKey } from '../normalize.ts';
+import { RegionIndex } from '../regions.ts';
+import { shortName } from '../reference/fujian.ts';
+import type { Region, RegionKind } from '../schema.ts';
+
+/**
+ * Resolves region names during an import and learns the ones the store does not know (a notice
+ * from another province or city): they are created under the notice's scope region, marked
+ * `learned`, and listed in the report. Learned ids are derived from the names, so importing the
+ * same notice twice learns the same regions.
+ */
+export class RegionLearner {
+  private index: RegionIndex;
+  readonly learned: Region[] = [];
+
+  constructor(private readonly known: readonly Region[]) {
+    this.index = new RegionIndex(known);
+  }
+
+  get regions(): RegionIndex {
+    return this.index;
+  }
+
+  resolve(text: string, scopeId?: string): Region | undefined {
+    return this.index.resolve(text, scopeId)?.region;
+  }
+
+  /** The longest known region name a text starts with: 福州市退役军人事务局 → 福州市. */
+  prefixOf(text: string, scopeId?: string): Region | undefined {
+    const key = nameKey(text);
+    for (let len = Math.min(key.length - 1, 12); len >= 2; len--) {
+      const r = this.index.resolve(key.slice(0, len), scopeId)?.region;
+      if (r && (!scopeId || this.index.within(r.id, scopeId))) return r;
+    }
+    return undefined;
+  }
+
+  learn(name: string, parentId: string | undefined): Region {
+    const existing = this.resolve(name, parentId);
+    if (existing) return existing;
+    const id = parentId ? `${parentId}/${nameKey(name)}` : `new/${nameKey(name)}`;
+    const parentKind = parentId ? this.index.get(parentId)?.kind : undefined;
+    // Below a city everything is county level, 福清市 included.
+    const kind = parentKind === 'city' || parentKind === 'district' ? 'district' : kindOf(name);
+    const region: Region = { id, name, short: shortName(name), kind, aliases: [], learned: true };
+    if (parentId) region.parent = parentId;
+    this.learned.push(region);
+    this.index = new RegionIndex([...this.known, ...this.learned]);
+    return region;
+  }
+}
+
+function kindOf(name: string): RegionKind {
+  if (/国$|^全国/.test(name)) return 'country';
+  if (/(省|自治区)$/.test(name)) return 'province';
+  if (/部门|省直|市直|单位$/.test(name)) return 'provincial-depts';
+  if (/(试验区|实验区|新区|开发区|高新区)$/.test(name)) return 'special-zone';
+  if (/(市|州|盟|地区)$/.test(name) && !/(区|县)$/.test(name)) return 'city';
+  return 'district';
+}

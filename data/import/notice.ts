@@ -1,0 +1,296 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { ImportError } from '../../bot/errors.ts';
+import { importText as tx } from '../../handlers/text.ts';
+import type { Dataset } from '../dataset.ts';
+import type { Channel, Failure, Mention, Region, Round, RoundFile, Tally } from '../schema.ts';
+import { SCHEMA_VERSION } from '../schema.ts';
+import type { ImportWrite } from '../store.ts';
+import { asOfDate, deadlinePhrase, wholeLineDate } from './dates.ts';
+import { type Line, toLines } from './lines.ts';
+import { failuresFromList, failuresFromProse, mentionsFromList, mentionsFromProse } from './items.ts';
+import { RegionLearner } from './learn.ts';
+import { periodIn } from './period.ts';
+import { isPlatform, looksLikeProblem } from './problems.ts';
+import { readProse } from './prose.ts';
+import { outline, type Section } from './sections.ts';
+import { checkTallies, proseTally, tallyRows } from './tallies.ts';
+import { readListTable, readTallyTable } from './tables.ts';
+
+export interface ImportReport {
+  round: Round;
+  tallies: Tally[];
+  failures: Failure[];
+  mentions: Mention[];
+  newRegions: Region[];
+  /** What the importer inferred: merged cells inherited, regions mapped. */
+  notes: string[];
+  /** Disagreements the office should look at; the import still goes ahead. */
+  warnings: string[];
+}
+
+export interface ImportPlan {
+  write: ImportWrite;
+  report: ImportReport;
+}
+
+export interface NoticeSource {
+  text: string;
+  /** The file's name, kept as the round's source. */
+  file: string;
+}
+
+/** Everything one import accumulates while it reads. */
+export interface ImportContext {
+  learner: RegionLearner;
+  scope: Region;
+  roundKey: string;
+  notes: string[];
+  warnings: string[];
+}
+
+/**
+ * Reads a published notice (its text) into a round: metadata, per-region tallies for each channel,
+ * failed items, and mentions. Pure: it writes nothing; the caller applies the plan. Throws
+ * ImportError naming the line when the text is not a notice, is cut off inside a table, or has a
+ * number that does not parse.
+ */
+export function parseNotice(src: NoticeSource, data: Dataset, now: Date): ImportPlan {
+  const lines = toLines(src.text);
+  if (lines.length === 0) throw new ImportError(tx.empty, 1);
+  const o = outline(lines);
+  const body = o.body.lines;
+  const titleLine = findTitle(body);
+  const period =
+    periodIn(titleLine?.text ?? '') ??
+    firstPeriod(body.slice(0, 6)) ??
+    firstPeriod(o.attachments.flatMap((a) => (a.title ? [a.title] : [])));
+  const prose = readProse(body);
+  if (!period) {
+    const looksLikeNotice = o.attachments.length > 0 || prose.tallies.size > 0;
+    throw new ImportError(looksLikeNotice ? tx.noPeriod : tx.notANotice, titleLine?.no ?? 1);
+  }
+  const issuer = findIssuer(body, titleLine);
+  if (!issuer) throw new ImportError(tx.noIssuer, titleLine?.no ?? 1);
+
+  const learner = new RegionLearner(data.regions.all());
+  const scope = scopeOf(issuer.name, learner);
+  const roundKey = `${period}@${scope.id}`;
+  const ctx: ImportContext = { learner, scope, roundKey, notes: [], warnings: [] };
+
+  const tallies = new Map<Channel, Tally[]>();
+  const failures: Failure[] = [];
+  const mentions: Mention[] = [];
+  const listed = new Set<Channel>();
+  const lastLine = (lines.at(-1) as Line).no;
+
+  if (o.listed.length > o.attachments.length) {
+    if (o.attachments.length > 0)
+      throw new ImportError(tx.missingAttachments(o.listed.length, o.attachments.length), lastLine);
+    ctx.warnings.push(tx.attachmentsAbsent(o.listed.length));
+  }
+
+  o.attachments.forEach((section, k) => {
+    const endOfText = k === o.attachments.length - 1;
+    const kind = sectionKind(section);
+    if (!kind) {
+      ctx.warnings.push(tx.skippedAttachment(section.attachment, section.title?.raw ?? ''));
+      return;
+    }
+    const channel = sectionChannel(section);
+    if (!channel) throw new ImportError(tx.noChannel, section.title?.no ?? section.startLine);
+    if (kind === 'tally') {
+      const table = readTallyTable(section, endOfText);
+      const rows = tallyRows(table, channel, ctx);
+      tallies.set(channel, [...(tallies.get(channel) ?? []), ...rows]);
+    } else {
+      const table = readListTable(section, endOfText, {
+        isPlatform,
+        looksLikeProblem,
+        isRegion: (t) => learner.resolve(t, scope.id) !== undefined,
+      });
+      if (kind === 'failures') {
+        failures.push(...failuresFromList(table, channel, ctx));
+        listed.add(channel);
+      } else {
+        mentions.push(...mentionsFromList(table, channel, kind, section.title?.raw ?? ''));
+      }
+    }
+  });
+
+  for (const [channel, stated] of prose.tallies) {
+    const fromTable = tallies.get(channel);
+    const t = proseTally(stated, scope, ctx);
+    if (!t) continue;
+    if (!fromTable) tallies.set(channel, [t]);
+    else checkTallies(fromTable, t, channel, ctx);
+  }
+  failures.push(...failuresFromProse(prose.failures, listed, ctx));
+  mentions.push(
+    ...mentionsFromProse(prose.praised, 'praised'),
+    ...mentionsFromProse(prose.criticised, 'criticised'),
+  );
+
+  const allTallies = [...tallies.values()].flat();
+  if (allTallies.length === 0) throw new ImportError(tx.noResults, titleLine?.no ?? 1);
+  for (const [channel, rows] of tallies) {
+    const own = rows.find((r) => r.regionId === scope.id);
+    const named = failures.filter((f) => f.channel === channel).length;
+    const failed = own?.failed ?? rows.reduce((n, r) => n + r.failed, 0);
+    if ((listed.has(channel) || named > 0) && named !== failed)
+      ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
+  }
+
+  const round = roundOf({
+    src,
+    lines: body,
+    period,
+    scope,
+    issuer: issuer.name,
+    titleLine,
+    now,
+    key: roundKey,
+  });
+  const roundFile: RoundFile = { version: SCHEMA_VERSION, round, tallies: allTallies, failures, mentions };
+  return {
+    write: { newRegions: learner.learned, roundFile },
+    report: {
+      round,
+      tallies: allTallies,
+      failures,
+      mentions,
+      newRegions: learner.learned,
+      notes: ctx.notes,
+      warnings: ctx.warnings,
+    },
+  };
+}
+
+function findTitle(body: Line[]): Line | undefined {
+  return (
+    body.find((l) => /关于.*(检查|抽查|监测|普查|测评|评估).*通报/.test(l.text)) ??
+    body.find((l) => /关于.*通报/.test(l.text)) ??
+    body.slice(0, 6).find((l) => /(检查|抽查|监测).*(情况|结果)/.test(l.text) && l.text.length <= 80)
+  );
+}
+
+function firstPeriod(lines: Line[]): string | undefined {
+  for (const l of lines) {
+    const p = periodIn(l.text);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+const OFFICE =
+  /(人民政府办公厅|人民政府办公室|政府办公厅|政府办公室|人民政府|办公厅|办公室|管委会|网信办|政务公开办公室|政务公开办|大数据局|大数据管理局|政务服务数据管理局|政务服务管理局)$/;
+
+/** The issuer: the title's words before 关于, or the signature line above the date. */
+function findIssuer(body: Line[], title: Line | undefined): { name: string } | undefined {
+  const before = title?.raw.normalize('NFKC').split('关于')[0]?.trim();
+  if (before && title?.text.includes('关于') && OFFICE.test(before)) return { name: before };
+  for (let i = body.length - 1; i > 0; i--) {
+    const l = body[i] as Line;
+    if (wholeLineDate(l.text)) {
+      const sig = body[i - 1] as Line;
+      if (OFFICE.test(sig.text) && sig.text.length <= 30) return { name: sig.text };
+    }
+  }
+  const sig = body.find((l) => OFFICE.test(l.text) && l.text.length <= 30);
+  return sig ? { name: sig.text } : undefined;
+}
+
+/** The region an issuer speaks for: 福建省人民政府办公厅 → 福建省; unknown ones are learned. */
+function scopeOf(issuer: string, learner: RegionLearner): Region {
+  if (/^国务院/.test(issuer)) return learner.resolve('全国') ?? learner.learn('全国', undefined);
+  const place = issuer.replace(OFFICE, '').replace(OFFICE, '');
+  const m = place.match(/^(.+?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗))/);
+  const name = m?.[1] ?? place;
+  const known = learner.resolve(name) ?? learner.prefixOf(name);
+  if (known) return known;
+  // 连云港市XX区: learn the city, then the district under it.
+  const parts = name.match(/^(.+?市)(.+(?:区|县|市))$/);
+  if (parts?.[1] && parts[2]) return learner.learn(parts[2], learner.learn(parts[1], undefined).id);
+  return learner.learn(name, undefined);
+}
+
+type SectionKind = 'tally' | 'failures' | 'praised' | 'criticised';
+
+function sectionKind(section: Section): SectionKind | undefined {
+  const title = section.title?.text ?? '';
+  if (/表扬|优秀|先进/.test(title)) return 'praised';
+  if (/不合格.*(名单|清单|名录|情况表)/.test(title)) return 'failures';
+  if (/批评|表述|错误|问题清单|扣分|存在问题/.test(title)) return 'criticised';
+  if (/名单|清单|名录/.test(title)) return 'failures';
+  if (/情况表|统计表|汇总表|一览表|情况|结果/.test(title)) return 'tally';
+  return undefined;
+}
+
+function sectionChannel(section: Section): Channel | undefined {
+  const title = section.title?.text ?? '';
+  if (/新媒体|公众号|微博|账号/.test(title)) return 'newmedia';
+  if (/网站/.test(title)) return 'website';
+  const head = section.lines
+    .slice(0, 12)
+    .map((l) => l.text)
+    .join('');
+  if (/平台|账号|新媒体/.test(head)) return 'newmedia';
+  if (/网站/.test(head)) return 'website';
+  return undefined;
+}
+
+function roundOf(a: {
+  src: NoticeSource;
+  lines: Line[];
+  period: string;
+  scope: Region;
+  issuer: string;
+  titleLine: Line | undefined;
+  now: Date;
+  key: string;
+}): Round {
+  const joined = a.lines.map((l) => l.text).join('\n');
+  const round: Round = {
+    key: a.key,
+    period: a.period,
+    scopeRegionId: a.scope.id,
+    title: a.titleLine?.raw ?? a.lines[0]?.raw ?? a.src.file,
+    issuer: a.issuer,
+    source: {
+      file: path.basename(a.src.file),
+      sha256: createHash('sha256').update(a.src.text).digest('hex'),
+      kind: 'notice',
+    },
+    importedAt: a.now.toISOString(),
+  };
+  const doc = joined.match(/[\u4e00-\u9fa5]{1,12}[〔[(]\d{4}[〕\])]\d+号/);
+  if (doc) round.docNumber = doc[0];
+  const issued = [...a.lines].reverse().find((l) => wholeLineDate(l.text));
+  if (issued) round.issuedOn = wholeLineDate(issued.text) as string;
+  const asOf = asOfDate(joined);
+  if (asOf) round.resultsAsOf = asOf;
+  const year = Number((round.issuedOn ?? a.period).slice(0, 4));
+  for (const sentence of joined.split(/[。\n]/)) {
+    if (!/整改|报送|报告|书面报|报至/.test(sentence)) continue;
+    const d = deadlinePhrase(sentence, year);
+    if (!d) continue;
+    round.deadline = d.time ? { date: d.date, time: d.time } : { date: d.date };
+    if (d.reportTo) round.reportTo = d.reportTo;
+    break;
+  }
+  return round;
+}
+
+/** A failure's id: stable across re-imports of the same round. */
+export function failureId(
+  roundKey: string,
+  channel: Channel,
+  regionId: string,
+  subject: string,
+  platform?: string,
+): string {
+  return createHash('sha1')
+    .update([roundKey, channel, regionId, subject, platform ?? ''].join('\u0000'))
+    .digest('hex')
+    .slice(0, 16);
+}

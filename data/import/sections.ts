@@ -1,0 +1,64 @@
+import { isInteger, type Line } from './lines.ts';
+
+/** A part of a notice: the body (prose) or one attachment (附件N, its title and table). */
+export interface Section {
+  /** 0 for the body. */
+  attachment: number;
+  /** The line that opens it (附件2), or the first line for the body. */
+  startLine: number;
+  title?: Line;
+  /** Lines after the title, up to the next section. */
+  lines: Line[];
+}
+
+export interface Outline {
+  body: Section;
+  attachments: Section[];
+  /** Titles the body lists after 附件：(1.… 2.…), in order. */
+  listed: string[];
+}
+
+const ATTACHMENT = /^附件(\d{1,2})$/;
+const TRAILER = /^(抄送|\(此件|（此件|印发|打印|校对)/;
+
+/** Splits a notice into its body and attachments. */
+export function outline(lines: Line[]): Outline {
+  const starts: number[] = [];
+  lines.forEach((l, i) => {
+    if (ATTACHMENT.test(l.text)) starts.push(i);
+  });
+  const bodyEnd = starts[0] ?? lines.length;
+  const bodyLines = lines.slice(0, bodyEnd);
+  const attachments = starts.map((s, k): Section => {
+    const end = starts[k + 1] ?? lines.length;
+    const open = lines[s] as Line;
+    const rest = lines.slice(s + 1, end).filter((l) => !TRAILER.test(l.text));
+    const title = rest[0] && !isInteger(rest[0].text) && !/^序号$/.test(rest[0].text) ? rest[0] : undefined;
+    return {
+      attachment: Number(open.text.match(ATTACHMENT)?.[1]),
+      startLine: open.no,
+      ...(title ? { title } : {}),
+      lines: title ? rest.slice(1) : rest,
+    };
+  });
+  return {
+    body: { attachment: 0, startLine: lines[0]?.no ?? 1, lines: bodyLines },
+    attachments,
+    listed: listedAttachments(bodyLines),
+  };
+}
+
+/** 附件：1.2020年第一季度全省政府网站检查情况表 / 2.… */
+function listedAttachments(body: Line[]): string[] {
+  const at = body.findIndex((l) => /^附件[:：]/.test(l.text));
+  if (at < 0) return [];
+  const titles: string[] = [];
+  const first = (body[at] as Line).text.replace(/^附件[:：]/, '');
+  if (first) titles.push(first.replace(/^\d+[.、．]/, ''));
+  for (const l of body.slice(at + 1)) {
+    const m = l.text.match(/^\d+[.、．](.+)$/);
+    if (!m?.[1]) break;
+    titles.push(m[1]);
+  }
+  return titles;
+}
