@@ -120,10 +120,12 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
 
   for (const [channel, stated] of prose.tallies) {
     const fromTable = tallies.get(channel);
+    if (fromTable) {
+      checkTallies(fromTable, stated, scope, ctx);
+      continue;
+    }
     const t = proseTally(stated, scope, ctx);
-    if (!t) continue;
-    if (!fromTable) tallies.set(channel, [t]);
-    else checkTallies(fromTable, t, channel, ctx);
+    if (t) tallies.set(channel, [t]);
   }
   failures.push(...failuresFromProse(prose.failures, listed, ctx));
   mentions.push(

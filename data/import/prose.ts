@@ -72,6 +72,7 @@ function channelRuns(text: string): Array<{ channel: Channel; text: string }> {
 const TOTAL_BEFORE =
   /(?:共有?|运行(?:的)?|备案(?:的)?|开设(?:的)?)(政府网站|政务新媒体)(?:共有?|总数为?)?(\d+)个/;
 const TOTAL_AFTER = /(政府网站|政务新媒体)(?:共有?|总数为?|总计)(\d+)个/;
+const CHECKED_LIST = /(?:检查|抽查|监测)(?:了)?((?:(?:政府网站|政务新媒体)(?:共)?\d+个[、,和及]?)+)/;
 const CHECKED = /(?:检查|抽查|监测)(?:了)?(?:政府网站|政务新媒体|网站|账号)?(?:共)?(\d+)个/;
 const FAILED =
   /(?:有)?(\d+)个(?:网站|账号)?不合格|不合格(?:的)?(?:网站|账号|政府网站|政务新媒体)?(?:共|有)?(\d+)个/;
@@ -100,6 +101,11 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
         const t = get(m[1] === '政府网站' ? 'website' : 'newmedia', s.line);
         t.total ??= Number(m[2]);
       }
+    }
+    const list = s.text.match(CHECKED_LIST)?.[1];
+    for (const m of list ? list.matchAll(/(政府网站|政务新媒体)(?:共)?(\d+)个/g) : []) {
+      const t = get(m[1] === '政府网站' ? 'website' : 'newmedia', s.line);
+      t.checked ??= Number(m[2]);
     }
     for (const run of channelRuns(s.text)) {
       const failed = run.text.match(FAILED);

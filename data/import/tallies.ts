@@ -108,10 +108,16 @@ export function proseTally(p: ProseTally, scope: Region, ctx: ImportContext): Ta
 }
 
 /** Prose figures against the table's totals row: a disagreement is a warning, never silent. */
-export function checkTallies(rows: Tally[], prose: Tally, channel: Channel, ctx: ImportContext): void {
-  const own = rows.find((r) => r.regionId === prose.regionId);
+export function checkTallies(rows: Tally[], prose: ProseTally, scope: Region, ctx: ImportContext): void {
+  const own = rows.find((r) => r.regionId === scope.id);
   if (!own) return;
+  const stated: Partial<Record<'total' | 'checked' | 'failed', number>> = {
+    total: prose.total,
+    checked: prose.checked,
+    failed: prose.failed ?? (prose.passed !== undefined ? own.checked - prose.passed : undefined),
+  };
   for (const k of ['total', 'checked', 'failed'] as const) {
-    if (own[k] !== prose[k]) ctx.warnings.push(tx.proseDiffers(channel, k, prose[k], own[k]));
+    const v = stated[k];
+    if (v !== undefined && v !== own[k]) ctx.warnings.push(tx.proseDiffers(prose.channel, k, v, own[k]));
   }
 }
