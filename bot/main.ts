@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
 import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
 import { LowStore } from '../data/store.ts';
 import { createApp } from './app.ts';
-import { type Config, loadConfig } from './config.ts';
+import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -37,7 +38,17 @@ export async function start(config: Config, env: Record<string, string | undefin
   };
 }
 
+/** Reads ./.env when present (kept out of git); the environment wins over the file. */
+function loadDotEnv(): void {
+  try {
+    process.loadEnvFile(path.join(repoRoot, '.env'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
 async function main() {
+  loadDotEnv();
   let config: Config;
   try {
     config = loadConfig(process.env);
