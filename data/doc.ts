@@ -48,15 +48,19 @@ export class Doc<S extends z.ZodType> {
   }
 
   /**
-   * Applies `fn` to a copy of the data and persists it; the copy becomes the data only once the
-   * bytes are on disk, so a failed write leaves memory and disk as they were.
+   * Applies `fn` to a copy of the data, validates the copy and persists it; the copy becomes the
+   * data only once the bytes are on disk, so a throwing `fn`, an invalid result or a failed write
+   * leaves memory and disk as they were. Validating here keeps a buggy caller from writing a file
+   * the next start would refuse to load.
    */
   update<R>(fn: (draft: z.infer<S>) => R): Promise<R> {
     const run = this.queue.then(async () => {
       const previous = this.low.data;
       const draft = structuredClone(previous);
       const result = fn(draft);
-      this.low.data = draft;
+      const parsed = this.spec.schema.safeParse(draft);
+      if (!parsed.success) throw new Error(`store: ${this.spec.file}: update rejected: ${issues(parsed.error)}`);
+      this.low.data = parsed.data as z.infer<S>;
       try {
         await this.low.write();
       } catch (err) {
@@ -69,8 +73,8 @@ export class Doc<S extends z.ZodType> {
     return run;
   }
 
-  /** Replaces the whole document (validated) and persists it. */
-  replace(data: z.infer<S>): Promise<void> {
+  /** Replaces the whole document (validated: an invalid one rejects) and persists it. */
+  async replace(data: z.infer<S>): Promise<void> {
     const parsed = this.spec.schema.parse(data) as z.infer<S>;
     const run = this.queue.then(async () => {
       const previous = this.low.data;
@@ -102,12 +106,14 @@ function migrateAndParse<S extends z.ZodType>(spec: DocSpec<S>, raw: unknown): z
     version += 1;
   }
   const parsed = spec.schema.safeParse(doc);
-  if (!parsed.success) {
-    const first = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.')}: ${i.message}`)
-      .join('; ');
-    throw new Error(`store: ${spec.file} does not match the schema: ${first}`);
-  }
+  if (!parsed.success) throw new Error(`store: ${spec.file} does not match the schema: ${issues(parsed.error)}`);
   return parsed.data;
+}
+
+/** The first few zod issues as `path: message; …`. */
+function issues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.')}: ${i.message}`)
+    .join('; ');
 }
