@@ -19,6 +19,20 @@ const preference: Record<Region['kind'], number> = {
 };
 
 /**
+ * Order of suggestions at the same edit distance and overlap: people ask about cities far more
+ * than about the province (which is what a bare /rate answers), so 福洲 suggests 福州市 first;
+ * the province still comes before the many districts that share a character (福清市, 福安市).
+ */
+const suggestionOrder: Record<Region['kind'], number> = {
+  city: 0,
+  'special-zone': 1,
+  'provincial-depts': 2,
+  province: 3,
+  district: 4,
+  country: 5,
+};
+
+/**
  * Finds regions by full name, short form, alias, old name or code, and suggests the closest
  * names for a typo. Built once per Dataset.
  */
@@ -28,19 +42,22 @@ export class RegionIndex {
   private readonly children = new Map<string, Region[]>();
 
   constructor(regions: readonly Region[]) {
-    for (const r of regions) this.byId.set(r.id, r);
-    for (const r of regions) {
-      for (const k of new Set([r.name, r.short, ...r.aliases, ...(r.code ? [r.code] : [])].map(nameKey))) {
-        if (!k) continue;
-        const list = this.byKey.get(k) ?? [];
-        list.push(r);
-        this.byKey.set(k, list);
-      }
-      if (r.parent) {
-        const list = this.children.get(r.parent) ?? [];
-        list.push(r);
-        this.children.set(r.parent, list);
-      }
+    for (const r of regions) this.add(r);
+  }
+
+  /** Adds one region (an import learning a new one) without rebuilding the index. */
+  add(r: Region): void {
+    this.byId.set(r.id, r);
+    for (const k of new Set([r.name, r.short, ...r.aliases, ...(r.code ? [r.code] : [])].map(nameKey))) {
+      if (!k) continue;
+      const list = this.byKey.get(k) ?? [];
+      list.push(r);
+      this.byKey.set(k, list);
+    }
+    if (r.parent) {
+      const list = this.children.get(r.parent) ?? [];
+      list.push(r);
+      this.children.set(r.parent, list);
     }
   }
 
@@ -97,16 +114,19 @@ export class RegionIndex {
   suggest(text: string, max = 3): Region[] {
     const key = nameKey(text);
     if (!key) return [];
-    const scored: Array<{ r: Region; d: number }> = [];
+    const scored: Array<{ r: Region; d: number; shared: number }> = [];
     for (const [k, regions] of this.byKey) {
       if (/^\d+$/.test(k)) continue;
       const d = distance(key, k);
       const limit = Math.max(1, Math.floor(Math.max(key.length, k.length) / 3));
       const contains = k.length >= 2 && (k.includes(key) || key.includes(k));
       if (d <= limit || contains)
-        for (const r of regions) scored.push({ r, d: contains ? Math.min(d, 1) : d });
+        for (const r of regions)
+          scored.push({ r, d: contains ? Math.min(d, 1) : d, shared: sharedChars(key, k) });
     }
-    scored.sort((a, b) => a.d - b.d || preference[b.r.kind] - preference[a.r.kind]);
+    scored.sort(
+      (a, b) => a.d - b.d || b.shared - a.shared || suggestionOrder[a.r.kind] - suggestionOrder[b.r.kind],
+    );
     const out: Region[] = [];
     for (const { r } of scored) {
       if (!out.includes(r)) out.push(r);
@@ -124,6 +144,12 @@ export class RegionIndex {
     ].filter(Boolean);
     return bits.length > 0 ? `${r.name}（${bits.join('，')}）` : r.name;
   }
+}
+
+/** How many distinct characters two keys have in common. */
+function sharedChars(a: string, b: string): number {
+  const inB = new Set(b);
+  return new Set([...a].filter((c) => inB.has(c))).size;
 }
 
 /** Full names and short forms outrank nicknames and aliases. */

@@ -10,10 +10,10 @@ import type { Region, RegionKind } from '../schema.ts';
  * same notice twice learns the same regions.
  */
 export class RegionLearner {
-  private index: RegionIndex;
+  private readonly index: RegionIndex;
   readonly learned: Region[] = [];
 
-  constructor(private readonly known: readonly Region[]) {
+  constructor(known: readonly Region[]) {
     this.index = new RegionIndex(known);
   }
 
@@ -45,7 +45,7 @@ export class RegionLearner {
     const region: Region = { id, name, short: shortName(name), kind, aliases: [], learned: true };
     if (parentId) region.parent = parentId;
     this.learned.push(region);
-    this.index = new RegionIndex([...this.known, ...this.learned]);
+    this.index.add(region);
     return region;
   }
 }
