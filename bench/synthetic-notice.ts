@@ -74,9 +74,9 @@ export function syntheticNationalNotice(regionCount = 3000, seed = 42): Syntheti
       `不合格${what}数`,
       '不合格率',
     );
-    rows.forEach((r, i) =>
-      out.push(String(i + 1), r.name, String(r[k]), String(r[k]), String(r[f]), rate(r[f], r[k])),
-    );
+    rows.forEach((r, i) => {
+      out.push(String(i + 1), r.name, String(r[k]), String(r[k]), String(r[f]), rate(r[f], r[k]));
+    });
     out.push('合计', String(sum(k)), String(sum(k)), String(sum(f)), rate(sum(f), sum(k)));
   };
   tally(1, '2025年第一季度全国政府网站检查情况表', '网站', 'sites', 'failedSites');
