@@ -185,3 +185,8 @@ export const importText = {
   usage: '用法：npm run import -- <通报文本或表格文件> [--apply]',
   readFailed: (file: string, reason: string) => `无法读取 ${file}：${reason}`,
 };
+
+/** DingTalk (bot/platforms/dingtalk). */
+export const dingtalkText = {
+  textOnly: '目前只能识别文字命令，请@我并输入命令，例如 /rate 福州。',
+};

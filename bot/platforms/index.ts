@@ -1,3 +1,4 @@
+import { createDingtalk } from './dingtalk/index.ts';
 import type { PlatformDeps, PlatformRuntime } from './platform.ts';
 import { createWecom } from './wecom/index.ts';
 
@@ -5,6 +6,7 @@ import { createWecom } from './wecom/index.ts';
  * The platforms the configuration turns on. Each entry returns undefined when its mode is off.
  */
 const factories: Array<(deps: PlatformDeps) => PlatformRuntime | undefined> = [
+  createDingtalk,
   createWecom,
 ];
 

@@ -1,0 +1,82 @@
+import type { AxiosInstance } from 'axios';
+import { reply } from '../../../handlers/reply.ts';
+import { dingtalkText, t } from '../../../handlers/text.ts';
+import type { Logger } from '../../logger.ts';
+import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts';
+import type { DingtalkMessage } from './decode.ts';
+import { toAnswer } from './encode.ts';
+import { postSession } from './send.ts';
+
+/**
+ * What HTTP mode and Stream mode share after decoding: dedupe → pipeline → answer through the
+ * session webhook (protocols.md §5.3). Runs in the background so the callback is acknowledged
+ * at once; idle() resolves when every answer has been sent or given up.
+ */
+export interface AnswererOptions {
+  pipeline: PipelineDeps;
+  http: AxiosInstance;
+  oapiBase: string;
+  log: Logger;
+  /** Wall clock (ms) for the session webhook's expiry. */
+  clock?: () => number;
+  /** The pipeline entry; tests inject a failing or slow one. */
+  receive?: typeof pipelineReceive;
+}
+
+export interface Answerer {
+  accept(msg: DingtalkMessage): void;
+  idle(): Promise<void>;
+}
+
+export function createAnswerer(o: AnswererOptions): Answerer {
+  const clock = o.clock ?? Date.now;
+  const receive = o.receive ?? pipelineReceive;
+  const pending = new Set<Promise<void>>();
+  /**
+   * msgIds being answered. DingTalk redelivers (§5.2, §6.1) and markSeen only sees a msgId
+   * once its write lands, so two concurrent copies would both look fresh without this.
+   */
+  const inflight = new Set<string>();
+
+  async function answer(msg: DingtalkMessage): Promise<void> {
+    const { msgId } = msg.inbound;
+    const deps = o.pipeline;
+    const r = msg.unsupported
+      ? (await deps.store.markSeen(`dingtalk:${msgId}`, deps.now()))
+        ? reply(dingtalkText.textOnly, [t.seeHelp])
+        : null
+      : await receive(deps, msg.inbound);
+    if (!r) return;
+    if (!msg.session) {
+      o.log.warn({ msgId }, 'dingtalk: message has no sessionWebhook; answer dropped');
+      return;
+    }
+    if (clock() > msg.session.expiresAt) {
+      o.log.warn({ msgId }, 'dingtalk: sessionWebhook expired before the answer was ready; dropped');
+      return;
+    }
+    await postSession(o.http, o.oapiBase, msg.session.url, toAnswer(r, msg.inbound.sender));
+  }
+
+  function accept(msg: DingtalkMessage): void {
+    const { msgId } = msg.inbound;
+    if (inflight.has(msgId)) {
+      o.log.info({ msgId }, 'dingtalk: duplicate delivery while answering; ignored');
+      return;
+    }
+    inflight.add(msgId);
+    const work = answer(msg)
+      .catch((err: unknown) => o.log.error({ err, msgId }, 'dingtalk: message not answered'))
+      .finally(() => {
+        inflight.delete(msgId);
+        pending.delete(work);
+      });
+    pending.add(work);
+  }
+
+  async function idle(): Promise<void> {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
+  }
+
+  return { accept, idle };
+}

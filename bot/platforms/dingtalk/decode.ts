@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { PayloadError } from '../../errors.ts';
+import type { Groups } from '../../groups.ts';
+import type { Inbound } from '../../pipeline.ts';
+
+/**
+ * A robot message (HTTP-mode body or Stream CALLBACK `data`, protocols.md §5.2, §6.2) → a
+ * DingtalkMessage, or null for a body that is not a message at all. Only `text` is read; other
+ * types (picture, richText, file, audio, video) come back marked `unsupported` so the bot can
+ * say so. A message missing the fields the bot needs is a PayloadError (400).
+ */
+const messageSchema = z.object({
+  msgId: z.string().min(1),
+  msgtype: z.string(),
+  conversationId: z.string().min(1),
+  conversationType: z.string().optional(), // "1" single, "2" group
+  senderStaffId: z.string().optional(), // the userId; absent for users outside the org
+  senderNick: z.string().optional(),
+  sessionWebhook: z.string().optional(),
+  sessionWebhookExpiredTime: z.number().optional(),
+});
+/** What a text message must carry besides: the text and where to answer. */
+const textSchema = z.object({
+  text: z.object({ content: z.string() }),
+  sessionWebhook: z.string().min(1),
+  sessionWebhookExpiredTime: z.number(),
+});
+
+export interface DingtalkMessage {
+  inbound: Inbound;
+  /** Where the answer goes: no auth, usable until expiresAt (ms) (§5.3). */
+  session?: { url: string; expiresAt: number };
+  /** msgtype of a message the bot cannot read; inbound.text is '' then. */
+  unsupported?: string;
+}
+
+export function decodeMessage(body: unknown, groups: Groups): DingtalkMessage | null {
+  const msgtype = (body as { msgtype?: unknown } | null)?.msgtype;
+  if (typeof msgtype !== 'string') return null;
+  const parsed = messageSchema.safeParse(body);
+  const text = msgtype === 'text' ? textSchema.safeParse(body) : undefined;
+  const issues = [...(parsed.error?.issues ?? []), ...(text?.error?.issues ?? [])];
+  if (!parsed.success || issues.length > 0) {
+    const where = issues.map((i) => i.path.join('.') || 'body').join(', ');
+    throw new PayloadError(`dingtalk.decode: ${msgtype.slice(0, 20)} message missing or malformed: ${where}`);
+  }
+  const m = parsed.data;
+  const inbound: Inbound = {
+    platform: 'dingtalk',
+    msgId: m.msgId,
+    text: text?.data ? stripMention(text.data.text.content) : '',
+    sender: { platform: 'dingtalk' },
+    conversationId: m.conversationId,
+  };
+  if (m.senderStaffId) inbound.sender.dingtalkUserId = m.senderStaffId;
+  if (m.senderNick) inbound.sender.name = m.senderNick;
+  if (m.conversationType === '2') {
+    const group = groups.byConversation('dingtalk', m.conversationId);
+    if (group) inbound.groupId = group.id;
+  }
+  const out: DingtalkMessage = { inbound };
+  if (m.sessionWebhook && m.sessionWebhookExpiredTime !== undefined)
+    out.session = { url: m.sessionWebhook, expiresAt: m.sessionWebhookExpiredTime };
+  if (msgtype !== 'text') out.unsupported = msgtype;
+  return out;
+}
+
+/** text.content is what follows the @ and often starts with a space (§5.2); drop a leftover @bot too. */
+export function stripMention(text: string): string {
+  return text.replace(/^\s*@\S+\s*/u, '').trim();
+}

@@ -1,0 +1,393 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+
+/**
+ * A local DingTalk on 127.0.0.1 that behaves like the real one where the bot depends on it:
+ * custom-robot robot/send with 加签 (protocols.md §4), session webhooks (§5.3) and the Stream
+ * gateway (§6.1). It records everything that arrived. Time is injectable (`now`).
+ */
+export interface FakeDingtalkOptions {
+  /** Custom robots that exist; `secret` turns on 加签 for that robot. */
+  robots?: Array<{ accessToken: string; secret?: string }>;
+  /** Stream-mode apps (AppKey/AppSecret). */
+  apps?: Array<{ clientId: string; clientSecret: string }>;
+  /** 20 messages per minute per robot, then throttled for 10 minutes (§4.4). */
+  perMinute?: number;
+  windowMs?: number;
+  penaltyMs?: number;
+  /** 410100 (current table) or 130101 (older) (§4.4, §9.8). */
+  throttleErrcode?: number;
+  /** The server closes a socket this long after `disconnect` (§6.1 step 5). */
+  disconnectGraceMs?: number;
+  now?: () => number;
+  random?: () => number;
+  port?: number;
+}
+
+export interface StreamFrame {
+  code?: number;
+  headers?: { messageId?: string; contentType?: string };
+  message?: string;
+  data?: string;
+}
+
+type Result = { errcode: number; errmsg: string };
+const MAX_BYTES = 20_000; // 460101 message too long, exceed 20000 bytes (§4.4)
+const SIGN_WINDOW_MS = 3600_000; // §4.2 step 5
+const TICKET_TTL_MS = 90_000; // single use, 90 s (§6.1 step 1)
+const SESSION_TTL_MS = 90 * 60_000; // createAt + ~90 min in both official examples (§5.2)
+const THROTTLED: Record<number, string> = {
+  130101: 'send too fast, exceed 20 times per minute',
+  410100: '发送速度太快而限流',
+};
+
+export class FakeDingtalk {
+  /** Every robot/send request, with the errcode it got. */
+  readonly pushes: Array<{ accessToken: string; body: unknown; errcode: number; errmsg: string }> = [];
+  /** Every session-webhook POST, with the errcode it got. */
+  readonly sessionPosts: Array<{ conversationId: string; body: unknown; errcode: number }> = [];
+  /** Every connections/open request, with the HTTP status it got. */
+  readonly opens: Array<{ clientId: string; status: number; accept: string }> = [];
+  /** Every WebSocket upgrade, with whether its ticket was good. */
+  readonly upgrades: Array<{ ticketOk: boolean }> = [];
+  /** Every frame the bot sent (acks and ping echoes). */
+  readonly acks: StreamFrame[] = [];
+
+  private readonly sent = new Map<string, number[]>();
+  private readonly throttledUntil = new Map<string, number>();
+  private readonly sessions = new Map<string, { conversationId: string; expiresAt: number }>();
+  private readonly tickets = new Map<string, { clientId: string; at: number; used: boolean }>();
+  private readonly conns = new Map<string, Set<WebSocket>>();
+  private failures: Array<{ status: 500 } | { errcode: number }> = [];
+  private openFailures: number[] = [];
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly server: http.Server,
+    private readonly opts: FakeDingtalkOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+    server.on('request', (req, res) => this.onRequest(req, res));
+    server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+  }
+
+  static async start(opts: FakeDingtalkOptions = {}): Promise<FakeDingtalk> {
+    const server = http.createServer();
+    const fake = new FakeDingtalk(server, opts);
+    await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  /** DINGTALK_API_BASE and DINGTALK_OAPI_BASE for the bot. */
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Bodies accepted (errcode 0) for one robot. */
+  delivered(accessToken: string): unknown[] {
+    return this.pushes.filter((p) => p.accessToken === accessToken && p.errcode === 0).map((p) => p.body);
+  }
+
+  /** Bodies accepted (errcode 0) through the session webhooks of one conversation. */
+  answers(conversationId: string): unknown[] {
+    return this.sessionPosts
+      .filter((p) => p.conversationId === conversationId && p.errcode === 0)
+      .map((p) => p.body);
+  }
+
+  /** The next `n` robot/send requests fail with HTTP 500 or the given errcode (-1, 410100…). */
+  failNext(n: number, failure: { status: 500 } | { errcode: number }): void {
+    for (let i = 0; i < n; i++) this.failures.push(failure);
+  }
+
+  /** The next `n` connections/open requests fail with this HTTP status. */
+  failOpenNext(n: number, status = 500): void {
+    for (let i = 0; i < n; i++) this.openFailures.push(status);
+  }
+
+  /** A fresh session webhook for a conversation, as a robot message carries (§5.2). */
+  sessionWebhook(conversationId: string, ttlMs = SESSION_TTL_MS): { url: string; expiresAt: number } {
+    const session = randomUUID();
+    const expiresAt = this.now() + ttlMs;
+    this.sessions.set(session, { conversationId, expiresAt });
+    return { url: `${this.url}/robot/sendBySession?session=${session}`, expiresAt };
+  }
+
+  /** A robot message as DingTalk delivers it (§5.2), with a live session webhook of this fake. */
+  robotMessage(o: {
+    content?: string;
+    msgtype?: string;
+    msgId?: string;
+    conversationId?: string;
+    conversationType?: '1' | '2';
+    staffId?: string;
+    nick?: string;
+    sessionTtlMs?: number;
+  }): Record<string, unknown> {
+    const conversationId = o.conversationId ?? 'cidFUZHOU';
+    const session = this.sessionWebhook(conversationId, o.sessionTtlMs);
+    const msgtype = o.msgtype ?? 'text';
+    return {
+      msgtype,
+      ...(msgtype === 'text'
+        ? { text: { content: ` ${o.content ?? ''}` } }
+        : { content: { downloadCode: 'x' } }),
+      msgId: o.msgId ?? `msg${randomUUID()}`,
+      createAt: this.now(),
+      conversationType: o.conversationType ?? '2',
+      conversationId,
+      conversationTitle: '福州市检查群',
+      senderId: `$:LWCP_v1:$${randomUUID()}`,
+      senderNick: o.nick ?? '张三',
+      senderCorpId: 'dingCORP',
+      senderStaffId: o.staffId ?? 'zhangsan',
+      chatbotUserId: '$:LWCP_v1:$bot',
+      chatbotCorpId: 'dingCORP',
+      robotCode: 'dingROBOT',
+      isAdmin: false,
+      isInAtList: true,
+      sessionWebhook: session.url,
+      sessionWebhookExpiredTime: session.expiresAt,
+    };
+  }
+
+  /** Pushes a robot-message CALLBACK frame to one of the app's connections; returns its messageId. */
+  callback(clientId: string, message: unknown, messageId = randomUUID()): string {
+    this.frame(
+      this.pick(clientId),
+      'CALLBACK',
+      '/v1.0/im/bot/messages/get',
+      JSON.stringify(message),
+      messageId,
+    );
+    return messageId;
+  }
+
+  /** Pushes an EVENT frame; returns its messageId. */
+  event(clientId: string, eventType = 'chat_update_title'): string {
+    const messageId = randomUUID();
+    this.frame(this.pick(clientId), 'EVENT', '*', JSON.stringify({ eventType }), messageId);
+    return messageId;
+  }
+
+  /** A SYSTEM ping with a fresh opaque value (§6.1 step 5); returns the opaque. */
+  ping(clientId: string): string {
+    const opaque = randomUUID();
+    this.frame(this.pick(clientId), 'SYSTEM', 'ping', JSON.stringify({ opaque }), randomUUID());
+    return opaque;
+  }
+
+  /** SYSTEM disconnect to every connection of the app; each is closed after the grace period. */
+  disconnect(clientId: string): void {
+    for (const ws of this.conns.get(clientId) ?? []) {
+      this.frame(
+        ws,
+        'SYSTEM',
+        'disconnect',
+        JSON.stringify({ reason: 'server upgrade (fake)' }),
+        randomUUID(),
+      );
+      setTimeout(() => ws.close(), this.opts.disconnectGraceMs ?? 10_000).unref();
+    }
+  }
+
+  /** Drops every connection of the app without a word. */
+  drop(clientId: string): void {
+    for (const ws of this.conns.get(clientId) ?? []) ws.terminate();
+  }
+
+  connections(clientId: string): number {
+    return this.conns.get(clientId)?.size ?? 0;
+  }
+
+  async waitFor(what: string, ok: () => boolean, timeoutMs = 3000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!ok()) {
+      if (Date.now() > until) throw new Error(`fake dingtalk: timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private pick(clientId: string): WebSocket {
+    const all = [...(this.conns.get(clientId) ?? [])];
+    // Several connections may be open; each push goes to one chosen at random (§6.1).
+    const ws = all[Math.floor((this.opts.random ?? Math.random)() * all.length)];
+    if (!ws) throw new Error(`fake dingtalk: app ${clientId} is not connected`);
+    return ws;
+  }
+
+  private frame(ws: WebSocket, type: string, topic: string, data: string, messageId: string): void {
+    const headers = {
+      appId: 'fake',
+      contentType: 'application/json',
+      messageId,
+      time: String(this.now()),
+      topic,
+    };
+    ws.send(JSON.stringify({ specVersion: '1.0', type, headers, data }));
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const url = new URL(req.url ?? '/', this.url);
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        body = undefined;
+      }
+      if (url.pathname === '/robot/send') {
+        const accessToken = url.searchParams.get('access_token') ?? '';
+        const out: Result | { status: 500 } =
+          req.method === 'POST' ? this.robotSend(url, raw, body) : { errcode: 43002, errmsg: '需要POST请求' };
+        if ('status' in out) return reply(500, { error: 'internal (fake)' });
+        this.pushes.push({ accessToken, body, ...out });
+        return reply(200, out);
+      }
+      if (req.method === 'POST' && url.pathname === '/robot/sendBySession') {
+        const s = this.sessions.get(url.searchParams.get('session') ?? '');
+        // The code for an expired session is not documented (§5.3); the fake uses 300005.
+        const out: Result =
+          s && this.now() <= s.expiresAt
+            ? content(raw, body)
+            : { errcode: 300005, errmsg: 'session expired (fake)' };
+        this.sessionPosts.push({ conversationId: s?.conversationId ?? '', body, errcode: out.errcode });
+        return reply(200, out);
+      }
+      if (req.method === 'POST' && url.pathname === '/v1.0/gateway/connections/open')
+        return this.open(req, res, body);
+      reply(404, { errcode: 404, errmsg: 'not found (fake)' });
+    });
+  }
+
+  /** robot/send checks in DingTalk's order: token, 加签, throttle, size and type, rate (§4). */
+  private robotSend(url: URL, raw: Buffer, body: unknown): Result | { status: 500 } {
+    const token = url.searchParams.get('access_token');
+    if (!token) return { errcode: 40035, errmsg: '缺少参数 access_token' };
+    const robot = (this.opts.robots ?? []).find((r) => r.accessToken === token);
+    if (!robot) return { errcode: 300005, errmsg: 'token is not exist' };
+    if (robot.secret) {
+      // searchParams decodes '+' as a space, as DingTalk does with an un-encoded sign (§7.2).
+      const ts = url.searchParams.get('timestamp') ?? '';
+      const sign = url.searchParams.get('sign') ?? '';
+      if (!ts || !sign) return { errcode: 310000, errmsg: '机器人发送签名不匹配' };
+      if (!(Math.abs(this.now() - Number(ts)) <= SIGN_WINDOW_MS))
+        return { errcode: 310000, errmsg: 'invalid timestamp' };
+      const expected = createHmac('sha256', robot.secret).update(`${ts}\n${robot.secret}`).digest('base64');
+      const a = Buffer.from(sign);
+      const b = Buffer.from(expected);
+      if (a.length !== b.length || !timingSafeEqual(a, b))
+        return { errcode: 310000, errmsg: 'sign not match' };
+    }
+    const failure = this.failures.shift();
+    if (failure)
+      return 'status' in failure ? failure : { errcode: failure.errcode, errmsg: 'injected (fake)' };
+    const now = this.now();
+    const code = this.opts.throttleErrcode ?? 410100;
+    if ((this.throttledUntil.get(token) ?? 0) > now)
+      return { errcode: code, errmsg: THROTTLED[code] ?? 'throttled' };
+    const checked = content(raw, body);
+    if (checked.errcode !== 0) return checked;
+    const recent = (this.sent.get(token) ?? []).filter((t) => now - t < (this.opts.windowMs ?? 60_000));
+    this.sent.set(token, recent);
+    if (recent.length >= (this.opts.perMinute ?? 20)) {
+      this.throttledUntil.set(token, now + (this.opts.penaltyMs ?? 10 * 60_000));
+      return { errcode: code, errmsg: THROTTLED[code] ?? 'throttled' };
+    }
+    recent.push(now);
+    return ok();
+  }
+
+  /** §6.1 step 1: credentials → endpoint and a single-use ticket; XML without Accept: JSON. */
+  private open(req: http.IncomingMessage, res: http.ServerResponse, body: unknown): void {
+    const b = (body ?? {}) as { clientId?: string; clientSecret?: string };
+    const accept = String(req.headers.accept ?? '');
+    const known = (this.opts.apps ?? []).some(
+      (a) => a.clientId === b.clientId && a.clientSecret === b.clientSecret,
+    );
+    const status = this.openFailures.shift() ?? (known ? 200 : 401);
+    this.opens.push({ clientId: b.clientId ?? '', status, accept });
+    if (status !== 200) {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: status === 401 ? 'InvalidAuthentication' : 'ServerError' }));
+      return;
+    }
+    const ticket = randomUUID();
+    this.tickets.set(ticket, { clientId: b.clientId ?? '', at: this.now(), used: false });
+    const endpoint = `${this.url.replace('http:', 'ws:')}/connect`;
+    if (!accept.includes('application/json')) {
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      res.end(
+        `<OpenConnectionResponse><endpoint>${endpoint}</endpoint><ticket>${ticket}</ticket></OpenConnectionResponse>`,
+      );
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ endpoint, ticket }));
+  }
+
+  private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', this.url);
+    const t = this.tickets.get(url.searchParams.get('ticket') ?? '');
+    const ticketOk = url.pathname === '/connect' && !!t && !t.used && this.now() - t.at <= TICKET_TTL_MS;
+    this.upgrades.push({ ticketOk });
+    if (!t || !ticketOk) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    t.used = true;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const set = this.conns.get(t.clientId) ?? new Set<WebSocket>();
+      this.conns.set(t.clientId, set.add(ws));
+      ws.on('message', (data) => {
+        try {
+          this.acks.push(JSON.parse(data.toString()) as StreamFrame);
+        } catch {
+          this.acks.push({ message: `not JSON: ${data.toString().slice(0, 40)}` });
+        }
+      });
+      ws.on('close', () => set.delete(ws));
+    });
+  }
+}
+
+/** Size (whole body, bytes) and message type, as robot/send and sendBySession check them (§4.3, §4.4). */
+function content(raw: Buffer, body: unknown): Result {
+  if (raw.length > MAX_BYTES) return { errcode: 460101, errmsg: 'message too long, exceed 20000 bytes' };
+  const b = (body ?? {}) as {
+    msgtype?: string;
+    text?: { content?: unknown };
+    markdown?: Record<string, unknown>;
+  };
+  if (b.msgtype === 'text' && typeof b.text?.content === 'string') return ok();
+  if (
+    b.msgtype === 'markdown' &&
+    typeof b.markdown?.title === 'string' &&
+    typeof b.markdown?.text === 'string'
+  )
+    return ok();
+  if (b.msgtype === 'text' || b.msgtype === 'markdown') return { errcode: 40035, errmsg: '缺少参数 json' };
+  return { errcode: 400105, errmsg: 'unsupported msgtype (fake supports text and markdown)' };
+}
+
+function ok(): Result {
+  return { errcode: 0, errmsg: 'ok' };
+}
