@@ -55,7 +55,7 @@ export function deadlinePhrase(
   const rest = sentence.slice((m.index ?? 0) + m[0].length);
   const offices = [
     ...rest.matchAll(
-      /报(?:送至|送到|送|至|给|到)?([^,，。;；、]{2,30}(?:办公厅|办公室|处|科|局|办|中心|组))/g,
+      /报(?:送至|送到|送|至|给|到)?([^,，。;；、报]{2,30}(?:办公厅|办公室|处|科|局|办|中心|组))/g,
     ),
   ];
   const last = offices.at(-1)?.[1];

@@ -50,7 +50,7 @@ export function failuresFromList(table: ListTable, channel: Channel, ctx: Import
     const c = row.cells;
     const subject = (c.account ?? c.site ?? c.unit)?.raw ?? '';
     const regionText = c.region?.raw;
-    const { region, note } = regionFor(regionText, subject, ctx);
+    const { region, note } = regionFor(regionText, c.unit?.raw ?? subject, ctx);
     if (note && !ctx.notes.includes(note)) ctx.notes.push(note);
     if (row.inherited.length > 0) {
       ctx.notes.push(

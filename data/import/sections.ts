@@ -1,3 +1,4 @@
+import { wholeLineDate } from './dates.ts';
 import { isInteger, type Line } from './lines.ts';
 
 /** A part of a notice: the body (prose) or one attachment (附件N, its title and table). */
@@ -28,11 +29,14 @@ export function outline(lines: Line[]): Outline {
     if (ATTACHMENT.test(l.text)) starts.push(i);
   });
   const bodyEnd = starts[0] ?? lines.length;
-  const bodyLines = lines.slice(0, bodyEnd);
+  // Some notices sign after the attachments: the signature and date belong to the body.
+  const signature = starts.length > 0 ? trailingSignature(lines) : [];
+  const end = lines.length - signature.length;
+  const bodyLines = [...lines.slice(0, bodyEnd), ...signature];
   const attachments = starts.map((s, k): Section => {
-    const end = starts[k + 1] ?? lines.length;
+    const until = starts[k + 1] ?? end;
     const open = lines[s] as Line;
-    const rest = lines.slice(s + 1, end).filter((l) => !TRAILER.test(l.text));
+    const rest = lines.slice(s + 1, until).filter((l) => !TRAILER.test(l.text));
     const title = rest[0] && !isInteger(rest[0].text) && !/^序号$/.test(rest[0].text) ? rest[0] : undefined;
     return {
       attachment: Number(open.text.match(ATTACHMENT)?.[1]),
@@ -46,6 +50,18 @@ export function outline(lines: Line[]): Outline {
     attachments,
     listed: listedAttachments(bodyLines),
   };
+}
+
+const SIGNER = /(办公厅|办公室|人民政府|管委会|网信办|公开办|数据管理局|大数据局)$/;
+
+/** An issuer line followed by a date line at the very end of the text. */
+function trailingSignature(lines: Line[]): Line[] {
+  const last = lines.at(-1);
+  const before = lines.at(-2);
+  if (last && before && wholeLineDate(last.text) && SIGNER.test(before.text) && before.text.length <= 30) {
+    return [before, last];
+  }
+  return [];
 }
 
 /** 附件：1.2020年第一季度全省政府网站检查情况表 / 2.… */

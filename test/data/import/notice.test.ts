@@ -191,6 +191,34 @@ describe('other notice shapes', () => {
     expect(report.tallies.find((t) => t.regionId === '35' && t.channel === 'website')?.failed).toBe(0);
   });
 
+  it('a city table without 序号, old district names, a deadline without a year, a signature after the attachments', () => {
+    const { report } = parse(fixture('city-table-no-seq.txt'));
+    expect(report.round).toMatchObject({
+      key: '2021Q3@3504',
+      issuer: '三明市人民政府办公室',
+      issuedOn: '2021-10-08',
+      docNumber: '明政办函〔2021〕88号',
+      deadline: { date: '2021-10-15', time: '17:00' },
+      reportTo: '市政府办公室',
+    });
+    expect(report.tallies).toEqual([
+      { regionId: '350405', channel: 'newmedia', total: 30, checked: 30, failed: 1 },
+      { regionId: '350404', channel: 'newmedia', total: 20, checked: 10, failed: 0 },
+      { regionId: '3504', channel: 'newmedia', total: 50, checked: 40, failed: 1 },
+    ]);
+    expect(report.failures).toMatchObject([
+      {
+        regionId: '350405',
+        unitName: '沙县区XX局',
+        platform: '抖音',
+        subject: '沙县XX',
+        problemCode: 'M_STALE',
+        veto: true,
+      },
+    ]);
+    expect(report.notes).toContain('“沙县区XX局”没有注明地区，按名称归入“沙县区”。');
+  });
+
   it('a region row it has never seen is learned under the notice scope and listed', () => {
     const { report } = parse(seedWithLine(36, '测试新区'));
     expect(report.newRegions).toEqual([
