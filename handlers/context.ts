@@ -1,6 +1,7 @@
 import type { Dataset } from '../data/dataset.ts';
 import type { InspectionStore } from '../data/store.ts';
 import type { Groups } from '../bot/groups.ts';
+import type { TaskService } from '../bot/reminders/service.ts';
 import type { Contact } from './reply.ts';
 
 export type PlatformName = 'dingtalk' | 'wecom' | 'cli' | 'api';
@@ -29,4 +30,6 @@ export interface HandlerContext {
  */
 export interface Services {
   groups?: Groups;
+  /** Rectification tasks and their deadlines (/done, /deadline, /overdue). */
+  tasks?: TaskService;
 }

@@ -1,7 +1,10 @@
 import { distance } from 'fastest-levenshtein';
 import type { HandlerContext } from './context.ts';
+import { deadline } from './deadline.ts';
+import { done } from './done.ts';
 import { fail } from './fail.ts';
 import { help } from './help.ts';
+import { overdue } from './overdue.ts';
 import type { Command } from './parse.ts';
 import { rank } from './rank.ts';
 import { rate } from './rate.ts';
@@ -20,6 +23,9 @@ export const commands: CommandSpec[] = [
   { name: 'rate', aliases: ['合格率', '查询', '检查情况'], run: rate },
   { name: 'rank', aliases: ['排名', '排行'], run: rank },
   { name: 'fail', aliases: ['不合格', '名单'], run: fail },
+  { name: 'deadline', aliases: ['截止', '整改', '截止日期'], run: deadline },
+  { name: 'overdue', aliases: ['逾期'], run: overdue },
+  { name: 'done', aliases: ['已报送', '已整改'], run: done },
   { name: 'help', aliases: ['帮助', '?', '？'], run: (args, ctx) => help(args, ctx, commands) },
 ];
 

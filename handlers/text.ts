@@ -35,6 +35,54 @@ export const commandText: Record<string, CommandText> = {
     usage: '/fail [地区] [期次]',
     details: ['列出不合格项、突出问题和责任单位；通报批评、表扬不计为不合格。', '例：/fail　/fail 平潭'],
   },
+  deadline: {
+    summary: '查看整改任务和剩余工作日',
+    usage: '/deadline',
+    details: [
+      '列出未完成的整改任务、截止日期和剩余工作日（按法定节假日和调休计算）。',
+      '管理员可改截止日期：/deadline set 2020Q1 2020-04-17 [17:00]；只改一个单位：/deadline set 2020Q1 平潭综合实验区管委会 2020-04-20',
+      '截止前3个、1个工作日和截止日上午提醒；逾期后每个工作日上午提醒，逾期超过2个工作日同时@群管理员。',
+    ],
+  },
+  overdue: {
+    summary: '列出已逾期的整改任务',
+    usage: '/overdue',
+    details: ['列出已过截止时间仍未报送整改情况的任务和逾期工作日数。'],
+  },
+  done: {
+    summary: '标记整改情况已报送，停止提醒',
+    usage: '/done <单位或条目>',
+    details: ['由本群管理员或该单位登记的联系人发送。', '例：/done 福建省教育厅　/done 平潭政务'],
+  },
+  sub: {
+    summary: '本群关注地区或单位（管理员）',
+    usage: '/sub <地区或单位>',
+    details: [
+      '关注后，每次导入新一期检查结果，本群都会收到范围内的不合格项提醒，并@责任单位联系人。',
+      '关注地级市即含其下辖区县，关注全省即含全部地区和省直部门。',
+      '例：/sub 福州　/sub 福建省教育厅',
+    ],
+  },
+  unsub: {
+    summary: '取消关注地区或单位（管理员）',
+    usage: '/unsub <地区或单位>',
+    details: ['例：/unsub 福州'],
+  },
+  subs: {
+    summary: '查看本群关注的地区和单位',
+    usage: '/subs',
+    details: [],
+  },
+  status: {
+    summary: '查看发送队列、发送失败的消息和最近导入',
+    usage: '/status',
+    details: ['显示待发送消息数和最早一条的等待时间、需处理的发送失败消息、最近一次导入和计划任务。'],
+  },
+  retry: {
+    summary: '重新发送本群发送失败的消息（管理员）',
+    usage: '/retry',
+    details: ['先修正机器人配置（key、access_token、加签密钥或关键词），再发送 /retry。'],
+  },
   help: {
     summary: '查看命令说明',
     usage: '/help [命令]',
@@ -189,4 +237,68 @@ export const importText = {
 /** DingTalk (bot/platforms/dingtalk). */
 export const dingtalkText = {
   textOnly: '目前只能识别文字命令，请@我并输入命令，例如 /rate 福州。',
+};
+
+/** Rectification tasks, deadline reminders, /done, /deadline, /overdue (issue 6). */
+export const taskText = {
+  weekdays: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
+  date: (y: number, m: number, d: number, weekday: string) => `${y}年${m}月${d}日（${weekday}）`,
+  notConfigured: '整改任务提醒功能未启用。',
+  channelTag: (ch: string) => `【${ch}】`,
+
+  reminderTitleBefore: (unit: string) => `整改提醒：${unit}`,
+  reminderTitleDayOf: (unit: string) => `今日截止：${unit}`,
+  reminderTitleOverdue: (unit: string) => `整改逾期：${unit}`,
+  reminderItem: (period: string, tag: string, subject: string, problem: string) =>
+    `${period}检查发现${tag}${subject}：${problem}`,
+  leftLine: (deadline: string, n: number) => `整改情况报送截止${deadline}，还剩${n}个工作日。`,
+  dayOfLine: (deadline: string) => `今天是整改情况报送截止日（${deadline}），请按时报送。`,
+  overdueLine: (deadline: string, n: number) => `整改情况报送截止${deadline}，已逾期${n}个工作日。`,
+  escalateLine: '逾期多日，请管理员督办。',
+  reportTo: (to: string) => `报送至：${to}。`,
+  doneHint: (unit: string) => `报送后请在群里发送：/done ${unit}`,
+  noContacts: (unit: string) =>
+    `${unit}尚未登记联系人，本提醒无法@到责任人。请管理员把${unit}负责整改的同志拉进本群，并在单位名册中登记其手机号或企业微信、钉钉账号。`,
+
+  deadlineTitle: (n: number) => `未完成的整改任务（${n}项）`,
+  deadlineNone: '没有未完成的整改任务。',
+  overdueTitle: (n: number) => `逾期的整改任务（${n}项）`,
+  overdueNone: '没有逾期的整改任务。',
+  roundHeading: (period: string) => `【${period}】`,
+  taskLine: (i: number, unit: string, subject: string, status: string) =>
+    unit === subject ? `${i}. ${unit}：${status}` : `${i}. ${unit}（${subject}）：${status}`,
+  statusLeft: (deadline: string, n: number) => `截止${deadline}，还剩${n}个工作日`,
+  statusToday: (deadline: string) => `今天截止（${deadline}）`,
+  statusLate: (deadline: string, n: number) => `截止${deadline}，已逾期${n}个工作日`,
+  statusLateToday: (deadline: string) => `已过截止时间（${deadline}）`,
+  statusNoDeadline: '未设截止日期，不提醒',
+  statusUnknownDays: (deadline: string, year: number) => `截止${deadline}；${year}年节假日安排未录入，无法计算工作日`,
+  calendarGap: (years: number[]) =>
+    `日历缺少${years.join('、')}年的节假日安排，相关提醒暂停。请管理员在数据目录的 calendar.json 中补充（见 README“Deadline reminders”）。`,
+
+  doneUsage: '用法：/done <单位或条目>，例：/done 福建省教育厅',
+  doneUnknown: (text: string) => `未找到未完成的整改任务“${text}”。`,
+  doneOpenUnits: (names: string[]) => `未完成的单位：${names.join('、')}`,
+  doneAlready: (unit: string, at: string, by: string) => `${unit}已于${at}由${by}标记为已报送。`,
+  doneAmbiguous: (text: string, units: string[]) => `“${text}”对应多个单位：${units.join('、')}。请写出单位全称。`,
+  doneNotAllowed: (unit: string) => `只有本群管理员或${unit}登记的联系人可以标记整改已报送。`,
+  doneWhoMay: (names: string[]) => `可以标记的人：${names.join('、')}`,
+  doneNobody: (unit: string) =>
+    `本群未登记管理员，${unit}也未登记联系人。请在 groups.json 的 admins 或单位名册中登记后再试。`,
+  doneTitle: (unit: string) => `已记录：${unit}整改情况已报送`,
+  doneItem: (tag: string, subject: string, problem: string) => `${tag}${subject}：${problem}`,
+  doneStopped: (n: number, by: string) => `由${by}确认，已停止这${n}项的提醒。`,
+  someone: '（未署名）',
+
+  setUsage:
+    '用法：/deadline set <期次> [单位] <日期> [时间]，例：/deadline set 2020Q1 2020-04-17　/deadline set 2020Q1 平潭综合实验区管委会 2020-04-20 17:00',
+  setNotAllowed: '只有群管理员可以设置截止日期。',
+  setNoRound: (period: string) => `没有${period}的检查通报。`,
+  setBadDate: (text: string) => `无法识别的日期“${text}”，请写成 2020-04-17。`,
+  setBadTime: (text: string) => `无法识别的时间“${text}”，请写成 17:00。`,
+  setUnknownUnit: (period: string, text: string) => `${period}没有“${text}”的整改任务。`,
+  setRoundDone: (period: string, deadline: string) => `已将${period}整改情况报送截止时间设为${deadline}。`,
+  setUnitDone: (period: string, unit: string, deadline: string) =>
+    `已将${unit}的${period}整改情况报送截止时间设为${deadline}。`,
+  setRemindersFollow: '提醒将按新的截止时间重新安排。',
 };

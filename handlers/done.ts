@@ -1,0 +1,60 @@
+import type { Group } from '../bot/groups.ts';
+import { contactsOf, follows, samePerson } from '../bot/reminders/audience.ts';
+import type { Task } from '../bot/reminders/tasks.ts';
+import { openTasks, taskNames } from '../bot/reminders/tasks.ts';
+import type { HandlerContext } from './context.ts';
+import { itemLine } from './reminders.ts';
+import { type Contact, type Reply, reply } from './reply.ts';
+import { currentGroup, displayName, isOperator, visibleTasks } from './task-scope.ts';
+import { taskText as tx } from './text.ts';
+
+/**
+ * /done <单位或条目>: the unit's rectification report is in. Closes the unit's open tasks (or the
+ * one named item), which stops their reminders, and confirms in the group. Allowed to the
+ * group's admins and the unit's own contacts; anyone else is told who may.
+ */
+export async function done(args: string[], ctx: HandlerContext): Promise<Reply> {
+  const service = ctx.services.tasks;
+  if (!service) return reply(tx.notConfigured);
+  const text = args.join(' ').trim();
+  if (!text) return reply(tx.doneUsage);
+  const all = service.tasks(ctx.data);
+  const matched = match(openTasks(all), text);
+  if (matched.length === 0) {
+    const closed = match(all.filter((task) => task.done), text)[0];
+    if (closed?.done) return reply(tx.doneAlready(closed.unitName, closed.done.at.slice(0, 10), closed.done.by));
+    const units = [...new Set(openTasks(visibleTasks(ctx, service)).map((task) => task.unitName))];
+    return reply(tx.doneUnknown(text), units.length > 0 ? [tx.doneOpenUnits(units)] : []);
+  }
+  const units = [...new Set(matched.map((task) => task.unitName))];
+  if (units.length > 1) return reply(tx.doneAmbiguous(text, units));
+  const task = matched[0]!;
+  const allowed = whoMayClose(ctx, task);
+  if (!isOperator(ctx) && !allowed.some((c) => samePerson(c, ctx.sender))) {
+    const names = [...new Set(allowed.map(displayName))];
+    return reply(tx.doneNotAllowed(task.unitName), [names.length > 0 ? tx.doneWhoMay(names) : tx.doneNobody(task.unitName)]);
+  }
+  const by = displayName(ctx.sender);
+  const closed = new Set(await service.close(matched.map((m) => m.id), by, ctx.now));
+  const items = matched.filter((m) => closed.has(m.id));
+  return reply(tx.doneTitle(task.unitName), [...items.map(itemLine), tx.doneStopped(items.length, by)]);
+}
+
+/** The named item alone; else every task of the named unit; else a unique partial match. */
+function match(tasks: Task[], text: string): Task[] {
+  const item = tasks.filter((task) => task.failure.subject === text);
+  if (item.length > 0) return item;
+  const unit = tasks.filter((task) => taskNames(task).slice(0, -1).includes(text));
+  if (unit.length > 0) return unit;
+  return tasks.filter((task) => taskNames(task).some((name) => name.includes(text)));
+}
+
+/** The unit's contacts and the admins of the groups (here: this group) that follow the task. */
+function whoMayClose(ctx: HandlerContext, task: Task): Contact[] {
+  const group = currentGroup(ctx);
+  let groups: Group[];
+  if (group) groups = follows(group, task, ctx.data) ? [group] : [];
+  else if (ctx.groupId) groups = [];
+  else groups = (ctx.services.groups?.list ?? []).filter((g) => follows(g, task, ctx.data));
+  return [...contactsOf(task), ...groups.flatMap((g) => g.admins)];
+}
