@@ -4,12 +4,15 @@ import { Doc } from './doc.ts';
 import { Dataset } from './dataset.ts';
 import { fujianRegions } from './reference/fujian.ts';
 import {
+  type Account,
   type RegisterFile,
   type Region,
   type RoundFile,
   registerFileSchema,
   roundFileSchema,
   SCHEMA_VERSION,
+  type Site,
+  type Unit,
 } from './schema.ts';
 import { INBOX_VERSION, inboxFileSchema, STATE_VERSION, stateFileSchema } from './state.ts';
 
@@ -17,6 +20,19 @@ import { INBOX_VERSION, inboxFileSchema, STATE_VERSION, stateFileSchema } from '
 export interface ImportWrite {
   newRegions: Region[];
   roundFile: RoundFile;
+}
+
+/** What a register import writes: regions it declared, and units, sites and accounts to upsert by id. */
+export interface RegisterWrite {
+  newRegions: Region[];
+  units: Unit[];
+  sites: Site[];
+  accounts: Account[];
+}
+
+export interface RegisterOutcome {
+  added: number;
+  updated: number;
 }
 
 export interface ApplyOutcome {
@@ -36,6 +52,8 @@ export interface InspectionStore {
   dataset(): Dataset;
   isEmpty(): boolean;
   applyImport(write: ImportWrite, at: Date): Promise<ApplyOutcome>;
+  /** Upserts register entries by id; entries the write does not name are kept. */
+  applyRegister(write: RegisterWrite): Promise<RegisterOutcome>;
   /** Records an inbound message id; false if it was seen before (redelivery). */
   markSeen(key: string, now: Date): Promise<boolean>;
   readonly state: Doc<typeof stateFileSchema>;
@@ -139,6 +157,33 @@ export class LowStore implements InspectionStore {
 
   async markSeen(key: string, now: Date): Promise<boolean> {
     if (this.inbox.data.seen[key]) return false;
+  async applyRegister(write: RegisterWrite): Promise<RegisterOutcome> {
+    const counts: RegisterOutcome = { added: 0, updated: 0 };
+    await this.register.update((d) => {
+      const upsert = <T extends { id: string }>(list: T[], items: readonly T[]) => {
+        const at = new Map(list.map((x, i) => [x.id, i]));
+        for (const item of items) {
+          const i = at.get(item.id);
+          if (i === undefined) {
+            at.set(item.id, list.length);
+            list.push(item);
+            counts.added += 1;
+          } else {
+            list[i] = item;
+            counts.updated += 1;
+          }
+        }
+      };
+      const known = new Set(d.regions.map((r) => r.id));
+      d.regions.push(...write.newRegions.filter((r) => !known.has(r.id)));
+      upsert(d.units, write.units);
+      upsert(d.sites, write.sites);
+      upsert(d.accounts, write.accounts);
+    });
+    this.current = this.build();
+    return counts;
+  }
+
     await this.inbox.update((d) => {
       const cutoff = now.getTime() - SEEN_TTL_MS;
       for (const [k, at] of Object.entries(d.seen)) if (Date.parse(at) < cutoff) delete d.seen[k];

@@ -302,3 +302,18 @@ export const taskText = {
     `已将${unit}的${period}整改情况报送截止时间设为${deadline}。`,
   setRemindersFollow: '提醒将按新的截止时间重新安排。',
 };
+
+/** `npm run jobs` (bot/cli/jobs.ts). */
+export const jobsText = {
+  usage: '用法：npm run jobs -- reminders [--now <ISO时间>] --dry-run',
+  unknownJob: (job: string) => `没有名为“${job}”的任务；可用：reminders`,
+  unknownArg: (arg: string) => `无法识别的参数“${arg}”`,
+  badNow: (text: string) => `--now 的时间无法识别：${text}（例：2020-04-15T09:00:00+08:00）`,
+  dryRunOnly: '只能预览（--dry-run）：提醒由运行中的机器人每5分钟扫描并发送，数据文件只允许一个进程写入。',
+  header: (iso: string) => `提醒预览（${iso}），不会发送，也不会记录：`,
+  to: (group: string, id: string, step: string) => `→ ${group}（${id}）［${step}］`,
+  noFollowers: (unit: string, step: string) => `（${unit}［${step}］：没有群关注该单位或地区，不发送）`,
+  gap: (unit: string, deadline: string, years: number[]) =>
+    `⚠ ${unit}（截止${deadline}）：日历缺少${years.join('、')}年的节假日安排，这些年份的提醒暂停；请在 calendar.json 中补充。`,
+  total: (n: number) => `共${n}条提醒。`,
+};

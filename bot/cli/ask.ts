@@ -5,6 +5,7 @@ import { loadConfig } from '../config.ts';
 import { loadGroups } from '../groups.ts';
 import { createLogger } from '../logger.ts';
 import { answer, type PipelineDeps } from '../pipeline.ts';
+import { openReminders } from '../reminders/setup.ts';
 
 const USAGE = 'npm run ask -- [--now <ISO时间>] [--group <群id>] [--as <手机号或userid>] "/rate 福州"';
 
@@ -59,7 +60,8 @@ export async function runAsk(
   const now = args.now ?? new Date();
   await ensureSeeded(store, now);
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
-  const deps: PipelineDeps = { store, log, now: () => now, services: { groups } };
+  const reminders = await openReminders(config.dataDir);
+  const deps: PipelineDeps = { store, log, now: () => now, services: { groups, tasks: reminders.service } };
   const sender = {
     platform: 'cli' as const,
     ...(args.as

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseNotice } from '../../data/import/notice.ts';
+import { isSheetFile } from '../../data/import/sheet/index.ts';
 import { renderReport } from '../../data/import/report.ts';
 import { LowStore } from '../../data/store.ts';
 import { importText as tx } from '../../handlers/text.ts';
@@ -8,6 +9,7 @@ import { loadConfig } from '../config.ts';
 import { BotError } from '../errors.ts';
 import { ImportService } from '../imports.ts';
 import { createLogger } from '../logger.ts';
+import { runSheetCli } from './sheet-import.ts';
 
 /**
  * `npm run import -- <file> [--apply]`: shows what the importer understood and writes nothing
@@ -20,6 +22,8 @@ export async function runImport(
 ): Promise<number> {
   const apply = argv.includes('--apply');
   const files = argv.filter((a) => !a.startsWith('--'));
+  // Spreadsheets (.xlsx/.csv, several files allowed) take their own path: bot/cli/sheet-import.ts.
+  if (files.length > 0 && files.every(isSheetFile)) return runSheetCli(argv, files, apply, env, out);
   const file = files[0];
   if (!file || files.length > 1) {
     out(tx.usage);

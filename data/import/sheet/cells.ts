@@ -1,7 +1,8 @@
 /**
  * Cell values as text. Spreadsheet programs hand over numbers, dates, rich text, formulas
- * with a cached result and hyperlinks; CSV hands over strings. Everything becomes trimmed NFKC
- * text first, so full-width digits (５７) and the ideographic space read like ASCII.
+ * with a cached result and hyperlinks; CSV hands over strings. Text is kept as written (names and
+ * problems are stored that way), trimmed, with runs of spaces (the ideographic one too) made one;
+ * the readers below normalise (NFKC) what they parse, so full-width digits (５７) read as 57.
  */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -26,12 +27,15 @@ export function cellText(value: unknown): string {
 }
 
 function clean(text: string): string {
-  return text.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** A count cell: 435, 1,234, 57个. Undefined when the cell is not a whole non-negative number. */
 export function readCount(text: string): number | undefined {
-  const m = text.replace(/,/g, '').match(/^(\d+)(?:\.0+)?个?$/);
+  const m = text
+    .normalize('NFKC')
+    .replace(/[,\s]/g, '')
+    .match(/^(\d+)(?:\.0+)?个?$/);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -44,7 +48,10 @@ export interface RateCell {
 }
 
 export function readRate(text: string): RateCell | undefined {
-  const m = text.replace(/,/g, '').match(/^(\d+)(?:\.(\d+))?(%)?$/);
+  const m = text
+    .normalize('NFKC')
+    .replace(/[,\s]/g, '')
+    .match(/^(\d+)(?:\.(\d+))?(%)?$/);
   if (!m) return undefined;
   return { value: Number(`${m[1]}.${m[2] ?? '0'}`), decimals: m[2]?.length ?? 0, percentSign: m[3] === '%' };
 }

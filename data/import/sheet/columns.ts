@@ -25,8 +25,7 @@ export type ColumnKind =
   | 'checked'
   | 'failed'
   | 'failRate'
-  | 'passRate'
-  | 'note';
+  | 'passRate';
 
 export const countKinds: ReadonlySet<ColumnKind> = new Set([
   'total',
@@ -62,7 +61,6 @@ const rules: Array<[ColumnKind, RegExp]> = [
   ['channel', /^(类别|渠道)$/],
   ['unit', /(单位名称|主办单位|开办主体|开设主体|责任单位|主管单位)$/],
   ['region', /(部门\/地区|地区\/部门|所属地区|地区名称|地区|区域|设区市|部门|所属地|县\(市、区\))$/],
-  ['note', /^备注$/],
 ];
 
 /** Header text as compared: NFKC, no spaces, a trailing unit in brackets dropped (检查网站数（个）). */
@@ -154,7 +152,7 @@ export function readLayout(cells: readonly string[]): Layout | undefined {
     }
     columns.push(column);
   });
-  if (columns.filter((c) => c.kind !== 'seq' && c.kind !== 'note').length < 2) return undefined;
+  if (columns.filter((c) => c.kind !== 'seq').length < 2) return undefined;
   const has = (k: ColumnKind) => columns.some((c) => c.kind === k);
   let kind: TableKind;
   if (has('key') && has('value')) kind = 'meta';

@@ -27,8 +27,19 @@ export const PROBLEM_LIMIT = 200;
 export class Problems {
   readonly list: Problem[] = [];
   count = 0;
+  private readonly seen = new Set<string>();
+  private readonly tables: string[] = [];
+
+  /** Records the order tables were read in, the order problems are listed in. */
+  noteTable(file: string, sheet?: string): void {
+    this.tables.push(`${file}\u0000${sheet ?? ''}`);
+  }
 
   add(where: Where, reason: string): void {
+    // One cell can break two rules' worth of rows (both channels of a duplicated region): say it once.
+    const key = `${describeWhere(where)}\u0000${reason}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
     this.count += 1;
     if (this.list.length < PROBLEM_LIMIT) this.list.push({ where, reason });
   }
@@ -39,7 +50,15 @@ export class Problems {
 
   /** Throws SheetImportError when anything was collected: the import is all or nothing. */
   throwIfAny(): void {
-    if (!this.empty) throw new SheetImportError(this.list, this.count);
+    if (this.empty) return;
+    const order = (w: Where) =>
+      [w.file ?? '', w.sheet ?? '', String(w.row ?? 0).padStart(9, '0'), w.column?.padStart(3) ?? ''].join(
+        '\u0000',
+      );
+    const sorted = [...this.list].sort((a, b) =>
+      order(a.where) < order(b.where) ? -1 : order(a.where) > order(b.where) ? 1 : 0,
+    );
+    throw new SheetImportError(sorted, this.count);
   }
 }
 

@@ -1,0 +1,67 @@
+import { ensureSeeded } from '../../data/import/seed.ts';
+import { LowStore } from '../../data/store.ts';
+import { replyToText } from '../../handlers/reply.ts';
+import { deadlineLabel } from '../../handlers/reminders.ts';
+import { jobsText as tx } from '../../handlers/text.ts';
+import { loadConfig } from '../config.ts';
+import { loadGroups } from '../groups.ts';
+import { silentLogger } from '../logger.ts';
+import { scanReminders } from '../reminders/job.ts';
+import { openReminders } from '../reminders/setup.ts';
+
+/**
+ * `npm run jobs -- reminders [--now <ISO>] --dry-run`: prints what the reminder scan would queue
+ * at that time, and changes nothing. Sending is the running bot's job: it scans every 5 minutes,
+ * and the data files allow one writing process (README "Limits"), so this command only previews.
+ * Exit codes: 0 previewed, 2 usage.
+ */
+export async function runJobs(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+): Promise<number> {
+  const [job, ...rest] = argv;
+  let now = new Date();
+  let dryRun = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--dry-run') dryRun = true;
+    else if (a === '--now' && rest[i + 1] !== undefined) {
+      now = new Date(rest[++i] as string);
+      if (Number.isNaN(now.getTime())) return usage(out, tx.badNow(rest[i] as string));
+    } else return usage(out, tx.unknownArg(String(a)));
+  }
+  if (job !== 'reminders') return usage(out, job ? tx.unknownJob(job) : undefined);
+  if (!dryRun) return usage(out, tx.dryRunOnly);
+
+  const config = loadConfig(env);
+  const store = await LowStore.open(config.dataDir);
+  await ensureSeeded(store, now);
+  const groups = await loadGroups(config.groupsFile, env, store.dataset());
+  const reminders = await openReminders(config.dataDir);
+  const scan = await scanReminders(
+    { store, groups, log: silentLogger, sink: { enqueue: async () => false }, ...reminders },
+    now,
+    { dryRun: true },
+  );
+  out(tx.header(now.toISOString()));
+  for (const r of scan.due) {
+    if (r.deliveries.length === 0) out(tx.noFollowers(r.task.unitName, r.step.id));
+    for (const d of r.deliveries) out(`${tx.to(d.group.name, d.group.id, r.step.id)}\n${replyToText(d.reply)}\n`);
+  }
+  for (const g of scan.gaps) {
+    out(tx.gap(g.task.unitName, g.task.deadline ? deadlineLabel(g.task.deadline) : '', g.years));
+  }
+  out(tx.total(scan.due.reduce((n, r) => n + r.deliveries.length, 0)));
+  return 0;
+}
+
+function usage(out: (line: string) => void, problem?: string): number {
+  if (problem) out(problem);
+  out(tx.usage);
+  return 2;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runJobs(process.argv.slice(2), process.env, (l) => console.log(l));
+}

@@ -1,0 +1,84 @@
+import { SheetImportError, planSheets } from '../../data/import/sheet/index.ts';
+import { previewLines } from '../../data/import/sheet/preview.ts';
+import { type InspectionStore, LowStore } from '../../data/store.ts';
+import { sheetPreviewText as px } from '../../handlers/text.ts';
+import { loadConfig } from '../config.ts';
+import { ImportService } from '../imports.ts';
+import { createLogger } from '../logger.ts';
+import { progressBar } from './progress.ts';
+
+export interface SheetImportArgs {
+  files: string[];
+  apply: boolean;
+  period?: string;
+  scope?: string;
+  now: Date;
+}
+
+export interface SheetImportDeps {
+  store: InspectionStore;
+  imports: ImportService;
+  print: (line: string) => void;
+  /** Where the progress bar is drawn (a TTY); omitted in tests. */
+  progress?: NodeJS.WriteStream;
+}
+
+/**
+ * `npm run import -- 名册.xlsx [--apply]` for .xlsx/.csv files: preview, then (with --apply) the
+ * register write and the round through ImportService, so alerts fire as for any import.
+ * Returns the exit code: 0 done or previewed, 1 refused (every problem printed).
+ */
+export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDeps): Promise<number> {
+  const bar = deps.progress ? progressBar(deps.progress) : undefined;
+  const data = deps.store.dataset();
+  let plan: Awaited<ReturnType<typeof planSheets>>;
+  try {
+    const opts: Parameters<typeof planSheets>[2] = { now: args.now };
+    if (args.period) opts.period = args.period;
+    if (args.scope) opts.scope = args.scope;
+    if (bar) opts.onProgress = (p) => bar.update(p);
+    plan = await planSheets(args.files, data, opts);
+  } catch (err) {
+    bar?.done();
+    if (err instanceof SheetImportError) {
+      deps.print(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  bar?.done();
+  for (const line of previewLines(plan, data, args.files.length)) deps.print(line);
+  if (!args.apply) {
+    deps.print(px.previewOnly);
+    return 0;
+  }
+  if (plan.register) {
+    const r = await deps.store.applyRegister(plan.register);
+    deps.print(px.registerApplied(r.added, r.updated));
+  }
+  if (plan.round) {
+    const outcome = await deps.imports.apply(plan.round, args.now);
+    deps.print(outcome.changed ? px.applied(outcome.roundKey) : px.unchanged(outcome.roundKey));
+  }
+  return 0;
+}
+
+/** The CLI entry for spreadsheets: `--period=2020Q1` and `--scope=福建省` override the 说明 sheet. */
+export async function runSheetCli(
+  argv: string[],
+  files: string[],
+  apply: boolean,
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+): Promise<number> {
+  const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const config = loadConfig(env);
+  const store = await LowStore.open(config.dataDir);
+  const imports = new ImportService(store, createLogger(config.LOG_LEVEL));
+  const args: SheetImportArgs = { files, apply, now: new Date() };
+  const period = option('period');
+  const scope = option('scope');
+  if (period) args.period = period;
+  if (scope) args.scope = scope;
+  return runSheetImport(args, { store, imports, print: out, progress: process.stderr });
+}

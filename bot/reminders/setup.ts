@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '../errors.ts';
+import type { WorkCalendar } from './calendar.ts';
+import { loadCalendar } from './calendar-file.ts';
+import { type PlanConfig, planConfigSchema } from './plan.ts';
+import { createTaskService, type TaskService } from './service.ts';
+import { TaskStore } from './task-store.ts';
+
+export const PLAN_FILE = 'reminders.json';
+
+export interface Reminders {
+  tasks: TaskStore;
+  calendar: WorkCalendar;
+  plan: PlanConfig;
+  service: TaskService;
+}
+
+/**
+ * Everything the reminder feature reads from DATA_DIR: tasks.json (state), calendar.json
+ * (holiday additions) and reminders.json (the plan, every field optional). Shared by the bot,
+ * `npm run ask` and `npm run jobs`.
+ */
+export async function openReminders(dataDir: string): Promise<Reminders> {
+  const [tasks, calendar, plan] = await Promise.all([TaskStore.open(dataDir), loadCalendar(dataDir), loadPlan(dataDir)]);
+  return { tasks, calendar, plan, service: createTaskService(tasks, calendar, plan) };
+}
+
+export async function loadPlan(dataDir: string): Promise<PlanConfig> {
+  const file = path.join(dataDir, PLAN_FILE);
+  let raw: unknown = {};
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ConfigError([`${file}: ${(err as Error).message}`]);
+    }
+  }
+  const parsed = planConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${file}: ${i.path.join('.')}: ${i.message}`));
+  return parsed.data;
+}

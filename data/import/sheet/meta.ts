@@ -1,0 +1,93 @@
+import { sheetText as tx } from '../../../handlers/text.ts';
+import type { Deadline } from '../../schema.ts';
+import { periodIn } from '../period.ts';
+import type { Problems } from './problems.ts';
+import type { MetaRecord, Text } from './records.ts';
+
+/** The round's description: from a 说明 sheet (项目 | 内容), the API body, or CLI options. */
+export interface RoundMeta {
+  period?: Text;
+  scope?: Text;
+  title?: string;
+  issuer?: string;
+  docNumber?: string;
+  issuedOn?: Text;
+  resultsAsOf?: Text;
+  deadline?: Text;
+  reportTo?: string;
+}
+
+const keys: Array<[keyof RoundMeta, RegExp]> = [
+  ['period', /^(期次|检查期次|期别|检查周期)$/],
+  ['scope', /^(通报范围|范围|检查范围)$/],
+  ['title', /^(标题|通报标题)$/],
+  ['issuer', /^(印发单位|发文机关|发文单位|通报单位)$/],
+  ['docNumber', /^(文号|发文字号)$/],
+  ['issuedOn', /^(印发日期|发文日期|通报日期)$/],
+  ['resultsAsOf', /^(结果截至|数据截至|检查截至)$/],
+  ['deadline', /^(整改报送截止|整改截止|报送截止|整改报告截止)$/],
+  ['reportTo', /^(报送至|报送单位|整改报送至)$/],
+];
+
+/** Reads 项目 | 内容 rows; returns the keys it did not know, for the preview. */
+export function readMeta(rows: readonly MetaRecord[], meta: RoundMeta): string[] {
+  const unknown: string[] = [];
+  for (const row of rows) {
+    const key = keys.find(([, re]) => re.test(row.key))?.[0];
+    if (!key) {
+      unknown.push(row.key);
+      continue;
+    }
+    if (
+      key === 'period' ||
+      key === 'scope' ||
+      key === 'issuedOn' ||
+      key === 'resultsAsOf' ||
+      key === 'deadline'
+    ) {
+      meta[key] = row.value;
+    } else {
+      meta[key] = row.value.text;
+    }
+  }
+  return unknown;
+}
+
+/** 2020Q1, 2020q1, 2020年第一季度, 2020年一季度, 2020H2, 2020年下半年, 2023-09, 2023年9月. */
+export function readPeriod(text: string): string | undefined {
+  const t = text.normalize('NFKC').replace(/\s/g, '');
+  let m = t.match(/^(\d{4})[-_]?[qQ]([1-4])$/);
+  if (m) return `${m[1]}Q${m[2]}`;
+  m = t.match(/^(\d{4})[hH]([12])$/);
+  if (m) return `${m[1]}H${m[2]}`;
+  m = t.match(/^(\d{4})-(\d{1,2})$/);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return `${m[1]}-${m[2]!.padStart(2, '0')}`;
+  return periodIn(t);
+}
+
+/** 2020-04-17, 2020/4/17, 2020年4月17日; undefined otherwise. */
+export function readDate(text: string): string | undefined {
+  const m = text.normalize('NFKC').match(/^(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?$/);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+export function readDeadline(cell: Text, problems: Problems): Deadline | undefined {
+  const m = cell.text.normalize('NFKC').match(/^(\S+?)(?:[ T](\d{1,2}):(\d{2}))?$/);
+  const date = m?.[1] ? readDate(m[1]) : undefined;
+  if (!m || !date || (m[2] && Number(m[2]) > 23)) {
+    problems.add(cell.where, tx.badDate(cell.text));
+    return undefined;
+  }
+  return m[2] ? { date, time: `${m[2].padStart(2, '0')}:${m[3]}` } : { date };
+}
+
+export function optionalDate(cell: Text | undefined, problems: Problems): string | undefined {
+  if (!cell) return undefined;
+  const date = readDate(cell.text);
+  if (!date) problems.add(cell.where, tx.badDate(cell.text));
+  return date;
+}

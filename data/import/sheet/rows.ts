@@ -1,0 +1,269 @@
+import { sheetText as tx } from '../../../handlers/text.ts';
+import type { Channel } from '../../schema.ts';
+import { isTotalRow, rateMatches, readCount, readRate } from './cells.ts';
+import { type Column, type ColumnKind, channelOfCell, countKinds, type Layout } from './columns.ts';
+import { columnLetter, type Problems, type Where } from './problems.ts';
+import type { ContactRecord, Records, Text } from './records.ts';
+
+const DASH = /^[-—–/\\]+$/;
+/** Columns a merged cell leaves empty in the rows below it: taken from the row above. */
+const inheritable: ReadonlySet<ColumnKind> = new Set(['region', 'unit', 'parent']);
+
+/**
+ * Reads the data rows of one table (a worksheet or a CSV file) into records, checking what a
+ * single row can show: required cells present, counts whole numbers, failed ≤ checked ≤ total,
+ * a stated rate equal to the counts. Names are resolved later (build.ts).
+ */
+export class TableReader {
+  private previous = new Map<ColumnKind, string>();
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly at: { file: string; sheet?: string },
+    private readonly problems: Problems,
+    private readonly out: Records,
+  ) {}
+
+  read(row: number, cells: readonly string[]): void {
+    if (cells.every((c) => c === '')) return;
+    const r = new RowView(this.layout.columns, cells, row, this.at, this.problems, this.previous);
+    switch (this.layout.kind) {
+      case 'meta': {
+        const key = r.text('key');
+        const value = r.cell('value');
+        if (key && value?.text) this.out.meta.push({ key: key.replace(/\s/g, ''), value });
+        return;
+      }
+      case 'regions':
+        this.region(r);
+        return;
+      case 'tally':
+        this.tally(r);
+        return;
+      case 'failedSites':
+      case 'failedAccounts':
+        this.failure(r, this.layout.kind === 'failedSites' ? 'website' : 'newmedia');
+        return;
+      case 'sites':
+        this.site(r);
+        return;
+      case 'accounts':
+        this.account(r);
+        return;
+    }
+  }
+
+  private region(r: RowView): void {
+    const name = r.required('region');
+    if (!name) return;
+    const rec: Records['regions'][number] = { name };
+    const parent = r.cell('parent');
+    if (parent?.text) rec.parent = parent;
+    const code = r.text('code');
+    if (code) rec.code = code;
+    const short = r.text('short');
+    if (short) rec.short = short;
+    const kind = r.cell('regionKind');
+    if (kind?.text) rec.kind = kind;
+    this.out.regions.push(rec);
+  }
+
+  private tally(r: RowView): void {
+    const region = r.required('region', false);
+    if (!region) return;
+    const sum = isTotalRow(region.text);
+    const parent = r.cell('parent');
+    const rowChannel = r.cell('channel');
+    const fallback = rowChannel?.text ? channelOfCell(rowChannel.text) : undefined;
+    if (rowChannel?.text && !fallback) r.problem('channel', tx.badChannel(rowChannel.text));
+    const blocks = new Map<Channel, Column[]>();
+    for (const c of this.layout.columns) {
+      if (!countKinds.has(c.kind)) continue;
+      const ch = c.channel ?? fallback;
+      if (!ch) {
+        r.problem(c.kind, tx.noChannel);
+        continue;
+      }
+      blocks.set(ch, [...(blocks.get(ch) ?? []), c]);
+    }
+    for (const [channel, cols] of blocks) {
+      const values = cols.map((c) => r.raw(c));
+      if (values.every((v) => v === '' || DASH.test(v))) continue;
+      const count = (kind: ColumnKind, needed: boolean): number | undefined => {
+        const col = cols.find((c) => c.kind === kind);
+        if (!col) return undefined;
+        const text = r.raw(col);
+        if (text === '' && !needed) return undefined;
+        const n = readCount(text);
+        if (n === undefined) r.problemAt(col, text === '' ? tx.emptyCell : tx.notCount(text));
+        return n;
+      };
+      const checked = count('checked', true);
+      const failed = count('failed', true);
+      const total = count('total', false) ?? checked;
+      if (checked === undefined || failed === undefined || total === undefined) continue;
+      const failedCol = cols.find((c) => c.kind === 'failed')!;
+      const checkedCol = cols.find((c) => c.kind === 'checked')!;
+      if (checked > total) r.problemAt(checkedCol, tx.checkedOverTotal(checked, total));
+      if (failed > checked) r.problemAt(failedCol, tx.failedOverChecked(failed, checked));
+      for (const col of cols.filter((c) => c.kind === 'failRate' || c.kind === 'passRate')) {
+        const text = r.raw(col);
+        if (text === '' || DASH.test(text)) continue;
+        const rate = readRate(text);
+        const numerator = col.kind === 'failRate' ? failed : checked - failed;
+        if (!rate) r.problemAt(col, tx.notRate(text));
+        else if (!rateMatches(rate, numerator, checked))
+          r.problemAt(col, tx.rateMismatch(text, numerator, checked));
+      }
+      const rec: Records['tallies'][number] = {
+        region,
+        channel,
+        total,
+        checked,
+        failed,
+        sum,
+        where: r.where(),
+      };
+      if (parent?.text) rec.parent = parent;
+      this.out.tallies.push(rec);
+    }
+  }
+
+  private failure(r: RowView, channel: Channel): void {
+    const region = r.required('region');
+    const subject = r.required(channel === 'website' ? 'site' : 'account');
+    const platform = channel === 'newmedia' ? r.required('platform') : undefined;
+    const problem = r.required('problem');
+    if (!region || !subject || !problem || (channel === 'newmedia' && !platform)) return;
+    const rec: Records['failures'][number] = {
+      channel,
+      region,
+      subject: subject.text,
+      problem: problem.text,
+      where: r.where(),
+    };
+    const unit = r.text('unit');
+    if (unit) rec.unit = unit;
+    if (platform) rec.platform = platform.text;
+    this.out.failures.push(rec);
+  }
+
+  private site(r: RowView): void {
+    const region = r.required('region');
+    const name = r.required('site');
+    if (!region || !name) return;
+    const rec: Records['sites'][number] = { region, name: name.text, where: r.where() };
+    const unit = r.text('unit');
+    if (unit) rec.unit = unit;
+    const url = r.text('url');
+    if (url) rec.url = url;
+    const code = r.text('siteCode');
+    if (code) {
+      if (/^([0-9A-Za-z]{10}|bm\d{8})$/.test(code)) rec.siteCode = code;
+      else r.problem('siteCode', tx.badSiteCode(code));
+    }
+    const kind = r.text('siteKind');
+    if (kind) {
+      if (/门户/.test(kind)) rec.kind = 'portal';
+      else if (/部门|专项|其他/.test(kind)) rec.kind = 'department';
+      else r.problem('siteKind', tx.badSiteKind(kind));
+    }
+    const contact = r.contact();
+    if (contact) rec.contact = contact;
+    this.out.sites.push(rec);
+  }
+
+  private account(r: RowView): void {
+    const region = r.required('region');
+    const platform = r.required('platform');
+    const name = r.required('account');
+    if (!region || !platform || !name) return;
+    const rec: Records['accounts'][number] = {
+      region,
+      platform: platform.text,
+      name: name.text,
+      where: r.where(),
+    };
+    const unit = r.text('unit');
+    if (unit) rec.unit = unit;
+    const contact = r.contact();
+    if (contact) rec.contact = contact;
+    this.out.accounts.push(rec);
+  }
+}
+
+/** One row's cells by column kind, with the row's location for problems. */
+class RowView {
+  constructor(
+    private readonly columns: Column[],
+    private readonly cells: readonly string[],
+    private readonly row: number,
+    private readonly at: { file: string; sheet?: string },
+    private readonly problems: Problems,
+    private readonly previous: Map<ColumnKind, string>,
+  ) {}
+
+  private column(kind: ColumnKind): Column | undefined {
+    return this.columns.find((c) => c.kind === kind);
+  }
+
+  raw(col: Column): string {
+    return this.cells[col.index] ?? '';
+  }
+
+  where(col?: Column): Where {
+    const w: Where = { file: this.at.file, row: this.row };
+    if (this.at.sheet !== undefined) w.sheet = this.at.sheet;
+    if (col) {
+      w.column = columnLetter(col.index);
+      w.header = col.header;
+    }
+    return w;
+  }
+
+  /** The cell of a column kind; an empty region or unit cell takes the value above it (merged cells). */
+  cell(kind: ColumnKind): Text | undefined {
+    const col = this.column(kind);
+    if (!col) return undefined;
+    let text = this.raw(col);
+    if (inheritable.has(kind)) {
+      if (text === '') text = this.previous.get(kind) ?? '';
+      else this.previous.set(kind, text);
+    }
+    return { text, where: this.where(col) };
+  }
+
+  text(kind: ColumnKind): string | undefined {
+    return this.cell(kind)?.text || undefined;
+  }
+
+  required(kind: ColumnKind, inherit = true): Text | undefined {
+    const col = this.column(kind);
+    if (!col) return undefined;
+    const cell = inherit ? this.cell(kind) : { text: this.raw(col), where: this.where(col) };
+    if (!cell?.text) {
+      this.problems.add(this.where(col), tx.emptyCell);
+      return undefined;
+    }
+    return cell;
+  }
+
+  contact(): ContactRecord | undefined {
+    const name = this.text('contact');
+    const mobile = this.text('mobile');
+    if (mobile && !/^[\d+\-() ]{5,20}$/.test(mobile)) this.problem('mobile', tx.badMobile(mobile));
+    if (!name && !mobile) return undefined;
+    const c: ContactRecord = {};
+    if (name) c.name = name;
+    if (mobile) c.mobile = mobile;
+    return c;
+  }
+
+  problem(kind: ColumnKind, reason: string): void {
+    this.problems.add(this.where(this.column(kind)), reason);
+  }
+
+  problemAt(col: Column, reason: string): void {
+    this.problems.add(this.where(col), reason);
+  }
+}
