@@ -50,7 +50,7 @@ export class FakeDingtalk {
   /** Every session-webhook POST, with the errcode it got. */
   readonly sessionPosts: Array<{ conversationId: string; body: unknown; errcode: number }> = [];
   /** Every connections/open request, with the HTTP status it got. */
-  readonly opens: Array<{ clientId: string; status: number; accept: string }> = [];
+  readonly opens: Array<{ clientId: string; status: number; accept: string; subscriptions: unknown }> = [];
   /** Every WebSocket upgrade, with whether its ticket was good. */
   readonly upgrades: Array<{ ticketOk: boolean }> = [];
   /** Every frame the bot sent (acks and ping echoes). */
@@ -63,7 +63,9 @@ export class FakeDingtalk {
   private readonly conns = new Map<string, Set<WebSocket>>();
   private failures: Array<{ status: 500 } | { errcode: number }> = [];
   private openFailures: number[] = [];
-  private readonly wss = new WebSocketServer({ noServer: true });
+  // Pongs are sent by hand so that mute() can make a link half-dead.
+  private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
+  private readonly muted = new Set<string>();
   private readonly now: () => number;
 
   private constructor(
@@ -200,6 +202,15 @@ export class FakeDingtalk {
     for (const ws of this.conns.get(clientId) ?? []) ws.terminate();
   }
 
+  /** Stops answering the app's WebSocket pings (a half-dead link); unmute() restores. */
+  mute(clientId: string): void {
+    this.muted.add(clientId);
+  }
+
+  unmute(clientId: string): void {
+    this.muted.delete(clientId);
+  }
+
   connections(clientId: string): number {
     return this.conns.get(clientId)?.size ?? 0;
   }
@@ -318,13 +329,13 @@ export class FakeDingtalk {
 
   /** §6.1 step 1: credentials → endpoint and a single-use ticket; XML without Accept: JSON. */
   private open(req: http.IncomingMessage, res: http.ServerResponse, body: unknown): void {
-    const b = (body ?? {}) as { clientId?: string; clientSecret?: string };
+    const b = (body ?? {}) as { clientId?: string; clientSecret?: string; subscriptions?: unknown };
     const accept = String(req.headers.accept ?? '');
     const known = (this.opts.apps ?? []).some(
       (a) => a.clientId === b.clientId && a.clientSecret === b.clientSecret,
     );
     const status = this.openFailures.shift() ?? (known ? 200 : 401);
-    this.opens.push({ clientId: b.clientId ?? '', status, accept });
+    this.opens.push({ clientId: b.clientId ?? '', status, accept, subscriptions: b.subscriptions });
     if (status !== 200) {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ code: status === 401 ? 'InvalidAuthentication' : 'ServerError' }));
@@ -363,6 +374,9 @@ export class FakeDingtalk {
         } catch {
           this.acks.push({ message: `not JSON: ${data.toString().slice(0, 40)}` });
         }
+      });
+      ws.on('ping', (data) => {
+        if (!this.muted.has(t.clientId)) ws.pong(data);
       });
       ws.on('close', () => set.delete(ws));
     });
