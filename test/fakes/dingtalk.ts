@@ -158,7 +158,7 @@ export class FakeDingtalk {
   }
 
   /** Pushes a robot-message CALLBACK frame to one of the app's connections; returns its messageId. */
-  callback(clientId: string, message: unknown, messageId = randomUUID()): string {
+  callback(clientId: string, message: unknown, messageId: string = randomUUID()): string {
     this.frame(
       this.pick(clientId),
       'CALLBACK',
