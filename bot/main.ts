@@ -3,10 +3,12 @@ import path from 'node:path';
 import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
 import { LowStore } from '../data/store.ts';
+import { createApiRouter } from './api/rounds.ts';
 import { createApp } from './app.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
+import { ImportService } from './imports.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPlatforms } from './platforms/index.ts';
 
@@ -19,7 +21,11 @@ export async function start(config: Config, env: Record<string, string | undefin
   const http = axios.create({ timeout: 10_000 });
   const pipeline = { store, log, now: () => new Date() };
   const platforms = createPlatforms({ config, pipeline, groups, log, http });
-  const app = createApp({ store, log, routers: platforms.flatMap((p) => (p.router ? [p.router] : [])) });
+  const imports = new ImportService(store, log);
+  const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));
+  // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
+  if (config.API_TOKEN) routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
+  const app = createApp({ store, log, routers });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
@@ -30,6 +36,7 @@ export async function start(config: Config, env: Record<string, string | undefin
   return {
     server,
     store,
+    imports,
     port,
     async stop() {
       for (const p of platforms) await p.stop?.();
