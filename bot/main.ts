@@ -11,6 +11,7 @@ import { loadGroups } from './groups.ts';
 import { ImportService } from './imports.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPlatforms } from './platforms/index.ts';
+import { openReminders } from './reminders/setup.ts';
 
 /** Composition root: config → store → groups → platforms → HTTP app. */
 export async function start(config: Config, env: Record<string, string | undefined>, log: Logger) {
@@ -19,7 +20,8 @@ export async function start(config: Config, env: Record<string, string | undefin
   if (seeded) log.info({ round: seeded }, 'empty store: imported the shipped Fujian 2020Q1 notice');
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
   const http = axios.create({ timeout: 10_000 });
-  const pipeline = { store, log, now: () => new Date() };
+  const reminders = await openReminders(config.dataDir);
+  const pipeline = { store, log, now: () => new Date(), services: { groups, tasks: reminders.service } };
   const platforms = createPlatforms({ config, pipeline, groups, log, http });
   const imports = new ImportService(store, log);
   const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));

@@ -1,5 +1,6 @@
 import type { Group } from '../bot/groups.ts';
-import { contactsOf, follows, samePerson } from '../bot/reminders/audience.ts';
+import { contactsOf, samePerson } from '../bot/reminders/audience.ts';
+import type { TaskService } from '../bot/reminders/service.ts';
 import type { Task } from '../bot/reminders/tasks.ts';
 import { openTasks, taskNames } from '../bot/reminders/tasks.ts';
 import type { HandlerContext } from './context.ts';
@@ -29,7 +30,7 @@ export async function done(args: string[], ctx: HandlerContext): Promise<Reply> 
   const units = [...new Set(matched.map((task) => task.unitName))];
   if (units.length > 1) return reply(tx.doneAmbiguous(text, units));
   const task = matched[0]!;
-  const allowed = whoMayClose(ctx, task);
+  const allowed = whoMayClose(ctx, service, task);
   if (!isOperator(ctx) && !allowed.some((c) => samePerson(c, ctx.sender))) {
     const names = [...new Set(allowed.map(displayName))];
     return reply(tx.doneNotAllowed(task.unitName), [names.length > 0 ? tx.doneWhoMay(names) : tx.doneNobody(task.unitName)]);
@@ -50,11 +51,11 @@ function match(tasks: Task[], text: string): Task[] {
 }
 
 /** The unit's contacts and the admins of the groups (here: this group) that follow the task. */
-function whoMayClose(ctx: HandlerContext, task: Task): Contact[] {
+function whoMayClose(ctx: HandlerContext, service: TaskService, task: Task): Contact[] {
   const group = currentGroup(ctx);
   let groups: Group[];
-  if (group) groups = follows(group, task, ctx.data) ? [group] : [];
+  if (group) groups = service.follows(group, task, ctx.data) ? [group] : [];
   else if (ctx.groupId) groups = [];
-  else groups = (ctx.services.groups?.list ?? []).filter((g) => follows(g, task, ctx.data));
+  else groups = (ctx.services.groups?.list ?? []).filter((g) => service.follows(g, task, ctx.data));
   return [...contactsOf(task), ...groups.flatMap((g) => g.admins)];
 }

@@ -1,4 +1,4 @@
-import { follows, samePerson } from '../bot/reminders/audience.ts';
+import { samePerson } from '../bot/reminders/audience.ts';
 import type { TaskService } from '../bot/reminders/service.ts';
 import type { Task } from '../bot/reminders/tasks.ts';
 import type { Group } from '../bot/groups.ts';
@@ -15,7 +15,7 @@ export function currentGroup(ctx: HandlerContext): Group | undefined {
 export function visibleTasks(ctx: HandlerContext, service: TaskService): Task[] {
   const group = currentGroup(ctx);
   const all = service.tasks(ctx.data);
-  return group ? all.filter((t) => follows(group, t, ctx.data)) : all;
+  return group ? all.filter((t) => service.follows(group, t, ctx.data)) : all;
 }
 
 /**

@@ -3,19 +3,37 @@ import type { Contact } from '../../handlers/reply.ts';
 import type { Group, Groups } from '../groups.ts';
 import type { Task } from './tasks.ts';
 
-/** Whether a group follows the task's unit (by name, alias or id) or a region containing it. */
-export function follows(group: Group, task: Task, data: Dataset): boolean {
-  const unitNames = new Set([task.unitName, task.unitKey, ...(task.unit?.aliases ?? [])]);
-  if (group.follows.units.some((u) => unitNames.has(u))) return true;
-  return group.follows.regions.some((name) => {
+/** What a group follows: region ids (a region covers its sub-regions) and unit names. */
+export interface FollowScope {
+  regions: string[];
+  units: string[];
+}
+
+export type ScopeOf = (group: Group, data: Dataset) => FollowScope;
+
+/**
+ * What groups.json declares, region names resolved to ids. Once groups change what they follow
+ * with /sub and /unsub, the bot passes Subscriptions.scopeOf (bot/alerts/subscriptions.ts) instead.
+ */
+export const declaredScope: ScopeOf = (group, data) => ({
+  regions: group.follows.regions.flatMap((name) => {
     const res = data.regions.resolve(name);
-    return res !== undefined && data.regions.within(task.failure.regionId, res.region.id);
-  });
+    return res ? [res.region.id] : [];
+  }),
+  units: group.follows.units,
+});
+
+/** Whether a group follows the task's unit (by name, alias or id) or a region containing it. */
+export function follows(group: Group, task: Task, data: Dataset, scopeOf: ScopeOf = declaredScope): boolean {
+  const scope = scopeOf(group, data);
+  const unitNames = new Set([task.unitName, task.unitKey, ...(task.unit?.aliases ?? [])]);
+  if (scope.units.some((u) => unitNames.has(u))) return true;
+  return scope.regions.some((id) => data.regions.within(task.failure.regionId, id));
 }
 
 /** Every group a task's reminders go to. */
-export function followers(groups: Groups, task: Task, data: Dataset): Group[] {
-  return groups.list.filter((g) => follows(g, task, data));
+export function followers(groups: Groups, task: Task, data: Dataset, scopeOf: ScopeOf = declaredScope): Group[] {
+  return groups.list.filter((g) => follows(g, task, data, scopeOf));
 }
 
 /** Two contacts are the same person when they share a mobile or a platform user id. */

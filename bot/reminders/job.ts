@@ -5,7 +5,7 @@ import type { Reply } from '../../handlers/reply.ts';
 import { reminderReply } from '../../handlers/reminders.ts';
 import type { Group, Groups } from '../groups.ts';
 import type { Logger } from '../logger.ts';
-import { contactsOf, followers } from './audience.ts';
+import { contactsOf, declaredScope, followers, type ScopeOf } from './audience.ts';
 import type { WorkCalendar } from './calendar.ts';
 import { currentStep, type PlanConfig, planReminders, type Step } from './plan.ts';
 import { reminderKey, type TaskStore } from './task-store.ts';
@@ -49,6 +49,7 @@ export interface DueInput {
   plan: PlanConfig;
   now: Date;
   isSent: (key: string) => boolean;
+  scopeOf?: ScopeOf;
 }
 
 /** Every reminder due at `now` and not yet sent: at most one per open task (its current step). */
@@ -63,7 +64,7 @@ export function dueReminders(input: DueInput): ReminderScan {
     if (!step) continue;
     const key = reminderKey(task.id, step.key);
     if (input.isSent(key)) continue;
-    const deliveries = followers(input.groups, task, input.data).map((group) => ({
+    const deliveries = followers(input.groups, task, input.data, input.scopeOf ?? declaredScope).map((group) => ({
       group,
       outboxKey: `reminder:${key}:${group.id}`,
       reply: reminderReply({ task, step, contacts: contactsOf(task), admins: step.escalate ? group.admins : [] }),
@@ -81,6 +82,8 @@ export interface ReminderJobDeps {
   plan: PlanConfig;
   sink: ReminderSink;
   log: Logger;
+  /** What each group follows; groups.json's declaration by default. */
+  scopeOf?: ScopeOf;
 }
 
 /**
@@ -102,6 +105,7 @@ export async function scanReminders(
     plan: deps.plan,
     now,
     isSent: (key) => deps.tasks.isSent(key),
+    scopeOf: deps.scopeOf ?? declaredScope,
   });
   for (const gap of scan.gaps) {
     deps.log.warn({ task: gap.task.id, unit: gap.task.unitName, deadline: gap.task.deadline, years: gap.years },

@@ -120,6 +120,15 @@ describe('scanReminders(now)', () => {
   });
 });
 
+describe('scanReminders(now) with subscriptions', () => {
+  it('reminds the groups that follow a unit by /sub rather than by groups.json', async () => {
+    const scopeOf = () => ({ regions: [], units: ['福建省民政厅'] });
+    await scanReminders({ ...world.deps(), scopeOf }, new Date('2020-04-14T09:00:00+08:00'));
+    expect(titles('fj')).toEqual(['整改提醒：福建省民政厅']);
+    expect(titles('pt')).toEqual(['整改提醒：福建省民政厅']);
+  });
+});
+
 describe('scanReminders(now) without followers', () => {
   it('queues nothing and keeps the reminder due for a group added later', async () => {
     const deps = { ...world.deps(), groups: { list: [], byId: () => undefined, byConversation: () => undefined } };
