@@ -107,10 +107,6 @@ export async function scanReminders(
     isSent: (key) => deps.tasks.isSent(key),
     scopeOf: deps.scopeOf ?? declaredScope,
   });
-  for (const gap of scan.gaps) {
-    deps.log.warn({ task: gap.task.id, unit: gap.task.unitName, deadline: gap.task.deadline, years: gap.years },
-      'reminders: no holiday arrangement for these years; add them to calendar.json (README "Deadline reminders")');
-  }
   if (opts.dryRun) return scan;
   for (const r of scan.due) {
     if (r.deliveries.length === 0) {
@@ -129,22 +125,41 @@ export async function scanReminders(
 /** Every 5 minutes: reminders fall due at the plan's morning time; a scan finds them within 5 min. */
 export const REMINDER_CRON = '*/5 * * * *';
 
+export interface ReminderJob {
+  /** Scans now (after an import, say); resolves when done. Never rejects: failures are logged. */
+  runNow(): Promise<void>;
+  /** Stops the schedule and waits for a running scan. */
+  stop(): Promise<void>;
+}
+
 /**
  * Schedules the scan in Asia/Shanghai and runs it once at start, so a restart catches up at
- * once. The clock is injectable for demos; stop() waits for a running scan.
+ * once. Calendar gaps are logged once per task and year, not on every tick. The clock is
+ * injectable for demos.
  */
-export function startReminderJob(deps: ReminderJobDeps, clock: () => Date = () => new Date()): { stop(): Promise<void> } {
+export function startReminderJob(deps: ReminderJobDeps, clock: () => Date = () => new Date()): ReminderJob {
+  const warned = new Set<string>();
   let running: Promise<void> = Promise.resolve();
-  const run = () => {
-    running = scanReminders(deps, clock()).then(
-      () => undefined,
-      (err) => deps.log.error({ err }, 'reminder scan failed; the next tick retries'),
-    );
+  const scanOnce = async () => {
+    const scan = await scanReminders(deps, clock());
+    for (const gap of scan.gaps) {
+      const key = `${gap.task.id}|${gap.years.join(',')}`;
+      if (warned.has(key)) continue;
+      warned.add(key);
+      deps.log.warn(
+        { task: gap.task.id, unit: gap.task.unitName, deadline: gap.task.deadline, years: gap.years },
+        'reminders: no holiday arrangement for these years; add them to calendar.json (README "Deadline reminders")',
+      );
+    }
+  };
+  const runNow = () => {
+    running = running.then(scanOnce).catch((err) => deps.log.error({ err }, 'reminder scan failed; the next tick retries'));
     return running;
   };
-  const task = cron.schedule(REMINDER_CRON, run, { name: 'reminders', timezone: 'Asia/Shanghai', noOverlap: true });
-  void run();
+  const task = cron.schedule(REMINDER_CRON, runNow, { name: 'reminders', timezone: 'Asia/Shanghai', noOverlap: true });
+  void runNow();
   return {
+    runNow,
     async stop() {
       await task.destroy();
       await running;

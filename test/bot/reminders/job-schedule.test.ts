@@ -1,0 +1,45 @@
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startReminderJob } from '../../../bot/reminders/job.ts';
+import { openTaskWorld, type TaskWorld } from '../../support/task-world.ts';
+
+let world: TaskWorld;
+beforeEach(async () => {
+  world = await openTaskWorld();
+});
+afterEach(() => world.cleanup());
+
+describe('startReminderJob(deps, clock)', () => {
+  it('catches up at start, without waiting for the first tick', async () => {
+    const job = startReminderJob(world.deps(), () => new Date('2020-04-14T10:00:00+08:00'));
+    await job.stop();
+    expect(world.outbox.messages).toHaveLength(4);
+  });
+
+  it('scans again on runNow (after an import) and sends nothing twice', async () => {
+    let now = new Date('2020-04-14T10:00:00+08:00');
+    const job = startReminderJob(world.deps(), () => now);
+    await job.runNow();
+    now = new Date('2020-04-16T09:00:00+08:00');
+    await job.runNow();
+    await job.stop();
+    expect(world.outbox.messages.map((m) => m.key.split('|')[1]?.split(':')[0])).toEqual([
+      ...Array(4).fill('before-3@2020-04-14'),
+      ...Array(4).fill('before-1@2020-04-16'),
+    ]);
+  });
+
+  it('warns once about a deadline in a year the calendar does not know', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (s: string) => lines.push(s) });
+    await world.tasks.setRoundDeadline('2020Q1@35', { date: '2027-01-15' }, '王主任', new Date('2020-04-14T10:00:00+08:00'));
+    const job = startReminderJob({ ...world.deps(), log }, () => new Date('2026-12-20T10:00:00+08:00'));
+    await job.runNow();
+    await job.runNow();
+    await job.stop();
+    const warnings = lines.map((l) => JSON.parse(l) as { msg: string; years: number[] });
+    expect(warnings).toHaveLength(3);
+    expect(warnings.every((w) => w.years.join() === '2027' && w.msg.includes('calendar.json'))).toBe(true);
+    expect(world.outbox.messages).toEqual([]);
+  });
+});
