@@ -2,7 +2,7 @@ import type { Group } from '../bot/groups.ts';
 import { contactsOf, samePerson } from '../bot/reminders/audience.ts';
 import type { TaskService } from '../bot/reminders/service.ts';
 import type { Task } from '../bot/reminders/tasks.ts';
-import { openTasks, taskNames } from '../bot/reminders/tasks.ts';
+import { openTasks, unitNames } from '../bot/reminders/tasks.ts';
 import type { HandlerContext } from './context.ts';
 import { itemLine } from './reminders.ts';
 import { type Contact, type Reply, reply } from './reply.ts';
@@ -45,9 +45,9 @@ export async function done(args: string[], ctx: HandlerContext): Promise<Reply> 
 function match(tasks: Task[], text: string): Task[] {
   const item = tasks.filter((task) => task.failure.subject === text);
   if (item.length > 0) return item;
-  const unit = tasks.filter((task) => taskNames(task).slice(0, -1).includes(text));
+  const unit = tasks.filter((task) => unitNames(task).includes(text));
   if (unit.length > 0) return unit;
-  return tasks.filter((task) => taskNames(task).some((name) => name.includes(text)));
+  return tasks.filter((task) => [...unitNames(task), task.failure.subject].some((name) => name.includes(text)));
 }
 
 /** The unit's contacts and the admins of the groups (here: this group) that follow the task. */

@@ -1,7 +1,7 @@
 import type { Dataset } from '../../data/dataset.ts';
 import type { Contact } from '../../handlers/reply.ts';
 import type { Group, Groups } from '../groups.ts';
-import type { Task } from './tasks.ts';
+import { type Task, unitNames } from './tasks.ts';
 
 /** What a group follows: region ids (a region covers its sub-regions) and unit names. */
 export interface FollowScope {
@@ -26,8 +26,8 @@ export const declaredScope: ScopeOf = (group, data) => ({
 /** Whether a group follows the task's unit (by name, alias or id) or a region containing it. */
 export function follows(group: Group, task: Task, data: Dataset, scopeOf: ScopeOf = declaredScope): boolean {
   const scope = scopeOf(group, data);
-  const unitNames = new Set([task.unitName, task.unitKey, ...(task.unit?.aliases ?? [])]);
-  if (scope.units.some((u) => unitNames.has(u))) return true;
+  const names = new Set([...unitNames(task), task.unitKey]);
+  if (scope.units.some((u) => names.has(u))) return true;
   return scope.regions.some((id) => data.regions.within(task.failure.regionId, id));
 }
 

@@ -54,7 +54,7 @@ export function openTasks(tasks: readonly Task[]): Task[] {
   return tasks.filter((t) => !t.done);
 }
 
-/** Names a task may be called by in /done: its unit (and aliases) and the failed item. */
-export function taskNames(task: Task): string[] {
-  return [task.unitName, ...(task.unit?.aliases ?? []), task.failure.subject];
+/** The names a task's unit goes by: its name and the register's aliases. */
+export function unitNames(task: Task): string[] {
+  return [task.unitName, ...(task.unit?.aliases ?? [])];
 }
