@@ -155,8 +155,6 @@ export class LowStore implements InspectionStore {
     return { changed: true, replaced: existing !== undefined };
   }
 
-  async markSeen(key: string, now: Date): Promise<boolean> {
-    if (this.inbox.data.seen[key]) return false;
   async applyRegister(write: RegisterWrite): Promise<RegisterOutcome> {
     const counts: RegisterOutcome = { added: 0, updated: 0 };
     await this.register.update((d) => {
@@ -184,6 +182,8 @@ export class LowStore implements InspectionStore {
     return counts;
   }
 
+  async markSeen(key: string, now: Date): Promise<boolean> {
+    if (this.inbox.data.seen[key]) return false;
     await this.inbox.update((d) => {
       const cutoff = now.getTime() - SEEN_TTL_MS;
       for (const [k, at] of Object.entries(d.seen)) if (Date.parse(at) < cutoff) delete d.seen[k];

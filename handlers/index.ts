@@ -8,8 +8,10 @@ import { overdue } from './overdue.ts';
 import type { Command } from './parse.ts';
 import { rank } from './rank.ts';
 import { rate } from './rate.ts';
+import { repeat } from './repeat.ts';
 import { type Reply, reply } from './reply.ts';
 import { t } from './text.ts';
+import { trend } from './trend.ts';
 
 export interface CommandSpec {
   name: string;
@@ -26,6 +28,8 @@ export const commands: CommandSpec[] = [
   { name: 'deadline', aliases: ['截止', '整改', '截止日期'], run: deadline },
   { name: 'overdue', aliases: ['逾期'], run: overdue },
   { name: 'done', aliases: ['已报送', '已整改'], run: done },
+  { name: 'trend', aliases: ['走势', '趋势', '历史'], run: trend },
+  { name: 'repeat', aliases: ['连续不合格', '屡查屡犯'], run: repeat },
   { name: 'help', aliases: ['帮助', '?', '？'], run: (args, ctx) => help(args, ctx, commands) },
 ];
 

@@ -83,6 +83,16 @@ export const commandText: Record<string, CommandText> = {
     usage: '/retry',
     details: ['先修正机器人配置（key、access_token、加签密钥或关键词），再发送 /retry。'],
   },
+  trend: {
+    summary: '查看地区历次检查的合格率走势',
+    usage: '/trend [地区]',
+    details: ['列出最近8期（同一通报系列）政府网站和政务新媒体的合格率及升降。', '例：/trend 福州　/trend 平潭'],
+  },
+  repeat: {
+    summary: '列出连续两期及以上不合格的网站和政务新媒体',
+    usage: '/repeat [地区] [期次]',
+    details: ['按连续不合格期数排列，并注明自哪一期起不合格。', '例：/repeat　/repeat 福州 2020Q2'],
+  },
   help: {
     summary: '查看命令说明',
     usage: '/help [命令]',
@@ -316,4 +326,25 @@ export const jobsText = {
   gap: (unit: string, deadline: string, years: number[]) =>
     `⚠ ${unit}（截止${deadline}）：日历缺少${years.join('、')}年的节假日安排，这些年份的提醒暂停；请在 calendar.json 中补充。`,
   total: (n: number) => `共${n}条提醒。`,
+};
+
+/** History across rounds: /trend, /repeat and “failing since” in /fail (data/history.ts). */
+export const historyText = {
+  trendTitle: (region: string) => `${region} 合格率走势`,
+  trendRow: (period: string, parts: string[]) => `${period}　${parts.join('　')}`,
+  trendCell: (ch: string, rate: string, failed: number, checked: number, arrow: string) =>
+    `${ch}${rate}${arrow}（不合格${failed}/${checked}）`,
+  trendMissing: (ch: string) => `${ch}—`,
+  up: '↑',
+  down: '↓',
+  same: '',
+  trendSummary: (ch: string, from: string, to: string, n: number) =>
+    from === to ? `${ch}：近${n}期持平（${to}）` : `${ch}：近${n}期由${from}变为${to}`,
+  trendSingle: '仅有一期数据，暂无走势可比。',
+  repeatTitle: (region: string, period: string) => `${region} ${period}连续不合格名单`,
+  repeatNone: (region: string) => `${region}本期没有连续两期及以上不合格的网站和政务新媒体。`,
+  repeatItem: (i: number, tag: string, subject: string, problem: string, rounds: number, since: string) =>
+    `${i}. 【${tag}】${subject}：${problem}（连续${rounds}期，自${since}起）`,
+  repeatNoPrevious: '本期之前没有同一系列的通报，无法判断是否连续不合格。',
+  website: '网站',
 };

@@ -52,8 +52,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     staffId: 'demo-user',
     nick: '演示用户',
   });
-  if (fake.connections(clientId) > 0) {
-    console.log('callback messageId', fake.callback(clientId, msg));
+  if (fake.gateway.connections(clientId) > 0) {
+    console.log('callback messageId', fake.gateway.callback(clientId, msg));
     return;
   }
   const timestamp = String(Date.now());

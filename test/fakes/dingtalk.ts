@@ -1,8 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { FakeGateway } from './dingtalk-gateway.ts';
 
 /**
  * A local DingTalk on 127.0.0.1 that behaves like the real one where the bot depends on it:
@@ -27,17 +26,9 @@ export interface FakeDingtalkOptions {
   port?: number;
 }
 
-export interface StreamFrame {
-  code?: number;
-  headers?: { messageId?: string; contentType?: string };
-  message?: string;
-  data?: string;
-}
-
 type Result = { errcode: number; errmsg: string };
 const MAX_BYTES = 20_000; // 460101 message too long, exceed 20000 bytes (§4.4)
 const SIGN_WINDOW_MS = 3600_000; // §4.2 step 5
-const TICKET_TTL_MS = 90_000; // single use, 90 s (§6.1 step 1)
 const SESSION_TTL_MS = 90 * 60_000; // createAt + ~90 min in both official examples (§5.2)
 const THROTTLED: Record<number, string> = {
   130101: 'send too fast, exceed 20 times per minute',
@@ -49,23 +40,13 @@ export class FakeDingtalk {
   readonly pushes: Array<{ accessToken: string; body: unknown; errcode: number; errmsg: string }> = [];
   /** Every session-webhook POST, with the errcode it got. */
   readonly sessionPosts: Array<{ conversationId: string; body: unknown; errcode: number }> = [];
-  /** Every connections/open request, with the HTTP status it got. */
-  readonly opens: Array<{ clientId: string; status: number; accept: string; subscriptions: unknown }> = [];
-  /** Every WebSocket upgrade, with whether its ticket was good. */
-  readonly upgrades: Array<{ ticketOk: boolean }> = [];
-  /** Every frame the bot sent (acks and ping echoes). */
-  readonly acks: StreamFrame[] = [];
+  /** The Stream gateway: drive frames with fake.gateway.callback(), ping(), disconnect(), drop(). */
+  readonly gateway: FakeGateway;
 
   private readonly sent = new Map<string, number[]>();
   private readonly throttledUntil = new Map<string, number>();
   private readonly sessions = new Map<string, { conversationId: string; expiresAt: number }>();
-  private readonly tickets = new Map<string, { clientId: string; at: number; used: boolean }>();
-  private readonly conns = new Map<string, Set<WebSocket>>();
   private failures: Array<{ status: 500 } | { errcode: number }> = [];
-  private openFailures: number[] = [];
-  // Pongs are sent by hand so that mute() can make a link half-dead.
-  private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
-  private readonly muted = new Set<string>();
   private readonly now: () => number;
 
   private constructor(
@@ -73,8 +54,9 @@ export class FakeDingtalk {
     private readonly opts: FakeDingtalkOptions,
   ) {
     this.now = opts.now ?? Date.now;
+    this.gateway = new FakeGateway(() => this.url, { ...opts, now: this.now });
     server.on('request', (req, res) => this.onRequest(req, res));
-    server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    server.on('upgrade', (req, socket, head) => this.gateway.upgrade(req, socket, head));
   }
 
   static async start(opts: FakeDingtalkOptions = {}): Promise<FakeDingtalk> {
@@ -104,11 +86,6 @@ export class FakeDingtalk {
   /** The next `n` robot/send requests fail with HTTP 500 or the given errcode (-1, 410100…). */
   failNext(n: number, failure: { status: 500 } | { errcode: number }): void {
     for (let i = 0; i < n; i++) this.failures.push(failure);
-  }
-
-  /** The next `n` connections/open requests fail with this HTTP status. */
-  failOpenNext(n: number, status = 500): void {
-    for (let i = 0; i < n; i++) this.openFailures.push(status);
   }
 
   /** A fresh session webhook for a conversation, as a robot message carries (§5.2). */
@@ -157,64 +134,6 @@ export class FakeDingtalk {
     };
   }
 
-  /** Pushes a robot-message CALLBACK frame to one of the app's connections; returns its messageId. */
-  callback(clientId: string, message: unknown, messageId: string = randomUUID()): string {
-    this.frame(
-      this.pick(clientId),
-      'CALLBACK',
-      '/v1.0/im/bot/messages/get',
-      JSON.stringify(message),
-      messageId,
-    );
-    return messageId;
-  }
-
-  /** Pushes an EVENT frame; returns its messageId. */
-  event(clientId: string, eventType = 'chat_update_title'): string {
-    const messageId = randomUUID();
-    this.frame(this.pick(clientId), 'EVENT', '*', JSON.stringify({ eventType }), messageId);
-    return messageId;
-  }
-
-  /** A SYSTEM ping with a fresh opaque value (§6.1 step 5); returns the opaque. */
-  ping(clientId: string): string {
-    const opaque = randomUUID();
-    this.frame(this.pick(clientId), 'SYSTEM', 'ping', JSON.stringify({ opaque }), randomUUID());
-    return opaque;
-  }
-
-  /** SYSTEM disconnect to every connection of the app; each is closed after the grace period. */
-  disconnect(clientId: string): void {
-    for (const ws of this.conns.get(clientId) ?? []) {
-      this.frame(
-        ws,
-        'SYSTEM',
-        'disconnect',
-        JSON.stringify({ reason: 'server upgrade (fake)' }),
-        randomUUID(),
-      );
-      setTimeout(() => ws.close(), this.opts.disconnectGraceMs ?? 10_000).unref();
-    }
-  }
-
-  /** Drops every connection of the app without a word. */
-  drop(clientId: string): void {
-    for (const ws of this.conns.get(clientId) ?? []) ws.terminate();
-  }
-
-  /** Stops answering the app's WebSocket pings (a half-dead link); unmute() restores. */
-  mute(clientId: string): void {
-    this.muted.add(clientId);
-  }
-
-  unmute(clientId: string): void {
-    this.muted.delete(clientId);
-  }
-
-  connections(clientId: string): number {
-    return this.conns.get(clientId)?.size ?? 0;
-  }
-
   async waitFor(what: string, ok: () => boolean, timeoutMs = 3000): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (!ok()) {
@@ -224,29 +143,9 @@ export class FakeDingtalk {
   }
 
   async close(): Promise<void> {
-    for (const ws of this.wss.clients) ws.terminate();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.gateway.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private pick(clientId: string): WebSocket {
-    const all = [...(this.conns.get(clientId) ?? [])];
-    // Several connections may be open; each push goes to one chosen at random (§6.1).
-    const ws = all[Math.floor((this.opts.random ?? Math.random)() * all.length)];
-    if (!ws) throw new Error(`fake dingtalk: app ${clientId} is not connected`);
-    return ws;
-  }
-
-  private frame(ws: WebSocket, type: string, topic: string, data: string, messageId: string): void {
-    const headers = {
-      appId: 'fake',
-      contentType: 'application/json',
-      messageId,
-      time: String(this.now()),
-      topic,
-    };
-    ws.send(JSON.stringify({ specVersion: '1.0', type, headers, data }));
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -284,7 +183,7 @@ export class FakeDingtalk {
         return reply(200, out);
       }
       if (req.method === 'POST' && url.pathname === '/v1.0/gateway/connections/open')
-        return this.open(req, res, body);
+        return this.gateway.open(req, res, body);
       reply(404, { errcode: 404, errmsg: 'not found (fake)' });
     });
   }
@@ -325,61 +224,6 @@ export class FakeDingtalk {
     }
     recent.push(now);
     return ok();
-  }
-
-  /** §6.1 step 1: credentials → endpoint and a single-use ticket; XML without Accept: JSON. */
-  private open(req: http.IncomingMessage, res: http.ServerResponse, body: unknown): void {
-    const b = (body ?? {}) as { clientId?: string; clientSecret?: string; subscriptions?: unknown };
-    const accept = String(req.headers.accept ?? '');
-    const known = (this.opts.apps ?? []).some(
-      (a) => a.clientId === b.clientId && a.clientSecret === b.clientSecret,
-    );
-    const status = this.openFailures.shift() ?? (known ? 200 : 401);
-    this.opens.push({ clientId: b.clientId ?? '', status, accept, subscriptions: b.subscriptions });
-    if (status !== 200) {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ code: status === 401 ? 'InvalidAuthentication' : 'ServerError' }));
-      return;
-    }
-    const ticket = randomUUID();
-    this.tickets.set(ticket, { clientId: b.clientId ?? '', at: this.now(), used: false });
-    const endpoint = `${this.url.replace('http:', 'ws:')}/connect`;
-    if (!accept.includes('application/json')) {
-      res.writeHead(200, { 'content-type': 'application/xml' });
-      res.end(
-        `<OpenConnectionResponse><endpoint>${endpoint}</endpoint><ticket>${ticket}</ticket></OpenConnectionResponse>`,
-      );
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ endpoint, ticket }));
-  }
-
-  private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', this.url);
-    const t = this.tickets.get(url.searchParams.get('ticket') ?? '');
-    const ticketOk = url.pathname === '/connect' && !!t && !t.used && this.now() - t.at <= TICKET_TTL_MS;
-    this.upgrades.push({ ticketOk });
-    if (!t || !ticketOk) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    t.used = true;
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const set = this.conns.get(t.clientId) ?? new Set<WebSocket>();
-      this.conns.set(t.clientId, set.add(ws));
-      ws.on('message', (data) => {
-        try {
-          this.acks.push(JSON.parse(data.toString()) as StreamFrame);
-        } catch {
-          this.acks.push({ message: `not JSON: ${data.toString().slice(0, 40)}` });
-        }
-      });
-      ws.on('ping', (data) => {
-        if (!this.muted.has(t.clientId)) ws.pong(data);
-      });
-      ws.on('close', () => set.delete(ws));
-    });
   }
 }
 

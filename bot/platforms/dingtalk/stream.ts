@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.ts';
 import { httpFailure } from '../platform.ts';
 import type { Answerer } from './answer.ts';
 import { decodeMessage } from './decode.ts';
+import { BACKOFF, backoffDelay, type GatewayCredentials, openConnection, TOPIC_ROBOT } from './gateway.ts';
 
 /**
  * Stream mode (protocols.md §6.1), written on `ws`: dingtalk-stream 2.1.5 starts two reconnect
@@ -13,9 +14,6 @@ import { decodeMessage } from './decode.ts';
  * CALLBACK and EVENT frame is acknowledged on arrival, before any work.
  */
 
-/** The robot-message topic (§6.2 TOPIC_ROBOT). */
-export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
-export const BACKOFF = { baseMs: 1000, maxMs: 60_000 };
 /** WebSocket ping; a missing pong by the next one means a dead link (the SDK's keepAlive, §6.2). */
 export const KEEPALIVE_MS = 20_000;
 /** A connection that lived this long resets the backoff; one dropped at once keeps backing off. */
@@ -23,10 +21,7 @@ export const STABLE_MS = 10_000;
 /** Recent messageIds kept for dedupe (events are re-pushed if un-acked, §6.1). */
 const SEEN_IDS = 2000;
 
-export interface StreamOptions {
-  apiBase: string;
-  clientId: string;
-  clientSecret: string;
+export interface StreamOptions extends GatewayCredentials {
   http: AxiosInstance;
   groups: Groups;
   log: Logger;
@@ -43,12 +38,6 @@ interface Frame {
   type?: string;
   headers?: { topic?: string; messageId?: string };
   data?: string;
-}
-
-/** Delay before reconnect attempt `n` (0-based): "equal jitter" over an exponential ceiling. */
-export function backoffDelay(n: number, b: { baseMs: number; maxMs: number }, random: () => number): number {
-  const ceiling = Math.min(b.maxMs, b.baseMs * 2 ** Math.min(n, 30));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
 export class DingtalkStream {
@@ -103,7 +92,8 @@ export class DingtalkStream {
     this.stats.tickets++;
     let target: string;
     try {
-      target = await this.openTicket();
+      this.abort = new AbortController();
+      target = await openConnection(this.o.http, this.o, this.abort.signal);
     } catch (err) {
       if (this.stopped) return;
       const e = httpFailure('dingtalk stream: connections/open', err);
@@ -155,35 +145,6 @@ export class DingtalkStream {
       if (openedAt !== undefined && Date.now() - openedAt >= (this.o.stableMs ?? STABLE_MS)) this.attempt = 0;
       if (!this.stopped) this.scheduleReconnect();
     });
-  }
-
-  /** §6.1 step 1–2: a single-use ticket (valid 90 s) and the endpoint to open with it. */
-  private async openTicket(): Promise<string> {
-    this.abort = new AbortController();
-    // https://open-dingtalk.github.io/developerpedia/docs/learn/stream/protocol
-    const res = await this.o.http.post(
-      `${this.o.apiBase.replace(/\/+$/, '')}/v1.0/gateway/connections/open`,
-      {
-        clientId: this.o.clientId,
-        clientSecret: this.o.clientSecret,
-        subscriptions: [
-          { type: 'EVENT', topic: '*' },
-          { type: 'CALLBACK', topic: TOPIC_ROBOT },
-        ],
-        ua: 'inspection-bot',
-      },
-      // Without Accept: application/json the gateway answers XML (§6.1).
-      {
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        signal: this.abort.signal,
-      },
-    );
-    const { endpoint, ticket } = (res.data ?? {}) as { endpoint?: unknown; ticket?: unknown };
-    if (typeof endpoint !== 'string' || typeof ticket !== 'string' || !/^wss?:\/\//.test(endpoint))
-      throw new Error('dingtalk stream: connections/open returned no endpoint or ticket');
-    const url = new URL(endpoint);
-    url.searchParams.set('ticket', ticket); // URL-encoded, as the Python SDK does (§6.1 step 2)
-    return url.toString();
   }
 
   private onFrame(ws: WebSocket, data: RawData): void {

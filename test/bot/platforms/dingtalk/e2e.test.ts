@@ -66,7 +66,7 @@ describe('/rate 福州 over DingTalk', () => {
       DINGTALK_CLIENT_SECRET: APP.clientSecret,
     });
     await dingtalk.start!();
-    fake.callback(
+    fake.gateway.callback(
       APP.clientId,
       fake.robotMessage({ content: '／ｒａｔｅ　福州', conversationId: 'cidE2ESTREAM' }),
     );
@@ -75,6 +75,6 @@ describe('/rate 福州 over DingTalk', () => {
     expect(answer!.markdown.text).toContain(WEBSITES);
     expect(answer!.markdown.text).toContain(NEWMEDIA);
     await dingtalk.stop!();
-    await fake.waitFor('disconnect', () => fake.connections(APP.clientId) === 0);
+    await fake.waitFor('disconnect', () => fake.gateway.connections(APP.clientId) === 0);
   });
 });

@@ -61,9 +61,9 @@ describe('createDingtalk()', () => {
     );
     expect(runtime?.router).toBeUndefined();
     await runtime!.start!();
-    expect(fake.connections('dingIDX')).toBe(1);
+    expect(fake.gateway.connections('dingIDX')).toBe(1);
     await runtime!.stop!();
-    await fake.waitFor('disconnect', () => fake.connections('dingIDX') === 0);
+    await fake.waitFor('disconnect', () => fake.gateway.connections('dingIDX') === 0);
   });
 
   it('is registered with createPlatforms()', () => {

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../../../bot/errors.ts';
 import { silentLogger } from '../../../../bot/logger.ts';
 import { createAnswerer } from '../../../../bot/platforms/dingtalk/answer.ts';
-import { backoffDelay, DingtalkStream, TOPIC_ROBOT } from '../../../../bot/platforms/dingtalk/stream.ts';
+import { backoffDelay, TOPIC_ROBOT } from '../../../../bot/platforms/dingtalk/gateway.ts';
+import { DingtalkStream } from '../../../../bot/platforms/dingtalk/stream.ts';
 import { FakeDingtalk } from '../../../fakes/dingtalk.ts';
 import { emptyStore, groups, http, sleep } from './helpers.ts';
 
@@ -48,7 +49,7 @@ function stream(
   return s;
 }
 
-const ackOf = (messageId: string) => fake.acks.find((a) => a.headers?.messageId === messageId);
+const ackOf = (messageId: string) => fake.gateway.acks.find((a) => a.headers?.messageId === messageId);
 
 describe('backoffDelay()', () => {
   it('doubles from the base and stays within [ceiling/2, ceiling]', () => {
@@ -66,7 +67,7 @@ describe('backoffDelay()', () => {
 describe('DingtalkStream', () => {
   it('opens a ticket (Accept: application/json, robot callbacks subscribed), then the WebSocket with it', async () => {
     await stream().start();
-    expect(fake.opens.at(-1)).toEqual({
+    expect(fake.gateway.opens.at(-1)).toEqual({
       clientId: APP.clientId,
       status: 200,
       accept: 'application/json',
@@ -75,14 +76,14 @@ describe('DingtalkStream', () => {
         { type: 'CALLBACK', topic: TOPIC_ROBOT },
       ],
     });
-    expect(fake.upgrades.at(-1)).toEqual({ ticketOk: true });
-    expect(fake.connections(APP.clientId)).toBe(1);
+    expect(fake.gateway.upgrades.at(-1)).toEqual({ ticketOk: true });
+    expect(fake.gateway.connections(APP.clientId)).toBe(1);
   });
 
   it('acks a robot callback at once and answers through the session webhook', async () => {
     await stream().start();
     const msg = fake.robotMessage({ content: '/help', conversationId: 'cidSTREAM', staffId: 'lisi' });
-    const id = fake.callback(APP.clientId, msg);
+    const id = fake.gateway.callback(APP.clientId, msg);
     await fake.waitFor('answer', () => fake.answers('cidSTREAM').length === 1);
     expect(ackOf(id)).toEqual({
       code: 200,
@@ -98,29 +99,29 @@ describe('DingtalkStream', () => {
   it('answers a redelivered message once, acking every copy', async () => {
     await stream().start();
     const msg = fake.robotMessage({ content: '/help', conversationId: 'cidDUP' });
-    const first = fake.callback(APP.clientId, msg);
-    const again = fake.callback(APP.clientId, msg, first); // same messageId
-    const other = fake.callback(APP.clientId, msg); // same msgId, new messageId
+    const first = fake.gateway.callback(APP.clientId, msg);
+    const again = fake.gateway.callback(APP.clientId, msg, first); // same messageId
+    const other = fake.gateway.callback(APP.clientId, msg); // same msgId, new messageId
     await fake.waitFor('acks', () => [first, again, other].every((id) => ackOf(id)));
     await fake.waitFor('answer', () => fake.answers('cidDUP').length === 1);
     await sleep(50);
     expect(fake.answers('cidDUP')).toHaveLength(1);
-    expect(fake.acks.filter((a) => a.headers?.messageId === first)).toHaveLength(2);
+    expect(fake.gateway.acks.filter((a) => a.headers?.messageId === first)).toHaveLength(2);
   });
 
   it('echoes a ping with its opaque data', async () => {
     const s = stream();
     await s.start();
-    const opaque = fake.ping(APP.clientId);
-    await fake.waitFor('pong', () => fake.acks.some((a) => a.data === JSON.stringify({ opaque })));
-    expect(fake.acks.find((a) => a.data === JSON.stringify({ opaque }))).toMatchObject({ code: 200 });
+    const opaque = fake.gateway.ping(APP.clientId);
+    await fake.waitFor('pong', () => fake.gateway.acks.some((a) => a.data === JSON.stringify({ opaque })));
+    expect(fake.gateway.acks.find((a) => a.data === JSON.stringify({ opaque }))).toMatchObject({ code: 200 });
     expect(s.stats.pings).toBe(1);
   });
 
   it('acks an event with status SUCCESS and does nothing else', async () => {
     const s = stream();
     await s.start();
-    const id = fake.event(APP.clientId);
+    const id = fake.gateway.event(APP.clientId);
     await fake.waitFor('ack', () => ackOf(id) !== undefined);
     expect(JSON.parse(ackOf(id)!.data!)).toEqual({ status: 'SUCCESS', message: 'success' });
     expect(s.stats.callbacks).toBe(0);
@@ -129,9 +130,9 @@ describe('DingtalkStream', () => {
   it('acks a callback it cannot decode and stays connected', async () => {
     const s = stream();
     await s.start();
-    const id = fake.callback(APP.clientId, { msgtype: 'text', text: { content: 'no ids' } });
+    const id = fake.gateway.callback(APP.clientId, { msgtype: 'text', text: { content: 'no ids' } });
     await fake.waitFor('ack', () => ackOf(id) !== undefined);
-    const later = fake.callback(
+    const later = fake.gateway.callback(
       APP.clientId,
       fake.robotMessage({ content: '/help', conversationId: 'cidAFTER' }),
     );
@@ -144,13 +145,13 @@ describe('DingtalkStream', () => {
     const s = stream();
     await s.start();
     const tickets = s.stats.tickets;
-    fake.disconnect(APP.clientId);
+    fake.gateway.disconnect(APP.clientId);
     await fake.waitFor('second connection', () => s.stats.opens === 2);
-    await fake.waitFor('old one closed', () => fake.connections(APP.clientId) === 1, 1000);
+    await fake.waitFor('old one closed', () => fake.gateway.connections(APP.clientId) === 1, 1000);
     expect(s.stats.tickets).toBe(tickets + 1);
     expect(s.stats.delays).toEqual([]); // a planned handover, not a failure
     const msg = fake.robotMessage({ content: '/help', conversationId: 'cidHANDOVER' });
-    fake.callback(APP.clientId, msg);
+    fake.gateway.callback(APP.clientId, msg);
     await fake.waitFor('answer on the new connection', () => fake.answers('cidHANDOVER').length === 1);
     await sleep(50);
     expect(s.stats.opens).toBe(2);
@@ -159,35 +160,41 @@ describe('DingtalkStream', () => {
   it('reconnects with backoff after the connection drops, and answers again', async () => {
     const s = stream();
     await s.start();
-    fake.drop(APP.clientId);
-    await fake.waitFor('reconnected', () => s.stats.opens === 2 && fake.connections(APP.clientId) === 1);
+    fake.gateway.drop(APP.clientId);
+    await fake.waitFor(
+      'reconnected',
+      () => s.stats.opens === 2 && fake.gateway.connections(APP.clientId) === 1,
+    );
     expect(s.stats.delays).toEqual([20]);
-    fake.callback(APP.clientId, fake.robotMessage({ content: '/help', conversationId: 'cidRECONNECT' }));
+    fake.gateway.callback(
+      APP.clientId,
+      fake.robotMessage({ content: '/help', conversationId: 'cidRECONNECT' }),
+    );
     await fake.waitFor('answer', () => fake.answers('cidRECONNECT').length === 1);
   });
 
   it('backs off exponentially, one chain only, while the gateway fails', async () => {
-    fake.failOpenNext(4, 500);
+    fake.gateway.failOpenNext(4, 500);
     const s = stream();
     await s.start();
     expect(s.stats.delays).toEqual([20, 40, 80, 160]);
     expect(s.stats.tickets).toBe(5);
     await sleep(100);
     expect(s.stats.tickets).toBe(5); // no stray second chain
-    expect(fake.connections(APP.clientId)).toBe(1);
+    expect(fake.gateway.connections(APP.clientId)).toBe(1);
   });
 
   it('reconnects when pongs stop (a dead link)', async () => {
     const s = stream({ keepAliveMs: 20 });
     await s.start();
-    fake.mute(APP.clientId);
+    fake.gateway.mute(APP.clientId);
     try {
       await fake.waitFor(
         'a second connection',
-        () => s.stats.opens === 2 && fake.connections(APP.clientId) === 1,
+        () => s.stats.opens === 2 && fake.gateway.connections(APP.clientId) === 1,
       );
     } finally {
-      fake.unmute(APP.clientId);
+      fake.gateway.unmute(APP.clientId);
     }
   });
 
@@ -214,11 +221,11 @@ describe('DingtalkStream', () => {
   it('stop() closes the socket and leaves nothing scheduled', async () => {
     const s = stream();
     await s.start();
-    fake.drop(APP.clientId);
+    fake.gateway.drop(APP.clientId);
     await s.stop(); // a reconnect timer may be pending here
     const tickets = s.stats.tickets;
     await sleep(150);
     expect(s.stats.tickets).toBe(tickets);
-    expect(fake.connections(APP.clientId)).toBe(0);
+    expect(fake.gateway.connections(APP.clientId)).toBe(0);
   });
 });
