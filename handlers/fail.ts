@@ -1,3 +1,4 @@
+import { streakOf } from '../data/history.ts';
 import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
 import { periodLabel } from './format.ts';
@@ -18,7 +19,9 @@ export function fail(args: string[], ctx: HandlerContext): Reply {
   }
   const ordered = [...failures].sort((a, b) => (a.channel === b.channel ? 0 : a.channel === 'website' ? -1 : 1));
   for (const [i, f] of ordered.entries()) {
-    const problem = f.veto && !f.problem.includes('单项否决') ? `${f.problem}${t.vetoMark}` : f.problem;
+    const marked = f.veto && !f.problem.includes('单项否决') ? `${f.problem}${t.vetoMark}` : f.problem;
+    const streak = streakOf(data, view, f);
+    const problem = streak.rounds >= 2 ? `${marked}${t.failingSince(periodLabel(streak.since.round.period))}` : marked;
     lines.push(
       f.channel === 'website'
         ? t.failWebsite(i + 1, f.subject, problem, f.unitName)

@@ -1,0 +1,47 @@
+import type { RegionTally } from '../data/dataset.ts';
+import { trendOf } from '../data/history.ts';
+import { channels } from '../data/schema.ts';
+import { isReply, readScope } from './args.ts';
+import type { HandlerContext } from './context.ts';
+import { passRate, percent, periodLabel } from './format.ts';
+import { type Reply, reply } from './reply.ts';
+import { channelName, historyText as hx } from './text.ts';
+
+/** /trend [地区]: both channels' pass rates over the last rounds of the series, oldest first. */
+export function trend(args: string[], ctx: HandlerContext): Reply {
+  const scope = readScope(args, ctx);
+  if (isReply(scope)) return scope;
+  const data = ctx.data;
+  const region = scope.region;
+  const points = trendOf(data, scope.view, region.id);
+  const lines: string[] = scope.note ? [scope.note] : [];
+  points.forEach((p, i) => {
+    const before = points[i - 1];
+    const parts = channels.map((ch) => {
+      const now = p[ch];
+      if (!now) return hx.trendMissing(channelName[ch]);
+      return hx.trendCell(channelName[ch], percent(now.checked - now.failed, now.checked), now.failed, now.checked, arrow(now, before?.[ch]));
+    });
+    lines.push(hx.trendRow(periodLabel(p.view.round.period), parts));
+  });
+  const first = points[0];
+  const last = points.at(-1);
+  if (points.length < 2 || !first || !last) lines.push(hx.trendSingle);
+  else {
+    for (const ch of channels) {
+      const a = first[ch];
+      const b = last[ch];
+      if (!a || !b) continue;
+      const rate = (t: RegionTally) => percent(t.checked - t.failed, t.checked);
+      lines.push(hx.trendSummary(channelName[ch], rate(a), rate(b), points.length));
+    }
+  }
+  return reply(hx.trendTitle(region.name), lines);
+}
+
+function arrow(now: RegionTally, before: RegionTally | undefined): string {
+  const a = passRate(now.checked, now.failed);
+  const b = before && passRate(before.checked, before.failed);
+  if (a === undefined || b === undefined || Math.abs(a - b) < 0.005) return hx.same;
+  return a > b ? hx.up : hx.down;
+}
