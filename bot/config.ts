@@ -43,6 +43,9 @@ const envSchema = z.object({
   /** 智能机器人 long-connection endpoint. */
   WECOM_WS_URL: z.url().default('wss://openws.work.weixin.qq.com'),
 
+  /** Pushes per robot per minute; both platforms allow 20 (protocols.md §1.3, §4.4). */
+  OUTBOX_PER_MINUTE: z.coerce.number().int().min(1).max(20).default(15),
+
   /** Bearer token for POST /api/rounds; the API is off without it. */
   API_TOKEN: optional,
 });

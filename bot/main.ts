@@ -10,6 +10,7 @@ import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
 import { ImportService } from './imports.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { openDelivery } from './outbox/setup.ts';
 import { createPlatforms } from './platforms/index.ts';
 import { openReminders } from './reminders/setup.ts';
 
@@ -21,9 +22,18 @@ export async function start(config: Config, env: Record<string, string | undefin
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
   const http = axios.create({ timeout: 10_000 });
   const reminders = await openReminders(config.dataDir);
-  const pipeline = { store, log, now: () => new Date(), services: { groups, tasks: reminders.service } };
-  const platforms = createPlatforms({ config, pipeline, groups, log, http });
   const imports = new ImportService(store, log);
+  // Alerts and the outbox (README "Alerts and the outbox"): listener on imports, drain per robot.
+  const delivery = await openDelivery({ config, store, groups, imports, http, log });
+  const services = {
+    groups,
+    tasks: reminders.service,
+    subscriptions: delivery.subscriptions,
+    outbox: delivery.outbox,
+    schedule: delivery,
+  };
+  const pipeline = { store, log, now: () => new Date(), services };
+  const platforms = createPlatforms({ config, pipeline, groups, log, http });
   const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));
   // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
   if (config.API_TOKEN) routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
@@ -32,6 +42,7 @@ export async function start(config: Config, env: Record<string, string | undefin
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
   for (const p of platforms) await p.start?.();
+  await delivery.start(!seeded);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
@@ -41,6 +52,7 @@ export async function start(config: Config, env: Record<string, string | undefin
     imports,
     port,
     async stop() {
+      await delivery.stop();
       for (const p of platforms) await p.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

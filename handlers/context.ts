@@ -1,6 +1,8 @@
 import type { Dataset } from '../data/dataset.ts';
 import type { InspectionStore } from '../data/store.ts';
+import type { Subscriptions } from '../bot/alerts/subscriptions.ts';
 import type { Groups } from '../bot/groups.ts';
+import type { Outbox } from '../bot/outbox/queue.ts';
 import type { TaskService } from '../bot/reminders/service.ts';
 import type { Contact } from './reply.ts';
 
@@ -32,4 +34,10 @@ export interface Services {
   groups?: Groups;
   /** Rectification tasks and their deadlines (/done, /deadline, /overdue). */
   tasks?: TaskService;
+  /** What each group follows, changed by /sub and /unsub (bot/alerts/subscriptions.ts). */
+  subscriptions?: Subscriptions;
+  /** Outgoing pushes: /status reads it, /retry re-queues dead letters (bot/outbox/queue.ts). */
+  outbox?: Outbox;
+  /** When background work next runs (outbox drain, scheduled jobs), for /status. */
+  schedule?: { upcoming(now: Date): Array<{ name: string; at: Date }> };
 }

@@ -10,6 +10,9 @@ import { rank } from './rank.ts';
 import { rate } from './rate.ts';
 import { repeat } from './repeat.ts';
 import { type Reply, reply } from './reply.ts';
+import { retry } from './retry.ts';
+import { status } from './status.ts';
+import { sub, subs, unsub } from './sub.ts';
 import { t } from './text.ts';
 import { trend } from './trend.ts';
 
@@ -30,6 +33,11 @@ export const commands: CommandSpec[] = [
   { name: 'done', aliases: ['已报送', '已整改'], run: done },
   { name: 'trend', aliases: ['走势', '趋势', '历史'], run: trend },
   { name: 'repeat', aliases: ['连续不合格', '屡查屡犯'], run: repeat },
+  { name: 'sub', aliases: ['订阅', '关注'], run: sub },
+  { name: 'unsub', aliases: ['取消订阅', '取消关注'], run: unsub },
+  { name: 'subs', aliases: ['订阅列表', '我的订阅'], run: subs },
+  { name: 'status', aliases: ['状态'], run: status },
+  { name: 'retry', aliases: ['重发', '重试'], run: retry },
   { name: 'help', aliases: ['帮助', '?', '？'], run: (args, ctx) => help(args, ctx, commands) },
 ];
 

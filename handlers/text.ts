@@ -424,3 +424,94 @@ export const sheetPreviewText = {
   unchanged: (key: string) => `${key}与已导入的数据完全相同，未改动。`,
   registerApplied: (added: number, updated: number) => `名册已写入：新增${added}条，更新${updated}条。`,
 };
+
+// ——— Alerts and the outbox (issue 5) ———
+
+/** Added to a message sent again after a restart interrupted its first send (bot/outbox/drain.ts). */
+export const resentNote = '（重发：上次发送结果未能确认，如已收到请忽略）';
+
+/** Failure alerts (bot/alerts/compose.ts). */
+export const alertText = {
+  title: (period: string, n: number) => (n > 0 ? `【检查结果】${period}本群关注范围内${n}项不合格` : `【检查结果】${period}整改情况`),
+  part: (k: number, n: number) => `（${k}/${n}）`,
+  source: (issuer: string, deadline: string | undefined) =>
+    `来源：${issuer}${deadline ? `；整改情况报送截止${deadline}` : ''}`,
+  website: '网站',
+  newmedia: '政务新媒体',
+  item: (n: number, what: string, subject: string, problem: string, veto: string, unit: string | undefined, repeat: string) =>
+    `${n}. 【${what}】${subject}：${problem}${veto}${unit && unit !== subject ? `（责任单位：${unit}）` : ''}${repeat}`,
+  veto: '（单项否决）',
+  streak: (n: number) => `【连续${n}期不合格】`,
+  recoveredHeading: '上期不合格、本期已合格：',
+  recoveredLine: (what: string, subject: string) => `【${what}】${subject}：上期不合格，本期已合格`,
+  allClearTitle: (period: string) => `【检查结果】${period}本群关注范围内无不合格项`,
+  allClearLine: (issuer: string) => `来源：${issuer}。`,
+};
+
+/** /sub, /unsub, /subs (handlers/sub.ts). */
+export const subText = {
+  notConfigured: '订阅功能未启用。',
+  needGroup: '请在已登记的群里使用订阅命令。',
+  notAdmin: '抱歉，只有本群管理员可以修改订阅。',
+  askAdmins: (names: string[]) => `如需调整，请联系：${names.join('、')}。`,
+  noAdmins: '本群尚未登记管理员，请联系运维人员在 groups.json 中添加。',
+  subUsage: '用法：/sub <地区或单位>，例：/sub 福州　/sub 福建省教育厅',
+  unsubUsage: '用法：/unsub <地区或单位>，例：/unsub 福州',
+  changedTitle: (group: string) => `${group}：订阅已更新`,
+  added: (name: string) => `已关注${name}。`,
+  alreadyFollowing: (name: string) => `本群已关注${name}，无需重复订阅。`,
+  removed: (name: string) => `已取消关注${name}。`,
+  notFollowing: (name: string) => `本群未关注${name}。`,
+  regionWithChildren: (name: string) => `${name}（含下辖地区）`,
+  unit: (name: string) => `单位“${name}”`,
+  listTitle: (group: string) => `${group}的订阅`,
+  regionsLine: (names: string[]) => `关注地区：${names.join('、')}`,
+  noRegions: '关注地区：无',
+  unitsLine: (names: string[]) => `关注单位：${names.join('、')}`,
+  noUnits: '关注单位：无',
+  allClearOn: '本期关注范围内无不合格项时也会通知。',
+  allClearOff: '本期关注范围内无不合格项时不另行通知。',
+};
+
+/** /status and /retry (handlers/status.ts, handlers/retry.ts). */
+export const statusText = {
+  title: '运行状态',
+  noOutbox: '消息发送队列未启用。',
+  queue: (n: number, age: string) => `待发送：${n}条，最早一条已等待${age}`,
+  queueEmpty: '待发送：0条',
+  sent: (n: number) => `已发送：${n}条`,
+  noDead: '发送失败（需处理）：无',
+  noDeadHere: '本群发送失败（需处理）：无',
+  deadHeading: (n: number) => `发送失败（需处理）：${n}条`,
+  deadLine: (title: string, group: string | undefined, hint: string, reason: string) =>
+    `• ${group ? `[${group}] ` : ''}${title}：${hint}（${reason}）`,
+  deadMore: (n: number) => `……另有${n}条`,
+  retryHint: '修正配置后，管理员发送 /retry 重新发送。',
+  noHint: '发送被平台拒绝',
+  /** Permanent errcodes (protocols.md §1.5, §4.4) and what to fix. */
+  hints: {
+    93000: '企业微信机器人 key 无效，请检查 groups.json 中的 robot.key',
+    40058: '消息超过企业微信长度限制',
+    310000: '钉钉安全设置校验失败（加签密钥、关键词或 IP 白名单）',
+    300001: '钉钉 access_token 无效，请检查 groups.json',
+    300005: '钉钉 access_token 不存在，请检查 groups.json',
+    400101: '钉钉 access_token 不存在，请检查 groups.json',
+    400013: '钉钉群已解散',
+    400102: '钉钉机器人已停用',
+    400106: '钉钉机器人不存在',
+    460101: '消息超过钉钉长度限制',
+  } as Record<number, string>,
+  lastImport: (round: string, at: string, source: string) => `最近导入：${round}（${at}，${source}）`,
+  noImport: '最近导入：无',
+  jobs: (items: string[]) => `计划任务：${items.join('；')}`,
+  job: (name: string, at: string) => `${name} ${at}`,
+  noJobs: '计划任务：无',
+  minutes: (m: number) => `${m}分钟`,
+  hours: (h: number, m: number) => `${h}小时${m}分钟`,
+  days: (d: number, h: number) => `${d}天${h}小时`,
+  retryNotAdmin: '抱歉，只有本群管理员可以重新发送失败的消息。',
+  retryNeedGroup: '请在已登记的群里使用 /retry。',
+  retried: (n: number) => `已将${n}条发送失败的消息重新排队，将按频率限制依次发送。`,
+  nothingToRetry: '没有需要重新发送的消息。',
+  drainJob: '消息发送',
+};

@@ -1,0 +1,59 @@
+import type { InspectionStore } from '../../data/store.ts';
+import type { Group, Groups } from '../groups.ts';
+import type { ImportListener } from '../imports.ts';
+import type { Logger } from '../logger.ts';
+import type { Pusher } from '../platforms/platform.ts';
+import type { Clock } from '../outbox/clock.ts';
+import { fitsPusher } from '../outbox/digest.ts';
+import type { Outbox } from '../outbox/queue.ts';
+import { composeAlerts } from './compose.ts';
+import type { Subscriptions } from './subscriptions.ts';
+
+export interface AlertDeps {
+  store: Pick<InspectionStore, 'dataset'>;
+  groups: Groups;
+  subscriptions: Subscriptions;
+  outbox: Outbox;
+  pushers: Partial<Record<Group['platform'], Pusher>>;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * Queues the alerts a round owes every group, in one outbox write. An idempotent scan: what was
+ * queued before (by item key) is skipped, so importing a round again, or running this after a
+ * crash, queues only what is missing.
+ */
+export async function alertRound(deps: AlertDeps, roundKey: string): Promise<number> {
+  const data = deps.store.dataset();
+  const view = data.rounds.find((v) => v.round.key === roundKey);
+  if (!view) return 0;
+  const messages = deps.groups.list.flatMap((group) => {
+    const pusher = deps.pushers[group.platform];
+    if (!pusher) {
+      deps.log.warn(
+        { group: group.id, platform: group.platform },
+        'alerts: no pusher for the platform; group skipped',
+      );
+      return [];
+    }
+    return composeAlerts({
+      data,
+      view,
+      group,
+      scope: deps.subscriptions.scopeOf(group.id, data),
+      fits: fitsPusher(pusher),
+      known: (key) => deps.outbox.knows(key),
+    });
+  });
+  const queued = await deps.outbox.enqueueAll(messages, new Date(deps.clock.now()));
+  if (queued > 0) deps.log.info({ round: roundKey, queued }, 'alerts: queued');
+  return queued;
+}
+
+/** The ImportService listener: every import (notice, spreadsheet, API) alerts the same way. */
+export function createAlertListener(deps: AlertDeps): ImportListener {
+  return async (event) => {
+    await alertRound(deps, event.roundKey);
+  };
+}
