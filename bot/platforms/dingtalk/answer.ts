@@ -39,8 +39,10 @@ export function createAnswerer(o: AnswererOptions): Answerer {
   const inflight = new Set<string>();
 
   async function answer(msg: DingtalkMessage): Promise<void> {
-    const { msgId } = msg.inbound;
+    const { msgId, conversationId, groupId } = msg.inbound;
     const deps = o.pipeline;
+    // How an operator finds the conversationId to declare in groups.json (README "DingTalk setup").
+    if (!groupId) o.log.info({ msgId, conversationId }, 'dingtalk: message from an undeclared conversation');
     const r = msg.unsupported
       ? (await deps.store.markSeen(`dingtalk:${msgId}`, deps.now()))
         ? reply(dingtalkText.textOnly, [t.seeHelp])
