@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Doc } from './doc.ts';
 import { Dataset } from './dataset.ts';
@@ -22,7 +22,10 @@ export interface ImportWrite {
   roundFile: RoundFile;
 }
 
-/** What a register import writes: regions it declared, and units, sites and accounts to upsert by id. */
+/**
+ * What a register import writes, each upserted by id: regions it declared (new ones, or known
+ * ones given a parent, 福建省 under 全国), units, sites and accounts.
+ */
 export interface RegisterWrite {
   newRegions: Region[];
   units: Unit[];
@@ -133,7 +136,9 @@ export class LowStore implements InspectionStore {
     // round that points at regions the register lacks.
     const known = new Set(this.register.data.regions.map((r) => r.id));
     const fresh = write.newRegions.filter((r) => !known.has(r.id));
-    if (fresh.length > 0) {
+    // The first import also writes the shipped regions out, so that a data directory holds every
+    // region its rounds refer to and does not depend on the reference data of a later version.
+    if (fresh.length > 0 || !(await exists(this.register.file))) {
       await this.register.update((d) => {
         d.regions.push(...fresh);
       });
@@ -172,8 +177,7 @@ export class LowStore implements InspectionStore {
           }
         }
       };
-      const known = new Set(d.regions.map((r) => r.id));
-      d.regions.push(...write.newRegions.filter((r) => !known.has(r.id)));
+      upsert(d.regions, write.newRegions);
       upsert(d.units, write.units);
       upsert(d.sites, write.sites);
       upsert(d.accounts, write.accounts);
@@ -183,13 +187,17 @@ export class LowStore implements InspectionStore {
   }
 
   async markSeen(key: string, now: Date): Promise<boolean> {
-    if (this.inbox.data.seen[key]) return false;
-    await this.inbox.update((d) => {
-      const cutoff = now.getTime() - SEEN_TTL_MS;
-      for (const [k, at] of Object.entries(d.seen)) if (Date.parse(at) < cutoff) delete d.seen[k];
+    const cutoff = now.getTime() - SEEN_TTL_MS;
+    const fresh = (at: string | undefined) => at !== undefined && Date.parse(at) >= cutoff;
+    // Fast path without a write for a redelivery; the check is repeated inside the serialized
+    // update so two deliveries of the same id racing each other cannot both count as new.
+    if (fresh(this.inbox.data.seen[key])) return false;
+    return this.inbox.update((d) => {
+      if (fresh(d.seen[key])) return false;
+      for (const [k, at] of Object.entries(d.seen)) if (!fresh(at)) delete d.seen[k];
       d.seen[key] = now.toISOString();
+      return true;
     });
-    return true;
   }
 
   private build(): Dataset {
@@ -200,10 +208,22 @@ export class LowStore implements InspectionStore {
   }
 }
 
-/** Two imports of the same round are the same when everything but the import time matches. */
+/**
+ * Two imports of the same round are the same when everything but the import time matches.
+ * Compared in a canonical form (schema defaults applied, keys sorted) because a stored file comes
+ * back in the schema's key order while a fresh import lists keys in the order the importer set them.
+ */
 function sameRound(a: RoundFile, b: RoundFile): boolean {
-  const strip = (f: RoundFile) => JSON.stringify({ ...f, round: { ...f.round, importedAt: '' } });
-  return strip(a) === strip(b);
+  return canonicalRound(a) === canonicalRound(b);
+}
+
+function canonicalRound(f: RoundFile): string {
+  const parsed = roundFileSchema.parse({ ...f, round: { ...f.round, importedAt: '' } });
+  return JSON.stringify(parsed, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : value,
+  );
 }
 
 function fileSafe(key: string): string {
@@ -216,5 +236,14 @@ async function listJson(dir: string): Promise<string[]> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
   }
 }
