@@ -12,6 +12,7 @@ import { ImportService } from './imports.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openDelivery } from './outbox/setup.ts';
 import { createPlatforms } from './platforms/index.ts';
+import { startReminderJob } from './reminders/job.ts';
 import { openReminders } from './reminders/setup.ts';
 
 /** Composition root: config → store → groups → platforms → HTTP app. */
@@ -43,6 +44,18 @@ export async function start(config: Config, env: Record<string, string | undefin
   });
   for (const p of platforms) await p.start?.();
   await delivery.start(!seeded);
+  // Deadline reminders (README "Deadline reminders"): a scan now, every 5 minutes, and after each import.
+  const reminderJob = startReminderJob({
+    store,
+    groups,
+    tasks: reminders.tasks,
+    calendar: reminders.calendar,
+    plan: reminders.plan,
+    sink: delivery.outbox,
+    scopeOf: (group, data) => delivery.subscriptions.scopeOf(group.id, data),
+    log,
+  });
+  imports.onImported(() => reminderJob.runNow());
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
@@ -52,6 +65,7 @@ export async function start(config: Config, env: Record<string, string | undefin
     imports,
     port,
     async stop() {
+      await reminderJob.stop();
       await delivery.stop();
       for (const p of platforms) await p.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
