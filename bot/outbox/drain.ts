@@ -9,6 +9,13 @@ import { defaultPolicy, planRetry, type RetryPolicy } from './plan.ts';
 import type { Outbox } from './queue.ts';
 import type { Entry } from './schema.ts';
 
+/**
+ * Transport errors after which the platform may have accepted the message: a timeout or a
+ * connection cut mid-answer (bot/platforms/platform.ts httpFailure names the code). The re-send
+ * then carries the note; a refused connection or an errcode means nothing arrived.
+ */
+const AMBIGUOUS = /\((ECONNABORTED|ETIMEDOUT|ECONNRESET|ERR_CANCELED)\)|socket hang up/;
+
 export interface DrainDeps {
   outbox: Outbox;
   groups: Groups;
@@ -176,9 +183,17 @@ export class Drain {
         new Date(plan.at),
         { message, ...(errcode === undefined ? {} : { errcode }) },
         new Date(now),
+        AMBIGUOUS.test(message),
       );
       log.warn(
-        { key, group: entry.groupId, errcode, attempts: entry.attempts, retryAt: new Date(plan.at) },
+        {
+          key,
+          group: entry.groupId,
+          errcode,
+          reason: message,
+          attempts: entry.attempts,
+          retryAt: new Date(plan.at),
+        },
         'outbox: send failed, will retry',
       );
       return;

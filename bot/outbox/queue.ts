@@ -178,11 +178,18 @@ export class Outbox {
     });
   }
 
-  /** sending → pending, to be tried again at `at`. */
-  reschedule(key: string, at: Date, error: { message: string; errcode?: number }, now: Date): Promise<void> {
+  /** sending → pending, to be tried again at `at`; `uncertain` when it may have arrived anyway. */
+  reschedule(
+    key: string,
+    at: Date,
+    error: { message: string; errcode?: number },
+    now: Date,
+    uncertain = false,
+  ): Promise<void> {
     return this.doc.update((d) => {
       const e = find(d.entries, key);
       move(e, 'pending');
+      if (uncertain) e.uncertain = true;
       e.nextAt = at.toISOString();
       e.lastError = { ...error, at: now.toISOString() };
     });

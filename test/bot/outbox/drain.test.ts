@@ -10,6 +10,7 @@ import { Outbox } from '../../../bot/outbox/queue.ts';
 import { createWecomPusher } from '../../../bot/platforms/wecom/index.ts';
 import { reply } from '../../../handlers/reply.ts';
 import { resentNote } from '../../../handlers/text.ts';
+import { FlakyProxy } from '../../fakes/flaky-proxy.ts';
 import { FakeWecom } from '../../fakes/wecom.ts';
 import { settle, T0, wecomGroup } from '../../support/alert-world.ts';
 import { FakeClock } from '../../support/clock.ts';
@@ -200,5 +201,36 @@ describe('outbox Drain after a restart', () => {
     await boot();
     await settle(drain, clock, allSent);
     expect(contents(fake, 'key-fz')).toEqual([`**m1**\n${resentNote}`]);
+  });
+});
+
+describe('outbox Drain when an answer is lost', () => {
+  it('sends again, saying it may be a repeat, when the platform may have accepted it', async () => {
+    await drain.stop();
+    const proxy = await FlakyProxy.start(
+      fake.url,
+      () => clock.now(),
+      () => 1,
+    );
+    outbox = await Outbox.open(dir);
+    const pusher = createWecomPusher({
+      config: { WECOM_API_BASE: proxy.url } as never,
+      http: axios.create({ timeout: 2000 }),
+    });
+    drain = new Drain({
+      outbox,
+      groups,
+      pushers: { wecom: pusher },
+      clock,
+      log: logged.log,
+      random: () => 0.5,
+    });
+    await drain.start();
+    proxy.loseAnswers(1);
+    await enqueue(1);
+    await settle(drain, clock, allSent);
+    // At-least-once: the first copy arrived, its answer did not; the second says so.
+    expect(contents(fake, 'key-fz')).toEqual(['**m1**', `**m1**\n${resentNote}`]);
+    await proxy.close();
   });
 });
