@@ -12,7 +12,7 @@ import { ImportService } from './imports.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openDelivery } from './outbox/setup.ts';
 import { createPlatforms } from './platforms/index.ts';
-import { startReminderJob } from './reminders/job.ts';
+import { startReminderJob } from './reminders/schedule.ts';
 import { openReminders } from './reminders/setup.ts';
 
 /** Composition root: config → store → groups → platforms → HTTP app. */

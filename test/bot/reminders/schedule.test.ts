@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startReminderJob } from '../../../bot/reminders/job.ts';
+import { startReminderJob } from '../../../bot/reminders/schedule.ts';
 import { openTaskWorld, type TaskWorld } from '../../support/task-world.ts';
 
 let world: TaskWorld;

@@ -1,0 +1,47 @@
+import cron from 'node-cron';
+import { type ReminderJobDeps, scanReminders } from './job.ts';
+
+/** Every 5 minutes: reminders fall due at the plan's morning time; a scan finds them within 5 min. */
+export const REMINDER_CRON = '*/5 * * * *';
+
+export interface ReminderJob {
+  /** Scans now (after an import, say); resolves when done. Never rejects: failures are logged. */
+  runNow(): Promise<void>;
+  /** Stops the schedule and waits for a running scan. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Schedules the scan in Asia/Shanghai and runs it once at start, so a restart catches up at
+ * once. Calendar gaps are logged once per task and year, not on every tick. The clock is
+ * injectable for demos.
+ */
+export function startReminderJob(deps: ReminderJobDeps, clock: () => Date = () => new Date()): ReminderJob {
+  const warned = new Set<string>();
+  let running: Promise<void> = Promise.resolve();
+  const scanOnce = async () => {
+    const scan = await scanReminders(deps, clock());
+    for (const gap of scan.gaps) {
+      const key = `${gap.task.id}|${gap.years.join(',')}`;
+      if (warned.has(key)) continue;
+      warned.add(key);
+      deps.log.warn(
+        { task: gap.task.id, unit: gap.task.unitName, deadline: gap.task.deadline, years: gap.years },
+        'reminders: no holiday arrangement for these years; add them to calendar.json (README "Deadline reminders")',
+      );
+    }
+  };
+  const runNow = () => {
+    running = running.then(scanOnce).catch((err) => deps.log.error({ err }, 'reminder scan failed; the next tick retries'));
+    return running;
+  };
+  const task = cron.schedule(REMINDER_CRON, runNow, { name: 'reminders', timezone: 'Asia/Shanghai', noOverlap: true });
+  void runNow();
+  return {
+    runNow,
+    async stop() {
+      await task.destroy();
+      await running;
+    },
+  };
+}
