@@ -66,9 +66,18 @@ export class Dataset {
     return list.at(-1);
   }
 
-  /** The round before `view` that also reports on the region. */
+  /**
+   * The round before `view` in the same series (same issuer scope, same kind of period) that also
+   * reports on the region. A city's monthly notice is not "last quarter" for a provincial quarterly
+   * one: it counts other sites over another span, so comparing rates across series misleads.
+   */
   previousRound(view: RoundView, regionId: string): RoundView | undefined {
-    const list = this.roundsFor(regionId).filter((v) => comparePeriods(v.round.period, view.round.period) < 0);
+    const list = this.roundsFor(regionId).filter(
+      (v) =>
+        v.round.scopeRegionId === view.round.scopeRegionId &&
+        periodKind(v.round.period) === periodKind(view.round.period) &&
+        comparePeriods(v.round.period, view.round.period) < 0,
+    );
     return list.at(-1);
   }
 
@@ -100,9 +109,19 @@ export class Dataset {
   }
 }
 
-/** Orders 2019Q4 < 2020-01 < 2020Q1 < 2020-04 by the period's last month. */
+/**
+ * Orders periods by their last month: 2019Q4 < 2020-01 < 2020Q1 < 2020-04 < 2020Q2. Periods that
+ * end in the same month go shortest first (2020-06 < 2020Q2 < 2020H1), then by text.
+ */
 export function comparePeriods(a: string, b: string): number {
-  return periodEnd(a) - periodEnd(b) || a.localeCompare(b);
+  return periodEnd(a) - periodEnd(b) || span[periodKind(a)] - span[periodKind(b)] || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+const span = { M: 1, Q: 3, H: 6 } as const;
+
+/** 'Q' for a quarter, 'H' for a half-year, 'M' for a month. */
+function periodKind(p: string): 'Q' | 'H' | 'M' {
+  return /Q[1-4]$/.test(p) ? 'Q' : /H[12]$/.test(p) ? 'H' : 'M';
 }
 
 function periodEnd(p: string): number {

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { fujianRegions } from '../../data/reference/fujian.ts';
+import { RegionIndex } from '../../data/regions.ts';
+
+const index = new RegionIndex(fujianRegions());
+const resolved = (text: string) => index.resolve(text)?.region.name;
+
+describe('the shipped Fujian regions', () => {
+  it('are the province, its 9 cities, 平潭综合实验区 and 省直部门', () => {
+    const below = index.childrenOf('35');
+    expect(below.filter((r) => r.kind === 'city').map((r) => r.name)).toEqual([
+      '福州市',
+      '厦门市',
+      '莆田市',
+      '三明市',
+      '泉州市',
+      '漳州市',
+      '南平市',
+      '龙岩市',
+      '宁德市',
+    ]);
+    expect(
+      below
+        .filter((r) => r.kind !== 'city')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['平潭综合实验区', '省直部门']);
+  });
+
+  it('hold the 84 county-level units of domain.md §4.2: 83 districts and counties plus the zone for 平潭县', () => {
+    const districts = index.all().filter((r) => r.kind === 'district');
+    expect(districts).toHaveLength(83);
+    expect(districts.length + 1).toBe(84);
+    expect(new Set(districts.map((r) => r.code)).size).toBe(83);
+    expect(resolved('平潭县')).toBe('平潭综合实验区');
+  });
+
+  it('keep 平潭 out of 福州', () => {
+    expect(index.get('35-pt')?.parent).toBe('35');
+    expect(index.within('35-pt', '3501')).toBe(false);
+    expect(index.within('35-pt', '35')).toBe(true);
+    expect(index.childrenOf('3501').map((r) => r.name)).not.toContain('平潭县');
+  });
+});
+
+describe('RegionIndex.resolve()', () => {
+  it('finds a region by full name, short form, nickname and code', () => {
+    expect(resolved('福州市')).toBe('福州市');
+    expect(resolved('福州')).toBe('福州市');
+    expect(resolved('榕城')).toBe('福州市');
+    expect(resolved('3501')).toBe('福州市');
+    expect(resolved('350102')).toBe('鼓楼区');
+    expect(resolved('省直')).toBe('省直部门');
+    expect(resolved('平潭')).toBe('平潭综合实验区');
+    expect(resolved('全省')).toBe('福建省');
+  });
+
+  it('finds a district by its pre-2021 name', () => {
+    expect(resolved('沙县')).toBe('沙县区');
+    expect(resolved('龙海市')).toBe('龙海区');
+    expect(resolved('长泰县')).toBe('长泰区');
+    expect(resolved('梅列区')).toBe('三元区');
+    expect(resolved('长乐市')).toBe('长乐区');
+  });
+
+  it('resolves a name shared by a district and a city nickname to the district, offering the city', () => {
+    const res = index.resolve('鲤城');
+    expect(res?.region.name).toBe('鲤城区');
+    expect(res?.alternatives.map((r) => r.name)).toEqual(['泉州市']);
+    expect(index.resolve('荔城')?.region.name).toBe('荔城区');
+    expect(index.resolve('荔城')?.alternatives.map((r) => r.name)).toEqual(['莆田市']);
+  });
+
+  it('ignores full-width characters, spaces and bracketed remarks', () => {
+    expect(resolved(' 福 州 ')).toBe('福州市');
+    expect(resolved('３５０１０２')).toBe('鼓楼区');
+    expect(resolved('省直部门（含二级网站）')).toBe('省直部门');
+  });
+
+  it('returns undefined for a name it does not know', () => {
+    expect(index.resolve('福洲')).toBeUndefined();
+    expect(index.resolve('')).toBeUndefined();
+  });
+});
+
+describe('RegionIndex.within()', () => {
+  it('holds for a region itself, its city and its province', () => {
+    expect(index.within('350102', '350102')).toBe(true);
+    expect(index.within('350102', '3501')).toBe(true);
+    expect(index.within('350102', '35')).toBe(true);
+    expect(index.within('350102', '3502')).toBe(false);
+    expect(index.within('nowhere', '35')).toBe(false);
+  });
+});
+
+describe('RegionIndex.suggest()', () => {
+  const names = (text: string) => index.suggest(text).map((r) => r.name);
+
+  it('suggests 福州市 first for the typo 福洲', () => {
+    expect(names('福洲')[0]).toBe('福州市');
+    expect(names('福洲')).toContain('福建省');
+  });
+
+  it('suggests the city for other one-character typos', () => {
+    expect(names('厦们')[0]).toBe('厦门市');
+    expect(names('泉洲')[0]).toBe('泉州市');
+    expect(names('漳洲')[0]).toBe('漳州市');
+    expect(names('平谭')[0]).toBe('平潭综合实验区');
+  });
+
+  it('gives at most the requested number of distinct regions', () => {
+    expect(index.suggest('福洲', 2)).toHaveLength(2);
+    expect(new Set(names('福洲')).size).toBe(names('福洲').length);
+  });
+
+  it('suggests nothing for text unlike any region, and never a bare code', () => {
+    expect(index.suggest('天气怎么样')).toEqual([]);
+    expect(index.suggest('')).toEqual([]);
+    expect(index.suggest('350199').filter((r) => r.kind === 'district')).toEqual([]);
+  });
+});
+
+describe('RegionIndex.describe()', () => {
+  it('names a district with its city and code', () => {
+    expect(index.describe(index.get('350102')!)).toBe('鼓楼区（福州市，350102）');
+  });
+
+  it('names a city, the zone and the province as they are', () => {
+    expect(index.describe(index.get('3501')!)).toBe('福州市');
+    expect(index.describe(index.get('35-pt')!)).toBe('平潭综合实验区');
+    expect(index.describe(index.get('35')!)).toBe('福建省');
+  });
+});
+
+describe('RegionIndex.provinceOf()', () => {
+  it('walks up to the province', () => {
+    expect(index.provinceOf(index.get('350102')!)?.id).toBe('35');
+    expect(index.provinceOf(index.get('35')!)?.id).toBe('35');
+  });
+});
