@@ -18,7 +18,7 @@ export interface Command {
  */
 export function parseCommand(input: string): Command {
   let text = normalizeText(input);
-  text = text.replace(/^(@\S+\s+)+/, '').trim();
+  text = text.replace(/^(@\S+(\s+|$))+/, '').trim();
   const slash = text.startsWith('/');
   if (slash) text = text.slice(1).trim();
   const [first = '', ...args] = text.split(' ').filter((s) => s.length > 0);

@@ -6,9 +6,6 @@ import { percent, periodLabel } from './format.ts';
 import { type Reply, reply } from './reply.ts';
 import { channelName, t } from './text.ts';
 
-/** Rows listed before the zero-failure remainder is summarised in one line. */
-const MAX_ROWS = 20;
-
 /** /rank [网站|新媒体] [地区] [期次]: the regions below a scope, worst failure rate first. */
 export function rank(args: string[], ctx: HandlerContext): Reply {
   const scope = readScope(args, ctx, { channel: true });
@@ -32,19 +29,19 @@ function rankLines(data: Dataset, view: RoundView, scope: Region, ch: Channel): 
     .map((x) => ({ r: x.r, failed: x.tally!.failed, checked: x.tally!.checked, rate: x.tally!.failed / x.tally!.checked }))
     .sort((a, b) => b.rate - a.rate || b.failed - a.failed || a.r.name.localeCompare(b.r.name, 'zh'));
   if (rows.length === 0) return [t.rankEmpty];
+  // Officials look for the laggards: the regions with failures are listed, the 0% remainder is one
+  // line. When no region failed, the whole list is shown (there is no "rest" to summarise).
+  const failing = rows.filter((row) => row.failed > 0);
+  const listed = failing.length > 0 ? failing : rows;
   const out: string[] = [];
   let position = 0;
   let previousRate = Number.NaN;
-  let zeros = 0;
-  for (const [i, row] of rows.entries()) {
+  for (const [i, row] of listed.entries()) {
     if (row.rate !== previousRate) position = i + 1;
     previousRate = row.rate;
-    if (i >= MAX_ROWS && row.failed === 0) {
-      zeros++;
-      continue;
-    }
     out.push(t.rankRow(position, row.r.name, percent(row.failed, row.checked), row.failed, row.checked));
   }
-  if (zeros > 0) out.push(t.rankRest(zeros));
+  const rest = rows.length - listed.length;
+  if (rest > 0) out.push(t.rankRest(rest));
   return out;
 }

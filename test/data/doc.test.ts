@@ -43,7 +43,9 @@ describe('Doc.open()', () => {
 
   it('refuses a file that does not match the schema, naming the file and the field', async () => {
     await writeFile(file, JSON.stringify({ version: 2, count: 'five' }));
-    await expect(Doc.open(spec())).rejects.toThrow(new RegExp(`store: ${file} does not match the schema: count`));
+    await expect(Doc.open(spec())).rejects.toThrow(
+      new RegExp(`store: ${file} does not match the schema: count`),
+    );
   });
 
   it('refuses a file that is not JSON, naming the file', async () => {

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LowStore } from '../../data/store.ts';
+import { transcript } from '../support/transcript.ts';
+import { openEmptyStore, openSeededStore } from '../support/seeded-store.ts';
+
+let store: LowStore;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ store, cleanup } = await openSeededStore());
+});
+afterAll(() => cleanup());
+const lines = (text: string) => transcript(store).lines(text);
+
+describe('dispatch()', () => {
+  it('answers an unknown command with the closest command', async () => {
+    expect(await lines('/rte 福州')).toEqual([
+      '未识别的命令“rte”',
+      '您是不是要找：/rate？',
+      '输入 /help 查看全部命令。',
+    ]);
+  });
+
+  it('answers a word unlike any command with a pointer to /help', async () => {
+    expect(await lines('/天气')).toEqual(['未识别的命令“天气”', '输入 /help 查看全部命令。']);
+  });
+
+  it('reads a bare region name without a slash as /rate', async () => {
+    expect(await lines('福州')).toEqual(await lines('/rate 福州'));
+    expect(await lines('平潭 2020Q1')).toEqual(await lines('/rate 平潭 2020Q1'));
+  });
+
+  it('does not read a region name typed with a slash as a command', async () => {
+    expect((await lines('/福州'))[0]).toBe('未识别的命令“福州”');
+  });
+
+  it('runs a command typed with full-width characters or after an @mention', async () => {
+    const expected = await lines('/rate 福州');
+    expect(await lines('／ｒａｔｅ　福州')).toEqual(expected);
+    expect(await lines('@机器人 /rate 福州')).toEqual(expected);
+    expect(await lines('rate 福州')).toEqual(expected);
+  });
+
+  it('runs a command by its Chinese alias', async () => {
+    expect(await lines('合格率 福州')).toEqual(await lines('/rate 福州'));
+  });
+
+  it('answers an empty message, or only a mention, with /help', async () => {
+    expect((await lines(''))[0]).toBe('检查通报助手：可用命令');
+    expect((await lines('@机器人'))[0]).toBe('检查通报助手：可用命令');
+  });
+
+  it('tells how to import when the store holds no round', async () => {
+    const { store: none, cleanup: c } = await openEmptyStore();
+    try {
+      expect(await transcript(none).lines('/rate 福州')).toEqual([
+        '尚未导入任何检查通报。请用 npm run import -- <通报文件> --apply 导入。',
+      ]);
+    } finally {
+      await c();
+    }
+  });
+});
