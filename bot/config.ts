@@ -58,25 +58,34 @@ export interface Config extends Env {
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`),
-    );
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if (e.DINGTALK_MODE === 'http' && !e.DINGTALK_APP_SECRET)
+  // A blank value (`PORT=` in .env) means "not set": without this, z.coerce.number() reads '' as
+  // port 0 and an empty mode fails the enum instead of taking its default.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = envSchema.safeParse(given);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`);
+  // Mode-specific requirements are checked even when other keys are bad, so one run lists every
+  // problem. They read the raw (trimmed) values, which the schema passes through unchanged.
+  const raw = (key: string) => given[key]?.trim();
+  const mode = (key: string) => raw(key) ?? 'off';
+  if (mode('DINGTALK_MODE') === 'http' && !raw('DINGTALK_APP_SECRET'))
     problems.push('DINGTALK_APP_SECRET: required when DINGTALK_MODE=http');
-  if (e.DINGTALK_MODE === 'stream' && !(e.DINGTALK_CLIENT_ID && e.DINGTALK_CLIENT_SECRET))
+  if (mode('DINGTALK_MODE') === 'stream' && !(raw('DINGTALK_CLIENT_ID') && raw('DINGTALK_CLIENT_SECRET')))
     problems.push('DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET: required when DINGTALK_MODE=stream');
-  if (e.WECOM_MODE === 'callback' && !(e.WECOM_TOKEN && e.WECOM_ENCODING_AES_KEY))
+  if (mode('WECOM_MODE') === 'callback' && !(raw('WECOM_TOKEN') && raw('WECOM_ENCODING_AES_KEY')))
     problems.push('WECOM_TOKEN, WECOM_ENCODING_AES_KEY: required when WECOM_MODE=callback');
-  if (e.WECOM_ENCODING_AES_KEY && e.WECOM_ENCODING_AES_KEY.length !== 43)
-    problems.push(`WECOM_ENCODING_AES_KEY: must be 43 characters, got ${e.WECOM_ENCODING_AES_KEY.length}`);
-  if (e.WECOM_MODE === 'longconn' && !(e.WECOM_BOT_ID && e.WECOM_BOT_SECRET))
+  const aesKey = raw('WECOM_ENCODING_AES_KEY');
+  if (aesKey && aesKey.length !== 43)
+    problems.push(`WECOM_ENCODING_AES_KEY: must be 43 characters, got ${aesKey.length}`);
+  if (mode('WECOM_MODE') === 'longconn' && !(raw('WECOM_BOT_ID') && raw('WECOM_BOT_SECRET')))
     problems.push('WECOM_BOT_ID, WECOM_BOT_SECRET: required when WECOM_MODE=longconn');
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
   const dataDir = path.resolve(repoRoot, e.DATA_DIR ?? 'var/data');
-  return { ...e, dataDir, groupsFile: path.resolve(repoRoot, e.GROUPS_FILE ?? path.join(dataDir, 'groups.json')) };
+  return {
+    ...e,
+    dataDir,
+    groupsFile: path.resolve(repoRoot, e.GROUPS_FILE ?? path.join(dataDir, 'groups.json')),
+  };
 }
