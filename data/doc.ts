@@ -73,6 +73,27 @@ export class Doc<S extends z.ZodType> {
     return run;
   }
 
+  /**
+   * Persists `next`, a document the caller built copy-on-write from `data` (new arrays, untouched
+   * items shared) and whose new parts it validated itself. For bulk writes (a register import of
+   * 150,000 rows) where cloning and re-validating every stored item would cost more than the
+   * import; everything else uses update().
+   */
+  commit(next: z.infer<S>): Promise<void> {
+    const run = this.queue.then(async () => {
+      const previous = this.low.data;
+      this.low.data = next;
+      try {
+        await this.low.write();
+      } catch (err) {
+        this.low.data = previous;
+        throw err;
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Replaces the whole document (validated: an invalid one rejects) and persists it. */
   async replace(data: z.infer<S>): Promise<void> {
     const parsed = this.spec.schema.parse(data) as z.infer<S>;

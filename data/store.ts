@@ -161,26 +161,37 @@ export class LowStore implements InspectionStore {
   }
 
   async applyRegister(write: RegisterWrite): Promise<RegisterOutcome> {
+    // Only the incoming entries are validated; the stored ones were when they were written.
+    const incoming = registerFileSchema.pick({ regions: true, units: true, sites: true, accounts: true }).parse({
+      regions: write.newRegions,
+      units: write.units,
+      sites: write.sites,
+      accounts: write.accounts,
+    });
     const counts: RegisterOutcome = { added: 0, updated: 0 };
-    await this.register.update((d) => {
-      const upsert = <T extends { id: string }>(list: T[], items: readonly T[]) => {
-        const at = new Map(list.map((x, i) => [x.id, i]));
-        for (const item of items) {
-          const i = at.get(item.id);
-          if (i === undefined) {
-            at.set(item.id, list.length);
-            list.push(item);
-            counts.added += 1;
-          } else {
-            list[i] = item;
-            counts.updated += 1;
-          }
+    const upsert = <T extends { id: string }>(stored: readonly T[], items: readonly T[]): T[] => {
+      const list = [...stored];
+      const at = new Map(list.map((x, i) => [x.id, i]));
+      for (const item of items) {
+        const i = at.get(item.id);
+        if (i === undefined) {
+          at.set(item.id, list.length);
+          list.push(item);
+          counts.added += 1;
+        } else {
+          list[i] = item;
+          counts.updated += 1;
         }
-      };
-      upsert(d.regions, write.newRegions);
-      upsert(d.units, write.units);
-      upsert(d.sites, write.sites);
-      upsert(d.accounts, write.accounts);
+      }
+      return list;
+    };
+    const d = this.register.data;
+    await this.register.commit({
+      ...d,
+      regions: upsert(d.regions, incoming.regions),
+      units: upsert(d.units, incoming.units),
+      sites: upsert(d.sites, incoming.sites),
+      accounts: upsert(d.accounts, incoming.accounts),
     });
     this.current = this.build();
     return counts;

@@ -29,8 +29,10 @@ const childKind: Partial<Record<RegionKind, RegionKind>> = {
  */
 export class ImportRegions {
   private index: RegionIndex;
+  /** Set when a known region was replaced (given a parent): the index is rebuilt on next use. */
   private dirty = false;
-  private readonly cache = new Map<string, Region | undefined>();
+  /** Lookups per scope, then per text. */
+  private readonly cache = new Map<string, Map<string, Region | undefined>>();
   readonly learned: Region[] = [];
 
   constructor(private readonly known: readonly Region[]) {
@@ -39,7 +41,9 @@ export class ImportRegions {
 
   get regions(): RegionIndex {
     if (this.dirty) {
-      this.index = new RegionIndex([...this.known, ...this.learned]);
+      const byId = new Map(this.known.map((r) => [r.id, r]));
+      for (const r of this.learned) byId.set(r.id, r);
+      this.index = new RegionIndex([...byId.values()]);
       this.dirty = false;
       this.cache.clear();
     }
@@ -48,12 +52,16 @@ export class ImportRegions {
 
   /** A region by name inside `scopeId` (when given); undefined when there is none. */
   find(text: string, scopeId?: string): Region | undefined {
-    const key = `${scopeId ?? ''}\u0000${text}`;
     const index = this.regions;
-    if (this.cache.has(key)) return this.cache.get(key);
+    let cache = this.cache.get(scopeId ?? '');
+    if (!cache) {
+      cache = new Map();
+      this.cache.set(scopeId ?? '', cache);
+    }
+    if (cache.has(text)) return cache.get(text);
     const found = index.resolve(text, scopeId)?.region;
     const region = found && (!scopeId || index.within(found.id, scopeId)) ? found : undefined;
-    this.cache.set(key, region);
+    cache.set(text, region);
     return region;
   }
 
@@ -69,6 +77,15 @@ export class ImportRegions {
   learn(name: string, parentId: string | undefined, kind?: RegionKind): Region {
     const existing = this.find(name, parentId);
     if (existing && (existing.parent === parentId || !parentId)) return existing;
+    // A top-level region declared under a new parent (福建省 under 全国) is attached, not copied.
+    const top = parentId ? this.find(name) : undefined;
+    if (top && !top.parent && top.id !== parentId && !this.regions.within(parentId!, top.id)) {
+      const moved: Region = { ...top, parent: parentId };
+      this.learned.push(moved);
+      this.dirty = true;
+      this.cache.clear();
+      return moved;
+    }
     const parentKind = parentId ? this.regions.get(parentId)?.kind : undefined;
     // 福州新区 must not take 福州 as its short form: that name is taken.
     const short = shortName(name);
@@ -84,7 +101,8 @@ export class ImportRegions {
     };
     if (parentId) region.parent = parentId;
     this.learned.push(region);
-    this.dirty = true;
+    this.regions.add(region);
+    this.cache.clear();
     return region;
   }
 

@@ -16,17 +16,20 @@ const inheritable: ReadonlySet<ColumnKind> = new Set(['region', 'unit', 'parent'
  */
 export class TableReader {
   private previous = new Map<ColumnKind, string>();
+  private readonly byKind = new Map<ColumnKind, Column>();
 
   constructor(
     private readonly layout: Layout,
     private readonly at: { file: string; sheet?: string },
     private readonly problems: Problems,
     private readonly out: Records,
-  ) {}
+  ) {
+    for (const c of [...layout.columns].reverse()) this.byKind.set(c.kind, c);
+  }
 
   read(row: number, cells: readonly string[]): void {
     if (cells.every((c) => c === '')) return;
-    const r = new RowView(this.layout.columns, cells, row, this.at, this.problems, this.previous);
+    const r = new RowView(this.byKind, cells, row, this.at, this.problems, this.previous);
     switch (this.layout.kind) {
       case 'meta': {
         const key = r.text('key');
@@ -150,9 +153,9 @@ export class TableReader {
 
   private site(r: RowView): void {
     const region = r.required('region');
-    const name = r.required('site');
+    const name = r.need('site');
     if (!region || !name) return;
-    const rec: Records['sites'][number] = { region, name: name.text, where: r.where() };
+    const rec: Records['sites'][number] = { region, name, where: r.where() };
     const unit = r.text('unit');
     if (unit) rec.unit = unit;
     const url = r.text('url');
@@ -195,7 +198,7 @@ export class TableReader {
 /** One row's cells by column kind, with the row's location for problems. */
 class RowView {
   constructor(
-    private readonly columns: Column[],
+    private readonly columns: Map<ColumnKind, Column>,
     private readonly cells: readonly string[],
     private readonly row: number,
     private readonly at: { file: string; sheet?: string },
@@ -204,7 +207,7 @@ class RowView {
   ) {}
 
   private column(kind: ColumnKind): Column | undefined {
-    return this.columns.find((c) => c.kind === kind);
+    return this.columns.get(kind);
   }
 
   raw(col: Column): string {
@@ -221,31 +224,45 @@ class RowView {
     return w;
   }
 
-  /** The cell of a column kind; an empty region or unit cell takes the value above it (merged cells). */
+  /** A cell's text; an empty region or unit cell takes the value above it (merged cells). */
+  private value(kind: ColumnKind, col: Column): string {
+    const text = this.raw(col);
+    if (!inheritable.has(kind)) return text;
+    if (text === '') return this.previous.get(kind) ?? '';
+    this.previous.set(kind, text);
+    return text;
+  }
+
+  /** The cell with its location (kept for names resolved later: regions). */
   cell(kind: ColumnKind): Text | undefined {
     const col = this.column(kind);
     if (!col) return undefined;
-    let text = this.raw(col);
-    if (inheritable.has(kind)) {
-      if (text === '') text = this.previous.get(kind) ?? '';
-      else this.previous.set(kind, text);
-    }
-    return { text, where: this.where(col) };
+    return { text: this.value(kind, col), where: this.where(col) };
   }
 
   text(kind: ColumnKind): string | undefined {
-    return this.cell(kind)?.text || undefined;
+    const col = this.column(kind);
+    return col ? this.value(kind, col) || undefined : undefined;
+  }
+
+  /** A cell that must not be empty: its text, or undefined after reporting the empty cell. */
+  need(kind: ColumnKind): string | undefined {
+    const col = this.column(kind);
+    if (!col) return undefined;
+    const text = this.value(kind, col);
+    if (!text) this.problems.add(this.where(col), tx.emptyCell);
+    return text || undefined;
   }
 
   required(kind: ColumnKind, inherit = true): Text | undefined {
     const col = this.column(kind);
     if (!col) return undefined;
-    const cell = inherit ? this.cell(kind) : { text: this.raw(col), where: this.where(col) };
-    if (!cell?.text) {
+    const text = inherit ? this.value(kind, col) : this.raw(col);
+    if (!text) {
       this.problems.add(this.where(col), tx.emptyCell);
       return undefined;
     }
-    return cell;
+    return { text, where: this.where(col) };
   }
 
   contact(): ContactRecord | undefined {
