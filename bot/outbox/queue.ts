@@ -1,11 +1,10 @@
-import path from 'node:path';
-import { Doc } from '../../data/doc.ts';
 import type { Reply } from '../../handlers/reply.ts';
-import { type Entry, type Kind, move, OUTBOX_VERSION, outboxFileSchema } from './schema.ts';
+import { Journal, type Row } from './journal.ts';
+import { type Entry, type Kind, move } from './schema.ts';
 
 /** What a feature hands the outbox: alerts, reminders (issue 6), late command replies. */
 export interface OutgoingMessage {
-  /** Idempotency key, e.g. `alert|2020Q1@35|fz|1/2`; enqueueing it again does nothing. */
+  /** Idempotency key, e.g. `alert|2020Q1@35|fz|…|1/2`; enqueueing it again does nothing. */
   key: string;
   groupId: string;
   kind: Kind;
@@ -29,26 +28,22 @@ export interface OutboxStats {
 const KEEP_SENT_TEXT_MS = 7 * 24 * 3600_000;
 
 /**
- * The persistent outbox. Every write goes through Doc.update (serialized, atomic, fsynced), so
- * a message exists on disk before anyone tries to send it, and a status change is on disk before
- * the next step. Status moves follow schema.ts `transitions`.
+ * The persistent outbox ($DATA_DIR/outbox.json + outbox.log, bot/outbox/journal.ts). Every change
+ * is on disk (fsynced) before the call resolves, so a message exists before anyone tries to send
+ * it and a status change is recorded before the next step. Changes are serialized; status moves
+ * follow schema.ts `transitions`.
  */
 export class Outbox {
   private readonly known = new Set<string>();
   private readonly listeners: Array<() => void> = [];
+  private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly doc: Doc<typeof outboxFileSchema>) {
-    for (const e of doc.data.entries) this.remember(e);
+  private constructor(private readonly journal: Journal) {
+    for (const e of journal.state.entries) this.remember(e);
   }
 
   static async open(dataDir: string): Promise<Outbox> {
-    const doc = await Doc.open({
-      file: path.join(dataDir, 'outbox.json'),
-      schema: outboxFileSchema,
-      version: OUTBOX_VERSION,
-      initial: () => ({ version: OUTBOX_VERSION as typeof OUTBOX_VERSION, nextSeq: 0, entries: [] }),
-    });
-    return new Outbox(doc);
+    return new Outbox(await Journal.open(dataDir));
   }
 
   /** Called after anything becomes sendable (the drain wakes up). */
@@ -66,58 +61,58 @@ export class Outbox {
     return (await this.enqueueAll([msg], now)) === 1;
   }
 
-  /** Queues several messages in one atomic write; returns how many were new. */
+  /** Queues several messages in one write (all or none); returns how many were new. */
   async enqueueAll(msgs: OutgoingMessage[], now: Date): Promise<number> {
     if (!msgs.some((m) => this.isNew(m))) return 0;
-    const added: Entry[] = [];
-    const learned: string[] = [];
-    try {
-      await this.doc.update((d) => {
-        // Decided inside the serialized write, so concurrent enqueues of one key add it once.
-        for (const m of msgs) {
-          if (!this.isNew(m)) continue;
-          const entry: Entry = {
-            seq: d.nextSeq++,
-            key: m.key,
-            groupId: m.groupId,
-            kind: m.kind,
-            reply: m.reply,
-            items: m.items ?? [],
-            status: 'pending',
-            attempts: 0,
-            createdAt: now.toISOString(),
-            nextAt: (m.notBefore ?? now).toISOString(),
-          };
-          d.entries.push(entry);
-          added.push(entry);
-          learned.push(...this.remember(entry));
-        }
-      });
-    } catch (err) {
-      for (const k of learned) this.known.delete(k);
-      throw err;
-    }
+    const added = await this.commit(() => {
+      // Decided inside the serialized section, so concurrent enqueues of one key add it once.
+      const fresh: Entry[] = [];
+      const batch = new Set<string>();
+      let seq = this.journal.state.nextSeq;
+      for (const m of msgs) {
+        const keys = [m.key, ...(m.items ?? [])];
+        if (!this.isNew(m) || batch.has(m.key) || (m.items?.length && m.items.every((i) => batch.has(i))))
+          continue;
+        for (const k of keys) batch.add(k);
+        fresh.push({
+          seq: seq++,
+          key: m.key,
+          groupId: m.groupId,
+          kind: m.kind,
+          reply: m.reply,
+          items: m.items ?? [],
+          status: 'pending',
+          attempts: 0,
+          createdAt: now.toISOString(),
+          nextAt: (m.notBefore ?? now).toISOString(),
+        });
+      }
+      return { rows: fresh.map((e) => toRow(e)), result: fresh };
+    });
+    for (const e of added) this.remember(e);
     if (added.length > 0) this.changed();
     return added.length;
   }
 
   /** Messages waiting to be sent, oldest first. */
   pending(): Entry[] {
-    return this.doc.data.entries.filter((e) => e.status === 'pending');
+    return this.journal.state.entries.filter((e) => e.status === 'pending');
   }
 
   get(key: string): Entry | undefined {
-    return this.doc.data.entries.find((e) => e.key === key);
+    return this.journal.get(key);
   }
 
   /** Dead letters, optionally of one group, oldest first. */
   deadLetters(groupId?: string): Entry[] {
-    return this.doc.data.entries.filter((e) => e.status === 'dead' && (!groupId || e.groupId === groupId));
+    return this.journal.state.entries.filter(
+      (e) => e.status === 'dead' && (!groupId || e.groupId === groupId),
+    );
   }
 
   /** When a group's messages were sent since `since` (epoch ms), to rebuild pacing on start. */
   sentSince(groupId: string, since: number): number[] {
-    return this.doc.data.entries
+    return this.journal.state.entries
       .filter((e) => e.groupId === groupId && e.sentAt !== undefined)
       .map((e) => Date.parse(e.sentAt!))
       .filter((t) => t >= since);
@@ -126,7 +121,7 @@ export class Outbox {
   stats(): OutboxStats {
     const s: OutboxStats = { pending: 0, sending: 0, sent: 0, dead: 0 };
     let oldest: string | undefined;
-    for (const e of this.doc.data.entries) {
+    for (const e of this.journal.state.entries) {
       s[e.status]++;
       if ((e.status === 'pending' || e.status === 'sending') && (!oldest || e.createdAt < oldest))
         oldest = e.createdAt;
@@ -140,54 +135,51 @@ export class Outbox {
    * process died. It goes back to pending marked `uncertain` (at-least-once; see README).
    */
   async recover(): Promise<number> {
-    const n = await this.doc.update((d) => {
-      let count = 0;
-      for (const e of d.entries) {
-        if (e.status !== 'sending') continue;
+    const n = await this.changeAll(
+      (e) => e.status === 'sending',
+      (e) => {
         move(e, 'pending');
         e.uncertain = true;
-        count++;
-      }
-      return count;
-    });
+      },
+    );
     if (n > 0) this.changed();
     return n;
   }
 
   /** pending → sending, persisted before the HTTP call. */
   begin(key: string, now: Date): Promise<Entry> {
-    return this.doc.update((d) => {
-      const e = find(d.entries, key);
+    return this.change(key, (e) => {
       move(e, 'sending');
       e.attempts++;
       e.nextAt = now.toISOString();
-      return structuredClone(e);
     });
   }
 
-  /** sending → sent; texts of long-sent messages are dropped in the same write. */
-  markSent(key: string, now: Date): Promise<void> {
-    return this.doc.update((d) => {
-      const e = find(d.entries, key);
+  /** sending → sent; texts of long-sent messages are dropped. */
+  async markSent(key: string, now: Date): Promise<void> {
+    await this.change(key, (e) => {
       move(e, 'sent');
       e.sentAt = now.toISOString();
       delete e.lastError;
-      const cutoff = now.getTime() - KEEP_SENT_TEXT_MS;
-      for (const old of d.entries)
-        if (old.status === 'sent' && Date.parse(old.sentAt ?? '') < cutoff) delete old.reply;
     });
+    const cutoff = now.getTime() - KEEP_SENT_TEXT_MS;
+    await this.changeAll(
+      (e) => e.status === 'sent' && e.reply !== undefined && Date.parse(e.sentAt ?? '') < cutoff,
+      (e) => {
+        delete e.reply;
+      },
+    );
   }
 
   /** sending → pending, to be tried again at `at`; `uncertain` when it may have arrived anyway. */
-  reschedule(
+  async reschedule(
     key: string,
     at: Date,
     error: { message: string; errcode?: number },
     now: Date,
     uncertain = false,
   ): Promise<void> {
-    return this.doc.update((d) => {
-      const e = find(d.entries, key);
+    await this.change(key, (e) => {
       move(e, 'pending');
       if (uncertain) e.uncertain = true;
       e.nextAt = at.toISOString();
@@ -196,9 +188,8 @@ export class Outbox {
   }
 
   /** pending|sending → dead, with the reason a person needs to fix it. */
-  markDead(key: string, reason: { reason: string; errcode?: number }, now: Date): Promise<void> {
-    return this.doc.update((d) => {
-      const e = find(d.entries, key);
+  async markDead(key: string, reason: { reason: string; errcode?: number }, now: Date): Promise<void> {
+    await this.change(key, (e) => {
       move(e, 'dead');
       e.dead = { ...reason, at: now.toISOString() };
     });
@@ -206,21 +197,50 @@ export class Outbox {
 
   /** dead → pending for a group's dead letters (or all), after the configuration was fixed. */
   async retryDead(groupId: string | undefined, now: Date): Promise<number> {
-    const n = await this.doc.update((d) => {
-      let count = 0;
-      for (const e of d.entries) {
-        if (e.status !== 'dead' || (groupId && e.groupId !== groupId)) continue;
+    const n = await this.changeAll(
+      (e) => e.status === 'dead' && (!groupId || e.groupId === groupId),
+      (e) => {
         move(e, 'pending');
         e.attempts = 0;
         e.createdAt = now.toISOString();
         e.nextAt = now.toISOString();
         delete e.dead;
-        count++;
-      }
-      return count;
-    });
+      },
+    );
     if (n > 0) this.changed();
     return n;
+  }
+
+  /** Runs `fn` after every earlier change, appends its rows, and resolves with its result. */
+  private commit<R>(fn: () => { rows: Row[]; result: R }): Promise<R> {
+    const run = this.queue.then(async () => {
+      const { rows, result } = fn();
+      if (rows.length > 0) await this.journal.append(rows);
+      return result;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private change(key: string, fn: (draft: Entry) => void): Promise<Entry> {
+    return this.commit(() => {
+      const current = this.journal.get(key);
+      if (!current) throw new Error(`outbox: no message with key ${key}`);
+      const draft = { ...current };
+      fn(draft);
+      return { rows: [toRow(draft, current)], result: { ...draft } };
+    });
+  }
+
+  private changeAll(select: (e: Entry) => boolean, fn: (draft: Entry) => void): Promise<number> {
+    return this.commit(() => {
+      const rows = this.journal.state.entries.filter(select).map((current) => {
+        const draft = { ...current };
+        fn(draft);
+        return toRow(draft, current);
+      });
+      return { rows, result: rows.length };
+    });
   }
 
   private isNew(m: OutgoingMessage): boolean {
@@ -229,11 +249,9 @@ export class Outbox {
     return items.length === 0 || items.some((i) => !this.known.has(i));
   }
 
-  /** Adds the entry's keys to the index; returns those not there before. */
-  private remember(e: Entry): string[] {
-    const fresh = [e.key, ...e.items].filter((k) => !this.known.has(k));
-    for (const k of fresh) this.known.add(k);
-    return fresh;
+  private remember(e: Entry): void {
+    this.known.add(e.key);
+    for (const i of e.items) this.known.add(i);
   }
 
   private changed(): void {
@@ -241,8 +259,10 @@ export class Outbox {
   }
 }
 
-function find(entries: Entry[], key: string): Entry {
-  const e = entries.find((x) => x.key === key);
-  if (!e) throw new Error(`outbox: no message with key ${key}`);
-  return e;
+/** A row for the log: the text only when new or changed. */
+function toRow(next: Entry, previous?: Entry): Row {
+  const { reply, ...entry } = next;
+  if (!previous) return reply ? { entry, reply } : { entry };
+  if (previous.reply && !reply) return { entry, dropReply: true };
+  return { entry };
 }

@@ -21,13 +21,14 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe('outbox.enqueue()', () => {
-  it('writes the message to outbox.json before answering', async () => {
+  it('has the message on disk (outbox.log) before answering', async () => {
     const outbox = await Outbox.open(dir);
     expect(await outbox.enqueue(msg('a'), at('09:00:00'))).toBe(true);
-    const file = JSON.parse(await readFile(path.join(dir, 'outbox.json'), 'utf8'));
-    expect(file.entries).toMatchObject([
-      { key: 'a', status: 'pending', attempts: 0, groupId: 'fz', kind: 'alert' },
-    ]);
+    const [line] = (await readFile(path.join(dir, 'outbox.log'), 'utf8')).trim().split('\n');
+    expect(JSON.parse(line!)).toMatchObject({
+      entry: { key: 'a', status: 'pending', attempts: 0, groupId: 'fz', kind: 'alert' },
+      reply: { title: '消息a' },
+    });
   });
 
   it('returns false for a key queued before, even after a restart', async () => {

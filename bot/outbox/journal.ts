@@ -1,0 +1,130 @@
+import { open, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../../data/json-file.ts';
+import { type Entry, entrySchema, OUTBOX_VERSION, type OutboxFile, outboxFileSchema } from './schema.ts';
+
+/**
+ * The outbox on disk: a snapshot (outbox.json, written atomically) plus an append-only log of
+ * the rows changed since (outbox.log, one JSON line per row, fsynced before a change counts).
+ * A status change costs one short appended line instead of rewriting every message, so a queue
+ * of thousands of messages stays cheap; the log is folded into the snapshot now and then.
+ *
+ * Replaying is idempotent (each line is the row's whole new state), so a crash between writing a
+ * snapshot and emptying the log only replays lines already folded in. A torn last line (a crash
+ * mid-append, never acknowledged) is ignored.
+ */
+export interface Row {
+  /** The row without its text; `reply` travels only when it changes. */
+  entry: Omit<Entry, 'reply'>;
+  reply?: Entry['reply'];
+  /** The text was dropped (sent long ago). */
+  dropReply?: true;
+}
+
+const FOLD_AFTER_LINES = 5_000;
+
+export class Journal {
+  private lines = 0;
+  /** Row position by key; rows are never removed, so positions hold. */
+  private readonly index = new Map<string, number>();
+
+  private constructor(
+    private readonly dir: string,
+    readonly state: OutboxFile,
+  ) {
+    for (const [i, e] of state.entries.entries()) this.index.set(e.key, i);
+  }
+
+  get snapshotFile(): string {
+    return path.join(this.dir, 'outbox.json');
+  }
+  get logFile(): string {
+    return path.join(this.dir, 'outbox.log');
+  }
+
+  static async open(dir: string): Promise<Journal> {
+    const snapshot = await readText(path.join(dir, 'outbox.json'));
+    const state: OutboxFile = snapshot
+      ? parseSnapshot(snapshot, path.join(dir, 'outbox.json'))
+      : { version: OUTBOX_VERSION, nextSeq: 0, entries: [] };
+    const journal = new Journal(dir, state);
+    const log = (await readText(journal.logFile)) ?? '';
+    for (const line of log.split('\n')) {
+      if (!line.trim()) continue;
+      let row: Row;
+      try {
+        row = JSON.parse(line) as Row;
+      } catch {
+        break; // a torn last line: its append never completed, so nobody was told it did
+      }
+      journal.apply(row);
+      journal.lines++;
+    }
+    if (journal.lines > 0) await journal.fold();
+    return journal;
+  }
+
+  /** Appends rows (one write, one fsync), then applies them to `state`. */
+  async append(rows: Row[]): Promise<void> {
+    const text = rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+    const handle = await open(this.logFile, 'a');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    for (const row of rows) this.apply(row);
+    this.lines += rows.length;
+    if (this.lines >= FOLD_AFTER_LINES) await this.fold();
+  }
+
+  /** Writes the whole state as the snapshot, then empties the log. */
+  async fold(): Promise<void> {
+    await writeFileAtomic(this.snapshotFile, `${JSON.stringify(this.state)}\n`);
+    await rm(this.logFile, { force: true });
+    this.lines = 0;
+  }
+
+  /** The current row for a key. */
+  get(key: string): Entry | undefined {
+    const at = this.index.get(key);
+    return at === undefined ? undefined : this.state.entries[at];
+  }
+
+  private apply(row: Row): void {
+    const entry = entrySchema.parse({ ...row.entry, ...(row.reply ? { reply: row.reply } : {}) });
+    const at = this.index.get(entry.key);
+    if (at === undefined) {
+      this.index.set(entry.key, this.state.entries.length);
+      this.state.entries.push(entry);
+      this.state.nextSeq = Math.max(this.state.nextSeq, entry.seq + 1);
+      return;
+    }
+    const previous = this.state.entries[at]!;
+    if (!row.reply && !row.dropReply && previous.reply) entry.reply = previous.reply;
+    this.state.entries[at] = entry;
+  }
+}
+
+function parseSnapshot(text: string, file: string): OutboxFile {
+  const raw = JSON.parse(text) as { version?: unknown };
+  if (typeof raw.version === 'number' && raw.version > OUTBOX_VERSION) {
+    throw new Error(
+      `outbox: ${file} has version ${raw.version}, newer than this bot understands (${OUTBOX_VERSION})`,
+    );
+  }
+  const parsed = outboxFileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(`outbox: ${file} does not match the schema: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,84 @@
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Journal } from '../../../bot/outbox/journal.ts';
+import type { Entry } from '../../../bot/outbox/schema.ts';
+
+const entry = (key: string, over: Partial<Entry> = {}): Omit<Entry, 'reply'> => ({
+  seq: 0,
+  key,
+  groupId: 'fz',
+  kind: 'alert',
+  items: [],
+  status: 'pending',
+  attempts: 0,
+  createdAt: '2020-04-14T01:00:00.000Z',
+  nextAt: '2020-04-14T01:00:00.000Z',
+  ...over,
+});
+const reply = { title: '标题', lines: ['一行'], mentions: [] };
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'journal-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('outbox Journal', () => {
+  it('appends a status change as one short line, keeping the text from the first row', async () => {
+    const j = await Journal.open(dir);
+    await j.append([{ entry: entry('a'), reply }]);
+    await j.append([{ entry: entry('a', { status: 'sending', attempts: 1 }) }]);
+    const lines = (await readFile(j.logFile, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).not.toContain('标题');
+    expect(j.get('a')).toMatchObject({ status: 'sending', attempts: 1, reply });
+  });
+
+  it('replays the log on open and folds it into the snapshot', async () => {
+    const j = await Journal.open(dir);
+    await j.append([
+      { entry: entry('a'), reply },
+      { entry: entry('b', { seq: 1 }), reply },
+    ]);
+    await j.append([{ entry: entry('a', { status: 'sent', sentAt: '2020-04-14T01:00:01.000Z' }) }]);
+    const reopened = await Journal.open(dir);
+    expect(reopened.state.entries.map((e) => [e.key, e.status])).toEqual([
+      ['a', 'sent'],
+      ['b', 'pending'],
+    ]);
+    expect(reopened.state.nextSeq).toBe(2);
+    await expect(stat(reopened.logFile)).rejects.toThrow();
+    expect(JSON.parse(await readFile(reopened.snapshotFile, 'utf8')).entries).toHaveLength(2);
+  });
+
+  it('ignores a torn last line: an append the crash cut short was never acknowledged', async () => {
+    const j = await Journal.open(dir);
+    await j.append([{ entry: entry('a'), reply }]);
+    await appendFile(j.logFile, '{"entry":{"key":"a","stat');
+    expect((await Journal.open(dir)).get('a')?.status).toBe('pending');
+  });
+
+  it('replays lines already folded in without harm (a crash between snapshot and emptying the log)', async () => {
+    const j = await Journal.open(dir);
+    await j.append([{ entry: entry('a'), reply }]);
+    await j.append([{ entry: entry('a', { status: 'sending', attempts: 1 }) }]);
+    const log = await readFile(j.logFile, 'utf8');
+    await j.fold();
+    await writeFile(j.logFile, log);
+    const reopened = await Journal.open(dir);
+    expect(reopened.state.entries).toHaveLength(1);
+    expect(reopened.get('a')).toMatchObject({ status: 'sending', attempts: 1, reply });
+  });
+
+  it('drops a text when asked, and refuses a snapshot from a newer bot', async () => {
+    const j = await Journal.open(dir);
+    await j.append([{ entry: entry('a'), reply }]);
+    await j.append([{ entry: entry('a', { status: 'sending' }), dropReply: true }]);
+    expect(j.get('a')?.reply).toBeUndefined();
+    await writeFile(j.snapshotFile, JSON.stringify({ version: 99, nextSeq: 0, entries: [] }));
+    await rm(j.logFile);
+    await expect(Journal.open(dir)).rejects.toThrow(/version 99, newer than this bot understands/);
+  });
+});
