@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runImport } from '../../../bot/cli/import.ts';
+import { SEED_NOTICE } from '../../../data/import/seed.ts';
+
+let dir: string;
+let dataDir: string;
+let env: Record<string, string>;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'import-cli-'));
+  dataDir = path.join(dir, 'data');
+  env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const run = async (...argv: string[]) => {
+  const lines: string[] = [];
+  const code = await runImport(argv, env, (l) => lines.push(l));
+  return { code, lines, text: lines.join('\n') };
+};
+const written = async () => {
+  try {
+    return (await readdir(dataDir)).sort();
+  } catch {
+    return [];
+  }
+};
+
+describe('npm run import -- <notice>', () => {
+  it('previews what it understood and writes nothing', async () => {
+    const { code, lines, text } = await run(SEED_NOTICE);
+    expect(code).toBe(0);
+    expect(text).toContain('福建省人民政府办公厅关于2020年第一季度全省政府网站和政务新媒体检查情况的通报');
+    expect(text).toContain('2020Q1@35');
+    expect(lines.at(-1)).toBe('以上为预览，没有写入。确认无误后加 --apply 导入。');
+    expect(await written()).toEqual([]);
+  });
+
+  it('with --apply writes the round; a second --apply says nothing changed', async () => {
+    const first = await run(SEED_NOTICE, '--apply');
+    expect(first.code).toBe(0);
+    expect(first.lines.at(-1)).toBe('已导入 2020Q1@35。');
+    expect(await written()).toEqual(['register.json', 'rounds', 'state.json']);
+    expect(await readdir(path.join(dataDir, 'rounds'))).toEqual(['2020Q1_35.json']);
+
+    const second = await run('--apply', SEED_NOTICE);
+    expect(second.code).toBe(0);
+    expect(second.lines.at(-1)).toBe('2020Q1@35 与已导入的内容相同，没有改动。');
+  });
+
+  it('says so when --apply replaces a round whose content changed', async () => {
+    await run(SEED_NOTICE, '--apply');
+    const edited = path.join(dir, 'fujian-2020q1-notice.txt');
+    await writeFile(edited, readFileSync(SEED_NOTICE, 'utf8').replace('2020年4月17日', '2020年4月18日'));
+    const { code, lines } = await run(edited, '--apply');
+    expect(code).toBe(0);
+    expect(lines.at(-1)).toBe('已用新内容替换 2020Q1@35。');
+  });
+
+  it('refuses a notice that was not copied in full: exit 1, the message names the line, nothing is written', async () => {
+    const cut = path.join(dir, 'cut.txt');
+    await writeFile(cut, readFileSync(SEED_NOTICE, 'utf8').split('\n').slice(0, 185).join('\n'));
+    const { code, lines } = await run(cut, '--apply');
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^第185行：.*通报可能没有复制全。$/);
+    expect(await written()).toEqual([]);
+  });
+
+  it('refuses a text that is not a notice with exit 1', async () => {
+    const { code, text } = await run(
+      path.join(import.meta.dirname, '../../data/import/fixtures/not-a-notice.txt'),
+    );
+    expect(code).toBe(1);
+    expect(text).toContain('这不是一份检查情况通报');
+  });
+
+  it('exits 1 naming a file it cannot read', async () => {
+    const missing = path.join(dir, 'missing.txt');
+    const { code, text } = await run(missing);
+    expect(code).toBe(1);
+    expect(text).toMatch(new RegExp(`^无法读取 ${missing}：`));
+  });
+
+  it('exits 2 with the usage without a file or with two text files', async () => {
+    expect(await run('--apply')).toMatchObject({
+      code: 2,
+      text: '用法：npm run import -- <通报文本或表格文件> [--apply]',
+    });
+    expect((await run('a.txt', 'b.txt')).code).toBe(2);
+  });
+});

@@ -1,0 +1,44 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../bot/config.ts';
+import { start } from '../../bot/main.ts';
+import { captureLog } from '../support/log-capture.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'main-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('start()', () => {
+  it('seeds the shipped notice into an empty DATA_DIR, answers /healthz, and stops', async () => {
+    const env = { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+    const { log, lines } = captureLog();
+    const running = await start(loadConfig(env), env, log);
+    try {
+      expect(running.port).toBeGreaterThan(0);
+      expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1_35.json']);
+      const res = await fetch(`http://127.0.0.1:${running.port}/healthz`);
+      expect(await res.json()).toEqual({ ok: true, rounds: 1, latest: '2020Q1@35' });
+      expect(lines.some((l) => l.msg === 'empty store: imported the shipped Fujian 2020Q1 notice')).toBe(
+        true,
+      );
+      expect(lines.some((l) => l.msg === 'inspection-bot listening' && l.port === running.port)).toBe(true);
+    } finally {
+      await running.stop();
+    }
+    expect(running.server.listening).toBe(false);
+  });
+
+  it('does not import the notice again on the next start', async () => {
+    const env = { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+    await (await start(loadConfig(env), env, captureLog().log)).stop();
+    const { log, lines } = captureLog();
+    const again = await start(loadConfig(env), env, log);
+    await again.stop();
+    expect(again.store.dataset().rounds).toHaveLength(1);
+    expect(lines.some((l) => l.msg === 'empty store: imported the shipped Fujian 2020Q1 notice')).toBe(false);
+  });
+});
