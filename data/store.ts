@@ -66,6 +66,12 @@ const SEEN_TTL_MS = 48 * 3600_000;
 
 export class LowStore implements InspectionStore {
   private current: Dataset;
+  /**
+   * Imports (round or register) run one after the other: each reads the current register and
+   * rounds before it writes, so two interleaved imports would add a learned region twice or open
+   * the same round file twice (the HTTP API and a CLI import can overlap).
+   */
+  private imports: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly dataDir: string,
@@ -126,7 +132,21 @@ export class LowStore implements InspectionStore {
     return this.rounds.size === 0;
   }
 
-  async applyImport(write: ImportWrite, at: Date): Promise<ApplyOutcome> {
+  applyImport(write: ImportWrite, at: Date): Promise<ApplyOutcome> {
+    return this.serialize(() => this.writeImport(write, at));
+  }
+
+  applyRegister(write: RegisterWrite): Promise<RegisterOutcome> {
+    return this.serialize(() => this.writeRegister(write));
+  }
+
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.imports.then(fn);
+    this.imports = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeImport(write: ImportWrite, at: Date): Promise<ApplyOutcome> {
     const key = write.roundFile.round.key;
     const existing = this.rounds.get(key);
     if (existing && sameRound(existing.data, write.roundFile)) {
@@ -154,20 +174,27 @@ export class LowStore implements InspectionStore {
     await doc.replace(write.roundFile);
     this.rounds.set(key, doc);
     await this.state.update((s) => {
-      s.lastImport = { roundKey: key, at: at.toISOString(), source: write.roundFile.round.source.file, changed: true };
+      s.lastImport = {
+        roundKey: key,
+        at: at.toISOString(),
+        source: write.roundFile.round.source.file,
+        changed: true,
+      };
     });
     this.current = this.build();
     return { changed: true, replaced: existing !== undefined };
   }
 
-  async applyRegister(write: RegisterWrite): Promise<RegisterOutcome> {
+  private async writeRegister(write: RegisterWrite): Promise<RegisterOutcome> {
     // Only the incoming entries are validated; the stored ones were when they were written.
-    const incoming = registerFileSchema.pick({ regions: true, units: true, sites: true, accounts: true }).parse({
-      regions: write.newRegions,
-      units: write.units,
-      sites: write.sites,
-      accounts: write.accounts,
-    });
+    const incoming = registerFileSchema
+      .pick({ regions: true, units: true, sites: true, accounts: true })
+      .parse({
+        regions: write.newRegions,
+        units: write.units,
+        sites: write.sites,
+        accounts: write.accounts,
+      });
     const counts: RegisterOutcome = { added: 0, updated: 0 };
     const upsert = <T extends { id: string }>(stored: readonly T[], items: readonly T[]): T[] => {
       const list = [...stored];

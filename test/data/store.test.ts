@@ -159,6 +159,48 @@ describe('LowStore.applyImport()', () => {
   });
 });
 
+describe('LowStore.applyImport() called concurrently', () => {
+  const learned = {
+    id: '35-x1',
+    name: '测试新区',
+    short: '测试',
+    kind: 'district' as const,
+    parent: '35',
+    aliases: [],
+    learned: true,
+  };
+
+  it('runs the imports one after the other: two learning the same region add it once', async () => {
+    const { store, dir } = await seeded();
+    const base = store.dataset().rounds[0]!.file;
+    await Promise.all([
+      store.applyImport({ ...otherRound(base, '2020Q2'), newRegions: [learned] }, AT),
+      store.applyImport({ ...otherRound(base, '2020Q3'), newRegions: [learned] }, AT),
+    ]);
+    expect(store.dataset().register.regions.filter((r) => r.id === '35-x1')).toHaveLength(1);
+    const reopened = await LowStore.open(dir);
+    expect(reopened.dataset().register.regions.filter((r) => r.id === '35-x1')).toHaveLength(1);
+    expect(reopened.dataset().rounds.map((v) => v.round.key)).toEqual([
+      '2020Q1@35',
+      '2020Q2@35',
+      '2020Q3@35',
+    ]);
+  });
+
+  it('writes the same new round applied twice at once only once', async () => {
+    const { store } = await seeded();
+    const q2 = otherRound(store.dataset().rounds[0]!.file, '2020Q2');
+    const outcomes = await Promise.all([
+      store.applyImport(q2, AT),
+      store.applyImport(structuredClone(q2), AT),
+    ]);
+    expect(outcomes).toEqual([
+      { changed: true, replaced: false },
+      { changed: false, replaced: false },
+    ]);
+  });
+});
+
 describe('LowStore.markSeen()', () => {
   const t0 = new Date('2020-04-15T09:00:00+08:00');
   const hours = (h: number) => new Date(t0.getTime() + h * 3600_000);
