@@ -43,7 +43,7 @@ export async function start(config: Config, env: Record<string, string | undefin
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
   for (const p of platforms) await p.start?.();
-  await delivery.start(!seeded);
+  await delivery.start(Boolean(seeded));
   // Deadline reminders (README "Deadline reminders"): a scan now, every 5 minutes, and after each import.
   const reminderJob = startReminderJob({
     store,

@@ -52,7 +52,12 @@ export async function dispatch(cmd: Command, ctx: HandlerContext): Promise<Reply
   if (spec) return spec.run(cmd.args, ctx);
   // Without a slash, a bare region name ("福州") is a /rate question.
   if (!cmd.slash && cmd.args.length <= 1 && ctx.data.regions.resolve(cmd.word)) return rate([cmd.word, ...cmd.args], ctx);
-  return reply(t.unknownCommand(cmd.word), [...suggestCommands(cmd.word), t.seeHelp]);
+  const close = suggestCommands(cmd.word);
+  // …and a mistyped one ("福洲") that is close to no command but to a region gets the region
+  // suggestions from /rate, not "unknown command".
+  if (!cmd.slash && close.length === 0 && cmd.args.length <= 1 && ctx.data.regions.suggest(cmd.word).length > 0)
+    return rate([cmd.word, ...cmd.args], ctx);
+  return reply(t.unknownCommand(cmd.word), [...close, t.seeHelp]);
 }
 
 function suggestCommands(word: string): string[] {

@@ -18,6 +18,8 @@ const scopeSchema = z.object({ regions: z.array(z.string()), units: z.array(z.st
 const fileSchema = z.object({
   version: z.literal(SUBSCRIPTIONS_VERSION),
   groups: z.record(z.string(), scopeSchema),
+  /** The last import whose alerts were queued (state.json lastImport), to catch up after a crash. */
+  scanned: z.object({ roundKey: z.string(), at: z.string() }).optional(),
 });
 
 export type Scope = z.infer<typeof scopeSchema>;
@@ -45,6 +47,17 @@ export class Subscriptions {
     if (stored) return structuredClone(stored);
     const group = this.groups.byId(groupId);
     return group ? declaredScope(group, data) : { regions: [], units: [] };
+  }
+
+  /** The last import whose alerts were queued, if any. */
+  scanned(): { roundKey: string; at: string } | undefined {
+    return this.doc.data.scanned;
+  }
+
+  async markScanned(scan: { roundKey: string; at: string }): Promise<void> {
+    await this.doc.update((d) => {
+      d.scanned = { roundKey: scan.roundKey, at: scan.at };
+    });
   }
 
   /** Adds a region or unit; false when the group already followed it. */

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import type { InspectionStore } from '../../data/store.ts';
-import { alertRound, createAlertListener } from '../alerts/listener.ts';
+import { alertRound } from '../alerts/listener.ts';
 import { Subscriptions } from '../alerts/subscriptions.ts';
 import type { Config } from '../config.ts';
 import type { Groups } from '../groups.ts';
@@ -23,9 +23,6 @@ export interface DeliveryDeps {
   log: Logger;
   clock?: Clock;
 }
-
-/** A just-imported round whose alerts a crash may have cut short is scanned again at start. */
-const CATCH_UP_MS = 24 * 3600_000;
 
 /**
  * Alerts and the outbox, wired: $DATA_DIR/outbox.json and subscriptions.json, a pusher per
@@ -57,7 +54,13 @@ export async function openDelivery(deps: DeliveryDeps) {
     clock,
     log: deps.log,
   };
-  deps.imports.onImported(createAlertListener(alertDeps));
+  /** Queues a round's alerts, then notes the import as scanned (both idempotent). */
+  const scan = async (roundKey: string) => {
+    await alertRound(alertDeps, roundKey);
+    const last = deps.store.state.data.lastImport;
+    if (last?.roundKey === roundKey) await subscriptions.markScanned(last);
+  };
+  deps.imports.onImported((event) => scan(event.roundKey));
   return {
     outbox,
     subscriptions,
@@ -68,13 +71,16 @@ export async function openDelivery(deps: DeliveryDeps) {
       return at ? [{ name: statusText.drainJob, at }] : [];
     },
     /**
-     * Resumes sending. `catchUp`: scan the last import again if it is recent (a crash between
-     * writing a round and queueing its alerts); off right after seeding the shipped round.
+     * Resumes sending. An import whose alerts were never queued (the process died between
+     * writing the round and queueing) is scanned now. `seeded`: the shipped round was imported
+     * on this start; it is noted as scanned without alerting anyone.
      */
-    async start(catchUp: boolean): Promise<void> {
+    async start(seeded: boolean): Promise<void> {
       const last = deps.store.state.data.lastImport;
-      if (catchUp && last && clock.now() - Date.parse(last.at) < CATCH_UP_MS) {
-        await alertRound(alertDeps, last.roundKey);
+      const scanned = subscriptions.scanned();
+      if (last && (scanned?.roundKey !== last.roundKey || scanned.at !== last.at)) {
+        if (seeded) await subscriptions.markScanned(last);
+        else await scan(last.roundKey);
       }
       await drain.start();
     },

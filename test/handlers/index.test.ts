@@ -29,6 +29,21 @@ describe('dispatch()', () => {
     expect(await lines('平潭 2020Q1')).toEqual(await lines('/rate 平潭 2020Q1'));
   });
 
+  it('answers a mistyped bare region name with region suggestions, not "unknown command"', async () => {
+    expect(await lines('福洲')).toEqual([
+      '未找到地区“福洲”',
+      '您是不是要找：福州市、福建省、福清市（福州市，350181）？',
+    ]);
+  });
+
+  it('still suggests a command for a mistyped bare command word', async () => {
+    expect(await lines('rnak')).toEqual([
+      '未识别的命令“rnak”',
+      '您是不是要找：/rank？',
+      '输入 /help 查看全部命令。',
+    ]);
+  });
+
   it('does not read a region name typed with a slash as a command', async () => {
     expect((await lines('/福州'))[0]).toBe('未识别的命令“福州”');
   });

@@ -63,3 +63,15 @@ describe('alerts.resolveTarget()', () => {
     expect(resolveTarget('火星', data)).toBeUndefined();
   });
 });
+
+describe('alerts.Subscriptions scanned imports', () => {
+  it('remembers the last import whose alerts were queued, across a restart', async () => {
+    const subs = await Subscriptions.open(dir, groups);
+    expect(subs.scanned()).toBeUndefined();
+    await subs.markScanned({ roundKey: '2020Q1@35', at: '2020-04-14T01:00:00.000Z' });
+    expect((await Subscriptions.open(dir, groups)).scanned()).toEqual({
+      roundKey: '2020Q1@35',
+      at: '2020-04-14T01:00:00.000Z',
+    });
+  });
+});
