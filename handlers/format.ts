@@ -1,9 +1,15 @@
 import type { Channel } from '../data/schema.ts';
 
-/** "99.54%"; a round with nothing checked has no rate. */
+/**
+ * "99.54%"; a round with nothing checked has no rate. Rounding never hides a failure: 1 failed
+ * of 150,000 is "<0.01%", not "0.00%", and its pass rate ">99.99%", not "100.00%".
+ */
 export function percent(numerator: number, denominator: number): string {
   if (denominator === 0) return '—';
-  return `${((numerator / denominator) * 100).toFixed(2)}%`;
+  const text = ((numerator / denominator) * 100).toFixed(2);
+  if (text === '0.00' && numerator > 0) return '<0.01%';
+  if (text === '100.00' && numerator < denominator) return '>99.99%';
+  return `${text}%`;
 }
 
 /** Pass rate in percentage points, or undefined when nothing was checked. */
