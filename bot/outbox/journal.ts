@@ -25,6 +25,7 @@ const FOLD_AFTER_LINES = 5_000;
 
 export class Journal {
   private lines = 0;
+  private queue: Promise<unknown> = Promise.resolve();
   /** Row position by key; rows are never removed, so positions hold. */
   private readonly index = new Map<string, number>();
 
@@ -64,8 +65,9 @@ export class Journal {
     return journal;
   }
 
-  /** Appends rows (one write, one fsync), then applies them to `state`. */
+  /** Appends rows (one write, one fsync), then applies them to `state`. Invalid rows never reach disk. */
   async append(rows: Row[]): Promise<void> {
+    for (const row of rows) entrySchema.parse({ ...row.entry, ...(row.reply ? { reply: row.reply } : {}) });
     const text = rows.map((r) => `${JSON.stringify(r)}\n`).join('');
     const handle = await open(this.logFile, 'a');
     try {
@@ -84,6 +86,43 @@ export class Journal {
     await writeFileAtomic(this.snapshotFile, `${JSON.stringify(this.state)}\n`);
     await rm(this.logFile, { force: true });
     this.lines = 0;
+  }
+
+  /**
+   * Runs `fn` after every earlier change (changes are serialized), appends the rows it returns,
+   * and resolves with its result.
+   */
+  commit<R>(fn: () => { rows: Row[]; result: R }): Promise<R> {
+    const run = this.queue.then(async () => {
+      const { rows, result } = fn();
+      if (rows.length > 0) await this.append(rows);
+      return result;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Changes one row: `fn` edits a copy, which is written, then becomes the row. */
+  change(key: string, fn: (draft: Entry) => void): Promise<Entry> {
+    return this.commit(() => {
+      const current = this.get(key);
+      if (!current) throw new Error(`outbox: no message with key ${key}`);
+      const draft = { ...current };
+      fn(draft);
+      return { rows: [toRow(draft, current)], result: { ...draft } };
+    });
+  }
+
+  /** Changes every row `select` picks; resolves with how many. */
+  changeAll(select: (e: Entry) => boolean, fn: (draft: Entry) => void): Promise<number> {
+    return this.commit(() => {
+      const rows = this.state.entries.filter(select).map((current) => {
+        const draft = { ...current };
+        fn(draft);
+        return toRow(draft, current);
+      });
+      return { rows, result: rows.length };
+    });
   }
 
   /** The current row for a key. */
@@ -127,4 +166,12 @@ async function readText(file: string): Promise<string | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/** A row for the log: the text only when new or changed. */
+export function toRow(next: Entry, previous?: Entry): Row {
+  const { reply, ...entry } = next;
+  if (!previous) return reply ? { entry, reply } : { entry };
+  if (previous.reply && !reply) return { entry, dropReply: true };
+  return { entry };
 }

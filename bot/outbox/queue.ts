@@ -1,5 +1,5 @@
 import type { Reply } from '../../handlers/reply.ts';
-import { Journal, type Row } from './journal.ts';
+import { Journal, toRow } from './journal.ts';
 import { type Entry, type Kind, move } from './schema.ts';
 
 /** What a feature hands the outbox: alerts, reminders (issue 6), late command replies. */
@@ -36,7 +36,6 @@ const KEEP_SENT_TEXT_MS = 7 * 24 * 3600_000;
 export class Outbox {
   private readonly known = new Set<string>();
   private readonly listeners: Array<() => void> = [];
-  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly journal: Journal) {
     for (const e of journal.state.entries) this.remember(e);
@@ -64,7 +63,7 @@ export class Outbox {
   /** Queues several messages in one write (all or none); returns how many were new. */
   async enqueueAll(msgs: OutgoingMessage[], now: Date): Promise<number> {
     if (!msgs.some((m) => this.isNew(m))) return 0;
-    const added = await this.commit(() => {
+    const added = await this.journal.commit(() => {
       // Decided inside the serialized section, so concurrent enqueues of one key add it once.
       const fresh: Entry[] = [];
       const batch = new Set<string>();
@@ -135,7 +134,7 @@ export class Outbox {
    * process died. It goes back to pending marked `uncertain` (at-least-once; see README).
    */
   async recover(): Promise<number> {
-    const n = await this.changeAll(
+    const n = await this.journal.changeAll(
       (e) => e.status === 'sending',
       (e) => {
         move(e, 'pending');
@@ -148,7 +147,7 @@ export class Outbox {
 
   /** pending → sending, persisted before the HTTP call. */
   begin(key: string, now: Date): Promise<Entry> {
-    return this.change(key, (e) => {
+    return this.journal.change(key, (e) => {
       move(e, 'sending');
       e.attempts++;
       e.nextAt = now.toISOString();
@@ -157,13 +156,13 @@ export class Outbox {
 
   /** sending → sent; texts of long-sent messages are dropped. */
   async markSent(key: string, now: Date): Promise<void> {
-    await this.change(key, (e) => {
+    await this.journal.change(key, (e) => {
       move(e, 'sent');
       e.sentAt = now.toISOString();
       delete e.lastError;
     });
     const cutoff = now.getTime() - KEEP_SENT_TEXT_MS;
-    await this.changeAll(
+    await this.journal.changeAll(
       (e) => e.status === 'sent' && e.reply !== undefined && Date.parse(e.sentAt ?? '') < cutoff,
       (e) => {
         delete e.reply;
@@ -179,7 +178,7 @@ export class Outbox {
     now: Date,
     uncertain = false,
   ): Promise<void> {
-    await this.change(key, (e) => {
+    await this.journal.change(key, (e) => {
       move(e, 'pending');
       if (uncertain) e.uncertain = true;
       e.nextAt = at.toISOString();
@@ -189,7 +188,7 @@ export class Outbox {
 
   /** pending|sending → dead, with the reason a person needs to fix it. */
   async markDead(key: string, reason: { reason: string; errcode?: number }, now: Date): Promise<void> {
-    await this.change(key, (e) => {
+    await this.journal.change(key, (e) => {
       move(e, 'dead');
       e.dead = { ...reason, at: now.toISOString() };
     });
@@ -197,7 +196,7 @@ export class Outbox {
 
   /** dead → pending for a group's dead letters (or all), after the configuration was fixed. */
   async retryDead(groupId: string | undefined, now: Date): Promise<number> {
-    const n = await this.changeAll(
+    const n = await this.journal.changeAll(
       (e) => e.status === 'dead' && (!groupId || e.groupId === groupId),
       (e) => {
         move(e, 'pending');
@@ -209,38 +208,6 @@ export class Outbox {
     );
     if (n > 0) this.changed();
     return n;
-  }
-
-  /** Runs `fn` after every earlier change, appends its rows, and resolves with its result. */
-  private commit<R>(fn: () => { rows: Row[]; result: R }): Promise<R> {
-    const run = this.queue.then(async () => {
-      const { rows, result } = fn();
-      if (rows.length > 0) await this.journal.append(rows);
-      return result;
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private change(key: string, fn: (draft: Entry) => void): Promise<Entry> {
-    return this.commit(() => {
-      const current = this.journal.get(key);
-      if (!current) throw new Error(`outbox: no message with key ${key}`);
-      const draft = { ...current };
-      fn(draft);
-      return { rows: [toRow(draft, current)], result: { ...draft } };
-    });
-  }
-
-  private changeAll(select: (e: Entry) => boolean, fn: (draft: Entry) => void): Promise<number> {
-    return this.commit(() => {
-      const rows = this.journal.state.entries.filter(select).map((current) => {
-        const draft = { ...current };
-        fn(draft);
-        return toRow(draft, current);
-      });
-      return { rows, result: rows.length };
-    });
   }
 
   private isNew(m: OutgoingMessage): boolean {
@@ -257,12 +224,4 @@ export class Outbox {
   private changed(): void {
     for (const fn of this.listeners) fn();
   }
-}
-
-/** A row for the log: the text only when new or changed. */
-function toRow(next: Entry, previous?: Entry): Row {
-  const { reply, ...entry } = next;
-  if (!previous) return reply ? { entry, reply } : { entry };
-  if (previous.reply && !reply) return { entry, dropReply: true };
-  return { entry };
 }

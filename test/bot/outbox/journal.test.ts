@@ -81,4 +81,11 @@ describe('outbox Journal', () => {
     await rm(j.logFile);
     await expect(Journal.open(dir)).rejects.toThrow(/version 99, newer than this bot understands/);
   });
+
+  it('refuses an invalid row before writing it', async () => {
+    const j = await Journal.open(dir);
+    await expect(j.append([{ entry: { ...entry('a'), status: 'lost' as never } }])).rejects.toThrow();
+    await expect(stat(j.logFile)).rejects.toThrow();
+    expect(j.get('a')).toBeUndefined();
+  });
 });
