@@ -20,7 +20,7 @@ let clock: FakeClock;
 let fake: FakeDingtalk;
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'throttle-'));
+  dir = await mkdtemp(path.join(os.tmpdir(), 'drain-dingtalk-'));
   clock = new FakeClock(T0);
 });
 afterEach(async () => {
@@ -28,7 +28,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('outbox Drain against a throttling DingTalk robot', () => {
+describe('outbox Drain against a DingTalk robot', () => {
   it.each([410100, 130101])(
     'rides out a 10-minute block (errcode %i) when paced above the limit, delivering everything once',
     async (throttleErrcode) => {
@@ -72,4 +72,30 @@ describe('outbox Drain against a throttling DingTalk robot', () => {
       expect(clock.now() - T0).toBeGreaterThanOrEqual(10 * 60_000);
     },
   );
+
+  it('dead-letters messages to a robot whose signing secret is wrong (310000), once each', async () => {
+    fake = await FakeDingtalk.start({
+      robots: [{ accessToken: 'token-dd', secret: 'SEC-rotated' }],
+      now: () => clock.now(),
+    });
+    const outbox = await Outbox.open(dir);
+    const pusher = createDingtalkPusher(axios.create({ timeout: 2000 }), fake.url, () => clock.now());
+    const drain = new Drain({
+      outbox,
+      groups: makeGroups([group]),
+      pushers: { dingtalk: pusher },
+      clock,
+      log: silentLogger,
+    });
+    await drain.start();
+    await outbox.enqueueAll(
+      [1, 2].map((i) => ({ key: `m${i}`, groupId: 'dd', kind: 'alert' as const, reply: reply(`消息${i}`) })),
+      new Date(T0),
+    );
+    await settle(drain, clock, () => outbox.stats().dead === 2);
+    await drain.stop();
+    expect(outbox.deadLetters().map((e) => e.dead?.errcode)).toEqual([310000, 310000]);
+    expect(fake.pushes).toHaveLength(2);
+    expect(outbox.get('m1')?.dead?.reason).not.toContain('SEC-');
+  });
 });
