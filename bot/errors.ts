@@ -35,12 +35,16 @@ export class PayloadTooLargeError extends BotError {
   }
 }
 
-/** A platform call failed; `retryable` says whether the outbox may try again. */
+/**
+ * A platform call failed; `retryable` says whether the outbox may try again, `errcode` is the
+ * platform's code when it gave one, and `retryAfterMs` the least wait before retrying (rate limits).
+ */
 export class PlatformError extends BotError {
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly errcode?: number,
+    readonly retryAfterMs?: number,
   ) {
     super(message, retryable ? 'platform_retryable' : 'platform_permanent');
   }

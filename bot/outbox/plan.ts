@@ -58,18 +58,19 @@ export function planRetry(f: Failure, policy: RetryPolicy = defaultPolicy): Plan
     return errcode === undefined ? { kind: 'dead', reason } : { kind: 'dead', reason, errcode };
   }
   const exponent = Math.min(f.attempts - 1, 20);
+  const asked = f.err instanceof PlatformError ? (f.err.retryAfterMs ?? 0) : 0;
   if (rateLimited) {
     // Never sooner than a minute (or what the platform asked for); doubling while it persists.
-    const asked = (f.err as { retryAfterMs?: number }).retryAfterMs ?? 0;
     const floor = Math.max(policy.rateLimitMs, asked);
     const wait = Math.min(Math.max(policy.capMs, floor), floor * 2 ** exponent);
     return { kind: 'retry', at: f.now + wait + Math.floor(f.random * 0.2 * floor), rateLimited: true };
   }
   // Exponential with "equal jitter": half fixed, half random, so robots do not retry in step.
+  // A platform that asked for a pause (DingTalk's gateway block) gets at least that.
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** exponent);
   return {
     kind: 'retry',
-    at: f.now + Math.floor(ceiling / 2 + f.random * (ceiling / 2)),
+    at: f.now + Math.max(asked, Math.floor(ceiling / 2 + f.random * (ceiling / 2))),
     rateLimited: false,
   };
 }

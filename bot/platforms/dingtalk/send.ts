@@ -20,17 +20,8 @@ export const GATEWAY_BLOCK_RETRY_MS = 60_000;
 /** Rate limited: 130101 (older table) and 410100 (current table) (§4.4, §9.8). */
 const RATE_LIMITED = new Set([130101, 410100]);
 
-/** A DingTalk errcode as a PlatformError; `retryAfterMs` is the least wait before retrying, if any. */
-export class DingtalkError extends PlatformError {
-  constructor(
-    message: string,
-    retryable: boolean,
-    errcode?: number,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message, retryable, errcode);
-  }
-}
+/** A DingTalk errcode as a PlatformError (bot/errors.ts), named for logs and tests. */
+export class DingtalkError extends PlatformError {}
 
 /** Maps a response body to success or a DingtalkError (§4.4). */
 export function checkErrcode(what: string, data: unknown): void {

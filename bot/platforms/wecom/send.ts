@@ -14,17 +14,8 @@ import { MARKDOWN_MAX_BYTES, toMarkdown } from './encode.ts';
 /** 20 messages per minute per robot (§1.3): a rate-limited push may try again after a minute. */
 export const RATE_LIMIT_RETRY_MS = 65_000; // a minute plus margin, as wecom-notifier waits (§1.3)
 
-/** A WeCom errcode as a PlatformError; `retryAfterMs` is the least wait before retrying, if any. */
-export class WecomError extends PlatformError {
-  constructor(
-    message: string,
-    retryable: boolean,
-    errcode?: number,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message, retryable, errcode);
-  }
-}
+/** A WeCom errcode as a PlatformError (bot/errors.ts), named for logs and tests. */
+export class WecomError extends PlatformError {}
 
 /** Maps a response body to success or a WecomError (§1.5). */
 export function checkErrcode(what: string, data: unknown): void {

@@ -58,6 +58,11 @@ describe('outbox.planRetry()', () => {
     expect((planRetry({ ...base, err, attempts: 1, random: 0 }) as { at: number }).at).toBe(now + 90_000);
   });
 
+  it('waits at least as long as a retryable error that is not a rate limit asks (DingTalk gateway block)', () => {
+    const err = new PlatformError('dingtalk: gateway blocked (status 1111)', true, undefined, 60_000);
+    expect((planRetry({ ...base, err, attempts: 1, random: 0 }) as { at: number }).at).toBe(now + 60_000);
+  });
+
   it.each([
     [93000, 'invalid webhook url'],
     [310000, 'sign not match'],
