@@ -16,12 +16,6 @@ export interface GatewayCredentials {
   clientSecret: string;
 }
 
-/** Delay before reconnect attempt `n` (0-based): "equal jitter" over an exponential ceiling. */
-export function backoffDelay(n: number, b: { baseMs: number; maxMs: number }, random: () => number): number {
-  const ceiling = Math.min(b.maxMs, b.baseMs * 2 ** Math.min(n, 30));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random());
-}
-
 /**
  * POST /v1.0/gateway/connections/open → the WebSocket URL with its ticket. Throws the axios
  * error as is (the caller decides retryable or not) or an Error for a reply without a ticket.

@@ -5,7 +5,8 @@ import type { Logger } from '../../logger.ts';
 import { httpFailure } from '../platform.ts';
 import type { Answerer } from './answer.ts';
 import { decodeMessage } from './decode.ts';
-import { BACKOFF, backoffDelay, type GatewayCredentials, openConnection, TOPIC_ROBOT } from './gateway.ts';
+import { backoffDelay, FirstConnection } from '../reconnect.ts';
+import { BACKOFF, type GatewayCredentials, openConnection, TOPIC_ROBOT } from './gateway.ts';
 
 /**
  * Stream mode (protocols.md §6.1), written on `ws`: dingtalk-stream 2.1.5 starts two reconnect
@@ -49,7 +50,7 @@ export class DingtalkStream {
   private abort: AbortController | undefined;
   private attempt = 0;
   private stopped = true;
-  private waiters: Array<(err?: Error) => void> = [];
+  private readonly first = new FirstConnection();
   private readonly seen = new Set<string>();
   /** Counts for operators and tests. */
   readonly stats = { tickets: 0, opens: 0, callbacks: 0, pings: 0, disconnects: 0, delays: [] as number[] };
@@ -59,17 +60,9 @@ export class DingtalkStream {
   /** Connects; resolves once connected (or after startWaitMs, retrying in the background). */
   async start(): Promise<void> {
     this.stopped = false;
-    const first = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.o.log.warn('dingtalk stream: not connected yet; retrying in the background');
-        resolve();
-      }, this.o.startWaitMs ?? 10_000);
-      this.waiters.push((err) => {
-        clearTimeout(timer);
-        if (err) reject(err);
-        else resolve();
-      });
-    });
+    const first = this.first.wait(this.o.startWaitMs ?? 10_000, () =>
+      this.o.log.warn('dingtalk stream: not connected yet; retrying in the background'),
+    );
     void this.connect();
     return first;
   }
@@ -80,7 +73,7 @@ export class DingtalkStream {
     clearTimeout(this.retryTimer);
     clearInterval(this.keepAlive);
     this.abort?.abort();
-    this.settle();
+    this.first.settle();
     const sockets = [...this.draining, ...(this.ws ? [this.ws] : [])];
     this.ws = undefined;
     this.draining.clear();
@@ -101,7 +94,7 @@ export class DingtalkStream {
         // Wrong client id or secret will not fix itself: stop rather than hammer the gateway.
         this.o.log.error({ err: e.message }, 'dingtalk stream: gateway refused the credentials; stopped');
         this.stopped = true;
-        this.settle(e);
+        this.first.settle(e);
         return;
       }
       this.o.log.warn({ err: e.message }, 'dingtalk stream: no ticket');
@@ -127,7 +120,7 @@ export class DingtalkStream {
         alive = false;
         ws.ping();
       }, this.o.keepAliveMs ?? KEEPALIVE_MS);
-      this.settle();
+      this.first.settle();
     });
     ws.on('pong', () => {
       alive = true;
@@ -222,10 +215,6 @@ export class DingtalkStream {
     this.retryTimer = setTimeout(() => {
       if (!this.stopped) void this.connect();
     }, delay);
-  }
-
-  private settle(err?: Error): void {
-    for (const w of this.waiters.splice(0)) w(err);
   }
 }
 

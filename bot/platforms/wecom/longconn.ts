@@ -4,6 +4,7 @@ import { PlatformError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import type { Logger } from '../../logger.ts';
 import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts';
+import { backoffDelay, FirstConnection } from '../reconnect.ts';
 import { decodeMessage } from './decode.ts';
 import { guardInflight } from './inflight.ts';
 import { toStream } from './encode.ts';
@@ -44,12 +45,6 @@ type Frame = {
   errmsg?: string;
 };
 
-/** Delay before reconnect attempt `n` (0-based): "equal jitter" over an exponential ceiling. */
-export function backoffDelay(n: number, b: { baseMs: number; maxMs: number }, random: () => number): number {
-  const ceiling = Math.min(b.maxMs, b.baseMs * 2 ** Math.min(n, 30));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random());
-}
-
 export class WecomLongConn {
   private ws: WebSocket | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
@@ -58,7 +53,7 @@ export class WecomLongConn {
   private missed = 0;
   private stopped = true;
   private subscribeId = '';
-  private waiters: Array<(err?: Error) => void> = [];
+  private readonly first = new FirstConnection();
   /** Counts for operators and tests. */
   readonly stats = { connects: 0, subscribed: 0, kicked: 0, delays: [] as number[] };
 
@@ -71,17 +66,9 @@ export class WecomLongConn {
   /** Connects; resolves once subscribed (or after startWaitMs, retrying in the background). */
   async start(): Promise<void> {
     this.stopped = false;
-    const first = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.o.log.warn('wecom longconn: not subscribed yet; retrying in the background');
-        resolve();
-      }, this.o.startWaitMs ?? 10_000);
-      this.waiters.push((err) => {
-        clearTimeout(timer);
-        if (err) reject(err);
-        else resolve();
-      });
-    });
+    const first = this.first.wait(this.o.startWaitMs ?? 10_000, () =>
+      this.o.log.warn('wecom longconn: not subscribed yet; retrying in the background'),
+    );
     this.connect();
     return first;
   }
@@ -90,7 +77,7 @@ export class WecomLongConn {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     clearInterval(this.pingTimer);
-    this.settle();
+    this.first.settle();
     const ws = this.ws;
     this.ws = undefined;
     if (!ws || ws.readyState === WebSocket.CLOSED) return;
@@ -156,7 +143,7 @@ export class WecomLongConn {
       // Wrong bot id or secret will not fix itself: stop instead of hammering a rate-limited call.
       if (f.errcode !== 45009) {
         this.stopped = true;
-        this.settle(err);
+        this.first.settle(err);
       }
       ws.close();
       return;
@@ -182,7 +169,7 @@ export class WecomLongConn {
       this.missed++;
       this.send(ws, { cmd: 'ping', headers: { req_id: `ping_${randomUUID()}` } });
     }, this.o.pingMs ?? PING_MS);
-    this.settle();
+    this.first.settle();
   }
 
   /** Another connection subscribed the same bot (§3.2): yield to it rather than fight back. */
@@ -223,9 +210,5 @@ export class WecomLongConn {
 
   private send(ws: WebSocket, frame: Frame): void {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
-  }
-
-  private settle(err?: Error): void {
-    for (const w of this.waiters.splice(0)) w(err);
   }
 }

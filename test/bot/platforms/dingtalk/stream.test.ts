@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../../../bot/errors.ts';
 import { silentLogger } from '../../../../bot/logger.ts';
 import { createAnswerer } from '../../../../bot/platforms/dingtalk/answer.ts';
-import { backoffDelay, TOPIC_ROBOT } from '../../../../bot/platforms/dingtalk/gateway.ts';
+import { TOPIC_ROBOT } from '../../../../bot/platforms/dingtalk/gateway.ts';
 import { DingtalkStream } from '../../../../bot/platforms/dingtalk/stream.ts';
 import { FakeDingtalk } from '../../../fakes/dingtalk.ts';
 import { emptyStore, groups, http, sleep } from './helpers.ts';
@@ -50,19 +50,6 @@ function stream(
 }
 
 const ackOf = (messageId: string) => fake.gateway.acks.find((a) => a.headers?.messageId === messageId);
-
-describe('backoffDelay()', () => {
-  it('doubles from the base and stays within [ceiling/2, ceiling]', () => {
-    const b = { baseMs: 1000, maxMs: 60_000 };
-    expect([0, 1, 2, 3].map((n) => backoffDelay(n, b, () => 1))).toEqual([1000, 2000, 4000, 8000]);
-    expect(backoffDelay(3, b, () => 0)).toBe(4000);
-    expect(backoffDelay(3, b, () => 0.5)).toBe(6000);
-  });
-
-  it('caps at the maximum, however many attempts', () => {
-    expect(backoffDelay(500, { baseMs: 1000, maxMs: 60_000 }, () => 1)).toBe(60_000);
-  });
-});
 
 describe('DingtalkStream', () => {
   it('opens a ticket (Accept: application/json, robot callbacks subscribed), then the WebSocket with it', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../../../bot/errors.ts';
 import { silentLogger } from '../../../../bot/logger.ts';
-import { backoffDelay, WecomLongConn } from '../../../../bot/platforms/wecom/longconn.ts';
+import { WecomLongConn } from '../../../../bot/platforms/wecom/longconn.ts';
 import { FakeWecom } from '../../../fakes/wecom.ts';
 import { emptyStore, groups, textMessage } from './helpers.ts';
 
@@ -38,18 +38,6 @@ function conn(o: { secret?: string; pingMs?: number } = {}): WecomLongConn {
   open.push(c);
   return c;
 }
-
-describe('backoffDelay()', () => {
-  it('doubles from the base and stays within [ceiling/2, ceiling]', () => {
-    const b = { baseMs: 1000, maxMs: 60_000 };
-    expect([0, 1, 2, 3].map((n) => backoffDelay(n, b, () => 1))).toEqual([1000, 2000, 4000, 8000]);
-    expect(backoffDelay(3, b, () => 0)).toBe(4000);
-  });
-
-  it('caps at the maximum, however many attempts', () => {
-    expect(backoffDelay(50, { baseMs: 1000, maxMs: 60_000 }, () => 1)).toBe(60_000);
-  });
-});
 
 describe('WecomLongConn', () => {
   it('subscribes with bot id and secret and answers a message with aibot_respond_msg reusing req_id', async () => {
