@@ -59,7 +59,8 @@ export class Doc<S extends z.ZodType> {
       const draft = structuredClone(previous);
       const result = fn(draft);
       const parsed = this.spec.schema.safeParse(draft);
-      if (!parsed.success) throw new Error(`store: ${this.spec.file}: update rejected: ${issues(parsed.error)}`);
+      if (!parsed.success)
+        throw new Error(`store: ${this.spec.file}: update rejected: ${issues(parsed.error)}`);
       this.low.data = parsed.data as z.infer<S>;
       try {
         await this.low.write();
@@ -80,26 +81,19 @@ export class Doc<S extends z.ZodType> {
    * import; everything else uses update().
    */
   commit(next: z.infer<S>): Promise<void> {
-    const run = this.queue.then(async () => {
-      const previous = this.low.data;
-      this.low.data = next;
-      try {
-        await this.low.write();
-      } catch (err) {
-        this.low.data = previous;
-        throw err;
-      }
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.swap(next);
   }
 
   /** Replaces the whole document (validated: an invalid one rejects) and persists it. */
   async replace(data: z.infer<S>): Promise<void> {
-    const parsed = this.spec.schema.parse(data) as z.infer<S>;
+    return this.swap(this.spec.schema.parse(data) as z.infer<S>);
+  }
+
+  /** Writes `next` in turn with the other writes; on failure the previous data stays current. */
+  private swap(next: z.infer<S>): Promise<void> {
     const run = this.queue.then(async () => {
       const previous = this.low.data;
-      this.low.data = parsed;
+      this.low.data = next;
       try {
         await this.low.write();
       } catch (err) {
@@ -127,7 +121,8 @@ function migrateAndParse<S extends z.ZodType>(spec: DocSpec<S>, raw: unknown): z
     version += 1;
   }
   const parsed = spec.schema.safeParse(doc);
-  if (!parsed.success) throw new Error(`store: ${spec.file} does not match the schema: ${issues(parsed.error)}`);
+  if (!parsed.success)
+    throw new Error(`store: ${spec.file} does not match the schema: ${issues(parsed.error)}`);
   return parsed.data;
 }
 
