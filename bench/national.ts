@@ -129,3 +129,8 @@ function nextFailures(previous: Set<number>, n: number, rand: () => number): Set
   while (next.size < target) next.add(Math.floor(rand() * n));
   return next;
 }
+
+/** City names every province has (at least 8 cities each), for queries like `/rate 北京甲市`. */
+export function sampleCities(): string[] {
+  return PROVINCES.flatMap((p) => CITY_MARKS.slice(0, 8).map((m) => `${p}${m}市`));
+}

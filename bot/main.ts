@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import { Agent as HttpAgent, type Server } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import path from 'node:path';
 import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
@@ -21,7 +22,13 @@ export async function start(config: Config, env: Record<string, string | undefin
   const seeded = await ensureSeeded(store, new Date());
   if (seeded) log.info({ round: seeded }, 'empty store: imported the shipped Fujian 2020Q1 notice');
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
-  const http = axios.create({ timeout: 10_000 });
+  // Keep-alive: every answer to a DingTalk session webhook or WeCom response_url is an outbound
+  // request; a fresh TCP (and TLS) connection for each cost more than the /rate answer itself.
+  const http = axios.create({
+    timeout: 10_000,
+    httpAgent: new HttpAgent({ keepAlive: true }),
+    httpsAgent: new HttpsAgent({ keepAlive: true }),
+  });
   const reminders = await openReminders(config.dataDir);
   const imports = new ImportService(store, log);
   // Alerts and the outbox (README "Alerts and the outbox"): listener on imports, drain per robot.

@@ -27,6 +27,9 @@ export class Dataset {
   /** Rounds in period order, oldest first. */
   readonly rounds: RoundView[];
   private readonly unitsByName = new Map<string, Unit>();
+  /** Built on first use (a national data set has ~400 regions and ~3,300 failures a round). */
+  private readonly roundsByRegion = new Map<string, RoundView[]>();
+  private readonly failuresByRegion = new WeakMap<RoundView, Map<string, Failure[]>>();
 
   constructor(
     readonly register: RegisterFile,
@@ -57,7 +60,12 @@ export class Dataset {
 
   /** Rounds that report on a region (directly, through its children, or as its scope), oldest first. */
   roundsFor(regionId: string): RoundView[] {
-    return this.rounds.filter((v) => this.coverage(v, regionId) !== undefined);
+    let list = this.roundsByRegion.get(regionId);
+    if (!list) {
+      list = this.rounds.filter((v) => this.coverage(v, regionId) !== undefined);
+      this.roundsByRegion.set(regionId, list);
+    }
+    return list;
   }
 
   /** The round for a region: a given period, or the latest. */
@@ -98,7 +106,23 @@ export class Dataset {
 
   /** Failures of a round inside a region's subtree. */
   failures(view: RoundView, regionId: string): Failure[] {
-    return view.file.failures.filter((f) => this.regions.within(f.regionId, regionId));
+    let index = this.failuresByRegion.get(view);
+    if (!index) {
+      // Each failure listed under its region and every region above it, in the round's order.
+      index = new Map();
+      for (const f of view.file.failures) {
+        let cur = this.regions.get(f.regionId);
+        const ids: string[] = [];
+        for (let depth = 0; cur && depth < 10; depth++, cur = this.regions.parentOf(cur)) ids.push(cur.id);
+        for (const id of ids) {
+          const list = index.get(id) ?? [];
+          list.push(f);
+          index.set(id, list);
+        }
+      }
+      this.failuresByRegion.set(view, index);
+    }
+    return [...(index.get(regionId) ?? [])];
   }
 
   private coverage(view: RoundView, regionId: string): 'own' | 'children' | undefined {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Doc } from './doc.ts';
 import { Dataset } from './dataset.ts';
 import { fujianRegions } from './reference/fujian.ts';
+import { SeenIds } from './seen.ts';
 import {
   type Account,
   type RegisterFile,
@@ -14,7 +15,7 @@ import {
   type Site,
   type Unit,
 } from './schema.ts';
-import { INBOX_VERSION, inboxFileSchema, STATE_VERSION, stateFileSchema } from './state.ts';
+import { STATE_VERSION, stateFileSchema } from './state.ts';
 
 /** What an import writes: regions it learned, and the round's bulk data. */
 export interface ImportWrite {
@@ -62,8 +63,6 @@ export interface InspectionStore {
   readonly state: Doc<typeof stateFileSchema>;
 }
 
-const SEEN_TTL_MS = 48 * 3600_000;
-
 export class LowStore implements InspectionStore {
   private current: Dataset;
   /**
@@ -78,7 +77,7 @@ export class LowStore implements InspectionStore {
     private readonly register: Doc<typeof registerFileSchema>,
     private readonly rounds: Map<string, Doc<typeof roundFileSchema>>,
     readonly state: Doc<typeof stateFileSchema>,
-    private readonly inbox: Doc<typeof inboxFileSchema>,
+    private readonly seen: SeenIds,
   ) {
     this.current = this.build();
   }
@@ -115,13 +114,8 @@ export class LowStore implements InspectionStore {
       version: STATE_VERSION,
       initial: () => ({ version: STATE_VERSION }) as const,
     });
-    const inbox = await Doc.open({
-      file: path.join(dataDir, 'inbox.json'),
-      schema: inboxFileSchema,
-      version: INBOX_VERSION,
-      initial: () => ({ version: INBOX_VERSION, seen: {} }) as const,
-    });
-    return new LowStore(dataDir, register, rounds, state, inbox);
+    const seen = await SeenIds.open(dataDir);
+    return new LowStore(dataDir, register, rounds, state, seen);
   }
 
   dataset(): Dataset {
@@ -224,18 +218,8 @@ export class LowStore implements InspectionStore {
     return counts;
   }
 
-  async markSeen(key: string, now: Date): Promise<boolean> {
-    const cutoff = now.getTime() - SEEN_TTL_MS;
-    const fresh = (at: string | undefined) => at !== undefined && Date.parse(at) >= cutoff;
-    // Fast path without a write for a redelivery; the check is repeated inside the serialized
-    // update so two deliveries of the same id racing each other cannot both count as new.
-    if (fresh(this.inbox.data.seen[key])) return false;
-    return this.inbox.update((d) => {
-      if (fresh(d.seen[key])) return false;
-      for (const [k, at] of Object.entries(d.seen)) if (!fresh(at)) delete d.seen[k];
-      d.seen[key] = now.toISOString();
-      return true;
-    });
+  markSeen(key: string, now: Date): Promise<boolean> {
+    return this.seen.mark(key, now);
   }
 
   private build(): Dataset {

@@ -4,7 +4,10 @@ import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
 import { passRate, percent, periodLabel, shortProblem } from './format.ts';
 import { type Reply, reply } from './reply.ts';
-import { channelName, t } from './text.ts';
+import { channelName, scaleText, t } from './text.ts';
+
+/** Vetoes named in a /rate answer; the rest are counted. */
+const VETO_LIMIT = 10;
 
 /** /rate [地区] [期次]: both channels' numbers, the change since the last round, the vetoes. */
 export function rate(args: string[], ctx: HandlerContext): Reply {
@@ -50,7 +53,9 @@ export function rate(args: string[], ctx: HandlerContext): Reply {
         ? `${f.subject}（${shortProblem(f.problem)}）`
         : `${f.subject}（${f.platform ?? channelName.newmedia}，${shortProblem(f.problem)}）`,
     );
-  lines.push(vetoes.length > 0 ? t.vetoLine(vetoes) : t.vetoNone);
+  // A national round has thousands: name the first few and point to /fail (a chat message has a size limit).
+  const named = vetoes.length > VETO_LIMIT ? [...vetoes.slice(0, VETO_LIMIT), scaleText.vetoMore(vetoes.length)] : vetoes;
+  lines.push(vetoes.length > 0 ? t.vetoLine(named) : t.vetoNone);
 
   const r = view.round;
   const deadline = r.deadline ? `${r.deadline.date}${r.deadline.time ? ` ${r.deadline.time}` : ''}` : undefined;

@@ -515,3 +515,8 @@ export const statusText = {
   nothingToRetry: '没有需要重新发送的消息。',
   drainJob: '消息发送',
 };
+
+/** Answers at national scale, where lists run to thousands (issue 7). */
+export const scaleText = {
+  vetoMore: (n: number) => `等${n}项（发送 /fail 查看名单）`,
+};
