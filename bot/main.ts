@@ -9,7 +9,9 @@ import { createApp } from './app.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
+import { statusText } from '../handlers/text.ts';
 import { ImportService } from './imports.ts';
+import { JobBoard } from './jobs.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openDelivery } from './outbox/setup.ts';
 import { createPlatforms } from './platforms/index.ts';
@@ -33,15 +35,19 @@ export async function start(config: Config, env: Record<string, string | undefin
   const imports = new ImportService(store, log);
   // Alerts and the outbox (README "Alerts and the outbox"): listener on imports, drain per robot.
   const delivery = await openDelivery({ config, store, groups, imports, http, log });
+  // What /status lists as next scheduled work; the reminder job joins when it starts below.
+  const jobs = new JobBoard();
+  jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
   const services = {
     groups,
     tasks: reminders.service,
     subscriptions: delivery.subscriptions,
     outbox: delivery.outbox,
-    schedule: delivery,
+    jobs,
   };
   const pipeline = { store, log, now: () => new Date(), services };
-  const platforms = createPlatforms({ config, pipeline, groups, log, http });
+  // Answers a reply channel cannot carry go to the group robot through the outbox.
+  const platforms = createPlatforms({ config, pipeline, groups, log, http, replies: delivery.outbox });
   const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));
   // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
   if (config.API_TOKEN) routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
@@ -63,6 +69,7 @@ export async function start(config: Config, env: Record<string, string | undefin
     log,
   });
   imports.onImported(() => reminderJob.runNow());
+  jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
@@ -71,6 +78,8 @@ export async function start(config: Config, env: Record<string, string | undefin
     store,
     imports,
     port,
+    /** What handlers see (for tests that ask the running bot). */
+    pipeline,
     async stop() {
       await reminderJob.stop();
       await delivery.stop();

@@ -2,7 +2,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { InspectionStore } from '../data/store.ts';
 import type { Subscriptions } from '../bot/alerts/subscriptions.ts';
 import type { Groups } from '../bot/groups.ts';
-import type { Outbox } from '../bot/outbox/queue.ts';
+import type { Outbox, OutboxReport } from '../bot/outbox/queue.ts';
 import type { TaskService } from '../bot/reminders/service.ts';
 import type { Contact } from './reply.ts';
 
@@ -38,6 +38,18 @@ export interface Services {
   subscriptions?: Subscriptions;
   /** Outgoing pushes: /status reads it, /retry re-queues dead letters (bot/outbox/queue.ts). */
   outbox?: Outbox;
-  /** When background work next runs (outbox drain, scheduled jobs), for /status. */
-  schedule?: { upcoming(now: Date): Array<{ name: string; at: Date }> };
+  /**
+   * A read-only look at the outbox files, for /status where `outbox` is not opened (`npm run
+   * ask`: the running bot is the outbox's only writer). /retry needs `outbox`.
+   */
+  outboxReport?: OutboxReport;
+  /** Background jobs and when each next runs by itself (outbox drain, reminder scan), for /status. */
+  jobs?: { upcoming(): ScheduledJob[] };
+}
+
+/** A background job's next run. */
+export interface ScheduledJob {
+  /** As shown to users (handlers/text.ts statusText). */
+  name: string;
+  at: Date;
 }

@@ -10,7 +10,7 @@ const MAX_DEAD_SHOWN = 5;
 /** /status: outbox depth and oldest pending age, dead letters, last import, next scheduled work. */
 export function status(_args: string[], ctx: HandlerContext): Reply {
   const lines: string[] = [];
-  const outbox = ctx.services.outbox;
+  const outbox = ctx.services.outbox ?? ctx.services.outboxReport;
   if (outbox) {
     const st = outbox.stats();
     const waiting = st.pending + st.sending;
@@ -29,14 +29,13 @@ export function status(_args: string[], ctx: HandlerContext): Reply {
       if (dead.length > MAX_DEAD_SHOWN) lines.push(s.deadMore(dead.length - MAX_DEAD_SHOWN));
       lines.push(s.retryHint);
     }
+    if (!ctx.services.outbox) lines.push(s.readOnly);
   } else lines.push(s.noOutbox);
 
   const last = ctx.store.state.data.lastImport;
   lines.push(last ? s.lastImport(last.roundKey, shanghai(new Date(last.at)), last.source) : s.noImport);
 
-  const upcoming = (ctx.services.schedule?.upcoming(ctx.now) ?? []).sort(
-    (a, b) => a.at.getTime() - b.at.getTime(),
-  );
+  const upcoming = [...(ctx.services.jobs?.upcoming() ?? [])].sort((a, b) => a.at.getTime() - b.at.getTime());
   if (upcoming.length === 0) lines.push(s.noJobs);
   else lines.push(s.jobs(upcoming.map((j) => s.job(j.name, shanghai(j.at)))));
   return reply(s.title, lines);

@@ -514,6 +514,8 @@ export const statusText = {
   retried: (n: number) => `已将${n}条发送失败的消息重新排队，将按频率限制依次发送。`,
   nothingToRetry: '没有需要重新发送的消息。',
   drainJob: '消息发送',
+  reminderJob: '整改提醒扫描',
+  readOnly: '（以上发送队列情况读自数据目录，由运行中的机器人负责发送和重发。）',
 };
 
 /** Answers at national scale, where lists run to thousands (issue 7). */

@@ -4,6 +4,7 @@ import { replyToText } from '../../handlers/reply.ts';
 import { loadConfig } from '../config.ts';
 import { loadGroups } from '../groups.ts';
 import { createLogger } from '../logger.ts';
+import { readOutbox } from '../outbox/queue.ts';
 import { answer, type PipelineDeps } from '../pipeline.ts';
 import { openReminders } from '../reminders/setup.ts';
 
@@ -61,7 +62,14 @@ export async function runAsk(
   await ensureSeeded(store, now);
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
   const reminders = await openReminders(config.dataDir);
-  const deps: PipelineDeps = { store, log, now: () => now, services: { groups, tasks: reminders.service } };
+  // The outbox only read (for /status): the running bot is its one writer and sender.
+  const outboxReport = await readOutbox(config.dataDir);
+  const deps: PipelineDeps = {
+    store,
+    log,
+    now: () => now,
+    services: { groups, tasks: reminders.service, ...(outboxReport ? { outboxReport } : {}) },
+  };
   const sender = {
     platform: 'cli' as const,
     ...(args.as

@@ -16,6 +16,11 @@ import type { Entry } from './schema.ts';
  */
 const AMBIGUOUS = /\((ECONNABORTED|ETIMEDOUT|ECONNRESET|ERR_CANCELED)\)|socket hang up/;
 
+/** True when a send that failed with this error message may have reached the chat anyway. */
+export function mayHaveArrived(message: string): boolean {
+  return AMBIGUOUS.test(message);
+}
+
 export interface DrainDeps {
   outbox: Outbox;
   groups: Groups;
@@ -183,7 +188,7 @@ export class Drain {
         new Date(plan.at),
         { message, ...(errcode === undefined ? {} : { errcode }) },
         new Date(now),
-        AMBIGUOUS.test(message),
+        mayHaveArrived(message),
       );
       log.warn(
         {

@@ -25,6 +25,7 @@ const FOLD_AFTER_LINES = 5_000;
 
 export class Journal {
   private lines = 0;
+  private found = false;
   private queue: Promise<unknown> = Promise.resolve();
   /** Row position by key; rows are never removed, so positions hold. */
   private readonly index = new Map<string, number>();
@@ -44,13 +45,32 @@ export class Journal {
   }
 
   static async open(dir: string): Promise<Journal> {
+    const journal = await Journal.load(dir);
+    if (journal.lines > 0) await journal.fold();
+    return journal;
+  }
+
+  /**
+   * The state as of now, read without writing anything (no fold), or undefined when there is
+   * no outbox in `dir`. For a look from another process while the bot runs: the bot only
+   * appends whole lines and replaces the snapshot atomically, so this sees a state it had, at
+   * most a moment old. Never write through what this returns.
+   */
+  static async peek(dir: string): Promise<OutboxFile | undefined> {
+    const journal = await Journal.load(dir);
+    return journal.found ? journal.state : undefined;
+  }
+
+  /** Snapshot plus replayed log; `found` when either file exists. */
+  private static async load(dir: string): Promise<Journal> {
     const snapshot = await readText(path.join(dir, 'outbox.json'));
     const state: OutboxFile = snapshot
       ? parseSnapshot(snapshot, path.join(dir, 'outbox.json'))
       : { version: OUTBOX_VERSION, nextSeq: 0, entries: [] };
     const journal = new Journal(dir, state);
-    const log = (await readText(journal.logFile)) ?? '';
-    for (const line of log.split('\n')) {
+    const log = await readText(journal.logFile);
+    journal.found = snapshot !== undefined || log !== undefined;
+    for (const line of (log ?? '').split('\n')) {
       if (!line.trim()) continue;
       let row: Row;
       try {
@@ -61,7 +81,6 @@ export class Journal {
       journal.apply(row);
       journal.lines++;
     }
-    if (journal.lines > 0) await journal.fold();
     return journal;
   }
 

@@ -24,6 +24,42 @@ export interface OutboxStats {
   oldestPendingAt?: Date;
 }
 
+/** What /status reads: the running bot's Outbox, or a read-only look at its files (readOutbox). */
+export interface OutboxReport {
+  stats(): OutboxStats;
+  /** Dead letters, optionally of one group, oldest first. */
+  deadLetters(groupId?: string): Entry[];
+}
+
+/**
+ * The outbox in `dataDir` as it stands, read without writing (no fold, no recovery, no drain),
+ * for `npm run ask -- /status` beside a running bot; undefined when there is no outbox yet.
+ */
+export async function readOutbox(dataDir: string): Promise<OutboxReport | undefined> {
+  const state = await Journal.peek(dataDir);
+  if (!state) return undefined;
+  return {
+    stats: () => statsOf(state.entries),
+    deadLetters: (groupId) => deadOf(state.entries, groupId),
+  };
+}
+
+function statsOf(entries: readonly Entry[]): OutboxStats {
+  const s: OutboxStats = { pending: 0, sending: 0, sent: 0, dead: 0 };
+  let oldest: string | undefined;
+  for (const e of entries) {
+    s[e.status]++;
+    if ((e.status === 'pending' || e.status === 'sending') && (!oldest || e.createdAt < oldest))
+      oldest = e.createdAt;
+  }
+  if (oldest) s.oldestPendingAt = new Date(oldest);
+  return s;
+}
+
+function deadOf(entries: readonly Entry[], groupId?: string): Entry[] {
+  return entries.filter((e) => e.status === 'dead' && (!groupId || e.groupId === groupId));
+}
+
 /** Sent messages keep their text this long (for inspection), then only key and items remain. */
 const KEEP_SENT_TEXT_MS = 7 * 24 * 3600_000;
 
@@ -33,7 +69,7 @@ const KEEP_SENT_TEXT_MS = 7 * 24 * 3600_000;
  * it and a status change is recorded before the next step. Changes are serialized; status moves
  * follow schema.ts `transitions`.
  */
-export class Outbox {
+export class Outbox implements OutboxReport {
   private readonly known = new Set<string>();
   private readonly listeners: Array<() => void> = [];
 
@@ -104,9 +140,7 @@ export class Outbox {
 
   /** Dead letters, optionally of one group, oldest first. */
   deadLetters(groupId?: string): Entry[] {
-    return this.journal.state.entries.filter(
-      (e) => e.status === 'dead' && (!groupId || e.groupId === groupId),
-    );
+    return deadOf(this.journal.state.entries, groupId);
   }
 
   /** When a group's messages were sent since `since` (epoch ms), to rebuild pacing on start. */
@@ -118,15 +152,7 @@ export class Outbox {
   }
 
   stats(): OutboxStats {
-    const s: OutboxStats = { pending: 0, sending: 0, sent: 0, dead: 0 };
-    let oldest: string | undefined;
-    for (const e of this.journal.state.entries) {
-      s[e.status]++;
-      if ((e.status === 'pending' || e.status === 'sending') && (!oldest || e.createdAt < oldest))
-        oldest = e.createdAt;
-    }
-    if (oldest) s.oldestPendingAt = new Date(oldest);
-    return s;
+    return statsOf(this.journal.state.entries);
   }
 
   /**

@@ -12,7 +12,6 @@ import { type Clock, systemClock } from './clock.ts';
 import { Drain } from './drain.ts';
 import { Pacer } from './pace.ts';
 import { Outbox } from './queue.ts';
-import { statusText } from '../../handlers/text.ts';
 
 export interface DeliveryDeps {
   config: Config;
@@ -64,12 +63,8 @@ export async function openDelivery(deps: DeliveryDeps) {
   return {
     outbox,
     subscriptions,
+    /** Sends what the outbox holds; `drain.nextWake()` is its next run for /status. */
     drain,
-    /** For /status: when the drain next sends by itself. */
-    upcoming: (): Array<{ name: string; at: Date }> => {
-      const at = drain.nextWake();
-      return at ? [{ name: statusText.drainJob, at }] : [];
-    },
     /**
      * Resumes sending. An import whose alerts were never queued (the process died between
      * writing the round and queueing) is scanned now. `seeded`: the shipped round was imported

@@ -7,6 +7,7 @@ import { PlatformError } from '../errors.ts';
 import type { Group, Groups } from '../groups.ts';
 import type { Logger } from '../logger.ts';
 import type { PipelineDeps } from '../pipeline.ts';
+import type { ReplyQueue } from './late-reply.ts';
 
 /**
  * What every platform (bot/platforms/dingtalk, bot/platforms/wecom) provides, in the same
@@ -19,6 +20,12 @@ export interface PlatformDeps {
   log: Logger;
   /** Outbound HTTP; base URLs come from config so tests and demos hit the local fakes. */
   http: AxiosInstance;
+  /**
+   * The outbox, for command answers that cannot go back through the message's own channel
+   * (an expired or refused WeCom response_url or DingTalk sessionWebhook): they go to the group
+   * robot instead (bot/platforms/late-reply.ts). Without it such answers are dropped and logged.
+   */
+  replies?: ReplyQueue;
 }
 
 export interface PlatformRuntime {

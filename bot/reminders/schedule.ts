@@ -7,6 +7,8 @@ export const REMINDER_CRON = '*/5 * * * *';
 export interface ReminderJob {
   /** Scans now (after an import, say); resolves when done. Never rejects: failures are logged. */
   runNow(): Promise<void>;
+  /** When the next scheduled scan starts (for /status); undefined once stopped. */
+  nextRun(): Date | undefined;
   /** Stops the schedule and waits for a running scan. */
   stop(): Promise<void>;
 }
@@ -35,11 +37,15 @@ export function startReminderJob(deps: ReminderJobDeps, clock: () => Date = () =
     running = running.then(scanOnce).catch((err) => deps.log.error({ err }, 'reminder scan failed; the next tick retries'));
     return running;
   };
+  let stopped = false;
   const task = cron.schedule(REMINDER_CRON, runNow, { name: 'reminders', timezone: 'Asia/Shanghai', noOverlap: true });
   void runNow();
   return {
     runNow,
+    // node-cron computes it in REMINDER_CRON's timezone from the wall clock it ticks on.
+    nextRun: () => (stopped ? undefined : (task.getNextRun() ?? undefined)),
     async stop() {
+      stopped = true;
       await task.destroy();
       await running;
     },

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../bot/config.ts';
 import { start } from '../../bot/main.ts';
+import { answer } from '../../bot/pipeline.ts';
+import { replyToText } from '../../handlers/reply.ts';
 import { captureLog } from '../support/log-capture.ts';
 
 let dir: string;
@@ -40,5 +42,19 @@ describe('start()', () => {
     await again.stop();
     expect(again.store.dataset().rounds).toHaveLength(1);
     expect(lines.some((l) => l.msg === 'empty store: imported the shipped Fujian 2020Q1 notice')).toBe(false);
+  });
+
+  it('lists the reminder scan among the next scheduled jobs in /status', async () => {
+    const env = { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+    const running = await start(loadConfig(env), env, captureLog().log);
+    try {
+      const text = replyToText(await answer(running.pipeline, '/status', { platform: 'cli' }));
+      // At its next 5-minute mark; the outbox drain is listed too while it has a wake-up set.
+      expect(text).toMatch(
+        /^计划任务：(消息发送 [\d-]+ [\d:]+；)?整改提醒扫描 \d{4}-\d{2}-\d{2} \d{2}:\d[05]$/m,
+      );
+    } finally {
+      await running.stop();
+    }
   });
 });

@@ -47,6 +47,7 @@ export class FakeDingtalk {
   private readonly throttledUntil = new Map<string, number>();
   private readonly sessions = new Map<string, { conversationId: string; expiresAt: number }>();
   private failures: Array<{ status: 500 } | { errcode: number }> = [];
+  private sessionFailures = 0;
   private readonly now: () => number;
 
   private constructor(
@@ -86,6 +87,11 @@ export class FakeDingtalk {
   /** The next `n` robot/send requests fail with HTTP 500 or the given errcode (-1, 410100…). */
   failNext(n: number, failure: { status: 500 } | { errcode: number }): void {
     for (let i = 0; i < n; i++) this.failures.push(failure);
+  }
+
+  /** The next `n` session-webhook POSTs fail with HTTP 500 before they are looked at. */
+  failSessionNext(n: number): void {
+    this.sessionFailures += n;
   }
 
   /** A fresh session webhook for a conversation, as a robot message carries (§5.2). */
@@ -173,6 +179,10 @@ export class FakeDingtalk {
         return reply(200, out);
       }
       if (req.method === 'POST' && url.pathname === '/robot/sendBySession') {
+        if (this.sessionFailures > 0) {
+          this.sessionFailures--;
+          return reply(500, { error: 'internal (fake)' });
+        }
         const s = this.sessions.get(url.searchParams.get('session') ?? '');
         // The code for an expired session is not documented (§5.3); the fake uses 300005.
         const out: Result =

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sender } from '../../handlers/context.ts';
+import { JobBoard } from '../../bot/jobs.ts';
 import { reply } from '../../handlers/reply.ts';
+import { statusText } from '../../handlers/text.ts';
 import { wecomGroup } from '../support/alert-world.ts';
 import { openChat } from '../support/chat.ts';
 
@@ -55,15 +57,14 @@ describe('/status', () => {
     expect(await chat.say('状态', { platform: 'cli' })).toContain('• [fz] 【检查结果】福州：');
   });
 
-  it('shows the next scheduled work, soonest first', async () => {
-    chat.services.schedule = {
-      upcoming: () => [
-        { name: '整改提醒', at: at('17:00') },
-        { name: '消息发送', at: at('10:01') },
-      ],
-    };
+  it('shows the next scheduled work, soonest first, leaving out a job with nothing scheduled', async () => {
+    const jobs = new JobBoard();
+    jobs.add(statusText.reminderJob, () => at('10:05'));
+    jobs.add(statusText.drainJob, () => at('10:01'));
+    jobs.add('空闲任务', () => undefined);
+    chat.services.jobs = jobs;
     expect(await chat.say('/status', member, 'fz')).toContain(
-      '计划任务：消息发送 2020-04-14 10:01；整改提醒 2020-04-14 17:00',
+      '计划任务：消息发送 2020-04-14 10:01；整改提醒扫描 2020-04-14 10:05',
     );
   });
 

@@ -1,8 +1,10 @@
 import type { AxiosInstance } from 'axios';
 import { reply } from '../../../handlers/reply.ts';
 import { dingtalkText, t } from '../../../handlers/text.ts';
+import type { Groups } from '../../groups.ts';
 import type { Logger } from '../../logger.ts';
 import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts';
+import { failedPost, type LateReason, queueLateReply, type ReplyQueue } from '../late-reply.ts';
 import type { DingtalkMessage } from './decode.ts';
 import { toAnswer } from './encode.ts';
 import { postSession } from './send.ts';
@@ -17,7 +19,11 @@ export interface AnswererOptions {
   http: AxiosInstance;
   oapiBase: string;
   log: Logger;
-  /** Wall clock (ms) for the session webhook's expiry. */
+  /** Declared groups: where an answer goes when the session webhook cannot carry it. */
+  groups: Groups;
+  /** The outbox, for those answers; without it they are dropped and logged. */
+  replies?: ReplyQueue | undefined;
+  /** Wall clock (ms) for the session webhook's expiry and the outbox. */
   clock?: () => number;
   /** The pipeline entry; tests inject a failing or slow one. */
   receive?: typeof pipelineReceive;
@@ -49,15 +55,22 @@ export function createAnswerer(o: AnswererOptions): Answerer {
         : null
       : await receive(deps, msg.inbound);
     if (!r) return;
+    const fallback = (reason: LateReason) =>
+      queueLateReply(o, 'dingtalk', msg.inbound, r, reason, new Date(clock()));
     if (!msg.session) {
-      o.log.warn({ msgId }, 'dingtalk: message has no sessionWebhook; answer dropped');
+      await fallback({ why: 'no sessionWebhook' });
       return;
     }
     if (clock() > msg.session.expiresAt) {
-      o.log.warn({ msgId }, 'dingtalk: sessionWebhook expired before the answer was ready; dropped');
+      await fallback({ why: 'sessionWebhook expired before the answer was ready' });
       return;
     }
-    await postSession(o.http, o.oapiBase, msg.session.url, toAnswer(r, msg.inbound.sender));
+    try {
+      await postSession(o.http, o.oapiBase, msg.session.url, toAnswer(r, msg.inbound.sender));
+    } catch (err) {
+      // Expired by DingTalk's clock, refused, or a network failure: the group robot is left.
+      await fallback(failedPost('sessionWebhook', err));
+    }
   }
 
   function accept(msg: DingtalkMessage): void {

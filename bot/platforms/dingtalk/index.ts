@@ -18,6 +18,8 @@ export function createDingtalk(deps: PlatformDeps): PlatformRuntime | undefined 
     http: deps.http,
     oapiBase: c.DINGTALK_OAPI_BASE,
     log: deps.log,
+    groups: deps.groups,
+    replies: deps.replies,
   });
   if (c.DINGTALK_MODE === 'http') {
     // loadConfig guarantees DINGTALK_APP_SECRET when DINGTALK_MODE=http.

@@ -4,10 +4,12 @@ import type { AxiosInstance } from 'axios';
 import { PayloadError, SignatureError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import { parseJson, readRawBody } from '../../http/raw-body.ts';
+import type { Reply } from '../../../handlers/reply.ts';
 import type { Logger } from '../../logger.ts';
 import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts';
+import { failedPost, type LateReason, queueLateReply, type ReplyQueue } from '../late-reply.ts';
 import type { WecomCipher } from './crypto.ts';
-import { decodeMessage } from './decode.ts';
+import { decodeMessage, type WecomInbound } from './decode.ts';
 import { toResponseMarkdown, toStream } from './encode.ts';
 import { guardInflight } from './inflight.ts';
 import { postResponseUrl } from './send.ts';
@@ -36,6 +38,8 @@ export interface CallbackOptions {
   log: Logger;
   http: AxiosInstance;
   apiBase: string;
+  /** The outbox, for answers the response_url cannot carry (bot/platforms/late-reply.ts). */
+  replies?: ReplyQueue | undefined;
   budgetMs?: number;
   /** Wall clock for the timestamp window and passive-reply timestamps (ms). */
   clock?: () => number;
@@ -113,27 +117,35 @@ export function createCallback(opts: CallbackOptions) {
       const nonce = q.get('nonce') ?? '';
       return passiveReply(JSON.stringify(toStream(first.r, randomUUID())), nonce);
     }
-    // Too slow for a passive reply: answer empty now, then once through response_url (§2.5, §3.1).
+    // Too slow for a passive reply: answer empty now, then once through response_url (§2.5, §3.1),
+    // or through the group robot when the response_url is missing, expired or refused.
     const later = work
       .then(async (reply) => {
-        if (!reply) return;
-        if (!msg.responseUrl) {
-          opts.log.warn({ msgId: msg.inbound.msgId }, 'wecom: slow answer and no response_url; dropped');
-          return;
-        }
-        if (clock() - receivedAt > RESPONSE_URL_TTL_MS) {
-          opts.log.warn(
-            { msgId: msg.inbound.msgId },
-            'wecom: response_url expired before the answer was ready',
-          );
-          return;
-        }
-        await postResponseUrl(opts.http, opts.apiBase, msg.responseUrl, toResponseMarkdown(reply));
+        if (reply) await answerLate(msg, reply, receivedAt);
       })
       .catch((err: unknown) => opts.log.error({ err, msgId: msg.inbound.msgId }, 'wecom: late reply failed'))
       .finally(() => pending.delete(later));
     pending.add(later);
     return EMPTY;
+  }
+
+  async function answerLate(msg: WecomInbound, reply: Reply, receivedAt: number): Promise<void> {
+    const fallback = (reason: LateReason) =>
+      queueLateReply(opts, 'wecom', msg.inbound, reply, reason, new Date(clock()));
+    if (!msg.responseUrl) {
+      await fallback({ why: 'no response_url' });
+      return;
+    }
+    if (clock() - receivedAt > RESPONSE_URL_TTL_MS) {
+      await fallback({ why: 'response_url expired before the answer was ready' });
+      return;
+    }
+    try {
+      await postResponseUrl(opts.http, opts.apiBase, msg.responseUrl, toResponseMarkdown(reply));
+    } catch (err) {
+      // Used, expired by WeCom's clock, or a network failure: the group robot is the only way left.
+      await fallback(failedPost('response_url', err));
+    }
   }
 
   /** Encrypted JSON passive reply; timestamp in seconds as a number, nonce reused (§2.6). */

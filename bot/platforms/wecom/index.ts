@@ -24,6 +24,7 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
       log: deps.log,
       http: deps.http,
       apiBase: c.WECOM_API_BASE,
+      replies: deps.replies,
     });
     return { router: callback.router(), stop: () => callback.idle() };
   }

@@ -1,8 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAskArgs, runAsk } from '../../../bot/cli/ask.ts';
+import { Outbox } from '../../../bot/outbox/queue.ts';
+import { reply } from '../../../handlers/reply.ts';
 
 let dir: string;
 let env: Record<string, string>;
@@ -49,6 +51,60 @@ describe('npm run ask -- "<message>"', () => {
     expect((await ask()).code).toBe(2);
     expect((await ask()).text).toMatch(/^用法：npm run ask --/);
     expect((await ask('/rate', '--now')).text).toMatch(/^--now 需要一个值。/);
+  });
+});
+
+describe('npm run ask -- "/status"', () => {
+  it("reads the running bot's outbox files without writing them: depth, oldest age, dead letters", async () => {
+    const at = (hhmm: string) => new Date(`2020-04-14T${hhmm}:00+08:00`);
+    const outbox = await Outbox.open(dir);
+    await outbox.enqueue(
+      { key: 'a', groupId: 'fz', kind: 'alert', reply: reply('排队中的提醒') },
+      at('09:20'),
+    );
+    await outbox.enqueue(
+      { key: 'b', groupId: 'fz', kind: 'alert', reply: reply('【检查结果】福州') },
+      at('09:30'),
+    );
+    await outbox.begin('b', at('09:30'));
+    await outbox.markDead(
+      'b',
+      { reason: 'errcode 93000 (invalid webhook url)', errcode: 93000 },
+      at('09:30'),
+    );
+    const files = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          (await readdir(dir))
+            .filter((f) => f.startsWith('outbox'))
+            .map(async (f) => [f, await readFile(path.join(dir, f), 'utf8')]),
+        ),
+      );
+    const before = await files();
+    expect(Object.keys(before)).toContain('outbox.log'); // changes not yet folded into the snapshot
+
+    const { code, text } = await ask('--now', '2020-04-14T10:00:00+08:00', '/status');
+    expect(code).toBe(0);
+    expect(text).toContain('待发送：1条，最早一条已等待40分钟');
+    expect(text).toContain('发送失败（需处理）：1条');
+    expect(text).toContain('• [fz] 【检查结果】福州：企业微信机器人 key 无效');
+    expect(text).toContain('（以上发送队列情况读自数据目录，由运行中的机器人负责发送和重发。）');
+    expect(await files()).toEqual(before);
+  });
+
+  it('says the outbox is not set up when DATA_DIR has none, and creates none', async () => {
+    const { text } = await ask('/status');
+    expect(text).toContain('消息发送队列未启用。');
+    expect((await readdir(dir)).filter((f) => f.startsWith('outbox'))).toEqual([]);
+  });
+
+  it('does not let /retry re-queue anything: only the running bot writes the outbox', async () => {
+    const outbox = await Outbox.open(dir);
+    await outbox.enqueue({ key: 'b', groupId: 'fz', kind: 'alert', reply: reply('x') }, new Date());
+    await outbox.begin('b', new Date());
+    await outbox.markDead('b', { reason: 'errcode 93000', errcode: 93000 }, new Date());
+    expect((await ask('/retry')).text).toBe('消息发送队列未启用。');
+    expect((await Outbox.open(dir)).get('b')?.status).toBe('dead');
   });
 });
 

@@ -42,4 +42,18 @@ describe('startReminderJob(deps, clock)', () => {
     expect(warnings.every((w) => w.years.join() === '2027' && w.msg.includes('calendar.json'))).toBe(true);
     expect(world.outbox.messages).toEqual([]);
   });
+
+  it('tells when the next scan starts: the next 5-minute mark, and nothing once stopped', async () => {
+    const job = startReminderJob(world.deps(), () => new Date('2020-04-14T10:00:00+08:00'));
+    const before = Date.now();
+    const next = job.nextRun();
+    await job.stop();
+    expect(next).toBeInstanceOf(Date);
+    expect(next!.getTime()).toBeGreaterThan(before - 1000);
+    expect(next!.getTime() - before).toBeLessThanOrEqual(5 * 60_000);
+    // Asia/Shanghai is a whole number of hours from UTC, so its 5-minute marks are UTC's.
+    expect(next!.getUTCMinutes() % 5).toBe(0);
+    expect(next!.getUTCSeconds()).toBe(0);
+    expect(job.nextRun()).toBeUndefined();
+  });
 });

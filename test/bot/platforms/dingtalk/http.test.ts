@@ -32,6 +32,7 @@ async function app(o: { clock?: () => number; slowMs?: number; fail?: boolean } 
     http,
     oapiBase: fake.url,
     log: silentLogger,
+    groups,
     receive: async (deps, msg) => {
       calls.push(msg);
       if (o.fail) throw new Error('disk full');
@@ -170,7 +171,7 @@ describe('POST /dingtalk', () => {
     await s.close();
   });
 
-  it('drops the answer when the session webhook has expired', async () => {
+  it('drops the answer when the session webhook has expired and no outbox is wired', async () => {
     const s = await app();
     const msg = fake.robotMessage({ content: '/help', conversationId: 'cidLATE', sessionTtlMs: -1 });
     expect((await post(s.base, msg)).status).toBe(200);

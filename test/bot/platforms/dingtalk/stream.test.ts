@@ -39,6 +39,7 @@ function stream(
       http,
       oapiBase: fake.url,
       log: silentLogger,
+      groups,
     }),
     keepAliveMs: o.keepAliveMs ?? 60_000,
     backoff: { baseMs: 20, maxMs: 160 },
