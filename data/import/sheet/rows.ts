@@ -7,7 +7,7 @@ import type { ContactRecord, Records, Text } from './records.ts';
 
 const DASH = /^[-—–/\\]+$/;
 /** Columns a merged cell leaves empty in the rows below it: taken from the row above. */
-const inheritable: ReadonlySet<ColumnKind> = new Set(['region', 'unit', 'parent']);
+const inheritable: ReadonlySet<ColumnKind> = new Set(['region', 'unit']);
 
 /**
  * Reads the data rows of one table (a worksheet or a CSV file) into records, checking what a

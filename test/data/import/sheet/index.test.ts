@@ -214,3 +214,20 @@ function gb18030(text: string): Buffer {
   return Buffer.from(bytes);
 }
 
+
+describe('planSheets() declaring regions', () => {
+  it('attaches a known province to a declared country instead of copying it, and places cities under it', async () => {
+    const file = await csv(dir, '地区.csv', [
+      ['地区名称', '上级地区', '地区类型'],
+      ['福建甲市', '福建省', '市'],
+      ['全国', '', '全国'],
+      ['福建省', '全国', '省'],
+    ]);
+    const plan = await planSheets([file], store.dataset(), { now });
+    expect(plan.register!.newRegions.map((r) => [r.id, r.parent, r.kind])).toEqual([
+      ['35/福建甲市', '35', 'city'],
+      ['new/全国', undefined, 'country'],
+      ['35', 'new/全国', 'province'],
+    ]);
+  });
+});
