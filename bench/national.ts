@@ -1,6 +1,6 @@
 /**
  * A synthetic national data set (issue 7): 全国 → 31 provinces → about 370 cities, about 15,000
- * sites and 150,000 accounts with units and contacts, and 8 quarterly rounds in which about 2% of
+ * sites and 150,000 accounts with units and one contact per unit, and 8 quarterly rounds in which about 2% of
  * sites and accounts fail, half of each round's failures failing again the next round (so /repeat
  * has something to find). Deterministic (seeded), so runs compare. As rows in the spreadsheet
  * template's layout (data/templates/README.md); bench/generate.ts writes them to .xlsx files.
@@ -72,14 +72,20 @@ export function nationalData(scale = 1, seed = 7): NationalData {
     const platform = PLATFORMS[k % PLATFORMS.length]!;
     accounts.push({ city, unit, platform, name: `${unit}发布${k}` });
   }
-  const mobile = (i: number) => `139${String(10_000_000 + i).slice(-8)}`;
+  // One designated contact per unit, repeated on each of its rows, as registers list them.
+  const unitNo = new Map<string, number>();
+  const contact = (unit: string): [string, string] => {
+    if (!unitNo.has(unit)) unitNo.set(unit, unitNo.size);
+    const n = unitNo.get(unit)!;
+    return [`联系人${n}`, `139${String(10_000_000 + n).slice(-8)}`];
+  };
   const siteRows: Row[] = [['序号', '部门/地区', '单位名称', '网站名称', '网址', '网站标识码', '联系人', '联系电话']];
   for (const [i, s] of sites.entries()) {
-    siteRows.push([i + 1, s.city, s.unit, s.name, `http://s${i}.example.gov.cn`, String(1_000_000_000 + i), `联系人${i % 997}`, mobile(i)]);
+    siteRows.push([i + 1, s.city, s.unit, s.name, `http://s${i}.example.gov.cn`, String(1_000_000_000 + i), ...contact(s.unit)]);
   }
   const accountRows: Row[] = [['序号', '部门/地区', '单位名称', '平台', '账号', '联系人', '联系电话']];
   for (const [i, a] of accounts.entries()) {
-    accountRows.push([i + 1, a.city, a.unit, a.platform!, a.name, `联系人${i % 991}`, mobile(i)]);
+    accountRows.push([i + 1, a.city, a.unit, a.platform!, a.name, ...contact(a.unit)]);
   }
 
   const rounds: NationalData['rounds'] = [];

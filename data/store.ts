@@ -13,7 +13,10 @@ import {
   roundFileSchema,
   SCHEMA_VERSION,
   type Site,
+  siteSchema,
   type Unit,
+  unitSchema,
+  accountSchema,
 } from './schema.ts';
 import { STATE_VERSION, stateFileSchema } from './state.ts';
 
@@ -87,6 +90,7 @@ export class LowStore implements InspectionStore {
       file: path.join(dataDir, 'register.json'),
       schema: registerFileSchema,
       version: SCHEMA_VERSION,
+      bulk: { units: unitSchema, sites: siteSchema, accounts: accountSchema },
       initial: (): RegisterFile => ({
         version: SCHEMA_VERSION,
         regions: fujianRegions(),
