@@ -142,6 +142,22 @@ after a warm-up run, each request a distinct signed message. Bot and baseline ea
 | throughput without the answer's POST (session expired: verify, decode, dedupe, /rate, encode) | ${fmt(noPostRun.requests.average, 0)} req/s | ${fmt(bareRun.requests.average, 0)} req/s | ${fmt((noPostRun.requests.average / bareRun.requests.average) * 100, 0)}% | |
 | /rate answers delivered to the session webhook | ${answered.answers - answeredBefore.answers} of ${sent}, ${fmt(answersPerSecond, 0)} per second | | | |
 | request → answer delivered, p50 / p99 | ${answered.p50} / ${answered.p99} ms | | | |
+
+What the throughput ratio measures: the baseline reads the body and answers an empty 200; the bot,
+per message, checks the HMAC, decodes with zod, records the msgId, runs \`/rate\` on the national data,
+encodes the answer and POSTs it to the session webhook — an outbound HTTP request per message,
+which DingTalk's HTTP mode requires (protocols.md §5.3) and which alone costs about what the baseline
+spends on a whole request. The target is missed; what was changed on the way:
+
+- redelivery dedupe was a whole-file rewrite of inbox.json, fsynced, per message, the file growing for
+  48 hours: at this load the bot fell behind and answers arrived about 77 s late (p50, first run of
+  this bench). Now an in-memory set with an append-only journal and group commit (data/seen.ts);
+- Dataset indexes failures by region subtree and memoises the rounds covering a region, so \`/rate\`
+  on a city no longer scans the round's 3,300 failures; \`/rate\` names at most 10 vetoes;
+- outbound HTTP keeps connections alive (a new TCP connection per answer before).
+
+Left: answering in the callback's HTTP response instead of the session webhook would remove the
+outbound request, but protocols.md marks that reply path unverified ([T][?]), so the bot does not rely on it.
 `;
 console.log(md);
 await writeSection('rate-http', md);
