@@ -5,6 +5,11 @@ import type { AddressInfo } from 'node:net';
 export function announce(server: Server, stop: () => Promise<void> = async () => {}): void {
   console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }));
   process.once('SIGTERM', () => {
-    stop().finally(() => server.close(() => process.exit(0)));
+    stop().finally(() => {
+      // Keep-alive sockets from the other side would hold close() open.
+      server.closeAllConnections();
+      server.close(() => process.exit(0));
+      setTimeout(() => process.exit(0), 2000).unref();
+    });
   });
 }

@@ -17,7 +17,7 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 async function open(content: unknown) {
   const file = path.join(dir, 'doc.json');
   await writeFile(file, JSON.stringify(content));
-  return Doc.open({ file, schema, version: 1, bulk: { items: item }, initial: () => ({ version: 1, name: '', items: [] }) });
+  return Doc.open({ file, schema, version: 1, bulk: { items: item }, initial: () => ({ version: 1 as const, name: '', items: [] }) });
 }
 
 describe('Doc.open() with bulk arrays', () => {
