@@ -65,8 +65,13 @@ export function readPeriod(text: string): string | undefined {
   return periodIn(t);
 }
 
-/** 2020-04-17, 2020/4/17, 2020年4月17日; undefined otherwise. */
+/** 2020-04-17, 2020/4/17, 2020年4月17日, or an Excel day number (43938); undefined otherwise. */
 export function readDate(text: string): string | undefined {
+  // A date cell read without its style (the streaming reader) is Excel's day count from 1899-12-30.
+  const serial = text.match(/^(\d{5})(?:\.\d+)?$/);
+  if (serial && Number(serial[1]) > 20_000 && Number(serial[1]) < 80_000) {
+    return new Date(Date.UTC(1899, 11, 30) + Number(serial[1]) * 86_400_000).toISOString().slice(0, 10);
+  }
   const m = text.normalize('NFKC').match(/^(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?$/);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

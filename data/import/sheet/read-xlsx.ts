@@ -4,10 +4,30 @@ import { cellText } from './cells.ts';
 import type { SheetRow } from './source.ts';
 
 /**
- * Reads an .xlsx workbook with exceljs's streaming reader: one worksheet after another, row by
- * row, never the whole workbook in memory. Empty rows are skipped; row numbers are kept.
+ * Above this size a workbook is read with exceljs's streaming reader (one row at a time, never the
+ * whole workbook in memory); below it with the ordinary reader. The streaming reader names a
+ * worksheet from xl/workbook.xml, and now and then reaches a worksheet before that part is read
+ * and throws (exceljs 4.4 workbook-reader.js `this.model.sheets`): office-sized files avoid it.
  */
-export async function readXlsx(input: Readable, file: string, onRow: (row: SheetRow) => void): Promise<void> {
+export const STREAM_XLSX_BYTES = 8 * 1024 * 1024;
+
+/** Reads an .xlsx workbook sheet by sheet, row by row; empty rows are skipped, row numbers kept. */
+export async function readXlsx(
+  input: Readable,
+  file: string,
+  bytes: number,
+  onRow: (row: SheetRow) => void,
+): Promise<void> {
+  if (bytes < STREAM_XLSX_BYTES) {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.read(input);
+    for (const ws of wb.worksheets) {
+      ws.eachRow({ includeEmpty: false }, (row, number) => {
+        onRow({ file, sheet: ws.name, row: number, cells: cells(row.values as unknown[]) });
+      });
+    }
+    return;
+  }
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -17,11 +37,13 @@ export async function readXlsx(input: Readable, file: string, onRow: (row: Sheet
   });
   for await (const sheet of reader) {
     const name = (sheet as unknown as { name: string }).name;
-    for await (const row of sheet) {
-      const values = row.values as unknown[];
-      const cells: string[] = [];
-      for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
-      onRow({ file, sheet: name, row: row.number, cells });
-    }
+    for await (const row of sheet) onRow({ file, sheet: name, row: row.number, cells: cells(row.values as unknown[]) });
   }
+}
+
+/** exceljs row values are 1-based (index 0 unused). */
+function cells(values: unknown[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < values.length; i++) out.push(cellText(values[i]));
+  return out;
 }

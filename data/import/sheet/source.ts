@@ -46,10 +46,11 @@ export async function readSheets(
 ): Promise<ReadResult> {
   const hash = createHash('sha256');
   let totalBytes = 0;
-  for (const f of files) totalBytes += (await stat(f)).size;
+  const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
+  for (const size of sizes) totalBytes += size;
   let bytes = 0;
   let rows = 0;
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
     const tap = new PassThrough();
     tap.on('data', (chunk: Buffer) => {
       hash.update(chunk);
@@ -63,7 +64,7 @@ export async function readSheets(
       onRow(row);
     };
     if (path.extname(file).toLowerCase() === '.csv') await readCsv(input, name, emit);
-    else await readXlsx(input, name, emit);
+    else await readXlsx(input, name, sizes[i] ?? 0, emit);
   }
   onProgress?.({ bytes, totalBytes, rows });
   return { sha256: hash.digest('hex'), bytes, rows };
