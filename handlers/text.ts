@@ -313,42 +313,6 @@ export const taskText = {
   setRemindersFollow: '提醒将按新的截止时间重新安排。',
 };
 
-/** `npm run jobs` (bot/cli/jobs.ts). */
-export const jobsText = {
-  usage: '用法：npm run jobs -- reminders [--now <ISO时间>] --dry-run',
-  unknownJob: (job: string) => `没有名为“${job}”的任务；可用：reminders`,
-  unknownArg: (arg: string) => `无法识别的参数“${arg}”`,
-  badNow: (text: string) => `--now 的时间无法识别：${text}（例：2020-04-15T09:00:00+08:00）`,
-  dryRunOnly: '只能预览（--dry-run）：提醒由运行中的机器人每5分钟扫描并发送，数据文件只允许一个进程写入。',
-  header: (iso: string) => `提醒预览（${iso}），不会发送，也不会记录：`,
-  to: (group: string, id: string, step: string) => `→ ${group}（${id}）［${step}］`,
-  noFollowers: (unit: string, step: string) => `（${unit}［${step}］：没有群关注该单位或地区，不发送）`,
-  gap: (unit: string, deadline: string, years: number[]) =>
-    `⚠ ${unit}（截止${deadline}）：日历缺少${years.join('、')}年的节假日安排，这些年份的提醒暂停；请在 calendar.json 中补充。`,
-  total: (n: number) => `共${n}条提醒。`,
-};
-
-/** History across rounds: /trend, /repeat and “failing since” in /fail (data/history.ts). */
-export const historyText = {
-  trendTitle: (region: string) => `${region} 合格率走势`,
-  trendRow: (period: string, parts: string[]) => `${period}　${parts.join('　')}`,
-  trendCell: (ch: string, rate: string, failed: number, checked: number, arrow: string) =>
-    `${ch}${rate}${arrow}（不合格${failed}/${checked}）`,
-  trendMissing: (ch: string) => `${ch}—`,
-  up: '↑',
-  down: '↓',
-  same: '',
-  trendSummary: (ch: string, from: string, to: string, n: number) =>
-    from === to ? `${ch}：近${n}期持平（${to}）` : `${ch}：近${n}期由${from}变为${to}`,
-  trendSingle: '仅有一期数据，暂无走势可比。',
-  repeatTitle: (region: string, period: string) => `${region} ${period}连续不合格名单`,
-  repeatNone: (region: string) => `${region}本期没有连续两期及以上不合格的网站和政务新媒体。`,
-  repeatItem: (i: number, tag: string, subject: string, problem: string, rounds: number, since: string) =>
-    `${i}. 【${tag}】${subject}：${problem}（连续${rounds}期，自${since}起）`,
-  repeatNoPrevious: '本期之前没有同一系列的通报，无法判断是否连续不合格。',
-  website: '网站',
-};
-
 /** Spreadsheet and API imports (data/import/sheet, bot/api): refusals name row, column and reason. */
 export const sheetText = {
   refused: (n: number) => `导入未执行：发现${n}处问题，请修改后重新导入（所有问题修正前不会写入任何数据）。`,
@@ -402,29 +366,6 @@ export const sheetText = {
     problem: '突出问题',
   } as Record<string, string>,
 };
-
-/** The spreadsheet import preview (npm run import -- <file.xlsx|.csv> [--apply]). */
-export const sheetPreviewText = {
-  read: (files: number, rows: number, mb: string) => `读取${files}个文件，共${rows}行（${mb} MB）。`,
-  table: (where: string, kind: string, rows: number) => `${where} → ${kind}，${rows}行`,
-  ignoredColumns: (headers: string[]) => `　未使用的列：${headers.join('、')}`,
-  ignoredTable: (where: string) => `${where}：没有可识别的表头，已跳过`,
-  unknownMeta: (keys: string[]) => `“说明”表中未使用的项目：${keys.join('、')}`,
-  round: (key: string, title: string) => `检查期次：${key}　${title}`,
-  deadline: (d: string) => `整改报送截止：${d}`,
-  tallies: (n: number, sites: number, accounts: number) =>
-    `地区汇总${n}行；不合格网站${sites}项，不合格政务新媒体${accounts}项。`,
-  replaces: (key: string) => `已有${key}的数据，导入后将整体替换。`,
-  newRegions: (names: string[]) => `新登记地区${names.length}个：${names.slice(0, 20).join('、')}${names.length > 20 ? '……' : ''}`,
-  register: (units: number, sites: number, accounts: number) =>
-    `名册：单位${units}个，网站${sites}个，政务新媒体${accounts}个。`,
-  registerAdds: (added: number, updated: number) => `其中新增${added}条，更新${updated}条。`,
-  previewOnly: '以上为预览，未写入。确认无误后加 --apply 导入。',
-  applied: (what: string) => `已导入：${what}`,
-  unchanged: (key: string) => `${key}与已导入的数据完全相同，未改动。`,
-  registerApplied: (added: number, updated: number) => `名册已写入：新增${added}条，更新${updated}条。`,
-};
-
 // ——— Alerts and the outbox (issue 5) ———
 
 /** Added to a message sent again after a restart interrupted its first send (bot/outbox/drain.ts). */
@@ -446,6 +387,28 @@ export const alertText = {
   recoveredLine: (what: string, subject: string) => `【${what}】${subject}：上期不合格，本期已合格`,
   allClearTitle: (period: string) => `【检查结果】${period}本群关注范围内无不合格项`,
   allClearLine: (issuer: string) => `来源：${issuer}。`,
+};
+
+/** The spreadsheet import preview (npm run import -- <file.xlsx|.csv> [--apply]). */
+export const sheetPreviewText = {
+  read: (files: number, rows: number, mb: string) => `读取${files}个文件，共${rows}行（${mb} MB）。`,
+  table: (where: string, kind: string, rows: number) => `${where} → ${kind}，${rows}行`,
+  ignoredColumns: (headers: string[]) => `　未使用的列：${headers.join('、')}`,
+  ignoredTable: (where: string) => `${where}：没有可识别的表头，已跳过`,
+  unknownMeta: (keys: string[]) => `“说明”表中未使用的项目：${keys.join('、')}`,
+  round: (key: string, title: string) => `检查期次：${key}　${title}`,
+  deadline: (d: string) => `整改报送截止：${d}`,
+  tallies: (n: number, sites: number, accounts: number) =>
+    `地区汇总${n}行；不合格网站${sites}项，不合格政务新媒体${accounts}项。`,
+  replaces: (key: string) => `已有${key}的数据，导入后将整体替换。`,
+  newRegions: (names: string[]) => `新登记地区${names.length}个：${names.slice(0, 20).join('、')}${names.length > 20 ? '……' : ''}`,
+  register: (units: number, sites: number, accounts: number) =>
+    `名册：单位${units}个，网站${sites}个，政务新媒体${accounts}个。`,
+  registerAdds: (added: number, updated: number) => `其中新增${added}条，更新${updated}条。`,
+  previewOnly: '以上为预览，未写入。确认无误后加 --apply 导入。',
+  applied: (what: string) => `已导入：${what}`,
+  unchanged: (key: string) => `${key}与已导入的数据完全相同，未改动。`,
+  registerApplied: (added: number, updated: number) => `名册已写入：新增${added}条，更新${updated}条。`,
 };
 
 /** /sub, /unsub, /subs (handlers/sub.ts). */
@@ -516,6 +479,42 @@ export const statusText = {
   drainJob: '消息发送',
   reminderJob: '整改提醒扫描',
   readOnly: '（以上发送队列情况读自数据目录，由运行中的机器人负责发送和重发。）',
+};
+
+/** `npm run jobs` (bot/cli/jobs.ts). */
+export const jobsText = {
+  usage: '用法：npm run jobs -- reminders [--now <ISO时间>] --dry-run',
+  unknownJob: (job: string) => `没有名为“${job}”的任务；可用：reminders`,
+  unknownArg: (arg: string) => `无法识别的参数“${arg}”`,
+  badNow: (text: string) => `--now 的时间无法识别：${text}（例：2020-04-15T09:00:00+08:00）`,
+  dryRunOnly: '只能预览（--dry-run）：提醒由运行中的机器人每5分钟扫描并发送，数据文件只允许一个进程写入。',
+  header: (iso: string) => `提醒预览（${iso}），不会发送，也不会记录：`,
+  to: (group: string, id: string, step: string) => `→ ${group}（${id}）［${step}］`,
+  noFollowers: (unit: string, step: string) => `（${unit}［${step}］：没有群关注该单位或地区，不发送）`,
+  gap: (unit: string, deadline: string, years: number[]) =>
+    `⚠ ${unit}（截止${deadline}）：日历缺少${years.join('、')}年的节假日安排，这些年份的提醒暂停；请在 calendar.json 中补充。`,
+  total: (n: number) => `共${n}条提醒。`,
+};
+
+/** History across rounds: /trend, /repeat and “failing since” in /fail (data/history.ts). */
+export const historyText = {
+  trendTitle: (region: string) => `${region} 合格率走势`,
+  trendRow: (period: string, parts: string[]) => `${period}　${parts.join('　')}`,
+  trendCell: (ch: string, rate: string, failed: number, checked: number, arrow: string) =>
+    `${ch}${rate}${arrow}（不合格${failed}/${checked}）`,
+  trendMissing: (ch: string) => `${ch}—`,
+  up: '↑',
+  down: '↓',
+  same: '',
+  trendSummary: (ch: string, from: string, to: string, n: number) =>
+    from === to ? `${ch}：近${n}期持平（${to}）` : `${ch}：近${n}期由${from}变为${to}`,
+  trendSingle: '仅有一期数据，暂无走势可比。',
+  repeatTitle: (region: string, period: string) => `${region} ${period}连续不合格名单`,
+  repeatNone: (region: string) => `${region}本期没有连续两期及以上不合格的网站和政务新媒体。`,
+  repeatItem: (i: number, tag: string, subject: string, problem: string, rounds: number, since: string) =>
+    `${i}. 【${tag}】${subject}：${problem}（连续${rounds}期，自${since}起）`,
+  repeatNoPrevious: '本期之前没有同一系列的通报，无法判断是否连续不合格。',
+  website: '网站',
 };
 
 /** Answers at national scale, where lists run to thousands (issue 7). */

@@ -5,10 +5,7 @@ import { createWecom } from './wecom/index.ts';
 /**
  * The platforms the configuration turns on. Each entry returns undefined when its mode is off.
  */
-const factories: Array<(deps: PlatformDeps) => PlatformRuntime | undefined> = [
-  createDingtalk,
-  createWecom,
-];
+const factories: Array<(deps: PlatformDeps) => PlatformRuntime | undefined> = [createDingtalk, createWecom];
 
 export function createPlatforms(deps: PlatformDeps): PlatformRuntime[] {
   return factories.map((f) => f(deps)).filter((p): p is PlatformRuntime => p !== undefined);

@@ -72,7 +72,8 @@ export function httpFailure(platform: string, err: unknown): PlatformError {
   if (err instanceof PlatformError) return err;
   if (err instanceof AxiosError) {
     const status = err.response?.status;
-    if (status === undefined) return new PlatformError(`${platform}: network error (${err.code ?? 'unknown'})`, true);
+    if (status === undefined)
+      return new PlatformError(`${platform}: network error (${err.code ?? 'unknown'})`, true);
     if (status >= 500 || status === 429) return new PlatformError(`${platform}: HTTP ${status}`, true);
     return new PlatformError(`${platform}: HTTP ${status}`, false);
   }
