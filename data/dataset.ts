@@ -30,6 +30,8 @@ export class Dataset {
   /** Built on first use (a national data set has ~400 regions and ~3,300 failures a round). */
   private readonly roundsByRegion = new Map<string, RoundView[]>();
   private readonly failuresByRegion = new WeakMap<RoundView, Map<string, Failure[]>>();
+  /** Sums of children, per round, channel and region, computed once (a province sums ~3,000 rows). */
+  private readonly sums = new WeakMap<RoundView, Record<Channel, Map<string, RegionTally | null>>>();
 
   constructor(
     readonly register: RegisterFile,
@@ -42,16 +44,18 @@ export class Dataset {
     }
     this.rounds = roundFiles
       .map((file) => {
-        const byKey = new Map<string, Tally>();
-        for (const t of file.tallies) byKey.set(`${t.regionId}|${t.channel}`, t);
+        const byChannel: Record<Channel, Map<string, Tally>> = { website: new Map(), newmedia: new Map() };
+        for (const t of file.tallies) byChannel[t.channel].set(t.regionId, t);
         return {
           round: file.round,
           file,
-          tally: (regionId: string, channel: Channel) => byKey.get(`${regionId}|${channel}`),
+          tally: (regionId: string, channel: Channel) => byChannel[channel].get(regionId),
           tallied: new Set(file.tallies.map((t) => t.regionId)),
         };
       })
-      .sort((a, b) => comparePeriods(a.round.period, b.round.period) || a.round.key.localeCompare(b.round.key));
+      .sort(
+        (a, b) => comparePeriods(a.round.period, b.round.period) || a.round.key.localeCompare(b.round.key),
+      );
   }
 
   unit(name: string): Unit | undefined {
@@ -93,15 +97,25 @@ export class Dataset {
   tally(view: RoundView, regionId: string, channel: Channel): RegionTally | undefined {
     const own = view.tally(regionId, channel);
     if (own) return { total: own.total, checked: own.checked, failed: own.failed, summed: false };
-    const parts = this.regions
-      .childrenOf(regionId)
-      .map((c) => this.tally(view, c.id, channel))
-      .filter((t): t is RegionTally => t !== undefined);
-    if (parts.length === 0) return undefined;
-    return parts.reduce(
-      (acc, t) => ({ total: acc.total + t.total, checked: acc.checked + t.checked, failed: acc.failed + t.failed, summed: true }),
-      { total: 0, checked: 0, failed: 0, summed: true },
-    );
+    let memo = this.sums.get(view);
+    if (!memo) {
+      memo = { website: new Map(), newmedia: new Map() };
+      this.sums.set(view, memo);
+    }
+    let sum = memo[channel].get(regionId);
+    if (sum === undefined) {
+      sum = null;
+      for (const c of this.regions.childrenOf(regionId)) {
+        const t = this.tally(view, c.id, channel);
+        if (!t) continue;
+        sum ??= { total: 0, checked: 0, failed: 0, summed: true };
+        sum.total += t.total;
+        sum.checked += t.checked;
+        sum.failed += t.failed;
+      }
+      memo[channel].set(regionId, sum);
+    }
+    return sum ? { ...sum } : undefined;
   }
 
   /** Failures of a round inside a region's subtree. */
@@ -138,7 +152,9 @@ export class Dataset {
  * end in the same month go shortest first (2020-06 < 2020Q2 < 2020H1), then by text.
  */
 export function comparePeriods(a: string, b: string): number {
-  return periodEnd(a) - periodEnd(b) || span[periodKind(a)] - span[periodKind(b)] || (a < b ? -1 : a > b ? 1 : 0);
+  return (
+    periodEnd(a) - periodEnd(b) || span[periodKind(a)] - span[periodKind(b)] || (a < b ? -1 : a > b ? 1 : 0)
+  );
 }
 
 const span = { M: 1, Q: 3, H: 6 } as const;

@@ -45,20 +45,22 @@ export function rate(args: string[], ctx: HandlerContext): Reply {
 
   lines.push(changeLine(data, view, shown, tallies));
 
-  const vetoes = data
-    .failures(view, shown.id)
-    .filter((f) => f.veto)
+  const vetoes = data.failures(view, shown.id).filter((f) => f.veto);
+  // A national round has thousands: name the first few and point to /fail (a chat message has a size limit).
+  const named = vetoes
+    .slice(0, VETO_LIMIT)
     .map((f) =>
       f.channel === 'website'
         ? `${f.subject}（${shortProblem(f.problem)}）`
         : `${f.subject}（${f.platform ?? channelName.newmedia}，${shortProblem(f.problem)}）`,
     );
-  // A national round has thousands: name the first few and point to /fail (a chat message has a size limit).
-  const named = vetoes.length > VETO_LIMIT ? [...vetoes.slice(0, VETO_LIMIT), scaleText.vetoMore(vetoes.length)] : vetoes;
+  if (vetoes.length > VETO_LIMIT) named.push(scaleText.vetoMore(vetoes.length));
   lines.push(vetoes.length > 0 ? t.vetoLine(named) : t.vetoNone);
 
   const r = view.round;
-  const deadline = r.deadline ? `${r.deadline.date}${r.deadline.time ? ` ${r.deadline.time}` : ''}` : undefined;
+  const deadline = r.deadline
+    ? `${r.deadline.date}${r.deadline.time ? ` ${r.deadline.time}` : ''}`
+    : undefined;
   lines.push(t.sourceLine(r.issuer, r.issuedOn, deadline));
   return reply(t.rateTitle(shown.name, periodLabel(r.period)), lines);
 }
