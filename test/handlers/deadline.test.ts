@@ -18,27 +18,48 @@ describe('/deadline', () => {
       ].join('\n'),
     );
     expect(await world.say('/deadline', { at: '2020-04-17T09:00:00+08:00', group: 'pt' })).toBe(
-      ['未完成的整改任务（1项）', '1. 平潭综合实验区管委会（平潭政务）：今天截止（2020年4月17日（周五））'].join('\n'),
+      [
+        '未完成的整改任务（1项）',
+        '1. 平潭综合实验区管委会（平潭政务）：今天截止（2020年4月17日（周五））',
+      ].join('\n'),
     );
   });
 
   it('leaves out tasks already reported', async () => {
     await world.say('/done 平潭政务', { at: '2020-04-15T09:00:00+08:00', as: people.zhang, group: 'pt' });
-    expect(await world.say('/deadline', { at: '2020-04-15T09:00:00+08:00', group: 'pt' })).toBe('没有未完成的整改任务。');
+    expect(await world.say('/deadline', { at: '2020-04-15T09:00:00+08:00', group: 'pt' })).toBe(
+      '没有未完成的整改任务。',
+    );
   });
 });
 
 describe('/deadline set <期次> [单位] <日期> [时间]', () => {
   it('lets an admin move a round’s deadline, with a time of day', async () => {
-    const text = await world.say('/deadline set 2020Q1 2020-04-24 17:00', { at: '2020-04-15T09:00:00+08:00', as: people.wang, group: 'fj' });
-    expect(text).toBe(['已将2020年第一季度整改情况报送截止时间设为2020年4月24日（周五）17:00。', '提醒将按新的截止时间重新安排。'].join('\n'));
+    const text = await world.say('/deadline set 2020Q1 2020-04-24 17:00', {
+      at: '2020-04-15T09:00:00+08:00',
+      as: people.wang,
+      group: 'fj',
+    });
+    expect(text).toBe(
+      [
+        '已将2020年第一季度整改情况报送截止时间设为2020年4月24日（周五）17:00。',
+        '提醒将按新的截止时间重新安排。',
+      ].join('\n'),
+    );
     expect(await world.say('/deadline', { at: '2020-04-20T09:00:00+08:00', group: 'pt' })).toBe(
-      ['未完成的整改任务（1项）', '1. 平潭综合实验区管委会（平潭政务）：截止2020年4月24日（周五）17:00，还剩4个工作日'].join('\n'),
+      [
+        '未完成的整改任务（1项）',
+        '1. 平潭综合实验区管委会（平潭政务）：截止2020年4月24日（周五）17:00，还剩4个工作日',
+      ].join('\n'),
     );
   });
 
   it('moves one unit’s deadline only, listing the earliest deadline first', async () => {
-    await world.say('/deadline set 2020Q1 平潭综合实验区管委会 2020-04-20', { at: '2020-04-15T09:00:00+08:00', as: people.lin, group: 'pt' });
+    await world.say('/deadline set 2020Q1 平潭综合实验区管委会 2020-04-20', {
+      at: '2020-04-15T09:00:00+08:00',
+      as: people.lin,
+      group: 'pt',
+    });
     const list = await world.say('/deadline', { at: '2020-04-15T09:00:00+08:00', group: 'fj' });
     expect(list.split('\n').slice(1)).toEqual([
       '1. 福建省教育厅：截止2020年4月17日（周五），还剩2个工作日',
@@ -48,14 +69,24 @@ describe('/deadline set <期次> [单位] <日期> [时间]', () => {
   });
 
   it('refuses anyone but an admin', async () => {
-    expect(await world.say('/deadline set 2020Q1 2020-04-24', { at: '2020-04-15T09:00:00+08:00', as: people.zhang, group: 'pt' })).toBe(
-      '只有群管理员可以设置截止日期。',
-    );
+    expect(
+      await world.say('/deadline set 2020Q1 2020-04-24', {
+        at: '2020-04-15T09:00:00+08:00',
+        as: people.zhang,
+        group: 'pt',
+      }),
+    ).toBe('只有群管理员可以设置截止日期。');
   });
 
   it('warns when the new date is in a year the calendar does not know', async () => {
-    const text = await world.say('/deadline set 2020Q1 2027-01-15', { at: '2020-04-15T09:00:00+08:00', as: people.wang, group: 'fj' });
-    expect(text).toContain('日历缺少2027年的节假日安排，相关提醒暂停。请管理员在数据目录的 calendar.json 中补充（见 README“Deadline reminders”）。');
+    const text = await world.say('/deadline set 2020Q1 2027-01-15', {
+      at: '2020-04-15T09:00:00+08:00',
+      as: people.wang,
+      group: 'fj',
+    });
+    expect(text).toContain(
+      '日历缺少2027年的节假日安排，相关提醒暂停。请管理员在数据目录的 calendar.json 中补充（见 README“Deadline reminders”）。',
+    );
     expect(await world.say('/deadline', { at: '2020-04-15T09:00:00+08:00', group: 'pt' })).toBe(
       [
         '未完成的整改任务（1项）',
@@ -67,9 +98,17 @@ describe('/deadline set <期次> [单位] <日期> [时间]', () => {
 
   it('explains bad input', async () => {
     const as = { as: people.wang, group: 'fj', at: '2020-04-15T09:00:00+08:00' };
-    expect(await world.say('/deadline set 2020Q1 2020-02-30', as)).toBe('无法识别的日期“2020-02-30”，请写成 2020-04-17。');
-    expect(await world.say('/deadline set 2020Q1 2020-04-20 25:00', as)).toBe('无法识别的时间“25:00”，请写成 17:00。');
-    expect(await world.say('/deadline set 2019Q4 2020-04-20', as)).toBe(['没有2019年第四季度的检查通报。', '已有期次：2020Q1'].join('\n'));
-    expect(await world.say('/deadline set 2020Q1 福州市 2020-04-20', as)).toBe('2020年第一季度没有“福州市”的整改任务。');
+    expect(await world.say('/deadline set 2020Q1 2020-02-30', as)).toBe(
+      '无法识别的日期“2020-02-30”，请写成 2020-04-17。',
+    );
+    expect(await world.say('/deadline set 2020Q1 2020-04-20 25:00', as)).toBe(
+      '无法识别的时间“25:00”，请写成 17:00。',
+    );
+    expect(await world.say('/deadline set 2019Q4 2020-04-20', as)).toBe(
+      ['没有2019年第四季度的检查通报。', '已有期次：2020Q1'].join('\n'),
+    );
+    expect(await world.say('/deadline set 2020Q1 福州市 2020-04-20', as)).toBe(
+      '2020年第一季度没有“福州市”的整改任务。',
+    );
   });
 });

@@ -13,7 +13,11 @@ const at = '2020-04-15T10:00:00+08:00';
 describe('/done <单位或条目>', () => {
   it('lets the unit’s own contact close its tasks, confirming in the group', async () => {
     expect(await world.say('/done 平潭综合实验区管委会', { at, as: people.zhang, group: 'pt' })).toBe(
-      ['已记录：平潭综合实验区管委会整改情况已报送', '【微信公众号】平潭政务：内容不更新', '由张三确认，已停止这1项的提醒。'].join('\n'),
+      [
+        '已记录：平潭综合实验区管委会整改情况已报送',
+        '【微信公众号】平潭政务：内容不更新',
+        '由张三确认，已停止这1项的提醒。',
+      ].join('\n'),
     );
   });
 
@@ -23,25 +27,36 @@ describe('/done <单位或条目>', () => {
   });
 
   it('accepts a unit’s alias and a unique part of its name', async () => {
-    expect(await world.say('/done 省教育厅', { at, as: people.wang, group: 'fj' })).toMatch(/^已记录：福建省教育厅/);
-    expect(await world.say('/done 民政', { at, as: people.wang, group: 'fj' })).toMatch(/^已记录：福建省民政厅/);
+    expect(await world.say('/done 省教育厅', { at, as: people.wang, group: 'fj' })).toMatch(
+      /^已记录：福建省教育厅/,
+    );
+    expect(await world.say('/done 民政', { at, as: people.wang, group: 'fj' })).toMatch(
+      /^已记录：福建省民政厅/,
+    );
   });
 
   it('tells someone not allowed who may', async () => {
     expect(await world.say('/done 平潭综合实验区管委会', { at, as: people.stranger, group: 'pt' })).toBe(
-      ['只有本群管理员或平潭综合实验区管委会登记的联系人可以标记整改已报送。', '可以标记的人：张三、林科长'].join('\n'),
+      [
+        '只有本群管理员或平潭综合实验区管委会登记的联系人可以标记整改已报送。',
+        '可以标记的人：张三、林科长',
+      ].join('\n'),
     );
     expect(world.tasks.data.done).toEqual({});
   });
 
   it('does not let the admin of a group that does not follow the unit close it', async () => {
     const text = await world.say('/done 福建省教育厅', { at, as: people.lin, group: 'pt' });
-    expect(text).toBe(['只有本群管理员或福建省教育厅登记的联系人可以标记整改已报送。', '可以标记的人：陈老师'].join('\n'));
+    expect(text).toBe(
+      ['只有本群管理员或福建省教育厅登记的联系人可以标记整改已报送。', '可以标记的人：陈老师'].join('\n'),
+    );
   });
 
   it('says whom to register when nobody may close the task', async () => {
     const text = await world.say('/done 福建省民政厅', { at, as: people.stranger, group: 'unknown-chat' });
-    expect(text.split('\n')[1]).toBe('本群未登记管理员，福建省民政厅也未登记联系人。请在 groups.json 的 admins 或单位名册中登记后再试。');
+    expect(text.split('\n')[1]).toBe(
+      '本群未登记管理员，福建省民政厅也未登记联系人。请在 groups.json 的 admins 或单位名册中登记后再试。',
+    );
   });
 
   it('stops the task’s reminders', async () => {
@@ -65,11 +80,16 @@ describe('/done <单位或条目>', () => {
 
   it('lists the open units when nothing matches', async () => {
     expect(await world.say('/done 福州市', { at, as: people.wang, group: 'fj' })).toBe(
-      ['未找到未完成的整改任务“福州市”。', '未完成的单位：福建省教育厅、福建省民政厅、平潭综合实验区管委会'].join('\n'),
+      [
+        '未找到未完成的整改任务“福州市”。',
+        '未完成的单位：福建省教育厅、福建省民政厅、平潭综合实验区管委会',
+      ].join('\n'),
     );
   });
 
   it('shows its usage without an argument', async () => {
-    expect(await world.say('/done', { at, as: people.wang, group: 'fj' })).toBe('用法：/done <单位或条目>，例：/done 福建省教育厅');
+    expect(await world.say('/done', { at, as: people.wang, group: 'fj' })).toBe(
+      '用法：/done <单位或条目>，例：/done 福建省教育厅',
+    );
   });
 });

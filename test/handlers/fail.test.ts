@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LowStore } from '../../data/store.ts';
-import { transcript } from '../support/transcript.ts';
-import { openSeededStore } from '../support/seeded-store.ts';
+import { describe, expect, it } from 'vitest';
+import { seededTranscript } from '../support/transcript.ts';
 
-let store: LowStore;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  ({ store, cleanup } = await openSeededStore());
-});
-afterAll(() => cleanup());
-const lines = (text: string) => transcript(store).lines(text);
+const { lines } = seededTranscript();
 
 describe('/fail', () => {
   it('lists the three failed items of the province, websites first, with problem, veto and unit', async () => {

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LowStore } from '../../data/store.ts';
+import { describe, expect, it } from 'vitest';
 import { commands } from '../../handlers/index.ts';
 import { commandText } from '../../handlers/text.ts';
-import { transcript } from '../support/transcript.ts';
-import { openSeededStore } from '../support/seeded-store.ts';
+import { seededTranscript } from '../support/transcript.ts';
 
-let store: LowStore;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  ({ store, cleanup } = await openSeededStore());
-});
-afterAll(() => cleanup());
-const lines = (text: string) => transcript(store).lines(text);
+const { lines } = seededTranscript();
 
 describe('/help', () => {
   it('renders one line per command of the command table, then how to get details', async () => {

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LowStore } from '../../data/store.ts';
-import { transcript } from '../support/transcript.ts';
-import { openEmptyStore, openSeededStore } from '../support/seeded-store.ts';
+import { describe, expect, it } from 'vitest';
+import { seededTranscript, transcript } from '../support/transcript.ts';
+import { openEmptyStore } from '../support/seeded-store.ts';
 
-let store: LowStore;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  ({ store, cleanup } = await openSeededStore());
-});
-afterAll(() => cleanup());
-const lines = (text: string) => transcript(store).lines(text);
+const { lines } = seededTranscript();
 
 describe('dispatch()', () => {
   it('answers an unknown command with the closest command', async () => {

@@ -9,7 +9,9 @@ afterEach(() => world.cleanup());
 
 describe('/overdue', () => {
   it('has nothing to list before the deadline', async () => {
-    expect(await world.say('/overdue', { at: '2020-04-17T18:00:00+08:00', group: 'fj' })).toBe('没有逾期的整改任务。');
+    expect(await world.say('/overdue', { at: '2020-04-17T18:00:00+08:00', group: 'fj' })).toBe(
+      '没有逾期的整改任务。',
+    );
   });
 
   it('lists late tasks with working days late, counting the 调休 Sunday', async () => {

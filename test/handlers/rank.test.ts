@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LowStore } from '../../data/store.ts';
-import { transcript } from '../support/transcript.ts';
+import { describe, expect, it } from 'vitest';
+import { seededTranscript, transcript } from '../support/transcript.ts';
 import { otherRound, setTally } from '../support/rounds.ts';
 import { openSeededStore } from '../support/seeded-store.ts';
 
-let store: LowStore;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  ({ store, cleanup } = await openSeededStore());
-});
-afterAll(() => cleanup());
-const lines = (text: string) => transcript(store).lines(text);
+const { lines } = seededTranscript();
 
 describe('/rank', () => {
   it('lists the regions with failures, worst first, per channel, and sums up the 0% rest in one line', async () => {

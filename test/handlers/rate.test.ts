@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LowStore } from '../../data/store.ts';
-import { transcript } from '../support/transcript.ts';
+import { seededTranscript, transcript } from '../support/transcript.ts';
 import { otherRound, setTally } from '../support/rounds.ts';
 import { openSeededStore } from '../support/seeded-store.ts';
 
-let store: LowStore;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  ({ store, cleanup } = await openSeededStore());
-});
-afterAll(() => cleanup());
-const lines = (text: string) => transcript(store).lines(text);
+const { lines } = seededTranscript();
 
 describe('/rate', () => {
   it('without a region answers for the whole province in the latest round', async () => {

@@ -30,13 +30,18 @@ describe('/repeat', () => {
 
   it('says there is nothing to compare with for the first round of a series', async () => {
     expect(await world.say('/repeat 2020Q1')).toBe(
-      ['福建省 2020年第一季度连续不合格名单', '本期之前没有同一系列的通报，无法判断是否连续不合格。'].join('\n'),
+      ['福建省 2020年第一季度连续不合格名单', '本期之前没有同一系列的通报，无法判断是否连续不合格。'].join(
+        '\n',
+      ),
     );
   });
 
   it('says so when a region has no repeated failures', async () => {
     expect(await world.say('/repeat 平潭')).toBe(
-      ['平潭综合实验区 2020年第三季度连续不合格名单', '平潭综合实验区本期没有连续两期及以上不合格的网站和政务新媒体。'].join('\n'),
+      [
+        '平潭综合实验区 2020年第三季度连续不合格名单',
+        '平潭综合实验区本期没有连续两期及以上不合格的网站和政务新媒体。',
+      ].join('\n'),
     );
   });
 });

@@ -26,8 +26,14 @@ export async function openHistoryWorld() {
     problemCode: 'W_HOME_STALE',
   };
   const fuzhou = (failed: number): Partial<Tally> => ({ total: 40, checked: 40, failed });
-  await seeded.store.applyImport(later(base, '2020Q2', [edu, pingtan, fuzhouSite], fuzhou(1)), new Date('2020-07-10T09:00:00+08:00'));
-  await seeded.store.applyImport(later(base, '2020Q3', [edu, fuzhouSite], fuzhou(1)), new Date('2020-10-10T09:00:00+08:00'));
+  await seeded.store.applyImport(
+    later(base, '2020Q2', [edu, pingtan, fuzhouSite], fuzhou(1)),
+    new Date('2020-07-10T09:00:00+08:00'),
+  );
+  await seeded.store.applyImport(
+    later(base, '2020Q3', [edu, fuzhouSite], fuzhou(1)),
+    new Date('2020-10-10T09:00:00+08:00'),
+  );
   const deps = { store: seeded.store, log: silentLogger, now: () => new Date('2020-10-12T09:00:00+08:00') };
   return {
     ...seeded,
@@ -39,7 +45,13 @@ export async function openHistoryWorld() {
 
 function later(base: RoundFile, period: string, failures: Failure[], fuzhouWebsite: Partial<Tally>) {
   const file = structuredClone(base);
-  file.round = { ...file.round, period, key: `${period}@35`, title: `${period}通报`, importedAt: new Date(0).toISOString() };
+  file.round = {
+    ...file.round,
+    period,
+    key: `${period}@35`,
+    title: `${period}通报`,
+    importedAt: new Date(0).toISOString(),
+  };
   delete file.round.deadline;
   file.failures = failures.map((f) => ({ ...f, id: `${period}-${f.id}` }));
   file.mentions = [];

@@ -5,7 +5,11 @@ import type { Channel, RoundFile } from '../../data/schema.ts';
  * A synthetic round built from an existing one: the same scope, another period, tallies and
  * failures edited by `edit`. For tests that need a second round (change since last quarter).
  */
-export function otherRound(base: RoundFile, period: string, edit: (f: RoundFile) => void = () => {}): ImportWrite {
+export function otherRound(
+  base: RoundFile,
+  period: string,
+  edit: (f: RoundFile) => void = () => {},
+): ImportWrite {
   const file = structuredClone(base);
   file.round.period = period;
   file.round.key = `${period}@${base.round.scopeRegionId}`;

@@ -34,6 +34,17 @@ export const meta = (period: string, scope: string): Rows => [
   ['通报范围', scope],
 ];
 
-export const tallyHeader = ['序号', '部门/地区', '运行网站总数', '检查网站数', '不合格网站数', '不合格率', '运行政务新媒体总数', '检查政务新媒体数', '不合格政务新媒体数', '不合格率'];
+export const tallyHeader = [
+  '序号',
+  '部门/地区',
+  '运行网站总数',
+  '检查网站数',
+  '不合格网站数',
+  '不合格率',
+  '运行政务新媒体总数',
+  '检查政务新媒体数',
+  '不合格政务新媒体数',
+  '不合格率',
+];
 export const failedSitesHeader = ['序号', '部门/地区', '单位名称', '网站名称', '突出问题'];
 export const failedAccountsHeader = ['序号', '部门/地区', '单位名称', '平台', '账号', '突出问题'];

@@ -76,7 +76,10 @@ export interface TaskWorld {
   calendar: WorkCalendar;
   deps(): ReminderJobDeps;
   /** Asks the bot as a person in a group, at a time, through the real pipeline. */
-  say(text: string, opts: { at: string; as?: Sender | Omit<Sender, 'platform'>; group?: string }): Promise<string>;
+  say(
+    text: string,
+    opts: { at: string; as?: Sender | Omit<Sender, 'platform'>; group?: string },
+  ): Promise<string>;
   /** A new process: store and task state read back from disk; the outbox survives (it is on disk too). */
   restart(): Promise<void>;
   cleanup(): Promise<void>;
@@ -108,7 +111,12 @@ export async function openTaskWorld(opts: { withUnits?: boolean } = {}): Promise
     async say(text, { at, as, group }) {
       const services = { groups, tasks: createTaskService(world.tasks, calendar, defaultPlan) };
       const sender: Sender = { platform: 'wecom', ...as };
-      const r = await answer({ store: world.store, log: silentLogger, now: () => new Date(at), services }, text, sender, group);
+      const r = await answer(
+        { store: world.store, log: silentLogger, now: () => new Date(at), services },
+        text,
+        sender,
+        group,
+      );
       return replyToText(r);
     },
     async restart() {

@@ -1,8 +1,10 @@
+import { afterAll, beforeAll } from 'vitest';
 import { dispatch } from '../../handlers/index.ts';
 import { parseCommand } from '../../handlers/parse.ts';
 import type { HandlerContext } from '../../handlers/context.ts';
 import type { Reply } from '../../handlers/reply.ts';
 import type { InspectionStore } from '../../data/store.ts';
+import { openSeededStore } from './seeded-store.ts';
 
 /** The default "now" of handler tests: the day after the seed notice was issued. */
 export const NOW = new Date('2020-04-14T10:00:00+08:00');
@@ -28,4 +30,25 @@ export function transcript(store: InspectionStore, now = NOW) {
     return [r.title, ...r.lines];
   };
   return { say, lines };
+}
+
+/**
+ * For a test file about commands on the shipped data: opens a seeded store before its tests,
+ * removes it after them, and answers through transcript().
+ */
+export function seededTranscript(now = NOW) {
+  let opened: Awaited<ReturnType<typeof openSeededStore>> | undefined;
+  beforeAll(async () => {
+    opened = await openSeededStore();
+  });
+  afterAll(() => opened?.cleanup());
+  const store = (): InspectionStore => {
+    if (!opened) throw new Error('seededTranscript: used outside a test');
+    return opened.store;
+  };
+  return {
+    store,
+    say: (text: string) => transcript(store(), now).say(text),
+    lines: (text: string) => transcript(store(), now).lines(text),
+  };
 }
