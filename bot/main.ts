@@ -50,7 +50,8 @@ export async function start(config: Config, env: Record<string, string | undefin
   const platforms = createPlatforms({ config, pipeline, groups, log, http, replies: delivery.outbox });
   const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));
   // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
-  if (config.API_TOKEN) routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
+  if (config.API_TOKEN)
+    routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
   const app = createApp({ store, log, routers });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -85,6 +86,7 @@ export async function start(config: Config, env: Record<string, string | undefin
       await delivery.stop();
       for (const p of platforms) await p.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
     },
   };
 }

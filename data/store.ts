@@ -64,6 +64,8 @@ export interface InspectionStore {
   /** Records an inbound message id; false if it was seen before (redelivery). */
   markSeen(key: string, now: Date): Promise<boolean>;
   readonly state: Doc<typeof stateFileSchema>;
+  /** Finishes pending writes and releases open files (shutdown). */
+  close(): Promise<void>;
 }
 
 export class LowStore implements InspectionStore {
@@ -224,6 +226,10 @@ export class LowStore implements InspectionStore {
 
   markSeen(key: string, now: Date): Promise<boolean> {
     return this.seen.mark(key, now);
+  }
+
+  close(): Promise<void> {
+    return this.seen.close();
   }
 
   private build(): Dataset {

@@ -13,7 +13,14 @@ export async function openSeededStore(): Promise<{
   const dir = await mkdtemp(path.join(os.tmpdir(), 'inspection-bot-'));
   const store = await LowStore.open(dir);
   await ensureSeeded(store, new Date('2020-04-14T09:00:00+08:00'));
-  return { store, dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    store,
+    dir,
+    cleanup: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** An empty store in a fresh temporary directory. */
@@ -24,5 +31,12 @@ export async function openEmptyStore(): Promise<{
 }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'inspection-bot-'));
   const store = await LowStore.open(dir);
-  return { store, dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    store,
+    dir,
+    cleanup: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
