@@ -15,6 +15,8 @@ import { JobBoard } from './jobs.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openDelivery } from './outbox/setup.ts';
 import { createPlatforms } from './platforms/index.ts';
+import { fitsPusher } from './outbox/digest.ts';
+import { textFits } from './reminders/job.ts';
 import { startReminderJob } from './reminders/schedule.ts';
 import { openReminders } from './reminders/setup.ts';
 
@@ -67,6 +69,10 @@ export async function start(config: Config, env: Record<string, string | undefin
     plan: reminders.plan,
     sink: delivery.outbox,
     scopeOf: (group, data) => delivery.subscriptions.scopeOf(group.id, data),
+    fits: (group) => {
+      const pusher = delivery.pushers[group.platform];
+      return pusher ? fitsPusher(pusher) : textFits(group);
+    },
     log,
   });
   imports.onImported(() => reminderJob.runNow());

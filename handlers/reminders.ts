@@ -4,7 +4,7 @@ import type { Task } from '../bot/reminders/tasks.ts';
 import { weekday } from '../bot/reminders/time.ts';
 import type { Deadline } from '../data/schema.ts';
 import { periodLabel, shortProblem } from './format.ts';
-import { type Contact, type Reply, reply } from './reply.ts';
+import type { Contact } from './reply.ts';
 import { channelName, taskText as tx } from './text.ts';
 
 /** 2020年4月17日（周五）, with the time of day when the notice names one. */
@@ -16,9 +16,7 @@ export function deadlineLabel(d: Deadline): string {
 
 /** 【政府网站】福建省教育厅网站：栏目不更新 */
 export function itemLine(task: Task): string {
-  const f = task.failure;
-  const tag = tx.channelTag(f.channel === 'website' ? channelName.website : (f.platform ?? channelName.newmedia));
-  return tx.doneItem(tag, f.subject, shortProblem(f.problem));
+  return tx.doneItem(tagOf(task), task.failure.subject, shortProblem(task.failure.problem));
 }
 
 /** What /deadline and /overdue say about one task at `now`. */
@@ -42,34 +40,95 @@ export function statusText(
 }
 
 export interface ReminderInput {
-  task: Task;
+  /** One unit's open tasks due for the same step on the same day, in notice order. */
+  tasks: readonly Task[];
   step: Step;
-  /** The unit's registered contacts, @-mentioned. */
+  /** The unit's registered contacts, @-mentioned once per message. */
   contacts: Contact[];
   /** The group's admins, @-mentioned when the step escalates. */
   admins: Contact[];
 }
 
-/** The reminder a group receives for one step of one task. */
-export function reminderReply({ task, step, contacts, admins }: ReminderInput): Reply {
-  const deadline = task.deadline ? deadlineLabel(task.deadline) : '';
-  const f = task.failure;
-  const tag = tx.channelTag(f.channel === 'website' ? channelName.website : (f.platform ?? channelName.newmedia));
-  const lines = [tx.reminderItem(periodLabel(task.round.period), tag, f.subject, shortProblem(f.problem))];
+/** One listed item of a reminder and the task it stands for. */
+export interface ReminderItem {
+  task: Task;
+  lines: string[];
+  mentions: Contact[];
+}
+
+/**
+ * What a group receives for one step of one unit's tasks, before it is fitted to the platform's
+ * byte limit (bot/outbox/digest.ts): a title naming the unit, the items (one line each), and the
+ * deadline, escalation, where to report and how to close. One task reads as a single sentence;
+ * several are numbered under one heading, the contacts @-mentioned once.
+ */
+export function reminderMessage({ tasks, step, contacts, admins }: ReminderInput): {
+  title: string;
+  head: string[];
+  items: ReminderItem[];
+  foot: string[];
+} {
+  const first = tasks[0];
+  if (!first) throw new Error('reminderMessage: no tasks');
+  const unit = first.unitName;
+  const mentions = [...contacts, ...admins];
+  const deadline = first.deadline ? deadlineLabel(first.deadline) : '';
   let title: string;
+  let when: string;
   if (step.kind === 'before') {
-    title = tx.reminderTitleBefore(task.unitName);
-    lines.push(tx.leftLine(deadline, step.n));
+    title = tx.reminderTitleBefore(unit);
+    when = tx.leftLine(deadline, step.n);
   } else if (step.kind === 'day-of') {
-    title = tx.reminderTitleDayOf(task.unitName);
-    lines.push(tx.dayOfLine(deadline));
+    title = tx.reminderTitleDayOf(unit);
+    when = tx.dayOfLine(deadline);
   } else {
-    title = tx.reminderTitleOverdue(task.unitName);
-    lines.push(tx.overdueLine(deadline, step.n));
+    title = tx.reminderTitleOverdue(unit);
+    when = tx.overdueLine(deadline, step.n);
   }
-  if (step.escalate) lines.push(tx.escalateLine);
-  if (task.round.reportTo) lines.push(tx.reportTo(task.round.reportTo));
-  if (contacts.length === 0) lines.push(tx.noContacts(task.unitName));
-  lines.push(tx.doneHint(task.unitName));
-  return reply(title, lines, [...contacts, ...admins]);
+  const reportTo = [...new Set(tasks.flatMap((t) => (t.round.reportTo ? [t.round.reportTo] : [])))];
+  const rest = [
+    ...(step.escalate ? [tx.escalateLine] : []),
+    ...reportTo.map((to) => tx.reportTo(to)),
+    ...(contacts.length === 0 ? [tx.noContacts(unit)] : []),
+  ];
+  if (tasks.length === 1) {
+    const f = first.failure;
+    return {
+      title,
+      head: [],
+      items: [
+        {
+          task: first,
+          lines: [tx.reminderItem(periodLabel(first.round.period), tagOf(first), f.subject, shortProblem(f.problem))],
+          mentions,
+        },
+      ],
+      foot: [when, ...rest, tx.doneHint(unit)],
+    };
+  }
+  const periods = [...new Set(tasks.map((t) => periodLabel(t.round.period)))];
+  const shared = periods.length === 1 ? periods[0] : undefined;
+  return {
+    title,
+    head: [tx.reminderListHead(shared, tasks.length)],
+    items: tasks.map((task, i) => ({
+      task,
+      lines: [
+        tx.reminderListItem(
+          i + 1,
+          shared ? undefined : periodLabel(task.round.period),
+          tagOf(task),
+          task.failure.subject,
+          shortProblem(task.failure.problem),
+        ),
+      ],
+      mentions,
+    })),
+    foot: [when, ...rest, tx.doneHintList(unit, first.failure.subject)],
+  };
+}
+
+function tagOf(task: Task): string {
+  const f = task.failure;
+  return tx.channelTag(f.channel === 'website' ? channelName.website : (f.platform ?? channelName.newmedia));
 }

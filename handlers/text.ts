@@ -267,6 +267,12 @@ export const taskText = {
   escalateLine: '逾期多日，请管理员督办。',
   reportTo: (to: string) => `报送至：${to}。`,
   doneHint: (unit: string) => `报送后请在群里发送：/done ${unit}`,
+  reminderListHead: (period: string | undefined, n: number) => `${period ?? ''}检查发现${n}项问题：`,
+  reminderListItem: (i: number, period: string | undefined, tag: string, subject: string, problem: string) =>
+    `${i}. ${period ? `${period}：` : ''}${tag}${subject}：${problem}`,
+  doneHintList: (unit: string, item: string) =>
+    `全部报送后请在群里发送：/done ${unit}；单项报送后发送该项名称，例：/done ${item}`,
+  reminderPart: (k: number, n: number) => `（${k}/${n}）`,
   noContacts: (unit: string) =>
     `${unit}尚未登记联系人，本提醒无法@到责任人。请管理员把${unit}负责整改的同志拉进本群，并在单位名册中登记其手机号或企业微信、钉钉账号。`,
 

@@ -63,6 +63,8 @@ export async function openDelivery(deps: DeliveryDeps) {
   return {
     outbox,
     subscriptions,
+    /** One per platform; the reminder job fits its messages to them (digest.fitsPusher). */
+    pushers,
     /** Sends what the outbox holds; `drain.nextWake()` is its next run for /status. */
     drain,
     /**

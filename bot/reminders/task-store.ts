@@ -71,8 +71,13 @@ export class TaskStore {
   }
 
   markSent(key: string, groups: readonly string[], at: Date): Promise<void> {
+    return this.markSentAll([{ key, groups }], at);
+  }
+
+  /** Records several reminders in one write: a crash leaves all of them recorded or none. */
+  markSentAll(entries: readonly { key: string; groups: readonly string[] }[], at: Date): Promise<void> {
     return this.doc.update((d) => {
-      d.sent[key] ??= { at: at.toISOString(), groups: [...groups] };
+      for (const e of entries) d.sent[e.key] ??= { at: at.toISOString(), groups: [...e.groups] };
     });
   }
 

@@ -51,15 +51,19 @@ export const groupList: Group[] = [
   group('pt', '平潭整改群', { regions: [], units: ['平潭综合实验区管委会'] }, [people.lin]),
 ];
 
-/** An outbox that behaves like bot/outbox/queue.ts for enqueue: a known key is refused. */
+/**
+ * An outbox that behaves like bot/outbox/queue.ts for enqueue: a known key, or a message whose
+ * items are all known, is refused.
+ */
 export class FakeOutbox implements ReminderSink {
-  readonly messages: { key: string; groupId: string; reply: Reply }[] = [];
+  readonly messages: { key: string; groupId: string; reply: Reply; items: string[] }[] = [];
   private readonly keys = new Set<string>();
 
-  async enqueue(msg: { key: string; groupId: string; reply: Reply }): Promise<boolean> {
-    if (this.keys.has(msg.key)) return false;
-    this.keys.add(msg.key);
-    this.messages.push({ key: msg.key, groupId: msg.groupId, reply: msg.reply });
+  async enqueue(msg: { key: string; groupId: string; reply: Reply; items?: string[] }): Promise<boolean> {
+    const items = msg.items ?? [];
+    if (this.keys.has(msg.key) || (items.length > 0 && items.every((i) => this.keys.has(i)))) return false;
+    for (const k of [msg.key, ...items]) this.keys.add(k);
+    this.messages.push({ key: msg.key, groupId: msg.groupId, reply: msg.reply, items });
     return true;
   }
 
