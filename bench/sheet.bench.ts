@@ -106,9 +106,13 @@ validated and written (about 25 MB, fsynced) before the time is taken. Changes m
 figures: sha1 ids → cyrb53 (data/import/sheet/build-register.ts), the region index extended instead
 of rebuilt per declared region, the register committed copy-on-write without cloning and re-validating
 the stored entries (Doc.commit), units/sites/accounts validated item by item in place on load
-(Doc bulk: peak RSS 303 → about 265 MB), redelivery ids in a journal (data/seen.ts). csv-parse reads
-a row in about 4 µs, so the CSV path leaves about that much per row for checking, resolving, building
-and writing it; it stays a little over 2×.
+(Doc bulk: peak RSS 303 → about 265 MB), redelivery ids in a journal (data/seen.ts). The CSV path
+(2.2× before): one RowView per table, not per row; a register row's region cell located only when a
+problem needs it, platform and name kept as text (one location object per row instead of four); the
+collector's table looked up once per run of rows; units found per region, then name, without a key
+string per row; the register's accounts checked against accountSchema without zod's copy of each
+(zod still parses the list when any account is not exactly of the schema's shape). csv-parse reads a
+row in about 4 µs, so the margin under 2× is thin: 1.9–2.0× across runs.
 `;
 console.log(md);
 await writeSection('sheet', md);

@@ -187,14 +187,14 @@ export class LowStore implements InspectionStore {
 
   private async writeRegister(write: RegisterWrite): Promise<RegisterOutcome> {
     // Only the incoming entries are validated; the stored ones were when they were written.
-    const incoming = registerFileSchema
-      .pick({ regions: true, units: true, sites: true, accounts: true })
-      .parse({
+    const incoming = {
+      ...registerFileSchema.pick({ regions: true, units: true, sites: true }).parse({
         regions: write.newRegions,
         units: write.units,
         sites: write.sites,
-        accounts: write.accounts,
-      });
+      }),
+      accounts: validAccounts(write.accounts),
+    };
     const counts: RegisterOutcome = { added: 0, updated: 0 };
     const upsert = <T extends { id: string }>(stored: readonly T[], items: readonly T[]): T[] => {
       const list = [...stored];
@@ -238,6 +238,32 @@ export class LowStore implements InspectionStore {
       [...this.rounds.values()].map((d) => d.data),
     );
   }
+}
+
+const accountKeys: ReadonlySet<string> = new Set(Object.keys(accountSchema.shape));
+
+/**
+ * accountSchema over a register's accounts (150,000 at national scale) without zod's copy of each:
+ * an account that is already exactly what the schema returns (its keys, non-empty id, platform and
+ * name, string regionId and unitId) is kept as it is; if any is not, zod parses the whole list, so
+ * a bad one is refused with zod's own message and extra keys are stripped as before.
+ */
+function validAccounts(items: readonly Account[]): Account[] {
+  const nonEmpty = (v: unknown) => typeof v === 'string' && v.length > 0;
+  for (const a of items as readonly Record<string, unknown>[]) {
+    const ok =
+      typeof a === 'object' &&
+      a !== null &&
+      Object.getPrototypeOf(a) === Object.prototype &&
+      nonEmpty(a.id) &&
+      nonEmpty(a.platform) &&
+      nonEmpty(a.name) &&
+      typeof a.regionId === 'string' &&
+      (a.unitId === undefined || typeof a.unitId === 'string');
+    if (!ok) return accountSchema.array().parse(items);
+    for (const k in a) if (!accountKeys.has(k)) return accountSchema.array().parse(items);
+  }
+  return [...items];
 }
 
 /**

@@ -53,4 +53,23 @@ describe('LowStore.applyRegister()', () => {
     expect(store.dataset().register.sites).toEqual([]);
     expect((await Store.open(dir)).dataset().register.units).toEqual([]);
   });
+
+  it('refuses an account of the wrong shape with the schema message, wherever it is in the list', async () => {
+    const bad = write();
+    bad.accounts.push({ id: 'a-2', platform: '微博', name: '示例微博', regionId: 3501 as unknown as string });
+    await expect(store.applyRegister(bad)).rejects.toThrow(/regionId/);
+    const noPlatform = write();
+    noPlatform.accounts[0]!.platform = '';
+    await expect(store.applyRegister(noPlatform)).rejects.toThrow(/platform/);
+    expect(store.dataset().register.accounts).toEqual([]);
+  });
+
+  it('strips keys the account schema does not know, as zod does', async () => {
+    const extra = write();
+    (extra.accounts[0] as unknown as Record<string, unknown>).note = '多余';
+    await store.applyRegister(extra);
+    expect(store.dataset().register.accounts).toEqual([
+      { id: 'a-1', platform: '微信公众号', name: '示例发布', regionId: '3501', unitId: 'u-1' },
+    ]);
+  });
 });

@@ -61,25 +61,30 @@ export function buildRegister(
 ): RegisterWrite {
   const units = new Map<string, Unit>();
   const stored = new Map(data.register.units.map((u) => [u.id, u]));
-  const unitIds = new Map<string, string>();
+  // The unit a (region, 单位名称) names, per region then per name: no key string built per row.
+  const unitsByRegion = new Map<Region, Map<string, Unit>>();
   const unitFor = (region: Region, name: string | undefined, contact: ContactRecord | undefined): string | undefined => {
     if (!name) return undefined;
-    const cacheKey = `${region.id}\u0000${name}`;
-    let id = unitIds.get(cacheKey);
-    if (id === undefined) {
-      id = registerIds.unit(region.id, name);
-      unitIds.set(cacheKey, id);
+    let byName = unitsByRegion.get(region);
+    if (!byName) {
+      byName = new Map();
+      unitsByRegion.set(region, byName);
     }
-    let unit = units.get(id);
+    let unit = byName.get(name);
     if (!unit) {
-      const before = stored.get(id);
-      unit = before ? structuredClone(before) : { id, name, regionId: region.id, aliases: [], contacts: [] };
-      units.set(id, unit);
+      const id = registerIds.unit(region.id, name);
+      unit = units.get(id);
+      if (!unit) {
+        const before = stored.get(id);
+        unit = before ? structuredClone(before) : { id, name, regionId: region.id, aliases: [], contacts: [] };
+        units.set(id, unit);
+      }
+      byName.set(name, unit);
     }
     if (contact && !unit.contacts.some((c) => c.name === contact.name && c.mobile === contact.mobile)) {
       unit.contacts.push({ ...contact });
     }
-    return id;
+    return unit.id;
   };
 
   const sites: Site[] = [];

@@ -32,10 +32,25 @@ interface TableState {
 export class Collector {
   readonly records: Records = emptyRecords();
   private readonly tables = new Map<string, TableState>();
+  /** The table the previous row belonged to: rows come a table at a time. */
+  private last: { file: string; sheet?: string; state: TableState } | undefined;
 
   constructor(private readonly problems: Problems) {}
 
   row(r: SheetRow): void {
+    const last = this.last;
+    const state = last && last.file === r.file && last.sheet === r.sheet ? last.state : this.table(r);
+    if (state.reader) {
+      if (r.cells.some((c) => c !== '')) {
+        state.summary.rows += 1;
+        state.reader.read(r.row, r.cells);
+      }
+      return;
+    }
+    this.header(r, state);
+  }
+
+  private table(r: SheetRow): TableState {
     const key = `${r.file}\u0000${r.sheet ?? ''}`;
     let state = this.tables.get(key);
     if (!state) {
@@ -45,11 +60,12 @@ export class Collector {
       this.problems.noteTable(r.file, r.sheet);
       this.tables.set(key, state);
     }
-    if (state.reader) {
-      if (r.cells.some((c) => c !== '')) state.summary.rows += 1;
-      state.reader.read(r.row, r.cells);
-      return;
-    }
+    this.last = { file: r.file, state };
+    if (r.sheet !== undefined) this.last.sheet = r.sheet;
+    return state;
+  }
+
+  private header(r: SheetRow, state: TableState): void {
     if (r.cells.every((c) => c === '')) return;
     state.seen += 1;
     if (state.seen > HEADER_SEARCH_ROWS) return;

@@ -8,17 +8,36 @@ const inheritable: ReadonlySet<ColumnKind> = new Set(['region', 'unit']);
 
 /** One row's cells by column kind, with the row's location for problems. */
 export class RowView {
+  private cells: readonly string[] = [];
+  private row = 0;
+  /** Column letters by index, worked out once per table rather than per cell. */
+  private readonly letters: string[] = [];
+
   constructor(
     private readonly columns: Map<ColumnKind, Column>,
-    private readonly cells: readonly string[],
-    private readonly row: number,
-    private readonly at: { file: string; sheet?: string },
+    private readonly place: { file: string; sheet?: string },
     private readonly problems: Problems,
     private readonly previous: Map<ColumnKind, string>,
   ) {}
 
+  /** Points the view at a row (one view serves a whole table). */
+  at(row: number, cells: readonly string[]): this {
+    this.row = row;
+    this.cells = cells;
+    return this;
+  }
+
   private column(kind: ColumnKind): Column | undefined {
     return this.columns.get(kind);
+  }
+
+  private letter(col: Column): string {
+    let letter = this.letters[col.index];
+    if (letter === undefined) {
+      letter = columnLetter(col.index);
+      this.letters[col.index] = letter;
+    }
+    return letter;
   }
 
   raw(col: Column): string {
@@ -26,10 +45,10 @@ export class RowView {
   }
 
   where(col?: Column): Where {
-    const w: Where = { file: this.at.file, row: this.row };
-    if (this.at.sheet !== undefined) w.sheet = this.at.sheet;
+    const w: Where = { file: this.place.file, row: this.row };
+    if (this.place.sheet !== undefined) w.sheet = this.place.sheet;
     if (col) {
-      w.column = columnLetter(col.index);
+      w.column = this.letter(col);
       w.header = col.header;
     }
     return w;
@@ -76,6 +95,22 @@ export class RowView {
     return { text, where: this.where(col) };
   }
 
+  /**
+   * Like required, for a cell read once per row by the hundred thousand (a register's region):
+   * the cell's location is worked out from the row's only when a problem needs it, so a row
+   * keeps one location object, not one per cell. `rowWhere` is this row's where().
+   */
+  requiredLazy(kind: ColumnKind, rowWhere: Where): Text | undefined {
+    const col = this.column(kind);
+    if (!col) return undefined;
+    const text = this.value(kind, col);
+    if (!text) {
+      this.problems.add(this.where(col), tx.emptyCell);
+      return undefined;
+    }
+    return new CellText(text, rowWhere, this.letter(col), col.header);
+  }
+
   contact(): ContactRecord | undefined {
     const name = this.text('contact');
     const mobile = this.text('mobile');
@@ -93,5 +128,19 @@ export class RowView {
 
   problemAt(col: Column, reason: string): void {
     this.problems.add(this.where(col), reason);
+  }
+}
+
+/** A cell's text whose location is built on demand from its row's (RowView.requiredLazy). */
+class CellText implements Text {
+  constructor(
+    readonly text: string,
+    private readonly row: Where,
+    private readonly column: string,
+    private readonly header: string,
+  ) {}
+
+  get where(): Where {
+    return { ...this.row, column: this.column, header: this.header };
   }
 }

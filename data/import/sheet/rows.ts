@@ -16,19 +16,22 @@ const DASH = /^[-—–/\\]+$/;
 export class TableReader {
   private previous = new Map<ColumnKind, string>();
   private readonly byKind = new Map<ColumnKind, Column>();
+  /** One view, pointed at each row in turn (a table has up to 150,000 rows). */
+  private readonly view: RowView;
 
   constructor(
     private readonly layout: Layout,
-    private readonly at: { file: string; sheet?: string },
-    private readonly problems: Problems,
+    at: { file: string; sheet?: string },
+    problems: Problems,
     private readonly out: Records,
   ) {
     for (const c of [...layout.columns].reverse()) this.byKind.set(c.kind, c);
+    this.view = new RowView(this.byKind, at, problems, this.previous);
   }
 
   read(row: number, cells: readonly string[]): void {
     if (cells.every((c) => c === '')) return;
-    const r = new RowView(this.byKind, cells, row, this.at, this.problems, this.previous);
+    const r = this.view.at(row, cells);
     switch (this.layout.kind) {
       case 'meta': {
         const key = r.text('key');
@@ -151,10 +154,11 @@ export class TableReader {
   }
 
   private site(r: RowView): void {
-    const region = r.required('region');
+    const where = r.where();
+    const region = r.requiredLazy('region', where);
     const name = r.need('site');
     if (!region || !name) return;
-    const rec: Records['sites'][number] = { region, name, where: r.where() };
+    const rec: Records['sites'][number] = { region, name, where };
     const unit = r.text('unit');
     if (unit) rec.unit = unit;
     const url = r.text('url');
@@ -176,16 +180,13 @@ export class TableReader {
   }
 
   private account(r: RowView): void {
-    const region = r.required('region');
-    const platform = r.required('platform');
-    const name = r.required('account');
+    // Platform and name are kept as text: only the region needs its cell's location later.
+    const where = r.where();
+    const region = r.requiredLazy('region', where);
+    const platform = r.need('platform');
+    const name = r.need('account');
     if (!region || !platform || !name) return;
-    const rec: Records['accounts'][number] = {
-      region,
-      platform: platform.text,
-      name: name.text,
-      where: r.where(),
-    };
+    const rec: Records['accounts'][number] = { region, platform, name, where };
     const unit = r.text('unit');
     if (unit) rec.unit = unit;
     const contact = r.contact();

@@ -197,6 +197,20 @@ describe('planSheets() refusing bad rows', () => {
     ]);
     expect(await refusal([file])).toEqual(['s.csv 第3行：与s.csv 第2行重复']);
   });
+
+  it('refuses register accounts with an unknown region, an empty cell or a repeat, each at its cell', async () => {
+    const file = await csv(dir, 'a.csv', [
+      ['部门/地区', '单位名称', '平台', '账号'],
+      ['福州市', '甲局', '微信公众号', '甲局发布'],
+      ['火星市', '乙局', '微博', '乙局发布'],
+      ['福州市', '甲局', '', '甲局微博'],
+      ['福州市', '甲局', '微信公众号', '甲局发布'],
+    ]);
+    const lines = await refusal([file]);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^a\.csv 第3行 A列（部门\/地区）：.*火星市/);
+    expect(lines.slice(1)).toEqual(['a.csv 第4行 C列（平台）：此处不能为空', 'a.csv 第5行：与a.csv 第2行重复']);
+  });
 });
 
 /** GB18030 bytes of a text, through the decoder's inverse (Node ships no GBK encoder). */
