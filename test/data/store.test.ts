@@ -38,6 +38,17 @@ async function seedWrite(store: LowStore) {
   return parseNotice({ text, file: path.basename(SEED_NOTICE) }, store.dataset(), AT).write;
 }
 
+/** A region an import learned (not in the shipped Fujian list). */
+const learned = {
+  id: '35-x1',
+  name: '测试新区',
+  short: '测试',
+  kind: 'district' as const,
+  parent: '35',
+  aliases: [],
+  learned: true,
+};
+
 describe('LowStore.open()', () => {
   it('opens an empty directory with the shipped Fujian regions and no round, writing nothing', async () => {
     const { store, dir } = await empty();
@@ -139,15 +150,6 @@ describe('LowStore.applyImport()', () => {
 
   it('adds the regions an import learned to the register, once', async () => {
     const { store } = await seeded();
-    const learned = {
-      id: '35-x1',
-      name: '测试新区',
-      short: '测试',
-      kind: 'district' as const,
-      parent: '35',
-      aliases: [],
-      learned: true,
-    };
     const write = { ...otherRound(store.dataset().rounds[0]!.file, '2020Q2'), newRegions: [learned] };
     await store.applyImport(write, AT);
     await store.applyImport(
@@ -160,15 +162,6 @@ describe('LowStore.applyImport()', () => {
 });
 
 describe('LowStore.applyImport() called concurrently', () => {
-  const learned = {
-    id: '35-x1',
-    name: '测试新区',
-    short: '测试',
-    kind: 'district' as const,
-    parent: '35',
-    aliases: [],
-    learned: true,
-  };
 
   it('runs the imports one after the other: two learning the same region add it once', async () => {
     const { store, dir } = await seeded();
