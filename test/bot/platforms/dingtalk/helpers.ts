@@ -12,9 +12,9 @@ import { makeGroups } from '../../../../bot/groups.ts';
 import { silentLogger } from '../../../../bot/logger.ts';
 import { type InspectionStore, LowStore } from '../../../../data/store.ts';
 
-/** The derived sign vectors (../shared/vectors/dingtalk.json). */
+/** The derived sign vectors (test/fixtures/vectors/dingtalk.json; source noted there). */
 export const vectors = JSON.parse(
-  readFileSync(path.resolve(repoRoot, '..', 'shared', 'vectors', 'dingtalk.json'), 'utf8'),
+  readFileSync(path.resolve(repoRoot, 'test', 'fixtures', 'vectors', 'dingtalk.json'), 'utf8'),
 ) as {
   outboundCustomRobot: {
     vectors: Array<{ timestamp: string; secret: string; signBase64: string; signUrlEncoded: string }>;

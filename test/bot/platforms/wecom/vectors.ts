@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../../../bot/config.ts';
 
-/** Tencent's published WXBizMsgCrypt vectors, from the shared/ folder beside the repository. */
-export const vectorsFile = path.resolve(repoRoot, '..', 'shared', 'vectors', 'wecom.json');
+/** Tencent's published WXBizMsgCrypt vectors (test/fixtures/vectors/wecom.json; source noted there). */
+export const vectorsFile = path.resolve(repoRoot, 'test', 'fixtures', 'vectors', 'wecom.json');
 
 interface Exchange {
   msg_signature: string;
