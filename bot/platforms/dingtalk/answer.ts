@@ -6,7 +6,8 @@ import type { Logger } from '../../logger.ts';
 import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts';
 import { failedPost, type LateReason, queueLateReply, type ReplyQueue } from '../late-reply.ts';
 import type { DingtalkMessage } from './decode.ts';
-import { toAnswer } from './encode.ts';
+import type { ChartImages } from '../../charts/images.ts';
+import { toChartAnswer } from './image.ts';
 import { postSession } from './send.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface AnswererOptions {
   clock?: () => number;
   /** The pipeline entry; tests inject a failing or slow one. */
   receive?: typeof pipelineReceive;
+  /** Chart links for /chart answers (bot/charts/); without them the text version is sent. */
+  charts?: ChartImages | undefined;
 }
 
 export interface Answerer {
@@ -66,7 +69,7 @@ export function createAnswerer(o: AnswererOptions): Answerer {
       return;
     }
     try {
-      await postSession(o.http, o.oapiBase, msg.session.url, toAnswer(r, msg.inbound.sender));
+      await postSession(o.http, o.oapiBase, msg.session.url, toChartAnswer(r, msg.inbound.sender, o.charts, new Date(clock())));
     } catch (err) {
       // Expired by DingTalk's clock, refused, or a network failure: the group robot is left.
       await fallback(failedPost('sessionWebhook', err));

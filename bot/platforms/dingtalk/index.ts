@@ -20,6 +20,7 @@ export function createDingtalk(deps: PlatformDeps): PlatformRuntime | undefined 
     log: deps.log,
     groups: deps.groups,
     replies: deps.replies,
+    charts: deps.charts,
   });
   if (c.DINGTALK_MODE === 'http') {
     // loadConfig guarantees DINGTALK_APP_SECRET when DINGTALK_MODE=http.
@@ -45,6 +46,6 @@ export function createDingtalk(deps: PlatformDeps): PlatformRuntime | undefined 
 }
 
 /** Custom-robot pushes to `${DINGTALK_OAPI_BASE}/robot/send?access_token=…`, signed per request (§4). */
-export function createDingtalkPusher(deps: Pick<PlatformDeps, 'config' | 'http'>): Pusher {
-  return pusher(deps.http, deps.config.DINGTALK_OAPI_BASE);
+export function createDingtalkPusher(deps: Pick<PlatformDeps, 'config' | 'http' | 'charts'>): Pusher {
+  return pusher(deps.http, deps.config.DINGTALK_OAPI_BASE, Date.now, deps.charts);
 }

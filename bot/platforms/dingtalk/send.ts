@@ -5,6 +5,8 @@ import type { Group } from '../../groups.ts';
 import { httpFailure, type PushBody, type Pusher } from '../platform.ts';
 import { jsonBytes, MAX_BODY_BYTES, toMarkdown } from './encode.ts';
 import { signedQuery } from './sign.ts';
+import type { ChartImages } from '../../charts/images.ts';
+import { toChartPush } from './image.ts';
 
 /**
  * Outbound calls: custom-robot pushes (protocols.md §4) and session-webhook replies (§5.3).
@@ -51,12 +53,13 @@ export function createDingtalkPusher(
   http: AxiosInstance,
   oapiBase: string,
   clock: () => number = Date.now,
+  charts?: ChartImages,
 ): Pusher {
   return {
     platform: 'dingtalk',
     maxBytes: MAX_BODY_BYTES,
     render(reply: Reply): PushBody {
-      const body = toMarkdown(reply);
+      const body = reply.chart ? toChartPush(reply, charts, new Date(clock())) : toMarkdown(reply);
       return { body, bytes: jsonBytes(body) };
     },
     async send(group: Group, body: Record<string, unknown>) {

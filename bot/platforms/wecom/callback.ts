@@ -7,10 +7,12 @@ import { parseJson, readRawBody } from '../../http/raw-body.ts';
 import type { Reply } from '../../../handlers/reply.ts';
 import type { Logger } from '../../logger.ts';
 import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts';
-import { failedPost, type LateReason, queueLateReply, type ReplyQueue } from '../late-reply.ts';
+import { failedPost, type LateReason, queueLateChart, queueLateReply, type ReplyQueue } from '../late-reply.ts';
 import type { WecomCipher } from './crypto.ts';
 import { decodeMessage, type WecomInbound } from './decode.ts';
+import type { ChartImages } from '../../charts/images.ts';
 import { toResponseMarkdown, toStream } from './encode.ts';
+import { chartImage } from './image.ts';
 import { guardInflight } from './inflight.ts';
 import { postResponseUrl } from './send.ts';
 
@@ -40,6 +42,8 @@ export interface CallbackOptions {
   apiBase: string;
   /** The outbox, for answers the response_url cannot carry (bot/platforms/late-reply.ts). */
   replies?: ReplyQueue | undefined;
+  /** Chart pictures: a /chart answer carries its PNG in the finishing stream reply (§10.3). */
+  charts?: ChartImages | undefined;
   budgetMs?: number;
   /** Wall clock for the timestamp window and passive-reply timestamps (ms). */
   clock?: () => number;
@@ -100,9 +104,10 @@ export function createCallback(opts: CallbackOptions) {
     const late = new Promise<'late'>((resolve) => {
       timer.id = setTimeout(() => resolve('late'), budgetMs);
     });
+    // A chart's picture is drawn inside the budget: a passive reply carries it or nothing does.
     const first = await Promise.race([
       work.then(
-        (r) => ({ r }),
+        (r) => ({ r, image: r ? picture(r) : undefined }),
         (err: unknown) => ({ err }),
       ),
       late,
@@ -115,7 +120,7 @@ export function createCallback(opts: CallbackOptions) {
       }
       if (!first.r) return EMPTY; // a redelivery, already answered
       const nonce = q.get('nonce') ?? '';
-      return passiveReply(JSON.stringify(toStream(first.r, randomUUID())), nonce);
+      return passiveReply(JSON.stringify(toStream(first.r, randomUUID(), first.image)), nonce);
     }
     // Too slow for a passive reply: answer empty now, then once through response_url (§2.5, §3.1),
     // or through the group robot when the response_url is missing, expired or refused.
@@ -127,6 +132,16 @@ export function createCallback(opts: CallbackOptions) {
       .finally(() => pending.delete(later));
     pending.add(later);
     return EMPTY;
+  }
+
+  /** The chart's picture; an answer whose chart cannot be drawn still goes out as text. */
+  function picture(reply: Reply) {
+    try {
+      return chartImage(reply, opts.charts);
+    } catch (err) {
+      opts.log.error({ err }, 'wecom: chart not drawn; answering with text only');
+      return undefined;
+    }
   }
 
   async function answerLate(msg: WecomInbound, reply: Reply, receivedAt: number): Promise<void> {
@@ -145,7 +160,10 @@ export function createCallback(opts: CallbackOptions) {
     } catch (err) {
       // Used, expired by WeCom's clock, or a network failure: the group robot is the only way left.
       await fallback(failedPost('response_url', err));
+      return;
     }
+    // response_url carries markdown only (§3.1): a chart's picture goes through the group robot.
+    if (reply.chart) await queueLateChart(opts, 'wecom', msg.inbound, reply, new Date(clock()));
   }
 
   /** Encrypted JSON passive reply; timestamp in seconds as a number, nonce reused (§2.6). */

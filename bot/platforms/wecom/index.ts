@@ -25,6 +25,7 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
       http: deps.http,
       apiBase: c.WECOM_API_BASE,
       replies: deps.replies,
+      charts: deps.charts,
     });
     return { router: callback.router(), stop: () => callback.idle() };
   }
@@ -36,6 +37,7 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
       pipeline: deps.pipeline,
       groups: deps.groups,
       log: deps.log,
+      replies: deps.replies,
     });
     return { start: () => conn.start(), stop: () => conn.stop() };
   }
@@ -43,6 +45,6 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
 }
 
 /** Group robot pushes to `${WECOM_API_BASE}/cgi-bin/webhook/send?key=…` (§1). */
-export function createWecomPusher(deps: Pick<PlatformDeps, 'config' | 'http'>): Pusher {
-  return pusher(deps.http, deps.config.WECOM_API_BASE);
+export function createWecomPusher(deps: Pick<PlatformDeps, 'config' | 'http' | 'charts'>): Pusher {
+  return pusher(deps.http, deps.config.WECOM_API_BASE, deps.charts);
 }

@@ -4,6 +4,7 @@ import { PlatformError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import type { Logger } from '../../logger.ts';
 import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts';
+import { queueLateChart, type ReplyQueue } from '../late-reply.ts';
 import { backoffDelay, FirstConnection } from '../reconnect.ts';
 import { decodeMessage } from './decode.ts';
 import { guardInflight } from './inflight.ts';
@@ -35,6 +36,11 @@ export interface LongConnOptions {
   startWaitMs?: number;
   random?: () => number;
   receive?: typeof pipelineReceive;
+  /**
+   * The outbox: a /chart answer's picture goes through the group robot, because a long-connection
+   * reply takes no msg_item and an image reply needs a media upload first (§3.2, §10.3).
+   */
+  replies?: ReplyQueue | undefined;
 }
 
 type Frame = {
@@ -203,6 +209,7 @@ export class WecomLongConn {
         headers: { req_id: reqId },
         body: toStream(reply, randomUUID()),
       });
+      if (reply.chart) await queueLateChart(this.o, 'wecom', msg.inbound, reply, new Date());
     } catch (err) {
       this.o.log.error({ err, reqId }, 'wecom longconn: message not answered');
     }
