@@ -2,18 +2,21 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseNotice } from '../../data/import/notice.ts';
 import { isSheetFile } from '../../data/import/sheet/index.ts';
+import { AppError } from '../../data/errors.ts';
+import { replacementPreview } from '../../data/import/diff.ts';
 import { renderReport } from '../../data/import/report.ts';
+import { importText as tx } from '../../data/import/text/notice.ts';
 import { LowStore } from '../../data/store.ts';
-import { importText as tx } from '../../handlers/text.ts';
 import { loadConfig } from '../config.ts';
-import { BotError } from '../errors.ts';
 import { ImportService } from '../imports.ts';
 import { createLogger } from '../logger.ts';
 import { runSheetCli } from './sheet-import.ts';
 
 /**
- * `npm run import -- <file> [--apply]`: shows what the importer understood and writes nothing
- * until --apply. Exit codes: 0 done or previewed, 1 refused (the message names the line), 2 usage.
+ * `npm run import -- <file> [--apply [--replace]]`: shows what the importer understood (and, when
+ * the round is stored already, what would change) and writes nothing until --apply. A replacement
+ * that drops failures or regions also needs --replace. Exit codes: 0 done or previewed, 1 refused
+ * (the message names every problem's line), 2 usage.
  */
 export async function runImport(
   argv: string[],
@@ -21,6 +24,7 @@ export async function runImport(
   out: (line: string) => void,
 ): Promise<number> {
   const apply = argv.includes('--apply');
+  const replace = argv.includes('--replace');
   const files = argv.filter((a) => !a.startsWith('--'));
   // Spreadsheets (.xlsx/.csv, several files allowed) take their own path: bot/cli/sheet-import.ts.
   if (files.length > 0 && files.every(isSheetFile)) return runSheetCli(argv, files, apply, env, out);
@@ -41,13 +45,15 @@ export async function runImport(
   try {
     const plan = parseNotice({ text, file: path.basename(file) }, store.dataset(), new Date());
     for (const line of renderReport(plan.report, store.dataset().regions)) out(line);
+    const replacing = replacementPreview(plan.write.roundFile, store.dataset(), plan.write.newRegions);
+    if (replacing.length > 0) for (const line of ['', ...replacing]) out(line);
     out('');
     if (!apply) {
       out(tx.reportPreview);
       return 0;
     }
     const service = new ImportService(store, createLogger(config.LOG_LEVEL));
-    const outcome = await service.apply(plan.write, new Date());
+    const outcome = await service.apply(plan.write, new Date(), { replace });
     const key = outcome.roundKey;
     out(
       !outcome.changed
@@ -58,8 +64,8 @@ export async function runImport(
     );
     return 0;
   } catch (err) {
-    if (err instanceof BotError && err.expose) {
-      out(err.message);
+    if (err instanceof AppError && err.expose) {
+      for (const line of err.message.split('\n')) out(line);
       return 1;
     }
     throw err;

@@ -8,7 +8,7 @@ import { openEmptyStore, openSeededStore } from '../support/seeded-store.ts';
 import { otherRound, setTally } from '../support/rounds.ts';
 
 const AT = new Date('2020-04-14T09:00:00+08:00');
-const ROUND_FILE = path.join('rounds', '2020Q1_35.json');
+const ROUND_FILE = path.join('rounds', '2020Q1@35.json');
 let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups) await c();
@@ -70,7 +70,7 @@ describe('LowStore.open()', () => {
 
   it('ignores a temporary file a crash left in the rounds directory', async () => {
     const { dir } = await seeded();
-    await writeFile(path.join(dir, 'rounds', '.2020Q2_35.json.4242.0badc0de.tmp'), '{"version":1,"rou');
+    await writeFile(path.join(dir, 'rounds', '.2020Q2@35.json.4242.0badc0de.tmp'), '{"version":1,"rou');
     const again = await LowStore.open(dir);
     expect(again.dataset().rounds.map((v) => v.round.key)).toEqual(['2020Q1@35']);
   });
@@ -90,7 +90,7 @@ describe('LowStore.applyImport()', () => {
     const outcome = await store.applyImport(await seedWrite(store), AT);
     expect(outcome).toEqual({ changed: true, replaced: false });
     expect((await readdir(dir)).sort()).toEqual(['register.json', 'rounds', 'state.json']);
-    expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1_35.json']);
+    expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1@35.json']);
     const onDisk = JSON.parse(await readFile(path.join(dir, ROUND_FILE), 'utf8'));
     expect(onDisk.round.key).toBe('2020Q1@35');
     expect(store.state.data.lastImport).toEqual({
@@ -133,7 +133,7 @@ describe('LowStore.applyImport()', () => {
     const corrected = otherRound(base, '2020Q1', (f) =>
       setTally(f, '3501', 'website', { total: 40, checked: 40 }),
     );
-    expect(await store.applyImport(corrected, AT)).toEqual({ changed: true, replaced: true });
+    expect(await store.applyImport(corrected, AT)).toMatchObject({ changed: true, replaced: true });
     const view = store.dataset().roundFor('3501')!;
     expect(store.dataset().tally(view, '3501', 'website')).toMatchObject({ total: 40, checked: 40 });
     expect(store.dataset().rounds).toHaveLength(1);
@@ -144,7 +144,7 @@ describe('LowStore.applyImport()', () => {
   it('keeps each round in its own file', async () => {
     const { store, dir } = await seeded();
     await store.applyImport(otherRound(store.dataset().rounds[0]!.file, '2020Q2'), AT);
-    expect((await readdir(path.join(dir, 'rounds'))).sort()).toEqual(['2020Q1_35.json', '2020Q2_35.json']);
+    expect((await readdir(path.join(dir, 'rounds'))).sort()).toEqual(['2020Q1@35.json', '2020Q2@35.json']);
     expect(store.dataset().rounds.map((v) => v.round.key)).toEqual(['2020Q1@35', '2020Q2@35']);
   });
 
