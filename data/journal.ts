@@ -64,7 +64,9 @@ export class JournalFile {
   ) {}
 
   /** Reads snapshot and log for the process that will write them (a torn tail is cut off). */
-  static async open<S, L>(spec: JournalSpec<S, L>): Promise<{ file: JournalFile; contents: JournalContents<S, L> }> {
+  static async open<S, L>(
+    spec: JournalSpec<S, L>,
+  ): Promise<{ file: JournalFile; contents: JournalContents<S, L> }> {
     const contents = await read(spec, true);
     const file = new JournalFile(spec.snapshotFile, spec.logFile);
     file.lineCount = contents.lines.length;
@@ -83,7 +85,8 @@ export class JournalFile {
   /** Appends whole lines (each without its newline); resolves once they are on disk. */
   append(lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
-    for (const line of lines) if (line.includes('\n')) throw new Error(`journal: ${this.logFile}: a line holds a newline`);
+    for (const line of lines)
+      if (line.includes('\n')) throw new Error(`journal: ${this.logFile}: a line holds a newline`);
     this.pending.push(...lines.map((l) => `${l}\n`));
     if (!this.nextAppend) {
       this.nextAppend = this.enqueue(async () => {

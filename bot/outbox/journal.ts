@@ -172,7 +172,10 @@ function parseLine(text: string): Row {
   if (typeof row !== 'object' || row === null || typeof row.entry !== 'object')
     throw new Error('not an outbox row');
   const parsed = entrySchema.safeParse({ ...row.entry, ...(row.reply ? { reply: row.reply } : {}) });
-  if (!parsed.success) throw new Error(`not an outbox row: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new Error(
+      `not an outbox row: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+    );
   return row;
 }
 

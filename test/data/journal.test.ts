@@ -84,7 +84,11 @@ describe('JournalFile', () => {
   it('peeks without writing: an unterminated tail there is an append in progress', async () => {
     await writeFile(path.join(dir, 'count.log'), '+1\n+2');
     const warnings: string[] = [];
-    expect(await JournalFile.peek(counter(warnings))).toEqual({ snapshot: undefined, lines: [1], found: true });
+    expect(await JournalFile.peek(counter(warnings))).toEqual({
+      snapshot: undefined,
+      lines: [1],
+      found: true,
+    });
     expect(warnings).toEqual([]);
     expect(await log()).toBe('+1\n+2');
   });
