@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseNotice } from '../../data/import/notice.ts';
 import { isSheetFile } from '../../data/import/sheet/index.ts';
 import { renderReport } from '../../data/import/report.ts';
-import { LowStore } from '../../data/store.ts';
+import { openStore } from '../../data/open-store.ts';
 import { importText as tx } from '../../handlers/text.ts';
 import { loadConfig } from '../config.ts';
 import { BotError } from '../errors.ts';
@@ -30,7 +30,7 @@ export async function runImport(
     return 2;
   }
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
+  const { store } = await openStore(config, { oneShot: true });
   let text: string;
   try {
     text = await readFile(file, 'utf8');
