@@ -22,7 +22,10 @@ import { openReminders } from './reminders/setup.ts';
 
 /** Composition root: config → store → groups → platforms → HTTP app. */
 export async function start(config: Config, env: Record<string, string | undefined>, log: Logger) {
-  const opened = await openStore({ ...config, ...(config.INSTANCE_ID ? { instanceId: config.INSTANCE_ID } : {}) });
+  const opened = await openStore(
+    { ...config, ...(config.INSTANCE_ID ? { instanceId: config.INSTANCE_ID } : {}) },
+    { warn: (message) => log.warn(message) },
+  );
   const store = opened.store;
   const seeded = await ensureSeeded(store, new Date());
   if (seeded) log.info({ round: seeded }, 'empty store: imported the shipped Fujian 2020Q1 notice');

@@ -22,6 +22,10 @@ export interface OpenOptions {
    * exit once idle, so the command ends without an explicit close.
    */
   oneShot?: boolean;
+  /** lowdb: open without writing anything (a process that only looks). */
+  readOnly?: boolean;
+  /** Hears of a torn journal line dropped at start (lowdb). */
+  warn?: (message: string) => void;
 }
 
 /** The PostgreSQL side of an open store, for the delivery layer (outbox, tasks, leader locks). */
@@ -47,7 +51,10 @@ export interface OpenStore {
  */
 export async function openStore(s: StoreSettings, o: OpenOptions = {}): Promise<OpenStore> {
   if (s.STORE === 'lowdb') {
-    const store = await LowStore.open(s.dataDir);
+    const store = await LowStore.open(s.dataDir, {
+      ...(o.readOnly ? { readOnly: true } : {}),
+      ...(o.warn ? { warn: o.warn } : {}),
+    });
     return { store, close: () => store.close() };
   }
   if (!s.DATABASE_URL) throw new Error('store: STORE=postgres needs DATABASE_URL');

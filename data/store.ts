@@ -96,12 +96,21 @@ export class LowStore implements InspectionStore {
     private readonly register: Doc<typeof registerFileSchema>,
     private readonly rounds: Map<string, Doc<typeof roundFileSchema>>,
     readonly state: Doc<typeof stateFileSchema>,
-    private readonly seen: SeenIds,
+    /** Absent when opened read-only. */
+    private readonly seen: SeenIds | undefined,
   ) {
     this.current = this.build();
   }
 
-  static async open(dataDir: string): Promise<LowStore> {
+  /**
+   * `readOnly`: for a process that only looks (a preview, `npm run jobs`) while another owns the
+   * directory: nothing is written, not even a torn journal tail cut off, and writes are refused.
+   * `warn` hears of a torn last line dropped from a journal.
+   */
+  static async open(
+    dataDir: string,
+    opts: { readOnly?: boolean; warn?: (message: string) => void } = {},
+  ): Promise<LowStore> {
     const register = await Doc.open({
       file: path.join(dataDir, 'register.json'),
       schema: registerFileSchema,
@@ -134,7 +143,9 @@ export class LowStore implements InspectionStore {
       version: STATE_VERSION,
       initial: () => ({ version: STATE_VERSION }) as const,
     });
-    const seen = await SeenIds.open(dataDir);
+    const seen = opts.readOnly
+      ? undefined
+      : await SeenIds.open(dataDir, opts.warn ? { warn: opts.warn } : {});
     return new LowStore(dataDir, register, rounds, state, seen);
   }
 
@@ -154,7 +165,12 @@ export class LowStore implements InspectionStore {
     return this.serialize(() => this.writeRegister(write));
   }
 
+  get readOnly(): boolean {
+    return this.seen === undefined;
+  }
+
   private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.readOnly) return Promise.reject(new Error(`store: ${this.dataDir} was opened read-only`));
     const run = this.imports.then(fn);
     this.imports = run.catch(() => undefined);
     return run;
@@ -231,6 +247,7 @@ export class LowStore implements InspectionStore {
   }
 
   markSeen(key: string, now: Date): Promise<boolean> {
+    if (!this.seen) return Promise.reject(new Error(`store: ${this.dataDir} was opened read-only`));
     return this.seen.mark(key, now);
   }
 
@@ -248,7 +265,7 @@ export class LowStore implements InspectionStore {
   }
 
   close(): Promise<void> {
-    return this.seen.close();
+    return this.seen?.close() ?? Promise.resolve();
   }
 
   private build(): Dataset {

@@ -242,6 +242,7 @@ export const importText = {
   reportReplaced: (key: string) => `已用新内容替换 ${key}。`,
   usage: '用法：npm run import -- <通报文本或表格文件> [--apply]',
   readFailed: (file: string, reason: string) => `无法读取 ${file}：${reason}`,
+  failed: (reason: string) => `导入失败：${reason}`,
 };
 
 /** DingTalk (bot/platforms/dingtalk). */
