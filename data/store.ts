@@ -20,7 +20,13 @@ import {
   unitSchema,
   accountSchema,
 } from './schema.ts';
-import { STATE_VERSION, stateFileSchema } from './state.ts';
+import { STATE_VERSION, type StateFile, stateFileSchema } from './state.ts';
+
+/**
+ * How long a DingTalk HTTP signature stays bound to the message it first carried: twice the
+ * hour DingTalk accepts a timestamp for (protocols.md §5.1), so clock skew cannot reopen it.
+ */
+export const SIGN_TTL_MS = 2 * 3600_000;
 
 /** What an import writes: regions it learned, and the round's bulk data. */
 export interface ImportWrite {
@@ -68,6 +74,7 @@ export interface ApplyOptions {
  * the same verbs. Reads go to an in-memory Dataset that is swapped whole after each write.
  */
 export interface InspectionStore {
+  /** Local files beside the store (groups.json, calendar.json, reminders.json). */
   readonly dataDir: string;
   /** The current read model. */
   dataset(): Dataset;
@@ -77,7 +84,13 @@ export interface InspectionStore {
   applyRegister(write: RegisterWrite): Promise<RegisterOutcome>;
   /** Records an inbound message id; false if it was seen before (redelivery). */
   markSeen(key: string, now: Date): Promise<boolean>;
-  readonly state: Doc<typeof stateFileSchema>;
+  /**
+   * The DingTalk HTTP replay guard: binds a signature to the first message id it carried; false
+   * when it already carried another message (a captured signature replayed with another body).
+   */
+  bindSignature(sign: string, msgId: string, now: Date): Promise<boolean>;
+  /** Small state: the last import. */
+  readonly state: { readonly data: StateFile };
   /** Finishes pending writes and releases open files (shutdown). */
   close(): Promise<void>;
 }
@@ -90,6 +103,7 @@ export class LowStore implements InspectionStore {
    * the same round file twice (the HTTP API and a CLI import can overlap).
    */
   private imports: Promise<unknown> = Promise.resolve();
+  private readonly signs = new Map<string, { msgId: string; at: number }>();
 
   private constructor(
     readonly dataDir: string,
@@ -221,15 +235,7 @@ export class LowStore implements InspectionStore {
   }
 
   private async writeRegister(write: RegisterWrite): Promise<RegisterOutcome> {
-    // Only the incoming entries are validated; the stored ones were when they were written.
-    const incoming = {
-      ...registerFileSchema.pick({ regions: true, units: true, sites: true }).parse({
-        regions: write.newRegions,
-        units: write.units,
-        sites: write.sites,
-      }),
-      accounts: validAccounts(write.accounts),
-    };
+    const incoming = validRegisterWrite(write);
     const counts: RegisterOutcome = { added: 0, updated: 0 };
     const upsert = <T extends { id: string }>(stored: readonly T[], items: readonly T[]): T[] => {
       const list = [...stored];
@@ -264,6 +270,19 @@ export class LowStore implements InspectionStore {
     return this.seen.mark(key, now);
   }
 
+  /** Kept in memory for now: a restart forgets the bindings (issue 11 moves them to disk). */
+  async bindSignature(sign: string, msgId: string, now: Date): Promise<boolean> {
+    const t = now.getTime();
+    for (const [k, v] of this.signs) {
+      if (t - v.at <= SIGN_TTL_MS) break; // insertion order is time order
+      this.signs.delete(k);
+    }
+    const prior = this.signs.get(sign);
+    if (prior) return prior.msgId === msgId;
+    this.signs.set(sign, { msgId, at: t });
+    return true;
+  }
+
   close(): Promise<void> {
     return this.seen?.close() ?? Promise.resolve();
   }
@@ -274,6 +293,18 @@ export class LowStore implements InspectionStore {
       [...this.rounds.values()].map((d) => d.data),
     );
   }
+}
+
+/** A register write's entries validated (the stored ones were when they were written). */
+export function validRegisterWrite(write: RegisterWrite) {
+  return {
+    ...registerFileSchema.pick({ regions: true, units: true, sites: true }).parse({
+      regions: write.newRegions,
+      units: write.units,
+      sites: write.sites,
+    }),
+    accounts: validAccounts(write.accounts),
+  };
 }
 
 const accountKeys: ReadonlySet<string> = new Set(Object.keys(accountSchema.shape));
@@ -311,7 +342,7 @@ function sameRound(a: RoundFile, b: RoundFile): boolean {
   return canonicalRound(a) === canonicalRound(b);
 }
 
-function canonicalRound(f: RoundFile): string {
+export function canonicalRound(f: RoundFile): string {
   const parsed = roundFileSchema.parse({ ...f, round: { ...f.round, importedAt: '' } });
   return JSON.stringify(parsed, (_key, value: unknown) =>
     value && typeof value === 'object' && !Array.isArray(value)

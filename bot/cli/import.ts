@@ -11,7 +11,7 @@ import { parseNotice } from '../../data/import/notice.ts';
 import { noticeReaders, sheetKinds } from '../../data/import/readers.ts';
 import { renderReport } from '../../data/import/report.ts';
 import { importText as tx } from '../../data/import/text/notice.ts';
-import { LowStore } from '../../data/store.ts';
+import { openStore } from '../../data/open-store.ts';
 import { loadConfig } from '../config.ts';
 import { ImportService } from '../imports.ts';
 import { createLogger } from '../logger.ts';
@@ -69,7 +69,7 @@ export async function runImport(
     return 1;
   }
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
+  const { store } = await openStore(config, { oneShot: true });
   let text: string;
   try {
     text = await read(file);

@@ -2,8 +2,9 @@ import { AppError } from '../../data/errors.ts';
 import { replacementPreview } from '../../data/import/diff.ts';
 import { planSheets } from '../../data/import/sheet/index.ts';
 import { previewLines } from '../../data/import/sheet/preview.ts';
+import { openStore } from '../../data/open-store.ts';
 import { sheetPreviewText as px } from '../../data/import/text/sheet.ts';
-import { type InspectionStore, LowStore } from '../../data/store.ts';
+import type { InspectionStore } from '../../data/store.ts';
 import { loadConfig } from '../config.ts';
 import { ImportService } from '../imports.ts';
 import { createLogger } from '../logger.ts';
@@ -90,7 +91,7 @@ export async function runSheetCli(
 ): Promise<number> {
   const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
+  const { store } = await openStore(config, { oneShot: true });
   const imports = new ImportService(store, createLogger(config.LOG_LEVEL));
   const args: SheetImportArgs = { files, apply, replace: argv.includes('--replace'), now: new Date() };
   const period = option('period');

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../data/errors.ts';
+import { ImportRefused } from '../../data/import/refusal.ts';
 import type { Dataset } from '../../data/dataset.ts';
 import { type NoticeSource, parseNotice } from '../../data/import/notice.ts';
 import { LowStore } from '../../data/store.ts';
@@ -26,6 +27,7 @@ export function importForScore(notice: CorpusNotice, data: Dataset, now: Date = 
     return { facts: factsFromImport(report, (id) => learned.get(id) ?? data.regions.get(id)?.name) };
   } catch (err) {
     // The importer's own message, which names the line (第N行) when it knows one.
+    if (err instanceof ImportRefused) return { refused: err.lines.join('\n') };
     if (err instanceof AppError && err.expose) return { refused: err.message };
     throw err;
   }
