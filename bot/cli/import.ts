@@ -1,19 +1,27 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import {
+  type FileFacts,
+  FileRefusedError,
+  inspectFile,
+  misnamed,
+  refusal,
+} from '../../data/import/file-kind.ts';
+import { AppError } from '../../data/errors.ts';
+import { replacementPreview } from '../../data/import/diff.ts';
 import { parseNotice } from '../../data/import/notice.ts';
-import { isSheetFile } from '../../data/import/sheet/index.ts';
+import { noticeReaders, sheetKinds } from '../../data/import/readers.ts';
 import { renderReport } from '../../data/import/report.ts';
-import { LowStore } from '../../data/store.ts';
-import { importText as tx } from '../../handlers/text.ts';
+import { importText as tx } from '../../data/import/text/notice.ts';
+import { openStore } from '../../data/open-store.ts';
 import { loadConfig } from '../config.ts';
-import { BotError } from '../errors.ts';
 import { ImportService } from '../imports.ts';
 import { createLogger } from '../logger.ts';
 import { runSheetCli } from './sheet-import.ts';
 
 /**
- * `npm run import -- <file> [--apply]`: shows what the importer understood and writes nothing
- * until --apply. Exit codes: 0 done or previewed, 1 refused (the message names the line), 2 usage.
+ * `npm run import -- <file> [--apply [--replace]]`: shows what the importer understood (and, when
+ * the round is stored already, what would change) and writes nothing until --apply. A replacement
+ * that drops failures or regions also needs --replace. Exit codes: 0 done or previewed, 1 refused
+ * (the message names every problem's line), 2 usage.
  */
 export async function runImport(
   argv: string[],
@@ -21,33 +29,66 @@ export async function runImport(
   out: (line: string) => void,
 ): Promise<number> {
   const apply = argv.includes('--apply');
-  const files = argv.filter((a) => !a.startsWith('--'));
-  // Spreadsheets (.xlsx/.csv, several files allowed) take their own path: bot/cli/sheet-import.ts.
-  if (files.length > 0 && files.every(isSheetFile)) return runSheetCli(argv, files, apply, env, out);
-  const file = files[0];
-  if (!file || files.length > 1) {
+  const replace = argv.includes('--replace');
+  const given = argv.filter((a) => !a.startsWith('--'));
+  if (given.length === 0) {
     out(tx.usage);
     return 2;
   }
+  // npm run starts scripts in the package folder; INIT_CWD is where the user typed the command.
+  const cwd = env.INIT_CWD ?? process.cwd();
+  let files: FileFacts[];
+  try {
+    files = await Promise.all(given.map((f) => inspectFile(f, cwd)));
+  } catch (err) {
+    if (err instanceof FileRefusedError) {
+      out(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  const isSheet = (f: FileFacts) => sheetKinds.includes(f.kind) && !misnamed(f);
+  // Spreadsheets (.xlsx/.csv, several files allowed) take their own path: bot/cli/sheet-import.ts.
+  if (files.every(isSheet))
+    return runSheetCli(
+      argv,
+      files.map((f) => f.path),
+      apply,
+      env,
+      out,
+    );
+  // One notice at a time; a file neither importer reads is refused by name.
+  const file = files.find((f) => !isSheet(f)) as FileFacts;
+  const read = noticeReaders[file.kind];
+  if (read && !misnamed(file) && files.length > 1) {
+    out(tx.usage);
+    return 2;
+  }
+  if (!read || misnamed(file)) {
+    out(refusalOf(file).message);
+    return 1;
+  }
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
+  const { store } = await openStore(config, { oneShot: true });
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await read(file);
   } catch (err) {
-    out(tx.readFailed(file, (err as Error).message));
+    out(tx.readFailed(file.given, (err as Error).message));
     return 1;
   }
   try {
-    const plan = parseNotice({ text, file: path.basename(file) }, store.dataset(), new Date());
+    const plan = parseNotice({ text, file: file.name }, store.dataset(), new Date());
     for (const line of renderReport(plan.report, store.dataset().regions)) out(line);
+    const replacing = replacementPreview(plan.write.roundFile, store.dataset(), plan.write.newRegions);
+    if (replacing.length > 0) for (const line of ['', ...replacing]) out(line);
     out('');
     if (!apply) {
       out(tx.reportPreview);
       return 0;
     }
     const service = new ImportService(store, createLogger(config.LOG_LEVEL));
-    const outcome = await service.apply(plan.write, new Date());
+    const outcome = await service.apply(plan.write, new Date(), { replace });
     const key = outcome.roundKey;
     out(
       !outcome.changed
@@ -58,14 +99,26 @@ export async function runImport(
     );
     return 0;
   } catch (err) {
-    if (err instanceof BotError && err.expose) {
-      out(err.message);
+    if (err instanceof AppError && err.expose) {
+      for (const line of err.message.split('\n')) out(line);
       return 1;
     }
     throw err;
   }
 }
 
+/** Every kind either importer reads, for the refusal's list of what would work. */
+function refusalOf(file: FileFacts): FileRefusedError {
+  const sheets = Object.fromEntries(sheetKinds.map((k) => [k, noticeReaders.text]));
+  return refusal(file, { ...noticeReaders, ...sheets });
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runImport(process.argv.slice(2), process.env, (l) => console.log(l));
+  try {
+    process.exitCode = await runImport(process.argv.slice(2), process.env, (l) => console.log(l));
+  } catch (err) {
+    // A reader or the store failed in a way nobody foresaw: one line, never a stack trace.
+    console.log(tx.failed(err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)));
+    process.exitCode = 1;
+  }
 }
