@@ -8,7 +8,7 @@ import {
 import { parseNotice } from '../../data/import/notice.ts';
 import { noticeReaders, sheetKinds } from '../../data/import/readers.ts';
 import { renderReport } from '../../data/import/report.ts';
-import { LowStore } from '../../data/store.ts';
+import { openStore } from '../../data/open-store.ts';
 import { importText as tx } from '../../handlers/text.ts';
 import { loadConfig } from '../config.ts';
 import { BotError } from '../errors.ts';
@@ -65,7 +65,7 @@ export async function runImport(
     return 1;
   }
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
+  const { store } = await openStore(config, { oneShot: true });
   let text: string;
   try {
     text = await read(file);
