@@ -8,7 +8,7 @@ import { openEmptyStore, openSeededStore } from '../support/seeded-store.ts';
 import { otherRound } from '../support/rounds.ts';
 
 const AT = new Date('2020-04-14T09:00:00+08:00');
-const ROUND_FILE = path.join('rounds', '2020Q1_35.json');
+const ROUND_FILE = path.join('rounds', '2020Q1@35.json');
 let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups) await c();
@@ -62,7 +62,7 @@ describe('LowStore.open()', () => {
 
   it('ignores a temporary file a crash left in the rounds directory', async () => {
     const { dir } = await seeded();
-    await writeFile(path.join(dir, 'rounds', '.2020Q2_35.json.4242.0badc0de.tmp'), '{"version":1,"rou');
+    await writeFile(path.join(dir, 'rounds', '.2020Q2@35.json.4242.0badc0de.tmp'), '{"version":1,"rou');
     const again = await LowStore.open(dir);
     expect(again.dataset().rounds.map((v) => v.round.key)).toEqual(['2020Q1@35']);
   });
@@ -82,7 +82,7 @@ describe('LowStore.applyImport()', () => {
     const outcome = await store.applyImport(await seedWrite(store), AT);
     expect(outcome).toEqual({ changed: true, replaced: false });
     expect((await readdir(dir)).sort()).toEqual(['register.json', 'rounds', 'state.json']);
-    expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1_35.json']);
+    expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1@35.json']);
     const onDisk = JSON.parse(await readFile(path.join(dir, ROUND_FILE), 'utf8'));
     expect(onDisk.round.key).toBe('2020Q1@35');
     expect(store.state.data.lastImport).toEqual({
@@ -123,7 +123,7 @@ describe('LowStore.applyImport()', () => {
   it('keeps each round in its own file', async () => {
     const { store, dir } = await seeded();
     await store.applyImport(otherRound(store.dataset().rounds[0]!.file, '2020Q2'), AT);
-    expect((await readdir(path.join(dir, 'rounds'))).sort()).toEqual(['2020Q1_35.json', '2020Q2_35.json']);
+    expect((await readdir(path.join(dir, 'rounds'))).sort()).toEqual(['2020Q1@35.json', '2020Q2@35.json']);
     expect(store.dataset().rounds.map((v) => v.round.key)).toEqual(['2020Q1@35', '2020Q2@35']);
   });
 
