@@ -3,10 +3,12 @@ import type { Reply } from '../../../handlers/reply.ts';
 import { PlatformError } from '../../errors.ts';
 import type { Group } from '../../groups.ts';
 import { httpFailure, type PushBody, type Pusher } from '../platform.ts';
-import { jsonBytes, MAX_BODY_BYTES, toMarkdown } from './encode.ts';
-import { signedQuery } from './sign.ts';
 import type { ChartImages } from '../../charts/images.ts';
-import { toChartPush } from './image.ts';
+import { jsonBytes, MAX_BODY_BYTES, toMarkdown } from './encode.ts';
+import { toChartAnswer, toChartPush } from './image.ts';
+import { signedQuery } from './crypto.ts';
+import type { DingtalkMessage } from './decode.ts';
+import { ChannelClosed, type ReplyChannel } from '../../respond.ts';
 
 /**
  * Outbound calls: custom-robot pushes (protocols.md §4) and session-webhook replies (§5.3).
@@ -59,6 +61,7 @@ export function createDingtalkPusher(
     platform: 'dingtalk',
     maxBytes: MAX_BODY_BYTES,
     render(reply: Reply): PushBody {
+      // A chart message: the title and the picture by link (bot/platforms/dingtalk/image.ts).
       const body = reply.chart ? toChartPush(reply, charts, new Date(clock())) : toMarkdown(reply);
       return { body, bytes: jsonBytes(body) };
     },
@@ -89,6 +92,29 @@ export async function postSession(
   if (!sameOrigin(sessionWebhook, oapiBase))
     throw new DingtalkError('dingtalk.session: sessionWebhook host is not DINGTALK_OAPI_BASE', false);
   await post(http, sessionWebhook, body, 'dingtalk.session');
+}
+
+/**
+ * A message's way back (bot/respond.ts): its session webhook until it expires (§5.3), checked
+ * by our clock before the POST and by DingTalk's after; closed when the message carried none.
+ */
+export function sessionChannel(
+  http: AxiosInstance,
+  oapiBase: string,
+  msg: DingtalkMessage,
+  clock: () => number = Date.now,
+  charts?: ChartImages,
+): ReplyChannel {
+  return {
+    name: 'sessionWebhook',
+    async send(answer) {
+      if (!msg.session) throw new ChannelClosed('no sessionWebhook');
+      if (clock() > msg.session.expiresAt)
+        throw new ChannelClosed('sessionWebhook expired before the answer was ready');
+      // A /chart answer carries its picture as a link (or says why it cannot).
+      await postSession(http, oapiBase, msg.session.url, toChartAnswer(answer, msg.inbound.sender, charts, new Date(clock())));
+    },
+  };
 }
 
 /** POST JSON and read errcode. Errors never include the URL (it carries a token or session). */

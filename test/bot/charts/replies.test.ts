@@ -10,7 +10,8 @@ import { loadConfig } from '../../../bot/config.ts';
 import { silentLogger } from '../../../bot/logger.ts';
 import type { PipelineDeps } from '../../../bot/pipeline.ts';
 import { createDingtalk } from '../../../bot/platforms/dingtalk/index.ts';
-import { createCallback } from '../../../bot/platforms/wecom/callback.ts';
+import { createCallback } from '../../../bot/platforms/wecom/http.ts';
+import { createResponder } from '../../../bot/respond.ts';
 import { createCipher } from '../../../bot/platforms/wecom/crypto.ts';
 import { FakeDingtalk } from '../../fakes/dingtalk.ts';
 import { checkWecomImage } from '../../fakes/images.ts';
@@ -31,7 +32,7 @@ describe('/chart as a WeCom passive reply', () => {
   it('carries the PNG in the finishing stream reply as msg_item (base64 + md5)', async () => {
     const callback = createCallback({
       cipher: createCipher({ token: TOKEN, encodingAESKey: KEY }),
-      pipeline,
+      responder: createResponder({ pipeline, groups, log: silentLogger }),
       groups,
       log: silentLogger,
       http: axios.create({ timeout: 2000 }),
@@ -62,7 +63,7 @@ describe('/chart as a WeCom passive reply', () => {
   it('sends no msg_item with an answer that has no chart', async () => {
     const callback = createCallback({
       cipher: createCipher({ token: TOKEN, encodingAESKey: KEY }),
-      pipeline,
+      responder: createResponder({ pipeline, groups, log: silentLogger }),
       groups,
       log: silentLogger,
       http: axios.create({ timeout: 2000 }),

@@ -3,11 +3,10 @@ import WebSocket from 'ws';
 import { PlatformError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import type { Logger } from '../../logger.ts';
-import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts';
-import { queueLateChart, type ReplyQueue } from '../late-reply.ts';
+import type { Reply } from '../../../handlers/reply.ts';
+import { ChannelClosed, type ReplyChannel, type Responder } from '../../respond.ts';
 import { backoffDelay, FirstConnection } from '../reconnect.ts';
 import { decodeMessage } from './decode.ts';
-import { guardInflight } from './inflight.ts';
 import { toStream } from './encode.ts';
 
 /**
@@ -20,6 +19,8 @@ import { toStream } from './encode.ts';
 export const PING_MS = 30_000;
 /** Two unanswered pings mean a dead link, as the official SDK decides (§3.2, S6). */
 const MAX_MISSED_PINGS = 2;
+/** The official SDK waits this long for each reply's ack (§3.2, S6); then the reply may or may not have arrived. */
+export const ACK_TIMEOUT_MS = 5_000;
 /** Subscribing is rate-protected (45009, §3.2, §7.17): back off exponentially, capped at a minute. */
 export const BACKOFF = { baseMs: 1000, maxMs: 60_000 };
 
@@ -27,20 +28,15 @@ export interface LongConnOptions {
   url: string;
   botId: string;
   secret: string;
-  pipeline: PipelineDeps;
   groups: Groups;
   log: Logger;
+  responder: Responder;
   pingMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   /** How long start() waits for the first subscribe before carrying on in the background. */
   startWaitMs?: number;
   random?: () => number;
-  receive?: typeof pipelineReceive;
-  /**
-   * The outbox: a /chart answer's picture goes through the group robot, because a long-connection
-   * reply takes no msg_item and an image reply needs a media upload first (§3.2, §10.3).
-   */
-  replies?: ReplyQueue | undefined;
+  ackTimeoutMs?: number;
 }
 
 type Frame = {
@@ -60,14 +56,12 @@ export class WecomLongConn {
   private stopped = true;
   private subscribeId = '';
   private readonly first = new FirstConnection();
+  /** Replies sent and waiting for WeCom's ack, by req_id. */
+  private readonly acks = new Map<string, (frame: Frame | Error) => void>();
   /** Counts for operators and tests. */
   readonly stats = { connects: 0, subscribed: 0, kicked: 0, delays: [] as number[] };
 
-  private readonly receive: typeof pipelineReceive;
-
-  constructor(private readonly o: LongConnOptions) {
-    this.receive = guardInflight(o.receive ?? pipelineReceive);
-  }
+  constructor(private readonly o: LongConnOptions) {}
 
   /** Connects; resolves once subscribed (or after startWaitMs, retrying in the background). */
   async start(): Promise<void> {
@@ -86,11 +80,12 @@ export class WecomLongConn {
     this.first.settle();
     const ws = this.ws;
     this.ws = undefined;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      ws.once('close', () => resolve());
-      ws.terminate();
-    });
+    if (ws && ws.readyState !== WebSocket.CLOSED)
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.terminate();
+      });
+    await this.o.responder.idle();
   }
 
   private connect(): void {
@@ -117,6 +112,11 @@ export class WecomLongConn {
     });
     ws.on('error', (err) => this.o.log.warn({ err: err.message }, 'wecom longconn: socket error'));
     ws.on('close', () => {
+      for (const [reqId, done] of this.acks) {
+        this.acks.delete(reqId);
+        // Sent but not acknowledged: it may have arrived (the outbox adds the re-send note).
+        done(new Error('aibot_respond_msg: connection closed before the ack (ECONNRESET)'));
+      }
       if (this.ws !== ws) return;
       clearInterval(this.pingTimer);
       this.ws = undefined;
@@ -127,7 +127,13 @@ export class WecomLongConn {
   private onFrame(ws: WebSocket, f: Frame): void {
     const reqId = f.headers?.req_id ?? '';
     if (f.cmd === 'aibot_msg_callback') {
-      void this.answer(ws, reqId, f.body);
+      this.answer(ws, reqId, f.body);
+      return;
+    }
+    const waiting = f.cmd === undefined ? this.acks.get(reqId) : undefined;
+    if (waiting) {
+      this.acks.delete(reqId);
+      waiting(f);
       return;
     }
     if (f.cmd === 'aibot_event_callback') {
@@ -198,21 +204,55 @@ export class WecomLongConn {
     }, delay);
   }
 
-  private async answer(ws: WebSocket, reqId: string, body: unknown): Promise<void> {
+  /** A message callback → respond(), answering on this socket with the callback's req_id (§3.2). */
+  private answer(ws: WebSocket, reqId: string, body: unknown): void {
+    let msg: ReturnType<typeof decodeMessage>;
     try {
-      const msg = decodeMessage(body, this.o.groups);
-      if (!msg) return;
-      const reply = await this.receive(this.o.pipeline, msg.inbound);
-      if (!reply) return;
+      msg = decodeMessage(body, this.o.groups);
+    } catch (err) {
+      this.o.log.warn({ err: (err as Error).message, reqId }, 'wecom longconn: callback not decoded');
+      return;
+    }
+    if (msg) this.o.responder.accept(msg.inbound, this.replyChannel(ws, reqId));
+  }
+
+  /**
+   * `aibot_respond_msg` on the socket the message came on, acknowledged by WeCom with the same
+   * req_id (§3.2). Closed socket → ChannelClosed; a refusal (errcode ≠ 0) or no ack within
+   * ackTimeoutMs → an error, so respond() sends the answer through the group robot instead.
+   */
+  private replyChannel(ws: WebSocket, reqId: string): ReplyChannel {
+    return {
+      name: 'aibot_respond_msg',
+      send: async (answer) => {
+        await this.respondFrame(ws, reqId, answer);
+        return answer.chart ? { chart: 'not carried' as const } : undefined;
+      },
+    };
+  }
+
+  private respondFrame(ws: WebSocket, reqId: string, answer: Reply): Promise<void> {
+    if (ws.readyState !== WebSocket.OPEN || this.ws !== ws)
+      return Promise.reject(new ChannelClosed('long connection closed before the answer was ready'));
+    // The reply frame takes no msg_item and an image reply needs a media upload first
+    // (§3.2, §10.3): a chart's picture follows through the group robot (replyChannel).
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.acks.delete(reqId);
+        reject(new Error('aibot_respond_msg: no ack in time (ETIMEDOUT)'));
+      }, this.o.ackTimeoutMs ?? ACK_TIMEOUT_MS);
+      this.acks.set(reqId, (f) => {
+        clearTimeout(timer);
+        if (f instanceof Error) reject(f);
+        else if (f.errcode === 0 || f.errcode === undefined) resolve();
+        else reject(new Error(`aibot_respond_msg: errcode ${f.errcode}`));
+      });
       this.send(ws, {
         cmd: 'aibot_respond_msg',
         headers: { req_id: reqId },
-        body: toStream(reply, randomUUID()),
+        body: toStream(answer, randomUUID()),
       });
-      if (reply.chart) await queueLateChart(this.o, 'wecom', msg.inbound, reply, new Date());
-    } catch (err) {
-      this.o.log.error({ err, reqId }, 'wecom longconn: message not answered');
-    }
+    });
   }
 
   private send(ws: WebSocket, frame: Frame): void {
