@@ -6,7 +6,7 @@ import { PayloadError, SignatureError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import { parseJson, readRawBody } from '../../http/raw-body.ts';
 import type { Logger } from '../../logger.ts';
-import type { Responder } from '../../respond.ts';
+import { CHART_NOT_CARRIED, type Responder } from '../../respond.ts';
 import type { WecomCipher } from './crypto.ts';
 import { decodeMessage } from './decode.ts';
 import type { ChartImages } from '../../charts/images.ts';
@@ -116,7 +116,7 @@ export function createCallback(opts: CallbackOptions) {
         }
         await responseUrl.send(answer);
         // response_url carries markdown only (§3.1): the picture goes through the group robot.
-        return answer.chart ? { chart: 'not carried' as const } : undefined;
+        return answer.chart ? CHART_NOT_CARRIED : undefined;
       },
     });
     const timer = setTimeout(() => {

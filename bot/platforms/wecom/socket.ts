@@ -4,7 +4,7 @@ import { PlatformError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import type { Logger } from '../../logger.ts';
 import type { Reply } from '../../../handlers/reply.ts';
-import { ChannelClosed, type ReplyChannel, type Responder } from '../../respond.ts';
+import { CHART_NOT_CARRIED, ChannelClosed, type ReplyChannel, type Responder } from '../../respond.ts';
 import { backoffDelay, FirstConnection } from '../reconnect.ts';
 import { decodeMessage } from './decode.ts';
 import { toStream } from './encode.ts';
@@ -226,7 +226,7 @@ export class WecomLongConn {
       name: 'aibot_respond_msg',
       send: async (answer) => {
         await this.respondFrame(ws, reqId, answer);
-        return answer.chart ? { chart: 'not carried' as const } : undefined;
+        return answer.chart ? CHART_NOT_CARRIED : undefined;
       },
     };
   }
