@@ -103,6 +103,7 @@ export const t = {
   helpTitle: '检查通报助手：可用命令',
   helpFooter: '命令可不带斜杠，全角字符亦可。输入 /help <命令> 查看详细说明。',
   helpFor: (name: string) => `命令 /${name}`,
+  textOnly: '目前只能识别文字命令，请@我并输入命令，例如 /rate 福州。',
   usage: (u: string) => `用法：${u}`,
   aliases: (a: string[]) => `也可写作：${a.join('、')}`,
 
@@ -159,11 +160,6 @@ export const t = {
 export function failureReply(): Reply {
   return reply(t.internalError);
 }
-
-/** DingTalk (bot/platforms/dingtalk). */
-export const dingtalkText = {
-  textOnly: '目前只能识别文字命令，请@我并输入命令，例如 /rate 福州。',
-};
 
 /** Rectification tasks, deadline reminders, /done, /deadline, /overdue (issue 6). */
 export const taskText = {
