@@ -6,6 +6,7 @@ import { ensureSeeded } from '../data/import/seed.ts';
 import { openStore } from '../data/open-store.ts';
 import { createApiRouter } from './api/rounds.ts';
 import { openCharts } from './charts/setup.ts';
+import { createDashboardRouter } from './dashboard/routes.ts';
 import { createApp } from './app.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
@@ -67,6 +68,17 @@ export async function start(config: Config, env: Record<string, string | undefin
   });
   const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));
   routers.push(charts.router);
+  // The dashboard at / (README "Dashboard"): read-only, DASHBOARD_TOKEN or this machine only.
+  routers.push(
+    createDashboardRouter({
+      store,
+      token: config.DASHBOARD_TOKEN,
+      now: () => new Date(),
+      tasks: reminders.service,
+      outbox: delivery.outbox,
+      log,
+    }),
+  );
   // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
