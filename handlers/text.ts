@@ -103,7 +103,7 @@ export const t = {
   helpTitle: '检查通报助手：可用命令',
   helpFooter: '命令可不带斜杠，全角字符亦可。输入 /help <命令> 查看详细说明。',
   helpFor: (name: string) => `命令 /${name}`,
-  textOnly: '目前只能识别文字命令，请@我并输入命令，例如 /rate 福州。',
+  textOnly: '目前只能识别文字命令，请＠我并输入命令，例如 /rate 福州。',
   usage: (u: string) => `用法：${u}`,
   aliases: (a: string[]) => `也可写作：${a.join('、')}`,
 
@@ -235,6 +235,11 @@ export const taskText = {
 
 /** Added to a message sent again after a restart interrupted its first send (bot/outbox/drain.ts). */
 export const resentNote = '（重发：上次发送结果未能确认，如已收到请忽略）';
+
+/** Mentions past a message's share for them (the encode.ts of each platform). */
+export const mentionText = {
+  more: (n: number) => `等另外${n}人`,
+};
 
 /** Failure alerts (bot/alerts/compose.ts). */
 export const alertText = {
