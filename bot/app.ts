@@ -19,7 +19,11 @@ export interface AppDeps {
  * within 15 s, checked every second (Node's defaults are 300 s, checked every 30 s: a body sent
  * a byte at a time was held 327 s).
  */
-export const SERVER_LIMITS = { headersTimeout: 10_000, requestTimeout: 15_000, connectionsCheckingInterval: 1_000 };
+export const SERVER_LIMITS = {
+  headersTimeout: 10_000,
+  requestTimeout: 15_000,
+  connectionsCheckingInterval: 1_000,
+};
 
 /** Listens with SERVER_LIMITS; resolves once listening. */
 export function listen(app: Koa, port: number, host: string): Promise<Server> {

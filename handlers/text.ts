@@ -217,6 +217,7 @@ export const taskText = {
   doneItem: (tag: string, subject: string, problem: string) => `${tag}${subject}：${problem}`,
   doneStopped: (n: number, by: string) => `由${by}确认，已停止这${n}项的提醒。`,
   someone: '（未署名）',
+  actor: (name: string, id: string) => `${name}（${id}）`,
 
   setUsage:
     '用法：/deadline set <期次> [单位] <日期> [时间]，例：/deadline set 2020Q1 2020-04-17　/deadline set 2020Q1 平潭综合实验区管委会 2020-04-20 17:00',
@@ -225,6 +226,11 @@ export const taskText = {
   setBadDate: (text: string) => `无法识别的日期“${text}”，请写成 2020-04-17。`,
   setBadTime: (text: string) => `无法识别的时间“${text}”，请写成 17:00。`,
   setUnknownUnit: (period: string, text: string) => `${period}没有“${text}”的整改任务。`,
+  setOutOfScope: (period: string, text: string) => `本群关注范围内没有${period}“${text}”的整改任务；其他单位的截止时间请由关注它的群设置。`,
+  setNothingInScope: (period: string) => `本群关注范围内没有${period}的整改任务。`,
+  setUnitsDone: (period: string, units: string[], deadline: string) =>
+    `已将本群关注的${units.join('、')}的${period}整改情况报送截止时间设为${deadline}。`,
+  doneOutOfScope: (text: string) => `“${text}”不在本群关注范围内，请在关注它的群里标记。`,
   setRoundDone: (period: string, deadline: string) => `已将${period}整改情况报送截止时间设为${deadline}。`,
   setUnitDone: (period: string, unit: string, deadline: string) =>
     `已将${unit}的${period}整改情况报送截止时间设为${deadline}。`,

@@ -26,7 +26,9 @@ const MENTION_SHARE = 0.5;
  * mentions. Text from data or chat goes through this before it is pushed, so it shows as typed
  * and never becomes markup or a mention.
  */
-const WECOM_SWAP = Object.fromEntries(['#', '*', '[', ']', '<', '>', '@', '`'].map((c) => [c, FULL_WIDTH[c] ?? c]));
+const WECOM_SWAP = Object.fromEntries(
+  ['#', '*', '[', ']', '<', '>', '@', '`'].map((c) => [c, FULL_WIDTH[c] ?? c]),
+);
 export function escapeWecom(text: string): string {
   return neutralize(text, WECOM_SWAP);
 }
@@ -91,9 +93,13 @@ export function toText(reply: Reply): {
   msgtype: 'text';
   text: { content: string; mentioned_list?: string[]; mentioned_mobile_list?: string[] };
 } {
-  const ids = unique(reply.mentions.flatMap((c) => (c.wecomUserId && USERID.test(c.wecomUserId) ? [c.wecomUserId] : [])));
+  const ids = unique(
+    reply.mentions.flatMap((c) => (c.wecomUserId && USERID.test(c.wecomUserId) ? [c.wecomUserId] : [])),
+  );
   const mobiles = unique(
-    reply.mentions.flatMap((c) => (!ids.includes(c.wecomUserId ?? '') && c.mobile && MOBILE.test(c.mobile) ? [c.mobile] : [])),
+    reply.mentions.flatMap((c) =>
+      !ids.includes(c.wecomUserId ?? '') && c.mobile && MOBILE.test(c.mobile) ? [c.mobile] : [],
+    ),
   );
   const text: { content: string; mentioned_list?: string[]; mentioned_mobile_list?: string[] } = {
     content: fitBytes([reply.title, ...reply.lines].join('\n'), TEXT_MAX_BYTES),

@@ -70,7 +70,13 @@ const message = JSON.stringify({
 
 describe('a body sent a byte at a time', () => {
   it('gets 408 from POST /dingtalk once the body timeout passes, long before the body is in', async () => {
-    const res = await slowRequest({ port, path: '/dingtalk', headers: signedHeaders(), body: message, byteEveryMs: 50 });
+    const res = await slowRequest({
+      port,
+      path: '/dingtalk',
+      headers: signedHeaders(),
+      body: message,
+      byteEveryMs: 50,
+    });
     expect(res.status).toBe(408);
     expect(res.text).toContain('body_timeout');
     expect(res.bytesSent).toBeLessThan(Buffer.byteLength(message));

@@ -183,4 +183,3 @@ describe('wecomCipher.decrypt() failures', () => {
     expect(failures.join()).not.toContain('ww1436e0e65a779aee');
   });
 });
-
