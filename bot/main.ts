@@ -22,7 +22,7 @@ import { openReminders } from './reminders/setup.ts';
 
 /** Composition root: config → store → groups → platforms → HTTP app. */
 export async function start(config: Config, env: Record<string, string | undefined>, log: Logger) {
-  const store = await LowStore.open(config.dataDir, { warn: (message) => log.warn(message) });
+  const store = await LowStore.open(config.dataDir, { warn: (message) => log.warn(message), home: config.HOME_REGION });
   const seeded = await ensureSeeded(store, new Date());
   if (seeded) log.info({ round: seeded }, 'empty store: imported the shipped Fujian 2020Q1 notice');
   const groups = await loadGroups(config.groupsFile, env, store.dataset());

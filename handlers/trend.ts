@@ -5,6 +5,7 @@ import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
 import { passRate, percent, periodLabel } from './format.ts';
 import { type Reply, reply } from './reply.ts';
+import { markSample } from './sample.ts';
 import { channelName, historyText as hx } from './text.ts';
 
 /** /trend [地区]: both channels' pass rates over the last rounds of the series, oldest first. */
@@ -36,7 +37,10 @@ export function trend(args: string[], ctx: HandlerContext): Reply {
       lines.push(hx.trendSummary(channelName[ch], rate(a), rate(b), points.length));
     }
   }
-  return reply(hx.trendTitle(region.name), lines);
+  return markSample(
+    reply(hx.trendTitle(region.name), lines),
+    points.map((p) => p.view),
+  );
 }
 
 function arrow(now: RegionTally, before: RegionTally | undefined): string {

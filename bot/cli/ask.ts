@@ -57,7 +57,7 @@ export async function runAsk(
   }
   const config = loadConfig(env);
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const store = await LowStore.open(config.dataDir);
+  const store = await LowStore.open(config.dataDir, { home: config.HOME_REGION });
   const now = args.now ?? new Date();
   await ensureSeeded(store, now);
   const groups = await loadGroups(config.groupsFile, env, store.dataset());

@@ -65,7 +65,7 @@ export async function runImport(
     return 1;
   }
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
+  const store = await LowStore.open(config.dataDir, { home: config.HOME_REGION });
   let text: string;
   try {
     text = await read(file);

@@ -73,7 +73,7 @@ export async function runSheetCli(
 ): Promise<number> {
   const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
+  const store = await LowStore.open(config.dataDir, { home: config.HOME_REGION });
   const imports = new ImportService(store, createLogger(config.LOG_LEVEL));
   const args: SheetImportArgs = { files, apply, now: new Date() };
   const period = option('period');

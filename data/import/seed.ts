@@ -1,16 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SAMPLE_NOTICE } from '../sample.ts';
 import type { InspectionStore } from '../store.ts';
 import { parseNotice } from './notice.ts';
 
-/** The shipped notice: Fujian 2020 Q1 (../shared/seed), the bot's default data. */
-export const SEED_NOTICE = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'seed',
-  'fujian-2020q1-notice.txt',
-);
+/** The shipped notice: Fujian 2020 Q1 (../shared/seed), the bot's default data (data/sample.ts). */
+export const SEED_NOTICE = SAMPLE_NOTICE;
 
 /**
  * Imports the shipped notice through the ordinary importer when the store holds no round, so
