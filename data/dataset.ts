@@ -82,6 +82,7 @@ export class Dataset {
       if (aside) this.setAside.push(v);
       return !aside;
     });
+    this.regions.near ??= this.rounds.at(-1)?.round.scopeRegionId;
   }
 
   /** The deployment's own region (HOME_REGION), when configured and known. */

@@ -1,5 +1,12 @@
 import { distance } from 'fastest-levenshtein';
-import { type Gazetteer, gazetteer, type Level, type Place, SUGGEST_HOME_BONUS, SUGGEST_LEVEL_WEIGHT } from './gazetteer/index.ts';
+import {
+  type Gazetteer,
+  gazetteer,
+  type Level,
+  type Place,
+  SUGGEST_HOME_BONUS,
+  SUGGEST_LEVEL_WEIGHT,
+} from './gazetteer/index.ts';
 import { nameKey } from './normalize.ts';
 import type { Region } from './schema.ts';
 
@@ -37,7 +44,11 @@ const suggestionWeight: Record<Region['kind'], number> = {
   country: 0.5,
 };
 
-const kindOfLevel: Record<Level, Region['kind']> = { province: 'province', prefecture: 'city', county: 'district' };
+const kindOfLevel: Record<Level, Region['kind']> = {
+  province: 'province',
+  prefecture: 'city',
+  county: 'district',
+};
 
 /** Gazetteer places as regions, built once per place (places never change). */
 const placeRegions = new WeakMap<Place, Region>();
@@ -85,6 +96,11 @@ export class RegionIndex {
   readonly byId = new Map<string, Region>();
   /** The home region's id: `opts.home` (a name, short form, code or id) resolved, when it resolves. */
   readonly home: string | undefined;
+  /**
+   * Where suggestions and descriptions lean by default: the home region, or what the owner sets
+   * (the Dataset: the latest round's scope when there is no home region).
+   */
+  near: string | undefined;
   private readonly byKey = new Map<string, Region[]>();
   private readonly children = new Map<string, Region[]>();
   private readonly gaz: Gazetteer | undefined;
@@ -100,6 +116,7 @@ export class RegionIndex {
     this.gaz = opts.gazetteer === false ? undefined : (opts.gazetteer ?? gazetteer());
     for (const r of regions) this.add(r);
     this.home = opts.home ? (this.get(opts.home) ?? this.resolve(opts.home)?.region)?.id : undefined;
+    this.near = this.home;
   }
 
   /** A new index over other register regions, with the same gazetteer and home. */
@@ -231,7 +248,11 @@ export class RegionIndex {
       for (const { place, how } of found) {
         const r = this.ofPlace(place);
         if (candidates.some((c) => c.r.id === r.id)) continue;
-        candidates.push({ r, exact: how === 'name' || how === 'code' ? 2 : how === 'short' ? 1 : 0, source: 2 });
+        candidates.push({
+          r,
+          exact: how === 'name' || how === 'code' ? 2 : how === 'short' ? 1 : 0,
+          source: 2,
+        });
       }
     }
     if (candidates.length === 0) return undefined;
@@ -253,9 +274,9 @@ export class RegionIndex {
   /**
    * Up to `max` regions whose names are closest to a mistyped text, nationally: the register's
    * names and the gazetteer's (homophones and pinyin included), weighted towards `near` (default:
-   * the home region).
+   * this.near, the home region).
    */
-  suggest(text: string, max = 3, near: string | undefined = this.home): Region[] {
+  suggest(text: string, max = 3, near: string | undefined = this.near): Region[] {
     const key = nameKey(text);
     if (!key) return [];
     const best = new Map<string, { r: Region; score: number; shared: number; home: boolean }>();
@@ -272,14 +293,16 @@ export class RegionIndex {
       if (d <= limit || contains)
         for (const r of regions) {
           const home = near !== undefined && this.within(r.id, near);
-          const score = (contains ? Math.min(d, 1) : d) + suggestionWeight[r.kind] - (home ? SUGGEST_HOME_BONUS : 0);
+          const score =
+            (contains ? Math.min(d, 1) : d) + suggestionWeight[r.kind] - (home ? SUGGEST_HOME_BONUS : 0);
           offer(r, score, sharedChars(key, k), home);
         }
     }
     if (this.gaz) {
       const nearCode = near ? this.placeCode(near) : undefined;
       const opts = nearCode ? { home: nearCode, max: max + 8 } : { max: max + 8 };
-      for (const s of this.gaz.suggestScored(key, opts)) offer(this.ofPlace(s.place), s.score, s.shared, s.home);
+      for (const s of this.gaz.suggestScored(key, opts))
+        offer(this.ofPlace(s.place), s.score, s.shared, s.home);
     }
     return [...best.values()]
       .sort(
@@ -310,7 +333,7 @@ export class RegionIndex {
    * ('海南藏族自治州（青海省）'). Ancestors inside `near`'s province (default: the home region's)
    * are named from the city down, so Fujian's answers keep '鼓楼区（福州市，350102）'.
    */
-  describe(r: Region, near: string | undefined = this.home): string {
+  describe(r: Region, near: string | undefined = this.near): string {
     const nearProvince = near ? this.provinceOf(this.get(near) ?? r)?.id : undefined;
     const above: string[] = [];
     for (let cur = this.parentOf(r), depth = 0; cur && depth < 10; cur = this.parentOf(cur), depth++) {

@@ -10,7 +10,11 @@ import type { Round } from './schema.ts';
  * deployment's own: every answer drawn from it says 示例数据, and it is set aside once a real round
  * of another region is imported (data/dataset.ts).
  */
-export const SAMPLE_NOTICE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed', 'fujian-2020q1-notice.txt');
+export const SAMPLE_NOTICE = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'seed',
+  'fujian-2020q1-notice.txt',
+);
 
 let sha: string | undefined;
 

@@ -68,7 +68,7 @@ export function readScope(args: string[], ctx: HandlerContext, opts: { channel?:
 
 /** The region names lean towards: HOME_REGION, else the latest round's scope. */
 export function nearRegion(data: Dataset): string | undefined {
-  return data.regions.home ?? data.rounds.at(-1)?.round.scopeRegionId;
+  return data.regions.near;
 }
 
 /** A region and the regions above it. */

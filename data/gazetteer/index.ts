@@ -101,7 +101,11 @@ export class Gazetteer {
   private readonly kids = new Map<string, Place[]>();
   /** Distinct non-numeric keys, for suggestions. */
   private readonly keys: string[] = [];
-  private soundIndex?: { phonetic: Phonetic; byReading: Map<string, string[]>; byCompact: Map<string, string[]> };
+  private soundIndex?: {
+    phonetic: Phonetic;
+    byReading: Map<string, string[]>;
+    byCompact: Map<string, string[]>;
+  };
   /** Longest key length, bounding prefix() and scan(). */
   private maxKeyLength = 0;
 
@@ -248,10 +252,7 @@ export class Gazetteer {
    * typed in letters (changsha; fuzhou gives both 福州 and 抚州). So 福洲 → 福州市, 福建省 from Fujian.
    * Ties: inside home first, then more characters in common, then code order.
    */
-  suggestScored(
-    text: string,
-    opts: { home?: string; max?: number } = {},
-  ): Suggestion[] {
+  suggestScored(text: string, opts: { home?: string; max?: number } = {}): Suggestion[] {
     const key = nameKey(text);
     const max = opts.max ?? 3;
     if (!key || /^\d+$/.test(key)) return [];
@@ -272,7 +273,8 @@ export class Gazetteer {
       // Pinyin typed in letters: changsha, fuzhou (福州 and 抚州), one wrong letter from five on.
       const typed = key.replace(/[' ]/g, '');
       for (const [compact, keys] of sounds.byCompact) {
-        const d = compact === typed ? 0.5 : typed.length >= 5 && distance(compact, typed) <= 1 ? 1.5 : undefined;
+        const d =
+          compact === typed ? 0.5 : typed.length >= 5 && distance(compact, typed) <= 1 ? 1.5 : undefined;
         if (d !== undefined) for (const k of keys) consider(k, d);
       }
     } else {
@@ -287,6 +289,9 @@ export class Gazetteer {
         if (!contains && Math.abs(k.length - key.length) > limit) continue;
         const d = contains ? Math.min(distance(key, k), 1) : distance(key, k);
         if (d > limit && !contains) continue;
+        // Two characters with one wrong are only half a name: keep the slip when the first is right
+        // (鼓娄 → 鼓楼), not when only the second is (火星 is not 娄星 or 七星).
+        if (!contains && Math.min(key.length, k.length) <= 2 && k[0] !== key[0]) continue;
         consider(k, d);
       }
     }
@@ -302,7 +307,11 @@ export class Gazetteer {
   }
 
   /** Readings of every name, built on the first suggestion. */
-  private sounds(): { phonetic: Phonetic; byReading: Map<string, string[]>; byCompact: Map<string, string[]> } {
+  private sounds(): {
+    phonetic: Phonetic;
+    byReading: Map<string, string[]>;
+    byCompact: Map<string, string[]>;
+  } {
     if (!this.soundIndex) {
       const phonetic = new Phonetic(this.keys);
       const byReading = new Map<string, string[]>();

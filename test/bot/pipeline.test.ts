@@ -35,7 +35,8 @@ describe('receive()', () => {
   it('answers a new message', async () => {
     const { log } = captureLog();
     const reply = await receive({ store: seeded.store, log, now: () => NOW }, inbound('m1', '/rate 福州'));
-    expect(reply?.title).toBe('福州市 2020年第一季度检查情况');
+    // The shipped sample answers, marked as such.
+    expect(reply?.title).toBe('【示例数据】福州市 2020年第一季度检查情况');
   });
 
   it('returns null for a redelivered message id, and logs it', async () => {

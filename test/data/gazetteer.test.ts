@@ -112,13 +112,23 @@ describe('Gazetteer.suggest()', () => {
   it('puts a homophone from the input method first', () => {
     expect(g.suggest('长砂')[0]?.name).toBe('长沙市');
     expect(g.suggest('湖难')[0]?.name).toBe('湖南省');
-    expect(g.suggest('福洲').map((p) => p.name).slice(0, 2)).toEqual(['福州市', '抚州市']);
+    expect(
+      g
+        .suggest('福洲')
+        .map((p) => p.name)
+        .slice(0, 2),
+    ).toEqual(['福州市', '抚州市']);
   });
 
   it('reads pinyin typed in letters', () => {
     expect(g.suggest('changsha')[0]?.name).toBe('长沙市');
     expect(g.suggest('qiandongnan').map((p) => p.name)).toEqual(['黔东南苗族侗族自治州']);
-    expect(g.suggest('fuzhou').map((p) => p.name).slice(0, 2)).toEqual(['福州市', '抚州市']);
+    expect(
+      g
+        .suggest('fuzhou')
+        .map((p) => p.name)
+        .slice(0, 2),
+    ).toEqual(['福州市', '抚州市']);
   });
 
   it('weights the home region', () => {
