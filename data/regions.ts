@@ -225,9 +225,9 @@ export class RegionIndex {
 
   /**
    * Exact resolution. Regions the text names are ordered: inside `scopeId` first (the notice's or
-   * round's scope), then inside the home region, then the curated register (Fujian's nicknames:
-   * 榕城 is 福州, not 揭阳's 榕城区), then full name before short form before nickname or old name,
-   * then learned before gazetteer (a learned region holds data), then the higher level, then code.
+   * round's scope), then inside the home region, then anything but a learned region, then the
+   * curated register (Fujian's nicknames: 榕城 is 福州, not 揭阳's 榕城区), then full name before
+   * short form before nickname or old name, then the higher level, then code.
    * The rest are alternatives (鼓楼 → 鼓楼区 in 福州, alternatives in 南京, 徐州, 开封).
    */
   resolve(text: string, scopeId?: string): Resolution | undefined {
@@ -257,13 +257,15 @@ export class RegionIndex {
     }
     if (candidates.length === 0) return undefined;
     const inside = (r: Region, id: string | undefined) => (id && this.within(r.id, id) ? 0 : 1);
+    // A learned region (met in an import) never outranks a registered or gazetteer one of the same
+    // name: a round once learned 福州 under a mistyped scope, and the 福州 group stopped hearing of 福州市.
     candidates.sort(
       (a, b) =>
         inside(a.r, scopeId) - inside(b.r, scopeId) ||
         inside(a.r, this.home) - inside(b.r, this.home) ||
-        Math.min(a.source, 1) - Math.min(b.source, 1) ||
+        Number(a.source === 1) - Number(b.source === 1) ||
+        Number(a.source === 2) - Number(b.source === 2) ||
         b.exact - a.exact ||
-        a.source - b.source ||
         preference[a.r.kind] - preference[b.r.kind] ||
         a.r.id.localeCompare(b.r.id),
     );
