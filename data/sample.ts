@@ -10,11 +10,10 @@ import type { Round } from './schema.ts';
  * deployment's own: every answer drawn from it says 示例数据, and it is set aside once a real round
  * of another region is imported (data/dataset.ts).
  */
-export const SAMPLE_NOTICE = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  'seed',
-  'fujian-2020q1-notice.txt',
-);
+/** The sample's file name under data/seed/ (imported by data/import/seed.ts). */
+export const SEED_FILE = 'fujian-2020q1-notice.txt';
+
+export const SAMPLE_NOTICE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed', SEED_FILE);
 
 let sha: string | undefined;
 
