@@ -1,5 +1,5 @@
-import { CalendarGapError } from '../bot/reminders/calendar.ts';
-import { isClockTime, isIsoDate } from '../bot/reminders/time.ts';
+import { CalendarGapError } from '../data/deadlines/calendar.ts';
+import { isClockTime, isIsoDate } from '../data/deadlines/time.ts';
 import type { Deadline } from '../data/schema.ts';
 import type { HandlerContext } from './context.ts';
 import { parsePeriod, periodLabel } from './format.ts';
