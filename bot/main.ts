@@ -5,8 +5,8 @@ import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
 import { openStore } from '../data/open-store.ts';
 import { createApiRouter } from './api/rounds.ts';
+import { createApp, listen } from './app.ts';
 import { openCharts } from './charts/setup.ts';
-import { createApp } from './app.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
@@ -71,9 +71,7 @@ export async function start(config: Config, env: Record<string, string | undefin
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
   const app = createApp({ store, log, routers });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-  });
+  const server: Server = await listen(app, config.PORT, config.HOST);
   for (const p of platforms) await p.start?.();
   await delivery.start(Boolean(seeded));
   // Deadline reminders (README "Deadline reminders"): a scan now, every 5 minutes, and after each import.
