@@ -3,7 +3,11 @@ import { Agent as HttpsAgent } from 'node:https';
 import path from 'node:path';
 import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
+import { DataLock, LockHeldError } from '../data/lock.ts';
 import { LowStore } from '../data/store.ts';
+import { startAdmin } from './admin/server.ts';
+import { askInBot } from './cli/ask.ts';
+import { importCommand } from './cli/import.ts';
 import { createApiRouter } from './api/rounds.ts';
 import { createApp } from './app.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
@@ -20,9 +24,31 @@ import { textFits } from './reminders/job.ts';
 import { startReminderJob } from './reminders/schedule.ts';
 import { openReminders } from './reminders/setup.ts';
 
-/** Composition root: config → store → groups → platforms → HTTP app. */
+/**
+ * Composition root: the data directory's lock → store → groups → platforms → HTTP app → the
+ * admin door for the CLI. The bot is the directory's one writer (README “One writer”): a second
+ * bot, or a CLI writing on its own, is refused while it runs.
+ */
 export async function start(config: Config, env: Record<string, string | undefined>, log: Logger) {
+  const lock = await DataLock.acquire(config.dataDir, { role: 'bot', command: 'npm start' });
+  const cleanups: Array<() => Promise<void>> = [() => lock.release()];
+  try {
+    return await startLocked(config, env, log, lock, cleanups);
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startLocked(
+  config: Config,
+  env: Record<string, string | undefined>,
+  log: Logger,
+  lock: DataLock,
+  cleanups: Array<() => Promise<void>>,
+) {
   const store = await LowStore.open(config.dataDir, { warn: (message) => log.warn(message) });
+  cleanups.push(() => store.close());
   const seeded = await ensureSeeded(store, new Date());
   if (seeded) log.info({ round: seeded }, 'empty store: imported the shipped Fujian 2020Q1 notice');
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
@@ -37,6 +63,7 @@ export async function start(config: Config, env: Record<string, string | undefin
   const imports = new ImportService(store, log);
   // Alerts and the outbox (README "Alerts and the outbox"): listener on imports, drain per robot.
   const delivery = await openDelivery({ config, store, groups, imports, http, log });
+  cleanups.push(() => delivery.stop());
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
   jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
@@ -55,9 +82,11 @@ export async function start(config: Config, env: Record<string, string | undefin
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
   const app = createApp({ store, log, routers });
-  const server: Server = await new Promise((resolve) => {
+  const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
   });
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   for (const p of platforms) await p.start?.();
   await delivery.start(Boolean(seeded));
   // Deadline reminders (README "Deadline reminders"): a scan now, every 5 minutes, and after each import.
@@ -77,6 +106,18 @@ export async function start(config: Config, env: Record<string, string | undefin
   });
   imports.onImported(() => reminderJob.runNow());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
+  cleanups.push(() => reminderJob.stop());
+  // The CLI's way in (bot/admin/server.ts): `npm run import … --apply` and `npm run ask` run here.
+  const admin = await startAdmin({
+    dataDir: config.dataDir,
+    store,
+    log,
+    port: config.ADMIN_PORT,
+    commands: {
+      import: (argv, out) => importCommand(argv, { store, imports, cwd: process.cwd() }, out),
+      ask: askInBot(pipeline),
+    },
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
@@ -87,12 +128,15 @@ export async function start(config: Config, env: Record<string, string | undefin
     port,
     /** What handlers see (for tests that ask the running bot). */
     pipeline,
+    adminPort: admin.port,
     async stop() {
+      await admin.stop();
       await reminderJob.stop();
       await delivery.stop();
       for (const p of platforms) await p.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
+      await lock.release();
     },
   };
 }
@@ -128,7 +172,7 @@ async function main() {
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof LockHeldError) {
       console.error(err.message);
       process.exit(2);
     }

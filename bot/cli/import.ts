@@ -8,21 +8,69 @@ import {
 import { parseNotice } from '../../data/import/notice.ts';
 import { noticeReaders, sheetKinds } from '../../data/import/readers.ts';
 import { renderReport } from '../../data/import/report.ts';
-import { LowStore } from '../../data/store.ts';
+import path from 'node:path';
+import { type InspectionStore, LowStore } from '../../data/store.ts';
 import { importText as tx } from '../../handlers/text.ts';
 import { loadConfig } from '../config.ts';
 import { BotError } from '../errors.ts';
 import { ImportService } from '../imports.ts';
 import { createLogger } from '../logger.ts';
 import { runSheetCli } from './sheet-import.ts';
+import { throughWriter } from './writer.ts';
 
 /**
  * `npm run import -- <file> [--apply]`: shows what the importer understood and writes nothing
  * until --apply. Exit codes: 0 done or previewed, 1 refused (the message names the line), 2 usage.
+ *
+ * A preview reads the data directory as it stands (read-only). `--apply` writes through the one
+ * writer (bot/cli/writer.ts): inside the running bot when one runs — so its answers change at once
+ * and its alerts and reminder tasks follow — else under the directory's lock in this process.
  */
 export async function runImport(
   argv: string[],
   env: Record<string, string | undefined>,
+  out: (line: string) => void,
+): Promise<number> {
+  const config = loadConfig(env);
+  // npm run starts scripts in the package folder; INIT_CWD is where the user typed the command.
+  const cwd = env.INIT_CWD ?? process.cwd();
+  const progress = process.stderr;
+  if (!argv.includes('--apply')) {
+    const store = await LowStore.open(config.dataDir, { readOnly: true });
+    return importCommand(argv, { store, cwd, progress }, out);
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  return throughWriter({
+    dataDir: config.dataDir,
+    command: 'import',
+    // The bot runs elsewhere: it gets absolute paths.
+    argv: argv.map((a) => (a.startsWith('--') ? a : path.resolve(cwd, a))),
+    out,
+    alone: async () => {
+      const store = await LowStore.open(config.dataDir, { warn: (m) => log.warn(m) });
+      try {
+        return await importCommand(argv, { store, imports: new ImportService(store, log), cwd, progress }, out);
+      } finally {
+        await store.close();
+      }
+    },
+  });
+}
+
+export interface ImportCommandDeps {
+  store: InspectionStore;
+  /** The apply path; absent for a preview. */
+  imports?: ImportService;
+  /** Where relative paths start. */
+  cwd: string;
+  /** Where a spreadsheet's progress bar is drawn (a terminal); absent inside the bot. */
+  progress?: NodeJS.WriteStream;
+}
+
+/** The import command over a given store: what `npm run import` runs, here or inside the bot. */
+export async function importCommand(
+  argv: string[],
+  deps: ImportCommandDeps,
   out: (line: string) => void,
 ): Promise<number> {
   const apply = argv.includes('--apply');
@@ -31,8 +79,7 @@ export async function runImport(
     out(tx.usage);
     return 2;
   }
-  // npm run starts scripts in the package folder; INIT_CWD is where the user typed the command.
-  const cwd = env.INIT_CWD ?? process.cwd();
+  const { cwd, store } = deps;
   let files: FileFacts[];
   try {
     files = await Promise.all(given.map((f) => inspectFile(f, cwd)));
@@ -49,9 +96,9 @@ export async function runImport(
     return runSheetCli(
       argv,
       files.map((f) => f.path),
-      apply,
-      env,
+      apply && deps.imports ? { store, imports: deps.imports } : { store },
       out,
+      deps.progress,
     );
   // One notice at a time; a file neither importer reads is refused by name.
   const file = files.find((f) => !isSheet(f)) as FileFacts;
@@ -64,8 +111,6 @@ export async function runImport(
     out(refusalOf(file).message);
     return 1;
   }
-  const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
   let text: string;
   try {
     text = await read(file);
@@ -77,12 +122,11 @@ export async function runImport(
     const plan = parseNotice({ text, file: file.name }, store.dataset(), new Date());
     for (const line of renderReport(plan.report, store.dataset().regions)) out(line);
     out('');
-    if (!apply) {
+    if (!apply || !deps.imports) {
       out(tx.reportPreview);
       return 0;
     }
-    const service = new ImportService(store, createLogger(config.LOG_LEVEL));
-    const outcome = await service.apply(plan.write, new Date());
+    const outcome = await deps.imports.apply(plan.write, new Date());
     const key = outcome.roundKey;
     out(
       !outcome.changed

@@ -35,7 +35,7 @@ export async function runJobs(
   if (!dryRun) return usage(out, tx.dryRunOnly);
 
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
+  const store = await LowStore.open(config.dataDir, { readOnly: true });
   await ensureSeeded(store, now);
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
   const reminders = await openReminders(config.dataDir);

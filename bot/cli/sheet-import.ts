@@ -1,10 +1,8 @@
 import { SheetImportError, planSheets } from '../../data/import/sheet/index.ts';
 import { previewLines } from '../../data/import/sheet/preview.ts';
-import { type InspectionStore, LowStore } from '../../data/store.ts';
+import type { InspectionStore } from '../../data/store.ts';
 import { sheetPreviewText as px } from '../../handlers/text.ts';
-import { loadConfig } from '../config.ts';
-import { ImportService } from '../imports.ts';
-import { createLogger } from '../logger.ts';
+import type { ImportService } from '../imports.ts';
 import { progressBar } from './progress.ts';
 
 export interface SheetImportArgs {
@@ -17,7 +15,8 @@ export interface SheetImportArgs {
 
 export interface SheetImportDeps {
   store: InspectionStore;
-  imports: ImportService;
+  /** Absent for a preview. */
+  imports?: ImportService;
   print: (line: string) => void;
   /** Where the progress bar is drawn (a TTY); omitted in tests. */
   progress?: NodeJS.WriteStream;
@@ -48,7 +47,7 @@ export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDep
   }
   bar?.done();
   for (const line of previewLines(plan, data, args.files.length)) deps.print(line);
-  if (!args.apply) {
+  if (!args.apply || !deps.imports) {
     deps.print(px.previewOnly);
     return 0;
   }
@@ -64,21 +63,24 @@ export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDep
 }
 
 /** The CLI entry for spreadsheets: `--period=2020Q1` and `--scope=福建省` override the 说明 sheet. */
+/** `imports` given: --apply writes through it; absent: a preview only. */
 export async function runSheetCli(
   argv: string[],
   files: string[],
-  apply: boolean,
-  env: Record<string, string | undefined>,
+  deps: { store: InspectionStore; imports?: ImportService },
   out: (line: string) => void,
+  progress?: NodeJS.WriteStream,
 ): Promise<number> {
   const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
-  const imports = new ImportService(store, createLogger(config.LOG_LEVEL));
-  const args: SheetImportArgs = { files, apply, now: new Date() };
+  const args: SheetImportArgs = { files, apply: deps.imports !== undefined, now: new Date() };
   const period = option('period');
   const scope = option('scope');
   if (period) args.period = period;
   if (scope) args.scope = scope;
-  return runSheetImport(args, { store, imports, print: out, progress: process.stderr });
+  return runSheetImport(args, {
+    store: deps.store,
+    ...(deps.imports ? { imports: deps.imports } : {}),
+    print: out,
+    ...(progress ? { progress } : {}),
+  });
 }
