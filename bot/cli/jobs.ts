@@ -1,4 +1,5 @@
 import { ensureSeeded } from '../../data/import/seed.ts';
+import { DataLock, LockHeldError } from '../../data/lock.ts';
 import { LowStore } from '../../data/store.ts';
 import { replyToText } from '../../handlers/reply.ts';
 import { deadlineLabel } from '../../handlers/reminders.ts';
@@ -35,8 +36,26 @@ export async function runJobs(
   if (!dryRun) return usage(out, tx.dryRunOnly);
 
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir, { readOnly: true });
-  await ensureSeeded(store, now);
+  // A dry run only reads, beside whatever writes the directory. Only a directory nobody ever
+  // started needs the shipped notice written first — under the lock, as any writer.
+  let store = await LowStore.open(config.dataDir, { readOnly: true });
+  if (store.isEmpty()) {
+    let lock: DataLock;
+    try {
+      lock = await DataLock.acquire(config.dataDir, { role: 'cli', command: 'npm run jobs' });
+    } catch (err) {
+      if (!(err instanceof LockHeldError)) throw err;
+      out(err.message);
+      return 1;
+    }
+    try {
+      store = await LowStore.open(config.dataDir);
+      await ensureSeeded(store, now);
+      await store.close();
+    } finally {
+      await lock.release();
+    }
+  }
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
   const reminders = await openReminders(config.dataDir);
   const scan = await scanReminders(
