@@ -4,7 +4,7 @@ import path from 'node:path';
 import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
 import { DataLock, LockHeldError } from '../data/lock.ts';
-import { LowStore } from '../data/store.ts';
+import { openStore } from '../data/open-store.ts';
 import { startAdmin } from './admin/server.ts';
 import { askInBot } from './cli/ask.ts';
 import { importCommand } from './cli/import.ts';
@@ -30,6 +30,9 @@ import { openReminders } from './reminders/setup.ts';
  * bot, or a CLI writing on its own, is refused while it runs.
  */
 export async function start(config: Config, env: Record<string, string | undefined>, log: Logger) {
+  // The lowdb files have no guard of their own, so the directory is locked. With STORE=postgres
+  // the outbox, tasks and subscriptions still live in DATA_DIR files, so the lock holds there
+  // too until they move into the database.
   const lock = await DataLock.acquire(config.dataDir, { role: 'bot', command: 'npm start' });
   const cleanups: Array<() => Promise<void>> = [() => lock.release()];
   try {
@@ -47,8 +50,12 @@ async function startLocked(
   lock: DataLock,
   cleanups: Array<() => Promise<void>>,
 ) {
-  const store = await LowStore.open(config.dataDir, { warn: (message) => log.warn(message) });
-  cleanups.push(() => store.close());
+  const opened = await openStore(
+    { ...config, ...(config.INSTANCE_ID ? { instanceId: config.INSTANCE_ID } : {}) },
+    { warn: (message) => log.warn(message) },
+  );
+  cleanups.push(() => opened.close());
+  const store = opened.store;
   const seeded = await ensureSeeded(store, new Date());
   if (seeded) log.info({ round: seeded }, 'empty store: imported the shipped Fujian 2020Q1 notice');
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
@@ -135,7 +142,7 @@ async function startLocked(
       await delivery.stop();
       for (const p of platforms) await p.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await store.close();
+      await opened.close();
       await lock.release();
     },
   };

@@ -1,5 +1,5 @@
 import { ensureSeeded } from '../../data/import/seed.ts';
-import { LowStore } from '../../data/store.ts';
+import { openStore } from '../../data/open-store.ts';
 import { replyToText } from '../../handlers/reply.ts';
 import { loadConfig } from '../config.ts';
 import { loadGroups } from '../groups.ts';
@@ -71,7 +71,8 @@ export async function runAsk(
     argv,
     out,
     alone: async () => {
-      const store = await LowStore.open(config.dataDir, { warn: (m) => log.warn(m) });
+      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m) });
+      const store = opened.store;
       const now = args.now ?? new Date();
       await ensureSeeded(store, now);
       const groups = await loadGroups(config.groupsFile, env, store.dataset());
@@ -89,7 +90,7 @@ export async function runAsk(
       try {
         return await askCommand(args, deps, out);
       } finally {
-        await store.close();
+        await opened.close();
       }
     },
   });

@@ -5,22 +5,26 @@ import {
   misnamed,
   refusal,
 } from '../../data/import/file-kind.ts';
+import { AppError } from '../../data/errors.ts';
+import { replacementPreview } from '../../data/import/diff.ts';
 import { parseNotice } from '../../data/import/notice.ts';
 import { noticeReaders, sheetKinds } from '../../data/import/readers.ts';
 import { renderReport } from '../../data/import/report.ts';
 import path from 'node:path';
-import { type InspectionStore, LowStore } from '../../data/store.ts';
-import { importText as tx } from '../../handlers/text.ts';
+import { importText as tx } from '../../data/import/text/notice.ts';
+import { openStore } from '../../data/open-store.ts';
+import type { InspectionStore } from '../../data/store.ts';
 import { loadConfig } from '../config.ts';
-import { BotError } from '../errors.ts';
 import { ImportService } from '../imports.ts';
 import { createLogger } from '../logger.ts';
 import { runSheetCli } from './sheet-import.ts';
 import { throughWriter } from './writer.ts';
 
 /**
- * `npm run import -- <file> [--apply]`: shows what the importer understood and writes nothing
- * until --apply. Exit codes: 0 done or previewed, 1 refused (the message names the line), 2 usage.
+ * `npm run import -- <file> [--apply [--replace]]`: shows what the importer understood (and, when
+ * the round is stored already, what would change) and writes nothing until --apply. A replacement
+ * that drops failures or regions also needs --replace. Exit codes: 0 done or previewed, 1 refused
+ * (the message names every problem's line), 2 usage.
  *
  * A preview reads the data directory as it stands (read-only). `--apply` writes through the one
  * writer (bot/cli/writer.ts): inside the running bot when one runs — so its answers change at once
@@ -36,8 +40,12 @@ export async function runImport(
   const cwd = env.INIT_CWD ?? process.cwd();
   const progress = process.stderr;
   if (!argv.includes('--apply')) {
-    const store = await LowStore.open(config.dataDir, { readOnly: true });
-    return importCommand(argv, { store, cwd, progress }, out);
+    const opened = await openStore(config, { oneShot: true, readOnly: true });
+    try {
+      return await importCommand(argv, { store: opened.store, cwd, progress }, out);
+    } finally {
+      await opened.close();
+    }
   }
   const log = createLogger(config.LOG_LEVEL);
   return throughWriter({
@@ -47,11 +55,12 @@ export async function runImport(
     argv: argv.map((a) => (a.startsWith('--') ? a : path.resolve(cwd, a))),
     out,
     alone: async () => {
-      const store = await LowStore.open(config.dataDir, { warn: (m) => log.warn(m) });
+      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m) });
+      const store = opened.store;
       try {
         return await importCommand(argv, { store, imports: new ImportService(store, log), cwd, progress }, out);
       } finally {
-        await store.close();
+        await opened.close();
       }
     },
   });
@@ -74,6 +83,7 @@ export async function importCommand(
   out: (line: string) => void,
 ): Promise<number> {
   const apply = argv.includes('--apply');
+  const replace = argv.includes('--replace');
   const given = argv.filter((a) => !a.startsWith('--'));
   if (given.length === 0) {
     out(tx.usage);
@@ -121,12 +131,14 @@ export async function importCommand(
   try {
     const plan = parseNotice({ text, file: file.name }, store.dataset(), new Date());
     for (const line of renderReport(plan.report, store.dataset().regions)) out(line);
+    const replacing = replacementPreview(plan.write.roundFile, store.dataset(), plan.write.newRegions);
+    if (replacing.length > 0) for (const line of ['', ...replacing]) out(line);
     out('');
     if (!apply || !deps.imports) {
       out(tx.reportPreview);
       return 0;
     }
-    const outcome = await deps.imports.apply(plan.write, new Date());
+    const outcome = await deps.imports.apply(plan.write, new Date(), { replace });
     const key = outcome.roundKey;
     out(
       !outcome.changed
@@ -137,8 +149,8 @@ export async function importCommand(
     );
     return 0;
   } catch (err) {
-    if (err instanceof BotError && err.expose) {
-      out(err.message);
+    if (err instanceof AppError && err.expose) {
+      for (const line of err.message.split('\n')) out(line);
       return 1;
     }
     throw err;

@@ -1,6 +1,6 @@
 import { ensureSeeded } from '../../data/import/seed.ts';
 import { DataLock, LockHeldError } from '../../data/lock.ts';
-import { LowStore } from '../../data/store.ts';
+import { openStore } from '../../data/open-store.ts';
 import { replyToText } from '../../handlers/reply.ts';
 import { deadlineLabel } from '../../handlers/reminders.ts';
 import { jobsText as tx } from '../../handlers/text.ts';
@@ -38,8 +38,9 @@ export async function runJobs(
   const config = loadConfig(env);
   // A dry run only reads, beside whatever writes the directory. Only a directory nobody ever
   // started needs the shipped notice written first — under the lock, as any writer.
-  let store = await LowStore.open(config.dataDir, { readOnly: true });
-  if (store.isEmpty()) {
+  let opened = await openStore(config, { oneShot: true, readOnly: true });
+  if (opened.store.isEmpty()) {
+    await opened.close();
     let lock: DataLock;
     try {
       lock = await DataLock.acquire(config.dataDir, { role: 'cli', command: 'npm run jobs' });
@@ -49,13 +50,13 @@ export async function runJobs(
       return 1;
     }
     try {
-      store = await LowStore.open(config.dataDir);
-      await ensureSeeded(store, now);
-      await store.close();
+      opened = await openStore(config, { oneShot: true });
+      await ensureSeeded(opened.store, now);
     } finally {
       await lock.release();
     }
   }
+  const store = opened.store;
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
   const reminders = await openReminders(config.dataDir);
   const scan = await scanReminders(

@@ -1,13 +1,17 @@
-import { SheetImportError, planSheets } from '../../data/import/sheet/index.ts';
+import { AppError } from '../../data/errors.ts';
+import { replacementPreview } from '../../data/import/diff.ts';
+import { planSheets } from '../../data/import/sheet/index.ts';
 import { previewLines } from '../../data/import/sheet/preview.ts';
+import { sheetPreviewText as px } from '../../data/import/text/sheet.ts';
 import type { InspectionStore } from '../../data/store.ts';
-import { sheetPreviewText as px } from '../../handlers/text.ts';
 import type { ImportService } from '../imports.ts';
 import { progressBar } from './progress.ts';
 
 export interface SheetImportArgs {
   files: string[];
   apply: boolean;
+  /** Allows a replacement of a stored round that drops failures or regions. */
+  replace?: boolean;
   period?: string;
   scope?: string;
   now: Date;
@@ -39,14 +43,17 @@ export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDep
     plan = await planSheets(args.files, data, opts);
   } catch (err) {
     bar?.done();
-    if (err instanceof SheetImportError) {
-      deps.print(err.message);
+    if (err instanceof AppError && err.expose) {
+      for (const line of err.message.split('\n')) deps.print(line);
       return 1;
     }
     throw err;
   }
   bar?.done();
   for (const line of previewLines(plan, data, args.files.length)) deps.print(line);
+  if (plan.round)
+    for (const line of replacementPreview(plan.round.write.roundFile, data, plan.round.write.newRegions))
+      deps.print(line);
   if (!args.apply || !deps.imports) {
     deps.print(px.previewOnly);
     return 0;
@@ -56,14 +63,26 @@ export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDep
     deps.print(px.registerApplied(r.added, r.updated));
   }
   if (plan.round) {
-    const outcome = await deps.imports.apply(plan.round, args.now);
-    deps.print(outcome.changed ? px.applied(outcome.roundKey) : px.unchanged(outcome.roundKey));
+    try {
+      const outcome = await deps.imports.apply(plan.round.write, args.now, {
+        replace: args.replace ?? false,
+      });
+      deps.print(outcome.changed ? px.applied(outcome.roundKey) : px.unchanged(outcome.roundKey));
+    } catch (err) {
+      if (err instanceof AppError && err.expose) {
+        for (const line of err.message.split('\n')) deps.print(line);
+        return 1;
+      }
+      throw err;
+    }
   }
   return 0;
 }
 
-/** The CLI entry for spreadsheets: `--period=2020Q1` and `--scope=福建省` override the 说明 sheet. */
-/** `imports` given: --apply writes through it; absent: a preview only. */
+/**
+ * The CLI entry for spreadsheets: `--period=2020Q1` and `--scope=福建省` override the 说明 sheet.
+ * `imports` given: --apply writes through it; absent: a preview only.
+ */
 export async function runSheetCli(
   argv: string[],
   files: string[],
@@ -72,7 +91,12 @@ export async function runSheetCli(
   progress?: NodeJS.WriteStream,
 ): Promise<number> {
   const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const args: SheetImportArgs = { files, apply: deps.imports !== undefined, now: new Date() };
+  const args: SheetImportArgs = {
+    files,
+    apply: deps.imports !== undefined,
+    replace: argv.includes('--replace'),
+    now: new Date(),
+  };
   const period = option('period');
   const scope = option('scope');
   if (period) args.period = period;

@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ImportError } from '../../bot/errors.ts';
-import { importText as tx } from '../../handlers/text.ts';
 import type { Dataset } from '../dataset.ts';
-import type { Channel, Failure, Mention, Region, Round, RoundFile, Tally } from '../schema.ts';
-import { SCHEMA_VERSION } from '../schema.ts';
-import type { ImportWrite } from '../store.ts';
+import type { Channel, Failure, Mention, Region, Round, Tally } from '../schema.ts';
+import { planRound, type RoundPlan } from './build-round.ts';
 import { asOfDate, deadlinePhrase, wholeLineDate } from './dates.ts';
 import { type Line, toLines } from './lines.ts';
 import { failuresFromList, failuresFromProse, mentionsFromList, mentionsFromProse } from './items.ts';
@@ -15,24 +12,16 @@ import { isPlatform, looksLikeProblem } from './problems.ts';
 import { readProse } from './prose.ts';
 import { outline, type Section } from './sections.ts';
 import { checkTallies, proseTally, tallyRows } from './tallies.ts';
+import type { RoundDraft } from './records.ts';
+import { ImportError } from './refusal.ts';
 import { readListTable, readTallyTable } from './tables.ts';
+import { importText as tx } from './text/notice.ts';
 
-export interface ImportReport {
-  round: Round;
-  tallies: Tally[];
-  failures: Failure[];
-  mentions: Mention[];
-  newRegions: Region[];
-  /** What the importer inferred: merged cells inherited, regions mapped. */
-  notes: string[];
-  /** Disagreements the office should look at; the import still goes ahead. */
-  warnings: string[];
-}
+export { failureId } from './failure-id.ts';
+export type { ImportReport } from './build-round.ts';
 
-export interface ImportPlan {
-  write: ImportWrite;
-  report: ImportReport;
-}
+/** What parseNotice returns: the builder's plan (one shape for every door). */
+export type ImportPlan = RoundPlan;
 
 export interface NoticeSource {
   text: string;
@@ -153,19 +142,61 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
     now,
     key: roundKey,
   });
-  const roundFile: RoundFile = { version: SCHEMA_VERSION, round, tallies: allTallies, failures, mentions };
-  return {
-    write: { newRegions: learner.learned, roundFile },
-    report: {
-      round,
-      tallies: allTallies,
-      failures,
-      mentions,
-      newRegions: learner.learned,
-      notes: ctx.notes,
-      warnings: ctx.warnings,
-    },
+  return planRound(noticeDraft(round, allTallies, failures, mentions, learner.learned, ctx), data, now);
+}
+
+/**
+ * The notice as the import contract's records: the reader has placed every row and item in the
+ * notice's own terms (its 合计 row is the scope, 福建省 in a list is the 省直部门), so the records
+ * carry their region ids; the builder checks them, computes ids and codes, and writes the round.
+ */
+function noticeDraft(
+  round: Round,
+  tallies: Tally[],
+  failures: Failure[],
+  mentions: Mention[],
+  learned: Region[],
+  ctx: ImportContext,
+): RoundDraft {
+  const where = { file: round.source.file };
+  const at = (text: string) => ({ text, where });
+  const draft: RoundDraft = {
+    source: round.source,
+    meta: { period: at(round.period), title: round.title, issuer: round.issuer },
+    scopeId: round.scopeRegionId,
+    tallies: tallies.map((t) => ({
+      region: at(t.regionId),
+      channel: t.channel,
+      total: t.total,
+      checked: t.checked,
+      failed: t.failed,
+      sum: false,
+      where,
+      regionId: t.regionId,
+    })),
+    failures: failures.map((f) => ({
+      channel: f.channel,
+      region: at(f.regionText),
+      ...(f.unitName ? { unit: f.unitName } : {}),
+      subject: f.subject,
+      ...(f.platform ? { platform: f.platform } : {}),
+      problem: f.problem,
+      where,
+      regionId: f.regionId,
+    })),
+    mentions,
+    learned,
+    notes: ctx.notes,
+    warnings: ctx.warnings,
+    listedMayExceedTallies: true,
   };
+  const m = draft.meta;
+  if (round.docNumber) m.docNumber = round.docNumber;
+  if (round.issuedOn) m.issuedOn = at(round.issuedOn);
+  if (round.resultsAsOf) m.resultsAsOf = at(round.resultsAsOf);
+  if (round.deadline) m.deadline = at([round.deadline.date, round.deadline.time].filter(Boolean).join(' '));
+  if (round.reportTo) m.reportTo = round.reportTo;
+  return draft;
 }
 
 function findTitle(body: Line[]): Line | undefined {
@@ -281,18 +312,4 @@ function roundOf(a: {
     break;
   }
   return round;
-}
-
-/** A failure's id: stable across re-imports of the same round. */
-export function failureId(
-  roundKey: string,
-  channel: Channel,
-  regionId: string,
-  subject: string,
-  platform?: string,
-): string {
-  return createHash('sha1')
-    .update([roundKey, channel, regionId, subject, platform ?? ''].join('\u0000'))
-    .digest('hex')
-    .slice(0, 16);
 }

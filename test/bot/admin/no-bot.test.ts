@@ -23,7 +23,7 @@ describe('npm run import --apply with no bot running', () => {
     const cli = await runCli('import', [SEED_NOTICE, '--apply'], env);
     expect(cli.code).toBe(0);
     expect(cli.stdout).not.toContain('经由运行中的机器人');
-    expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1_35.json']);
+    expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1@35.json']);
     await expect(stat(path.join(dir, 'writer.lock'))).rejects.toThrow();
   }, 60_000);
 

@@ -305,7 +305,7 @@ describe('the running bot as the one writer', () => {
       expect(unit?.contacts).toEqual([expect.objectContaining({ mobile: `1390000000${i}` })]);
     }
     const rounds = await readdir(path.join(dir, 'rounds'));
-    for (const p of periods) expect(rounds).toContain(`${p}_35.json`);
+    for (const p of periods) expect(rounds).toContain(`${p}@35.json`);
     expect(Object.keys((await readJson('tasks.json')).done)).toHaveLength(doneBefore + 5);
     const subs = (await readJson('subscriptions.json')).groups;
     for (const g of subGroups) expect(subs[g].regions).toEqual(['3502']);

@@ -46,7 +46,7 @@ describe('npm run import -- <notice>', () => {
     expect(first.code).toBe(0);
     expect(first.lines.at(-1)).toBe('已导入 2020Q1@35。');
     expect(await written()).toEqual(['register.json', 'rounds', 'state.json']);
-    expect(await readdir(path.join(dataDir, 'rounds'))).toEqual(['2020Q1_35.json']);
+    expect(await readdir(path.join(dataDir, 'rounds'))).toEqual(['2020Q1@35.json']);
 
     const second = await run('--apply', SEED_NOTICE);
     expect(second.code).toBe(0);
@@ -67,8 +67,9 @@ describe('npm run import -- <notice>', () => {
     await writeFile(cut, readFileSync(SEED_NOTICE, 'utf8').split('\n').slice(0, 185).join('\n'));
     const { code, lines } = await run(cut, '--apply');
     expect(code).toBe(1);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^第185行：.*通报可能没有复制全。$/);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^导入未执行：发现1处问题/);
+    expect(lines[1]).toMatch(/^第185行：.*通报可能没有复制全。$/);
     expect(await written()).toEqual([]);
   });
 
@@ -90,7 +91,7 @@ describe('npm run import -- <notice>', () => {
   it('exits 2 with the usage without a file or with two text files', async () => {
     expect(await run('--apply')).toMatchObject({
       code: 2,
-      text: '用法：npm run import -- <通报文本或表格文件> [--apply]',
+      text: '用法：npm run import -- <通报文本或表格文件> [--apply [--replace]]',
     });
     expect((await run(SEED_NOTICE, SEED_NOTICE)).code).toBe(2);
   });

@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../../../bot/errors.ts';
 import { silentLogger } from '../../../../bot/logger.ts';
-import { createAnswerer } from '../../../../bot/platforms/dingtalk/answer.ts';
-import { TOPIC_ROBOT } from '../../../../bot/platforms/dingtalk/gateway.ts';
-import { DingtalkStream } from '../../../../bot/platforms/dingtalk/stream.ts';
+import { DingtalkStream, TOPIC_ROBOT } from '../../../../bot/platforms/dingtalk/socket.ts';
+import { createResponder } from '../../../../bot/respond.ts';
 import { FakeDingtalk } from '../../../fakes/dingtalk.ts';
 import { emptyStore, groups, http, sleep } from './helpers.ts';
 
@@ -34,13 +33,12 @@ function stream(
     http,
     groups,
     log: silentLogger,
-    answerer: createAnswerer({
+    responder: createResponder({
       pipeline: { store: store.store, log: silentLogger, now: () => new Date('2020-04-14T09:00:00+08:00') },
-      http,
-      oapiBase: fake.url,
       log: silentLogger,
       groups,
     }),
+    oapiBase: fake.url,
     keepAliveMs: o.keepAliveMs ?? 60_000,
     backoff: { baseMs: 20, maxMs: 160 },
     random: () => 1, // the ceiling itself, so delays are exact

@@ -1,9 +1,9 @@
-import { sheetText as tx } from '../../../handlers/text.ts';
-import { nameKey } from '../../normalize.ts';
-import { shortName } from '../../reference/fujian.ts';
-import { RegionIndex } from '../../regions.ts';
-import type { Region, RegionKind } from '../../schema.ts';
-import type { Problems } from './problems.ts';
+import { sheetText as tx } from './text/sheet.ts';
+import { nameKey } from '../normalize.ts';
+import { shortName } from '../reference/fujian.ts';
+import { RegionIndex } from '../regions.ts';
+import type { Region, RegionKind } from '../schema.ts';
+import type { Problems } from './refusal.ts';
 import type { RegionRecord, Text } from './records.ts';
 
 const kindWords: Array<[RegExp, RegionKind]> = [

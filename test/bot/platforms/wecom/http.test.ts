@@ -3,8 +3,9 @@ import * as oracle from '@wecom/crypto';
 import axios from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../bot/logger.ts';
-import { type Inbound, type PipelineDeps, receive } from '../../../../bot/pipeline.ts';
-import { createCallback } from '../../../../bot/platforms/wecom/callback.ts';
+import type { Inbound, PipelineDeps } from '../../../../bot/pipeline.ts';
+import { answerInbound, createResponder } from '../../../../bot/respond.ts';
+import { createCallback } from '../../../../bot/platforms/wecom/http.ts';
 import { createCipher } from '../../../../bot/platforms/wecom/crypto.ts';
 import { FakeWecom } from '../../../fakes/wecom.ts';
 import { emptyStore, groups, KEY, serve, signedPost, TOKEN, textMessage } from './helpers.ts';
@@ -46,18 +47,22 @@ async function app(
       encodingAESKey: o.key ?? KEY,
       receiveId: o.receiveId ?? '',
     }),
-    pipeline,
     groups,
     log: silentLogger,
     http,
     apiBase: fake.url,
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.budgetMs !== undefined ? { budgetMs: o.budgetMs } : {}),
-    receive: async (deps, msg) => {
-      calls.push(msg);
-      if (o.slowMs) await new Promise((r) => setTimeout(r, o.slowMs));
-      return receive(deps, msg);
-    },
+    responder: createResponder({
+      pipeline,
+      groups,
+      log: silentLogger,
+      answer: async (deps, msg) => {
+        calls.push(msg);
+        if (o.slowMs) await new Promise((r) => setTimeout(r, o.slowMs));
+        return answerInbound(deps, msg);
+      },
+    }),
   });
   const server = await serve(store.store, [callback.router()]);
   return { ...server, callback };
@@ -289,15 +294,17 @@ describe('POST /wecom', () => {
     await s.close();
   });
 
-  it('answers empty 200, not 500, when the pipeline fails', async () => {
+  it('answers empty 200, not 500, when the store cannot record the message', async () => {
+    const full = Object.assign(Object.create(store.store) as typeof store.store, {
+      markSeen: () => Promise.reject(new Error('disk full')),
+    });
     const callback = createCallback({
       cipher: createCipher({ token: TOKEN, encodingAESKey: KEY }),
-      pipeline,
       groups,
       log: silentLogger,
       http,
       apiBase: fake.url,
-      receive: () => Promise.reject(new Error('disk full')),
+      responder: createResponder({ pipeline: { ...pipeline, store: full }, groups, log: silentLogger }),
     });
     const s = await serve(store.store, [callback.router()]);
     expect(await post(s.base, signedPost(textMessage('/help')))).toMatchObject({ status: 200, text: '' });

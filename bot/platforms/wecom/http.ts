@@ -1,22 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import type { AxiosInstance } from 'axios';
+import type { Reply } from '../../../handlers/reply.ts';
 import { PayloadError, SignatureError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import { parseJson, readRawBody } from '../../http/raw-body.ts';
-import type { Reply } from '../../../handlers/reply.ts';
 import type { Logger } from '../../logger.ts';
-import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts';
-import { failedPost, type LateReason, queueLateReply, type ReplyQueue } from '../late-reply.ts';
+import type { Responder } from '../../respond.ts';
 import type { WecomCipher } from './crypto.ts';
-import { decodeMessage, type WecomInbound } from './decode.ts';
-import { toResponseMarkdown, toStream } from './encode.ts';
-import { guardInflight } from './inflight.ts';
-import { postResponseUrl } from './send.ts';
+import { decodeMessage } from './decode.ts';
+import { toStream } from './encode.ts';
+import { responseUrlChannel } from './send.ts';
 
 /**
  * GET|POST /wecom for a 智能机器人 in API mode (protocols.md §2.4, §2.5, §3.1). Platform code sees
- * only { query, body }: verify → decrypt → decode → pipeline → passive reply or response_url.
+ * only { query, body }: verify → decrypt → decode → respond(), whose reply channel is the passive
+ * reply while the request is still open and the response_url after that.
  */
 
 /** Callbacks are small JSON envelopes; 64 KiB is far above any text message. */
@@ -28,23 +27,17 @@ export const BODY_LIMIT = 64 * 1024;
 export const TIMESTAMP_WINDOW_S = 3600;
 /** WeCom gives up after 5 s and retries (§2.5); answering within 3 s leaves room for the network. */
 export const DEFAULT_BUDGET_MS = 3000;
-/** A response_url is good for one hour (§3.1, §7.16). */
-const RESPONSE_URL_TTL_MS = 3600_000;
 
 export interface CallbackOptions {
   cipher: WecomCipher;
-  pipeline: PipelineDeps;
   groups: Groups;
   log: Logger;
+  responder: Responder;
   http: AxiosInstance;
   apiBase: string;
-  /** The outbox, for answers the response_url cannot carry (bot/platforms/late-reply.ts). */
-  replies?: ReplyQueue | undefined;
   budgetMs?: number;
-  /** Wall clock for the timestamp window and passive-reply timestamps (ms). */
+  /** Wall clock for the timestamp window, passive-reply timestamps and the response_url's life (ms). */
   clock?: () => number;
-  /** The pipeline entry; tests inject a slow one. */
-  receive?: typeof pipelineReceive;
 }
 
 export interface RawResponse {
@@ -58,11 +51,12 @@ const EMPTY: RawResponse = { status: 200, type: 'text/plain', body: '' };
 
 export function createCallback(opts: CallbackOptions) {
   const clock = opts.clock ?? Date.now;
-  const receive = guardInflight(opts.receive ?? pipelineReceive);
   const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
-  const pending = new Set<Promise<void>>();
 
-  /** Signature first (401), then the window (401), then decryption (400). */
+  /**
+   * Signature first (401), then the window (401), then decryption (400). Every decryption
+   * failure is the same 400: what a wrong key decrypts to is never echoed nor logged.
+   */
   function open(q: Map<string, string>, encrypt: string): string {
     const sig = q.get('msg_signature');
     if (!sig) throw new SignatureError('wecom: msg_signature missing');
@@ -94,58 +88,41 @@ export function createCallback(opts: CallbackOptions) {
     const plain = open(q, encrypt);
     const msg = decodeMessage(parseJson(Buffer.from(plain, 'utf8'), 'wecom.decrypt'), opts.groups);
     if (!msg) return EMPTY;
-    const receivedAt = clock();
-    const work = receive(opts.pipeline, msg.inbound);
-    const timer = { id: undefined as NodeJS.Timeout | undefined };
-    const late = new Promise<'late'>((resolve) => {
-      timer.id = setTimeout(() => resolve('late'), budgetMs);
+    // The way back: the passive reply while this request waits (budgetMs), the response_url after.
+    let state: 'waiting' | 'passive' | 'late' = 'waiting';
+    let settle: (r: Reply | undefined) => void = () => {};
+    const first = new Promise<Reply | undefined>((resolve) => {
+      settle = resolve;
     });
-    const first = await Promise.race([
-      work.then(
-        (r) => ({ r }),
-        (err: unknown) => ({ err }),
-      ),
-      late,
-    ]);
-    clearTimeout(timer.id);
-    if (first !== 'late') {
-      if ('err' in first) {
-        opts.log.error({ err: first.err, msgId: msg.inbound.msgId }, 'wecom: pipeline failed');
-        return EMPTY;
-      }
-      if (!first.r) return EMPTY; // a redelivery, already answered
-      const nonce = q.get('nonce') ?? '';
-      return passiveReply(JSON.stringify(toStream(first.r, randomUUID())), nonce);
-    }
-    // Too slow for a passive reply: answer empty now, then once through response_url (§2.5, §3.1),
-    // or through the group robot when the response_url is missing, expired or refused.
-    const later = work
-      .then(async (reply) => {
-        if (reply) await answerLate(msg, reply, receivedAt);
-      })
-      .catch((err: unknown) => opts.log.error({ err, msgId: msg.inbound.msgId }, 'wecom: late reply failed'))
-      .finally(() => pending.delete(later));
-    pending.add(later);
-    return EMPTY;
-  }
-
-  async function answerLate(msg: WecomInbound, reply: Reply, receivedAt: number): Promise<void> {
-    const fallback = (reason: LateReason) =>
-      queueLateReply(opts, 'wecom', msg.inbound, reply, reason, new Date(clock()));
-    if (!msg.responseUrl) {
-      await fallback({ why: 'no response_url' });
-      return;
-    }
-    if (clock() - receivedAt > RESPONSE_URL_TTL_MS) {
-      await fallback({ why: 'response_url expired before the answer was ready' });
-      return;
-    }
-    try {
-      await postResponseUrl(opts.http, opts.apiBase, msg.responseUrl, toResponseMarkdown(reply));
-    } catch (err) {
-      // Used, expired by WeCom's clock, or a network failure: the group robot is the only way left.
-      await fallback(failedPost('response_url', err));
-    }
+    const responseUrl = responseUrlChannel(opts.http, opts.apiBase, msg, clock);
+    const done = opts.responder.respond(msg.inbound, {
+      name: 'passive reply or response_url',
+      async send(answer) {
+        if (state === 'waiting') {
+          state = 'passive';
+          settle(answer);
+          return;
+        }
+        await responseUrl.send(answer);
+      },
+    });
+    const timer = setTimeout(() => {
+      if (state === 'waiting') state = 'late';
+      settle(undefined);
+    }, budgetMs);
+    // A redelivery (or a failure) ends respond() without an answer: empty 200 at once.
+    done.then(
+      () => settle(undefined),
+      (err: unknown) => {
+        opts.log.error({ err, msgId: msg.inbound.msgId }, 'wecom: message not answered');
+        settle(undefined);
+      },
+    );
+    const answer = await first;
+    clearTimeout(timer);
+    if (state === 'waiting') state = 'late';
+    if (!answer) return EMPTY;
+    return passiveReply(JSON.stringify(toStream(answer, randomUUID())), q.get('nonce') ?? '');
   }
 
   /** Encrypted JSON passive reply; timestamp in seconds as a number, nonce reused (§2.6). */
@@ -168,18 +145,14 @@ export function createCallback(opts: CallbackOptions) {
       ctx.body = res.body;
     };
     r.get('/wecom', (ctx) => send(ctx, verifyUrl(ctx.querystring)));
-    r.post('/wecom', async (ctx) =>
-      send(ctx, await handle(ctx.querystring, await readRawBody(ctx, BODY_LIMIT))),
-    );
+    r.post('/wecom', async (ctx) => {
+      // msg_signature signs the body's ciphertext (§2.2): nothing to check before reading it.
+      send(ctx, await handle(ctx.querystring, await readRawBody(ctx, BODY_LIMIT)));
+    });
     return r;
   }
 
-  /** Resolves when every late reply has been sent or given up. */
-  async function idle(): Promise<void> {
-    while (pending.size > 0) await Promise.allSettled([...pending]);
-  }
-
-  return { verifyUrl, handle, router, idle };
+  return { verifyUrl, handle, router, idle: () => opts.responder.idle() };
 }
 
 /** Decodes each parameter exactly once; `+` stays `+` (base64), a repeated key is refused. */

@@ -3,10 +3,10 @@ import WebSocket, { type RawData } from 'ws';
 import type { Groups } from '../../groups.ts';
 import type { Logger } from '../../logger.ts';
 import { httpFailure } from '../platform.ts';
-import type { Answerer } from './answer.ts';
-import { decodeMessage } from './decode.ts';
+import type { Responder } from '../../respond.ts';
 import { backoffDelay, FirstConnection } from '../reconnect.ts';
-import { BACKOFF, type GatewayCredentials, openConnection, TOPIC_ROBOT } from './gateway.ts';
+import { decodeMessage } from './decode.ts';
+import { sessionChannel } from './send.ts';
 
 /**
  * Stream mode (protocols.md §6.1), written on `ws`: dingtalk-stream 2.1.5 starts two reconnect
@@ -19,14 +19,14 @@ import { BACKOFF, type GatewayCredentials, openConnection, TOPIC_ROBOT } from '.
 export const KEEPALIVE_MS = 20_000;
 /** A connection that lived this long resets the backoff; one dropped at once keeps backing off. */
 export const STABLE_MS = 10_000;
-/** Recent messageIds kept for dedupe (events are re-pushed if un-acked, §6.1). */
-const SEEN_IDS = 2000;
 
 export interface StreamOptions extends GatewayCredentials {
   http: AxiosInstance;
   groups: Groups;
   log: Logger;
-  answerer: Answerer;
+  responder: Responder;
+  /** Where session-webhook answers may go (DINGTALK_OAPI_BASE). */
+  oapiBase: string;
   keepAliveMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   stableMs?: number;
@@ -51,7 +51,6 @@ export class DingtalkStream {
   private attempt = 0;
   private stopped = true;
   private readonly first = new FirstConnection();
-  private readonly seen = new Set<string>();
   /** Counts for operators and tests. */
   readonly stats = { tickets: 0, opens: 0, callbacks: 0, pings: 0, disconnects: 0, delays: [] as number[] };
 
@@ -78,7 +77,7 @@ export class DingtalkStream {
     this.ws = undefined;
     this.draining.clear();
     await Promise.all(sockets.map(closed));
-    await this.o.answerer.idle();
+    await this.o.responder.idle();
   }
 
   private async connect(): Promise<void> {
@@ -163,11 +162,12 @@ export class DingtalkStream {
     }
     if (f.type !== 'CALLBACK') return;
     this.ack(ws, id, JSON.stringify({ response: null })); // §6.1 step 4: enough for robot callbacks
-    if (topic !== TOPIC_ROBOT || this.already(id)) return;
+    if (topic !== TOPIC_ROBOT) return;
     this.stats.callbacks++;
+    // A re-pushed frame carries the same msgId: respond() drops it through the store's dedupe.
     try {
       const msg = decodeMessage(JSON.parse(f.data ?? ''), this.o.groups);
-      if (msg) this.o.answerer.accept(msg);
+      if (msg) this.o.responder.accept(msg.inbound, sessionChannel(this.o.http, this.o.oapiBase, msg));
     } catch (err) {
       this.o.log.warn(
         { err: (err as Error).message, messageId: id },
@@ -200,14 +200,6 @@ export class DingtalkStream {
     );
   }
 
-  private already(messageId: string): boolean {
-    if (messageId === '') return false;
-    if (this.seen.has(messageId)) return true;
-    this.seen.add(messageId);
-    if (this.seen.size > SEEN_IDS) this.seen.delete(this.seen.values().next().value as string);
-    return false;
-  }
-
   private scheduleReconnect(): void {
     const delay = backoffDelay(this.attempt++, this.o.backoff ?? BACKOFF, this.o.random ?? Math.random);
     this.stats.delays.push(delay);
@@ -224,4 +216,52 @@ function closed(ws: WebSocket): Promise<void> {
     ws.once('close', () => resolve());
     ws.terminate();
   });
+}
+
+/**
+ * The Stream gateway's HTTP side (protocols.md §6.1 steps 1–2) and the reconnect schedule.
+ * Opening a connection is two steps: a single-use ticket (valid 90 s) for the app's
+ * credentials, then a WebSocket to the endpoint with that ticket.
+ */
+
+/** The robot-message topic (§6.2 TOPIC_ROBOT). */
+export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
+export const BACKOFF = { baseMs: 1000, maxMs: 60_000 };
+
+export interface GatewayCredentials {
+  apiBase: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * POST /v1.0/gateway/connections/open → the WebSocket URL with its ticket. Throws the axios
+ * error as is (the caller decides retryable or not) or an Error for a reply without a ticket.
+ */
+export async function openConnection(
+  http: AxiosInstance,
+  c: GatewayCredentials,
+  signal: AbortSignal,
+): Promise<string> {
+  // https://open-dingtalk.github.io/developerpedia/docs/learn/stream/protocol
+  const res = await http.post(
+    `${c.apiBase.replace(/\/+$/, '')}/v1.0/gateway/connections/open`,
+    {
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      subscriptions: [
+        { type: 'EVENT', topic: '*' },
+        { type: 'CALLBACK', topic: TOPIC_ROBOT },
+      ],
+      ua: 'inspection-bot',
+    },
+    // Without Accept: application/json the gateway answers XML (§6.1).
+    { headers: { 'content-type': 'application/json', accept: 'application/json' }, signal },
+  );
+  const { endpoint, ticket } = (res.data ?? {}) as { endpoint?: unknown; ticket?: unknown };
+  if (typeof endpoint !== 'string' || typeof ticket !== 'string' || !/^wss?:\/\//.test(endpoint))
+    throw new Error('dingtalk stream: connections/open returned no endpoint or ticket');
+  const url = new URL(endpoint);
+  url.searchParams.set('ticket', ticket); // URL-encoded, as the Python SDK does (§6.1 step 2)
+  return url.toString();
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SignatureError } from '../../../../bot/errors.ts';
-import { sign, signedQuery, verifyHeaders, WINDOW_MS } from '../../../../bot/platforms/dingtalk/sign.ts';
+import { sign, signedQuery, verifyHeaders, WINDOW_MS } from '../../../../bot/platforms/dingtalk/crypto.ts';
 import { dingtalkSign, vectors } from './helpers.ts';
 
 const outbound = vectors.outboundCustomRobot.vectors;

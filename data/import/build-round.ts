@@ -1,48 +1,74 @@
-import { channelName, sheetText as tx } from '../../../handlers/text.ts';
-import type { Dataset } from '../../dataset.ts';
-import type { Failure, Region, Round, RoundFile, Tally } from '../../schema.ts';
-import { SCHEMA_VERSION } from '../../schema.ts';
-import type { ImportWrite } from '../../store.ts';
-import { failureId } from '../notice.ts';
-import { isVeto, problemCode } from '../problems.ts';
-import { optionalDate, readDeadline, readPeriod, type RoundMeta } from './meta.ts';
-import { describeWhere, type Problems, type Where } from './problems.ts';
-import type { Records, TallyRecord } from './records.ts';
-import type { ImportRegions } from './regions.ts';
+import type { Dataset } from '../dataset.ts';
+import { channelName } from '../labels.ts';
+import type { Failure, Mention, Region, Round, RoundFile, Tally } from '../schema.ts';
+import { SCHEMA_VERSION } from '../schema.ts';
+import type { ImportWrite } from '../store.ts';
+import { failureId } from './failure-id.ts';
+import { ImportRegions } from './import-regions.ts';
+import { isVeto, problemCode } from './problems.ts';
+import type { RoundDraft, TallyRecord } from './records.ts';
+import { describeWhere, Problems, type Where } from './refusal.ts';
+import { optionalDate, readDeadline, readPeriod } from './round-meta.ts';
+import { sheetText as tx } from './text/sheet.ts';
 
-export interface RoundSource {
-  file: string;
-  sha256: string;
-  kind: Round['source']['kind'];
+/** What an import would write, and what the preview shows; nothing is written until it is applied. */
+export interface RoundPlan {
+  write: ImportWrite;
+  report: ImportReport;
+}
+
+export interface ImportReport {
+  round: Round;
+  tallies: Tally[];
+  failures: Failure[];
+  mentions: Mention[];
+  newRegions: Region[];
+  /** What the importer inferred: merged cells inherited, regions mapped. */
+  notes: string[];
+  /** Disagreements the office should look at; the import still goes ahead. */
+  warnings: string[];
 }
 
 /**
- * Turns tally and failure records into a round: the period and scope from the meta, each
- * tally row's region (unknown ones learned under the scope or the row's 上级地区), each failure's
- * region (which must be known, or tallied in the same import), and the checks only the whole
- * import can make: no region listed twice, no more failures listed than the tally counts.
+ * The one builder: turns a draft from any door into a round plan, or refuses it with every
+ * problem at once (ImportRefused). Pure: writes nothing.
+ */
+export function planRound(draft: RoundDraft, data: Dataset, now: Date): RoundPlan {
+  const problems = new Problems();
+  const regions = new ImportRegions([...data.register.regions, ...draft.learned]);
+  const plan = buildRound(draft, regions, data, now, problems);
+  problems.throwIfAny();
+  return plan as RoundPlan;
+}
+
+/**
+ * Like planRound, with the caller's region view and problem list, so a spreadsheet import can
+ * report its register's problems and its round's together. Resolves the scope (which must be
+ * known or declared in the same import: a typo such as 福建生 is refused with suggestions, never
+ * made a new root region), each tally row's region (unknown ones learned under the scope or the
+ * row's 上级地区, unless the store already knows that parent's children), each failure's region
+ * (which must be known, or tallied in the same import), and the checks only the whole import
+ * can make: no region or item listed twice, no more failures listed than the tally counts.
+ * Returns undefined when the period or scope is missing (problems then say why).
  */
 export function buildRound(
-  records: Records,
-  meta: RoundMeta,
+  draft: RoundDraft,
   regions: ImportRegions,
   data: Dataset,
-  source: RoundSource,
   now: Date,
   problems: Problems,
-): ImportWrite | undefined {
+): RoundPlan | undefined {
+  const { meta } = draft;
   const period = meta.period ? readPeriod(meta.period.text) : undefined;
   if (!meta.period) problems.add({ path: 'period' }, tx.missingMeta('期次'));
   else if (!period) problems.add(meta.period.where, tx.badPeriod(meta.period.text));
-  let scope: Region | undefined;
-  if (!meta.scope) problems.add({ path: 'scope' }, tx.missingMeta('通报范围'));
-  else scope = regions.find(meta.scope.text) ?? regions.learn(meta.scope.text, undefined);
+  const scope = scopeOf(draft, regions, problems);
   if (!period || !scope) return undefined;
   const key = `${period}@${scope.id}`;
 
-  const tallies = readTallies(records.tallies, scope, regions, data, problems);
-  const failures = readFailures(records, key, scope, regions, data, problems);
-  checkListedAgainstTallies(tallies, failures, problems);
+  const tallies = readTallies(draft.tallies, scope, regions, data, problems);
+  const failures = readFailures(draft, key, scope, regions, data, problems);
+  if (!draft.listedMayExceedTallies) checkListedAgainstTallies(tallies, failures, problems);
 
   const round: Round = {
     key,
@@ -50,7 +76,7 @@ export function buildRound(
     scopeRegionId: scope.id,
     title: meta.title ?? tx.defaultTitle(scope.name, period),
     issuer: meta.issuer ?? scope.name,
-    source,
+    source: draft.source,
     importedAt: now.toISOString(),
   };
   if (meta.docNumber) round.docNumber = meta.docNumber;
@@ -61,14 +87,52 @@ export function buildRound(
   const deadline = meta.deadline ? readDeadline(meta.deadline, problems) : undefined;
   if (deadline) round.deadline = deadline;
   if (meta.reportTo) round.reportTo = meta.reportTo;
+  const mentions = draft.mentions.map(({ where: _where, ...m }): Mention => m);
   const roundFile: RoundFile = {
     version: SCHEMA_VERSION,
     round,
     tallies: tallies.map((t) => t.tally),
     failures: failures.map((f) => f.failure),
-    mentions: [],
+    mentions,
   };
-  return { newRegions: [...regions.learned], roundFile };
+  const newRegions = [...draft.learned, ...regions.learned];
+  return {
+    write: { newRegions, roundFile },
+    report: {
+      round,
+      tallies: roundFile.tallies,
+      failures: roundFile.failures,
+      mentions,
+      newRegions,
+      notes: draft.notes,
+      warnings: draft.warnings,
+    },
+  };
+}
+
+/** The draft's scope: placed by the reader, or named (known, or declared in the same import). */
+function scopeOf(draft: RoundDraft, regions: ImportRegions, problems: Problems): Region | undefined {
+  if (draft.scopeId) {
+    const placed = regions.regions.get(draft.scopeId);
+    if (!placed) problems.add({ path: 'scope' }, tx.unknownScope(draft.scopeId, []));
+    return placed;
+  }
+  const named = draft.meta.scope;
+  if (!named) {
+    problems.add({ path: 'scope' }, tx.missingMeta('通报范围'));
+    return undefined;
+  }
+  const found = regions.find(named.text);
+  if (found) return found;
+  problems.add(named.where, tx.unknownScope(named.text, regions.regions.suggest(named.text).map((r) => r.name)));
+  return undefined;
+}
+
+/** A region placed by the reader must exist: known to the store or learned by this import. */
+function placed(id: string, where: Where, regions: ImportRegions, problems: Problems): Region | undefined {
+  const region = regions.regions.get(id);
+  if (!region) problems.add(where, tx.unknownRegion(id, []));
+  return region;
 }
 
 interface PlacedTally {
@@ -97,6 +161,20 @@ function readTallies(
       sums.push(row);
       continue;
     }
+    if (row.regionId !== undefined) {
+      const region = placed(row.regionId, row.where, regions, problems);
+      if (!region) continue;
+      regionOf.set(row, region);
+      const k = `${region.id}|${row.channel}`;
+      const first = seen.get(k);
+      if (first) {
+        problems.add(row.region.where, tx.duplicateRow(describeWhere(first)));
+        continue;
+      }
+      seen.set(k, row.where);
+      out.push({ tally: tallyOf(region, row), where: row.where });
+      continue;
+    }
     let parentId = scope.id;
     if (row.parent) {
       const parent = regions.require(row.parent, undefined, problems);
@@ -116,19 +194,14 @@ function readTallies(
       continue;
     }
     seen.set(k, row.where);
-    out.push({
-      tally: {
-        regionId: region.id,
-        channel: row.channel,
-        total: row.total,
-        checked: row.checked,
-        failed: row.failed,
-      },
-      where: row.where,
-    });
+    out.push({ tally: tallyOf(region, row), where: row.where });
   }
   for (const sum of sums) checkSum(sum, rows, regionOf, problems);
   return out;
+}
+
+function tallyOf(region: Region, row: TallyRecord): Tally {
+  return { regionId: region.id, channel: row.channel, total: row.total, checked: row.checked, failed: row.failed };
 }
 
 /** A 合计 row must equal the rows of its table that share one parent; mixed levels are not summed. */
@@ -159,7 +232,7 @@ interface PlacedFailure {
 }
 
 function readFailures(
-  records: Records,
+  draft: RoundDraft,
   roundKey: string,
   scope: Region,
   regions: ImportRegions,
@@ -168,8 +241,11 @@ function readFailures(
 ): PlacedFailure[] {
   const out: PlacedFailure[] = [];
   const seen = new Map<string, Where>();
-  for (const row of records.failures) {
-    const region = regions.require(row.region, scope.id, problems);
+  for (const row of draft.failures) {
+    const region =
+      row.regionId !== undefined
+        ? placed(row.regionId, row.where, regions, problems)
+        : regions.require(row.region, scope.id, problems);
     if (!region) continue;
     const id = failureId(roundKey, row.channel, region.id, row.subject, row.platform);
     const first = seen.get(id);

@@ -3,10 +3,9 @@ import WebSocket from 'ws';
 import { PlatformError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import type { Logger } from '../../logger.ts';
-import { type PipelineDeps, receive as pipelineReceive } from '../../pipeline.ts';
+import { ChannelClosed, type ReplyChannel, type Responder } from '../../respond.ts';
 import { backoffDelay, FirstConnection } from '../reconnect.ts';
 import { decodeMessage } from './decode.ts';
-import { guardInflight } from './inflight.ts';
 import { toStream } from './encode.ts';
 
 /**
@@ -19,6 +18,8 @@ import { toStream } from './encode.ts';
 export const PING_MS = 30_000;
 /** Two unanswered pings mean a dead link, as the official SDK decides (§3.2, S6). */
 const MAX_MISSED_PINGS = 2;
+/** The official SDK waits this long for each reply's ack (§3.2, S6); then the reply may or may not have arrived. */
+export const ACK_TIMEOUT_MS = 5_000;
 /** Subscribing is rate-protected (45009, §3.2, §7.17): back off exponentially, capped at a minute. */
 export const BACKOFF = { baseMs: 1000, maxMs: 60_000 };
 
@@ -26,15 +27,15 @@ export interface LongConnOptions {
   url: string;
   botId: string;
   secret: string;
-  pipeline: PipelineDeps;
   groups: Groups;
   log: Logger;
+  responder: Responder;
   pingMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   /** How long start() waits for the first subscribe before carrying on in the background. */
   startWaitMs?: number;
   random?: () => number;
-  receive?: typeof pipelineReceive;
+  ackTimeoutMs?: number;
 }
 
 type Frame = {
@@ -54,14 +55,12 @@ export class WecomLongConn {
   private stopped = true;
   private subscribeId = '';
   private readonly first = new FirstConnection();
+  /** Replies sent and waiting for WeCom's ack, by req_id. */
+  private readonly acks = new Map<string, (frame: Frame | Error) => void>();
   /** Counts for operators and tests. */
   readonly stats = { connects: 0, subscribed: 0, kicked: 0, delays: [] as number[] };
 
-  private readonly receive: typeof pipelineReceive;
-
-  constructor(private readonly o: LongConnOptions) {
-    this.receive = guardInflight(o.receive ?? pipelineReceive);
-  }
+  constructor(private readonly o: LongConnOptions) {}
 
   /** Connects; resolves once subscribed (or after startWaitMs, retrying in the background). */
   async start(): Promise<void> {
@@ -80,11 +79,12 @@ export class WecomLongConn {
     this.first.settle();
     const ws = this.ws;
     this.ws = undefined;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      ws.once('close', () => resolve());
-      ws.terminate();
-    });
+    if (ws && ws.readyState !== WebSocket.CLOSED)
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.terminate();
+      });
+    await this.o.responder.idle();
   }
 
   private connect(): void {
@@ -111,6 +111,11 @@ export class WecomLongConn {
     });
     ws.on('error', (err) => this.o.log.warn({ err: err.message }, 'wecom longconn: socket error'));
     ws.on('close', () => {
+      for (const [reqId, done] of this.acks) {
+        this.acks.delete(reqId);
+        // Sent but not acknowledged: it may have arrived (the outbox adds the re-send note).
+        done(new Error('aibot_respond_msg: connection closed before the ack (ECONNRESET)'));
+      }
       if (this.ws !== ws) return;
       clearInterval(this.pingTimer);
       this.ws = undefined;
@@ -121,7 +126,13 @@ export class WecomLongConn {
   private onFrame(ws: WebSocket, f: Frame): void {
     const reqId = f.headers?.req_id ?? '';
     if (f.cmd === 'aibot_msg_callback') {
-      void this.answer(ws, reqId, f.body);
+      this.answer(ws, reqId, f.body);
+      return;
+    }
+    const waiting = f.cmd === undefined ? this.acks.get(reqId) : undefined;
+    if (waiting) {
+      this.acks.delete(reqId);
+      waiting(f);
       return;
     }
     if (f.cmd === 'aibot_event_callback') {
@@ -192,20 +203,48 @@ export class WecomLongConn {
     }, delay);
   }
 
-  private async answer(ws: WebSocket, reqId: string, body: unknown): Promise<void> {
+  /** A message callback → respond(), answering on this socket with the callback's req_id (§3.2). */
+  private answer(ws: WebSocket, reqId: string, body: unknown): void {
+    let msg: ReturnType<typeof decodeMessage>;
     try {
-      const msg = decodeMessage(body, this.o.groups);
-      if (!msg) return;
-      const reply = await this.receive(this.o.pipeline, msg.inbound);
-      if (!reply) return;
-      this.send(ws, {
-        cmd: 'aibot_respond_msg',
-        headers: { req_id: reqId },
-        body: toStream(reply, randomUUID()),
-      });
+      msg = decodeMessage(body, this.o.groups);
     } catch (err) {
-      this.o.log.error({ err, reqId }, 'wecom longconn: message not answered');
+      this.o.log.warn({ err: (err as Error).message, reqId }, 'wecom longconn: callback not decoded');
+      return;
     }
+    if (msg) this.o.responder.accept(msg.inbound, this.replyChannel(ws, reqId));
+  }
+
+  /**
+   * `aibot_respond_msg` on the socket the message came on, acknowledged by WeCom with the same
+   * req_id (§3.2). Closed socket → ChannelClosed; a refusal (errcode ≠ 0) or no ack within
+   * ackTimeoutMs → an error, so respond() sends the answer through the group robot instead.
+   */
+  private replyChannel(ws: WebSocket, reqId: string): ReplyChannel {
+    return {
+      name: 'aibot_respond_msg',
+      send: (answer) => {
+        if (ws.readyState !== WebSocket.OPEN || this.ws !== ws)
+          return Promise.reject(new ChannelClosed('long connection closed before the answer was ready'));
+        return new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            this.acks.delete(reqId);
+            reject(new Error('aibot_respond_msg: no ack in time (ETIMEDOUT)'));
+          }, this.o.ackTimeoutMs ?? ACK_TIMEOUT_MS);
+          this.acks.set(reqId, (f) => {
+            clearTimeout(timer);
+            if (f instanceof Error) reject(f);
+            else if (f.errcode === 0 || f.errcode === undefined) resolve();
+            else reject(new Error(`aibot_respond_msg: errcode ${f.errcode}`));
+          });
+          this.send(ws, {
+            cmd: 'aibot_respond_msg',
+            headers: { req_id: reqId },
+            body: toStream(answer, randomUUID()),
+          });
+        });
+      },
+    };
   }
 
   private send(ws: WebSocket, frame: Frame): void {

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../../../bot/errors.ts';
 import { silentLogger } from '../../../../bot/logger.ts';
-import { WecomLongConn } from '../../../../bot/platforms/wecom/longconn.ts';
+import { WecomLongConn } from '../../../../bot/platforms/wecom/socket.ts';
+import { createResponder } from '../../../../bot/respond.ts';
 import { FakeWecom } from '../../../fakes/wecom.ts';
 import { emptyStore, groups, textMessage } from './helpers.ts';
 
@@ -27,9 +28,13 @@ function conn(o: { secret?: string; pingMs?: number } = {}): WecomLongConn {
     url: fake.wsUrl,
     botId: BOT.botId,
     secret: o.secret ?? BOT.secret,
-    pipeline: { store: store.store, log: silentLogger, now: () => new Date('2020-04-14T09:00:00+08:00') },
     groups,
     log: silentLogger,
+    responder: createResponder({
+      pipeline: { store: store.store, log: silentLogger, now: () => new Date('2020-04-14T09:00:00+08:00') },
+      groups,
+      log: silentLogger,
+    }),
     pingMs: o.pingMs ?? 60_000,
     backoff: { baseMs: 20, maxMs: 200 },
     random: () => 1, // the ceiling itself, so delays are exact
@@ -151,9 +156,13 @@ describe('WecomLongConn', () => {
       url: 'ws://127.0.0.1:1',
       botId: BOT.botId,
       secret: BOT.secret,
-      pipeline: { store: store.store, log: silentLogger, now: () => new Date() },
       groups,
       log: silentLogger,
+      responder: createResponder({
+        pipeline: { store: store.store, log: silentLogger, now: () => new Date() },
+        groups,
+        log: silentLogger,
+      }),
       backoff: { baseMs: 10, maxMs: 40 },
       random: () => 1,
       startWaitMs: 100,
