@@ -44,8 +44,9 @@ export class LockHeldError extends Error {
 export const LOCK_FILE = 'writer.lock';
 /** A takeover guard older than this was left by a process that died while taking over. */
 const TAKEOVER_STALE_MS = 10_000;
-/** Locks this process holds: lock file → startedAt (see isAlive). */
-const heldHere = new Map<string, string>();
+/** Locks this process holds or is linking right now, as `file|startedAt` (see isAlive). */
+const heldHere = new Set<string>();
+const heldKey = (file: string, startedAt: string) => `${file}|${startedAt}`;
 
 export class DataLock {
   private released = false;
@@ -78,10 +79,12 @@ export class DataLock {
     };
     const text = `${JSON.stringify(holder)}\n`;
     for (let attempt = 0; attempt < 50; attempt++) {
-      if (await linkNew(file, text)) {
-        heldHere.set(file, holder.startedAt);
-        return new DataLock(file, holder);
-      }
+      // Marked as held before the link: between the link and the next line another acquirer in
+      // this process could read the new lock and, finding it unmarked, call it stale.
+      const mark = heldKey(file, holder.startedAt);
+      heldHere.add(mark);
+      if (await linkNew(file, text)) return new DataLock(file, holder);
+      heldHere.delete(mark);
       const current = await readHolder(file);
       if (current === undefined) continue; // released in between: try again
       if (isAlive(current.holder, file)) throw new LockHeldError(file, current.holder);
@@ -104,7 +107,7 @@ export class DataLock {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    if (heldHere.get(this.file) === this.holder.startedAt) heldHere.delete(this.file);
+    heldHere.delete(heldKey(this.file, this.holder.startedAt));
     const current = await readHolder(this.file);
     if (
       current &&
@@ -171,7 +174,7 @@ function isAlive(holder: LockHolder, file: string): boolean {
   if (holder.host !== os.hostname()) return true;
   // This process: alive only if it holds that very lock now (two bots started in one process, as
   // tests do); otherwise an earlier process that had the same pid.
-  if (holder.pid === process.pid) return heldHere.get(file) === holder.startedAt;
+  if (holder.pid === process.pid) return heldHere.has(heldKey(file, holder.startedAt));
   try {
     process.kill(holder.pid, 0);
   } catch (err) {

@@ -39,7 +39,8 @@ export async function throughWriter(route: WriterRoute): Promise<number> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const current = await DataLock.holder(route.dataDir);
-    if (current?.alive && current.holder.role === 'bot') {
+    // A bot on another host (a shared volume) is out of reach of this host's loopback: refused.
+    if (current?.alive && current.holder.role === 'bot' && current.holder.host === os.hostname()) {
       const sent = await viaBot(route, current.holder, deadline);
       if (sent !== 'gone') return sent;
       continue; // the bot stopped meanwhile: take the lock ourselves
