@@ -9,6 +9,7 @@ import { startAdmin } from './admin/server.ts';
 import { askInBot } from './cli/ask.ts';
 import { importCommand } from './cli/import.ts';
 import { createApiRouter } from './api/rounds.ts';
+import { openCharts } from './charts/setup.ts';
 import { createApp } from './app.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
@@ -69,7 +70,9 @@ async function startLocked(
   const reminders = await openReminders(config.dataDir);
   const imports = new ImportService(store, log);
   // Alerts and the outbox (README "Alerts and the outbox"): listener on imports, drain per robot.
-  const delivery = await openDelivery({ config, store, groups, imports, http, log });
+  // Charts (README "Charts"): pictures for /chart and chart pushes, links served at /charts/.
+  const charts = await openCharts(config, store);
+  const delivery = await openDelivery({ config, store, groups, imports, http, log, charts: charts.images });
   cleanups.push(() => delivery.stop());
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
@@ -83,8 +86,17 @@ async function startLocked(
   };
   const pipeline = { store, log, now: () => new Date(), services };
   // Answers a reply channel cannot carry go to the group robot through the outbox.
-  const platforms = createPlatforms({ config, pipeline, groups, log, http, replies: delivery.outbox });
+  const platforms = createPlatforms({
+    config,
+    pipeline,
+    groups,
+    log,
+    http,
+    replies: delivery.outbox,
+    charts: charts.images,
+  });
   const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));
+  routers.push(charts.router);
   // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));

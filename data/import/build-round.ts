@@ -63,11 +63,11 @@ export function buildRound(
   if (!meta.period) problems.add({ path: 'period' }, tx.missingMeta('期次'));
   else if (!period) problems.add(meta.period.where, tx.badPeriod(meta.period.text));
   const scope = scopeOf(draft, regions, problems);
-  if (!period || !scope) return undefined;
-  const key = `${period}@${scope.id}`;
-
-  const tallies = readTallies(draft.tallies, scope, regions, data, problems);
+  // Rows are checked even when the period or scope is refused, so every problem is listed at once.
+  const key = `${period ?? ''}@${scope?.id ?? ''}`;
+  const tallies = scope ? readTallies(draft.tallies, scope, regions, data, problems) : [];
   const failures = readFailures(draft, key, scope, regions, data, problems);
+  if (!period || !scope) return undefined;
   if (!draft.listedMayExceedTallies) checkListedAgainstTallies(tallies, failures, problems);
 
   const round: Round = {
@@ -234,7 +234,7 @@ interface PlacedFailure {
 function readFailures(
   draft: RoundDraft,
   roundKey: string,
-  scope: Region,
+  scope: Region | undefined,
   regions: ImportRegions,
   data: Dataset,
   problems: Problems,
@@ -245,7 +245,7 @@ function readFailures(
     const region =
       row.regionId !== undefined
         ? placed(row.regionId, row.where, regions, problems)
-        : regions.require(row.region, scope.id, problems);
+        : regions.require(row.region, scope?.id, problems);
     if (!region) continue;
     const id = failureId(roundKey, row.channel, region.id, row.subject, row.platform);
     const first = seen.get(id);

@@ -13,7 +13,7 @@ import { readProse } from './prose.ts';
 import { outline, type Section } from './sections.ts';
 import { checkTallies, proseTally, tallyRows } from './tallies.ts';
 import type { RoundDraft } from './records.ts';
-import { ImportError } from './refusal.ts';
+import { ImportError, Problems } from './refusal.ts';
 import { readListTable, readTallyTable } from './tables.ts';
 import { importText as tx } from './text/notice.ts';
 
@@ -63,7 +63,7 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   if (!issuer) throw new ImportError(tx.noIssuer, titleLine?.no ?? 1);
 
   const learner = new RegionLearner(data.regions.all());
-  const scope = scopeOf(issuer.name, learner);
+  const scope = scopeOf(issuer.name, learner, titleLine?.no ?? 1);
   const roundKey = `${period}@${scope.id}`;
   const ctx: ImportContext = { learner, scope, roundKey, notes: [], warnings: [] };
 
@@ -73,15 +73,23 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   const listed = new Set<Channel>();
   const lastLine = (lines.at(-1) as Line).no;
 
+  // A notice that lists attachments it does not carry, or whose text stops mid-sentence, was not
+  // copied in full: importing it would replace a round with part of one.
   if (o.listed.length > o.attachments.length) {
     if (o.attachments.length > 0)
       throw new ImportError(tx.missingAttachments(o.listed.length, o.attachments.length), lastLine);
-    ctx.warnings.push(tx.attachmentsAbsent(o.listed.length));
+    throw new ImportError(tx.attachmentsAbsent(o.listed.length), lastLine);
   }
+  // A text that stops mid-sentence is only suspect; it is refused below if it also counts
+  // failures it does not name (the first 3,000 bytes of the shipped notice).
+  const cut = o.attachments.length === 0 ? cutMidSentence(lines) : undefined;
 
   o.attachments.forEach((section, k) => {
     const endOfText = k === o.attachments.length - 1;
     const kind = sectionKind(section);
+    // 附件4 and nothing after it: the text stops where an attachment begins.
+    if (!section.title && section.lines.length === 0)
+      throw new ImportError(tx.emptyAttachment(section.attachment), section.startLine);
     if (!kind) {
       ctx.warnings.push(tx.skippedAttachment(section.attachment, section.title?.raw ?? ''));
       return;
@@ -124,13 +132,20 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
 
   const allTallies = [...tallies.values()].flat();
   if (allTallies.length === 0) throw new ImportError(tx.noResults, titleLine?.no ?? 1);
+  // Fewer items named than the notice counts means lists were lost (a cut text, a missing page):
+  // refused, every channel at once. More named than counted is the publisher's slip: a warning.
+  const problems = new Problems();
   for (const [channel, rows] of tallies) {
     const own = rows.find((r) => r.regionId === scope.id);
     const named = failures.filter((f) => f.channel === channel).length;
     const failed = own?.failed ?? rows.reduce((n, r) => n + r.failed, 0);
-    if ((listed.has(channel) || named > 0) && named !== failed)
-      ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
+    if (!listed.has(channel) && named === 0 && !cut) continue;
+    if (named < failed) problems.add({ line: lastLine }, tx.fewerNamedThanCounted(channel, named, failed));
+    else if (named > failed) ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
   }
+  if (cut && !problems.empty) problems.add({ line: cut.no }, tx.cutMidSentence(cut.text.slice(-12)));
+  problems.throwIfAny();
+  if (cut) ctx.warnings.push(tx.cutMidSentence(cut.text.slice(-12)));
 
   const round = roundOf({
     src,
@@ -199,6 +214,22 @@ function noticeDraft(
   return draft;
 }
 
+/** Sentence ends, closing quotes and brackets: a paragraph of a notice ends with one of these. */
+const SENTENCE_END = /[。！？!?；;：:”’」』）)】\]…]$/;
+
+/**
+ * The last line, when the text stops inside a sentence of the body: a long line of prose that
+ * ends without a sentence end, and is neither a date, a signature nor a trailer. (A text cut
+ * inside a table is caught by the table readers.)
+ */
+function cutMidSentence(lines: readonly Line[]): Line | undefined {
+  const last = lines.at(-1);
+  if (!last || last.text.length < 20 || SENTENCE_END.test(last.text)) return undefined;
+  if (wholeLineDate(last.text) || OFFICE.test(last.text) || /^(抄送|\(此件|（此件|印发|附件)/.test(last.text))
+    return undefined;
+  return last;
+}
+
 function findTitle(body: Line[]): Line | undefined {
   return (
     body.find((l) => /关于.*(检查|抽查|监测|普查|测评|评估).*通报/.test(l.text)) ??
@@ -233,14 +264,22 @@ function findIssuer(body: Line[], title: Line | undefined): { name: string } | u
   return sig ? { name: sig.text } : undefined;
 }
 
-/** The region an issuer speaks for: 福建省人民政府办公厅 → 福建省; unknown ones are learned. */
-function scopeOf(issuer: string, learner: RegionLearner): Region {
+/**
+ * The region an issuer speaks for: 福建省人民政府办公厅 → 福建省. An unknown place is learned only
+ * when it reads as a place (ends in 省, 市, 县 …); anything else (福建生人民政府办公厅) is refused
+ * with the closest known names, never made a new root region.
+ */
+function scopeOf(issuer: string, learner: RegionLearner, line: number): Region {
   if (/^国务院/.test(issuer)) return learner.resolve('全国') ?? learner.learn('全国', undefined);
   const place = issuer.replace(OFFICE, '').replace(OFFICE, '');
   const m = place.match(/^(.+?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗))/);
   const name = m?.[1] ?? place;
   const known = learner.resolve(name) ?? learner.prefixOf(name);
   if (known) return known;
+  if (!m) {
+    const near = learner.regions.suggest(name).map((r) => r.name);
+    throw new ImportError(tx.unknownIssuerPlace(issuer, name, near), line);
+  }
   // 连云港市XX区: learn the city, then the district under it.
   const parts = name.match(/^(.+?市)(.+(?:区|县|市))$/);
   if (parts?.[1] && parts[2]) return learner.learn(parts[2], learner.learn(parts[1], undefined).id);

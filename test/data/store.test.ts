@@ -1,9 +1,9 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseNotice } from '../../data/import/notice.ts';
 import { SEED_NOTICE } from '../../data/import/seed.ts';
-import { LowStore } from '../../data/store.ts';
+import { LowStore, roundFileName } from '../../data/store.ts';
 import { openEmptyStore, openSeededStore } from '../support/seeded-store.ts';
 import { otherRound } from '../support/rounds.ts';
 
@@ -174,5 +174,58 @@ describe('LowStore.markSeen()', () => {
     await store.markSeen('wecom:m2', t0);
     expect(await Promise.all(names.map((n) => fingerprint(dir, n)))).toEqual(before);
     expect(await readdir(dir)).toContain('inbox.json');
+  });
+});
+
+describe('roundFileName()', () => {
+  it('keeps plain keys readable and encodes everything else reversibly', () => {
+    expect(roundFileName('2020Q1@35')).toBe('2020Q1@35.json');
+    const name = roundFileName('2021Q1@new/江西省');
+    expect(name).toMatch(/^[A-Za-z0-9._@%-]+\.json$/);
+    expect(decodeURIComponent(name.slice(0, -'.json'.length))).toBe('2021Q1@new/江西省');
+  });
+
+  it('gives two unknown non-ASCII scopes of one period two files', () => {
+    expect(roundFileName('2021Q1@new/江西省')).not.toBe(roundFileName('2021Q1@new/湖南省'));
+  });
+});
+
+describe('LowStore with rounds of unknown scopes', () => {
+  it('keeps two rounds of different non-ASCII scopes in the same period, after a restart too', async () => {
+    const { store, dir } = await seeded();
+    const base = store.dataset().rounds[0]!.file;
+    const scoped = (id: string, name: string) => {
+      const write = otherRound(base, '2021Q1', (f) => {
+        f.round.key = `2021Q1@${id}`;
+        f.round.scopeRegionId = id;
+        f.tallies = [{ regionId: id, channel: 'website', total: 10, checked: 10, failed: 0 }];
+        f.failures = [];
+      });
+      write.newRegions = [{ id, name, short: name, kind: 'province', aliases: [], learned: true }];
+      return write;
+    };
+    await store.applyImport(scoped('new/江西省', '江西省'), AT);
+    await store.applyImport(scoped('new/湖南省', '湖南省'), AT);
+    expect(await readdir(path.join(dir, 'rounds'))).toHaveLength(3);
+    const reopened = await LowStore.open(dir);
+    cleanups.push(() => reopened.close());
+    expect(reopened.dataset().rounds.map((v) => v.round.key).sort()).toEqual([
+      '2020Q1@35',
+      '2021Q1@new/江西省',
+      '2021Q1@new/湖南省',
+    ]);
+  });
+
+  it('renames a data directory\'s round files from the old scheme on open, losing nothing', async () => {
+    const { store, dir } = await seeded();
+    await store.close();
+    const bytes = await readFile(path.join(dir, ROUND_FILE), 'utf8');
+    await rm(path.join(dir, ROUND_FILE));
+    await writeFile(path.join(dir, 'rounds', '2020Q1_35.json'), bytes);
+    const reopened = await LowStore.open(dir);
+    cleanups.push(() => reopened.close());
+    expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1@35.json']);
+    expect(await readFile(path.join(dir, ROUND_FILE), 'utf8')).toBe(bytes);
+    expect(reopened.dataset().rounds.map((v) => v.round.key)).toEqual(['2020Q1@35']);
   });
 });

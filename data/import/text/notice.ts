@@ -34,7 +34,14 @@ export const importText = {
     `名单这一行${seqText(seq)}缺少“${label}”，上一行也没有可沿用的内容。`,
   missingAttachments: (listed: number, found: number) =>
     `正文列出${listed}个附件，文本中只有${found}个，通报可能没有复制全。`,
-  attachmentsAbsent: (listed: number) => `正文列出${listed}个附件，但文本中没有附件；只按正文中的数字导入。`,
+  attachmentsAbsent: (listed: number) =>
+    `正文列出${listed}个附件，文本中一个也没有，通报可能没有复制全：请把附件内容接在正文之后一并导入。`,
+  unknownIssuerPlace: (issuer: string, place: string, near: string[]) =>
+    `发文机关“${issuer}”中的地区“${place}”无法识别${near.length > 0 ? `，是不是：${near.join('、')}？` : '。'}`,
+  emptyAttachment: (n: number) => `附件${n}没有内容，通报可能没有复制全。`,
+  cutMidSentence: (tail: string) => `文本在一句话中间结束（“…${tail}”），通报可能没有复制全。`,
+  fewerNamedThanCounted: (channel: Channel, named: number, failed: number) =>
+    `通报统计${channelName[channel]}不合格${failed}个，名单只列出${named}个，通报可能没有复制全。`,
   skippedAttachment: (n: number, title: string) => `附件${n}（${title}）不是情况表或名单，已跳过。`,
   duplicateRegion: (name: string, line: number) => `“${name}”在第${line}行已经出现过。`,
   checkedOverTotal: (name: string, checked: number, total: number) =>
