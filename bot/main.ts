@@ -9,8 +9,8 @@ import { startAdmin } from './admin/server.ts';
 import { askInBot } from './cli/ask.ts';
 import { importCommand } from './cli/import.ts';
 import { createApiRouter } from './api/rounds.ts';
+import { createApp, listen } from './app.ts';
 import { openCharts } from './charts/setup.ts';
-import { createApp } from './app.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
@@ -101,10 +101,7 @@ async function startLocked(
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
   const app = createApp({ store, log, routers });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    s.once('error', reject);
-  });
+  const server: Server = await listen(app, config.PORT, config.HOST);
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   for (const p of platforms) await p.start?.();
   await delivery.start(Boolean(seeded));

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../../data/json-file.ts';
 import type { InspectionStore } from '../../data/store.ts';
 import { requireBearer } from '../api/auth.ts';
-import { createApp } from '../app.ts';
+import { createApp, listen } from '../app.ts';
 import { BotError, PayloadError } from '../errors.ts';
 import { parseJson, readRawBody } from '../http/raw-body.ts';
 import type { Logger } from '../logger.ts';
@@ -76,12 +76,9 @@ export async function startAdmin(deps: AdminDeps): Promise<{ port: number; stop(
     ctx.body = { code, lines };
   });
   const app = createApp({ store: deps.store, log: deps.log, routers: [router] });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(deps.port ?? 0, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
-  });
-  // A national spreadsheet import can take minutes; the CLI waits for it.
-  server.requestTimeout = 0;
+  // Node's limits on receiving a request (SERVER_LIMITS); answering may take as long as the
+  // command does (a national spreadsheet import: minutes), and the CLI waits for it.
+  const server: Server = await listen(app, deps.port ?? 0, '127.0.0.1');
   const port = (server.address() as AddressInfo).port;
   const file = path.join(deps.dataDir, ADMIN_FILE);
   const record: AdminFile = { pid: process.pid, port, token };
