@@ -11,6 +11,7 @@ import { importCommand } from './cli/import.ts';
 import { createApiRouter } from './api/rounds.ts';
 import { createApp, listen } from './app.ts';
 import { openCharts } from './charts/setup.ts';
+import { createDashboardRouter } from './dashboard/routes.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
@@ -97,6 +98,17 @@ async function startLocked(
   });
   const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));
   routers.push(charts.router);
+  // The dashboard at / (README "Dashboard"): read-only, DASHBOARD_TOKEN or this machine only.
+  routers.push(
+    createDashboardRouter({
+      store,
+      token: config.DASHBOARD_TOKEN,
+      now: () => new Date(),
+      tasks: reminders.service,
+      outbox: delivery.outbox,
+      log,
+    }),
+  );
   // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
