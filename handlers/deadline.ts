@@ -5,7 +5,7 @@ import type { HandlerContext } from './context.ts';
 import { parsePeriod, periodLabel } from './format.ts';
 import { deadlineLabel } from './reminders.ts';
 import { type Reply, reply } from './reply.ts';
-import { displayName, isAdmin } from './task-scope.ts';
+import { isAdmin, senderName } from './task-scope.ts';
 import { taskListReply } from './task-list.ts';
 import { t, taskText as tx } from './text.ts';
 
@@ -33,10 +33,12 @@ async function setDeadline(args: string[], ctx: HandlerContext): Promise<Reply> 
   if (time !== undefined && !isClockTime(time)) return reply(tx.setBadTime(time));
   const rounds = ctx.data.rounds.filter((v) => v.round.period === period);
   if (rounds.length === 0) {
-    return reply(tx.setNoRound(periodLabel(period)), [t.availablePeriods([...new Set(ctx.data.rounds.map((v) => v.round.period))])]);
+    return reply(tx.setNoRound(periodLabel(period)), [
+      t.availablePeriods([...new Set(ctx.data.rounds.map((v) => v.round.period))]),
+    ]);
   }
   const value: Deadline = time ? { date, time } : { date };
-  const by = displayName(ctx.sender);
+  const by = senderName(ctx);
   const unitText = rest.join(' ');
   const lines = [tx.setRemindersFollow, ...calendarWarning(ctx, value)];
   if (!unitText) {
@@ -51,7 +53,8 @@ async function setDeadline(args: string[], ctx: HandlerContext): Promise<Reply> 
   if (units.length === 0) return reply(tx.setUnknownUnit(periodLabel(period), unitText));
   if (units.length > 1) return reply(tx.doneAmbiguous(unitText, units));
   const targets = new Map(matched.map((task) => [`${task.round.key} ${task.unitKey}`, task] as const));
-  for (const task of targets.values()) await service.setUnitDeadline(task.round.key, task.unitKey, value, by, ctx.now);
+  for (const task of targets.values())
+    await service.setUnitDeadline(task.round.key, task.unitKey, value, by, ctx.now);
   return reply(tx.setUnitDone(periodLabel(period), units[0]!, deadlineLabel(value)), lines);
 }
 

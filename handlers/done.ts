@@ -6,7 +6,7 @@ import { openTasks, unitNames } from '../bot/reminders/tasks.ts';
 import type { HandlerContext } from './context.ts';
 import { itemLine } from './reminders.ts';
 import { type Contact, type Reply, reply } from './reply.ts';
-import { currentGroup, displayName, isOperator, visibleTasks } from './task-scope.ts';
+import { currentGroup, displayName, isOperator, senderName, visibleTasks } from './task-scope.ts';
 import { taskText as tx } from './text.ts';
 
 /**
@@ -22,21 +22,42 @@ export async function done(args: string[], ctx: HandlerContext): Promise<Reply> 
   const all = service.tasks(ctx.data);
   const matched = match(openTasks(all), text);
   if (matched.length === 0) {
-    const closed = match(all.filter((task) => task.done), text)[0];
-    if (closed?.done) return reply(tx.doneAlready(closed.unitName, closed.done.at.slice(0, 10), closed.done.by));
+    const closed = match(
+      all.filter((task) => task.done),
+      text,
+    )[0];
+    if (closed?.done)
+      return reply(tx.doneAlready(closed.unitName, closed.done.at.slice(0, 10), closed.done.by));
     const units = [...new Set(openTasks(visibleTasks(ctx, service)).map((task) => task.unitName))];
     return reply(tx.doneUnknown(text), units.length > 0 ? [tx.doneOpenUnits(units)] : []);
   }
   const units = [...new Set(matched.map((task) => task.unitName))];
   if (units.length > 1) return reply(tx.doneAmbiguous(text, units));
   const task = matched[0]!;
+  const here = currentGroup(ctx);
+  if (here && !isOperator(ctx) && !service.follows(here, task, ctx.data)) {
+    // Not this group's task: say so, and who may close it (its contacts, the admins of groups that follow it).
+    const others = (ctx.services.groups?.list ?? []).filter((g) => service.follows(g, task, ctx.data));
+    const names = [...new Set([...contactsOf(task), ...others.flatMap((g) => g.admins)].map(displayName))];
+    return reply(tx.doneNotFollowed(here.name, task.unitName), [
+      names.length > 0 ? tx.doneWhoMay(names) : tx.doneNobody(task.unitName),
+    ]);
+  }
   const allowed = whoMayClose(ctx, service, task);
   if (!isOperator(ctx) && !allowed.some((c) => samePerson(c, ctx.sender))) {
     const names = [...new Set(allowed.map(displayName))];
-    return reply(tx.doneNotAllowed(task.unitName), [names.length > 0 ? tx.doneWhoMay(names) : tx.doneNobody(task.unitName)]);
+    return reply(tx.doneNotAllowed(task.unitName), [
+      names.length > 0 ? tx.doneWhoMay(names) : tx.doneNobody(task.unitName),
+    ]);
   }
-  const by = displayName(ctx.sender);
-  const closed = new Set(await service.close(matched.map((m) => m.id), by, ctx.now));
+  const by = senderName(ctx);
+  const closed = new Set(
+    await service.close(
+      matched.map((m) => m.id),
+      by,
+      ctx.now,
+    ),
+  );
   const items = matched.filter((m) => closed.has(m.id));
   return reply(tx.doneTitle(task.unitName), [...items.map(itemLine), tx.doneStopped(items.length, by)]);
 }
@@ -47,7 +68,9 @@ function match(tasks: Task[], text: string): Task[] {
   if (item.length > 0) return item;
   const unit = tasks.filter((task) => unitNames(task).includes(text));
   if (unit.length > 0) return unit;
-  return tasks.filter((task) => [...unitNames(task), task.failure.subject].some((name) => name.includes(text)));
+  return tasks.filter((task) =>
+    [...unitNames(task), task.failure.subject].some((name) => name.includes(text)),
+  );
 }
 
 /** The unit's contacts and the admins of the groups (here: this group) that follow the task. */

@@ -18,7 +18,8 @@ export function rank(args: string[], ctx: HandlerContext): Reply {
     if (chosen.length > 1) lines.push(t.rankSection(channelName[ch]));
     lines.push(...rankLines(data, view, scope.region, ch));
   }
-  return reply(t.rankTitle(scope.region.name, periodLabel(view.round.period)), lines);
+  const chName = scope.channel ? channelName[scope.channel] : undefined;
+  return reply(t.rankTitle(scope.region.name, periodLabel(view.round.period), chName), lines);
 }
 
 function rankLines(data: Dataset, view: RoundView, scope: Region, ch: Channel): string[] {

@@ -41,3 +41,22 @@ export function isAdmin(ctx: HandlerContext): boolean {
 export function displayName(c: Contact): string {
   return c.name ?? c.mobile ?? c.wecomUserId ?? c.dingtalkUserId ?? tx.someone;
 }
+
+/**
+ * The sender as people in the group know them: the name registered for them (a group's admins,
+ * a unit's contacts), else the name the platform gave (DingTalk's nick), else their platform id
+ * marked as such — never "someone".
+ */
+export function senderName(ctx: HandlerContext): string {
+  const s = ctx.sender;
+  const known = [
+    ...(ctx.services.groups?.list.flatMap((g) => g.admins) ?? []),
+    ...ctx.data.register.units.flatMap((u) => u.contacts),
+  ].find((c) => c.name && samePerson(c, s));
+  if (known?.name) return known.name;
+  if (s.name) return s.name;
+  const id =
+    s.platform === 'wecom' ? s.wecomUserId : s.platform === 'dingtalk' ? s.dingtalkUserId : undefined;
+  if (id) return tx.platformUser(s.platform, id);
+  return displayName(s);
+}

@@ -5,7 +5,7 @@ import type { Group } from '../../groups.ts';
 import { httpFailure, type PushBody, type Pusher, utf8Bytes } from '../platform.ts';
 import { ChannelClosed, type ReplyChannel } from '../../respond.ts';
 import type { WecomInbound } from './decode.ts';
-import { MARKDOWN_MAX_BYTES, toMarkdown, toResponseMarkdown } from './encode.ts';
+import { MARKDOWN_MAX_BYTES, toMarkdown, toResponseMarkdown, toText } from './encode.ts';
 
 /**
  * Outbound calls: group robot pushes (protocols.md §1) and the single reply through a 智能机器人
@@ -38,11 +38,22 @@ export function checkErrcode(what: string, data: unknown): void {
   throw new WecomError(at, false, errcode);
 }
 
+/** A mention only a mobile can reach: the push goes as `text` (≤2,048 bytes) to notify them. */
+export function needsText(reply: Reply): boolean {
+  return reply.mentions.some((c) => !c.wecomUserId && Boolean(c.mobile));
+}
+
 export function createWecomPusher(http: AxiosInstance, apiBase: string): Pusher {
   return {
     platform: 'wecom',
     maxBytes: MARKDOWN_MAX_BYTES,
     render(reply: Reply): PushBody {
+      // Markdown @s by userid only (<@userid>); a contact known only by mobile is reached by a
+      // text message's mentioned_mobile_list (protocols.md §10.4), so such a push goes as text.
+      if (needsText(reply)) {
+        const body = toText(reply);
+        return { body, bytes: utf8Bytes(body.text.content) };
+      }
       const body = toMarkdown(reply);
       return { body, bytes: utf8Bytes(body.markdown.content) };
     },
