@@ -6,7 +6,7 @@ import { openTasks, unitNames } from '../bot/reminders/tasks.ts';
 import type { HandlerContext } from './context.ts';
 import { itemLine } from './reminders.ts';
 import { type Contact, type Reply, reply } from './reply.ts';
-import { currentGroup, displayName, isOperator, senderName, visibleTasks } from './task-scope.ts';
+import { currentGroup, displayName, isOperator, visibleTasks, senderName } from './task-scope.ts';
 import { taskText as tx } from './text.ts';
 
 /**
@@ -19,9 +19,22 @@ export async function done(args: string[], ctx: HandlerContext): Promise<Reply> 
   if (!service) return reply(tx.notConfigured);
   const text = args.join(' ').trim();
   if (!text) return reply(tx.doneUsage);
-  const all = service.tasks(ctx.data);
+  // In a group, only what the group follows (visibleTasks): its admins never close another group's units.
+  const all = visibleTasks(ctx, service);
   const matched = match(openTasks(all), text);
   if (matched.length === 0) {
+    const here = currentGroup(ctx);
+    const elsewhere = here ? match(openTasks(service.tasks(ctx.data)), text) : [];
+    const task = elsewhere[0];
+    if (here && task) {
+      // Not this group's task: say so, and who may close it (its contacts, the admins of groups that follow it).
+      if (new Set(elsewhere.map((x) => x.unitName)).size > 1) return reply(tx.doneOutOfScope(text));
+      const others = (ctx.services.groups?.list ?? []).filter((g) => service.follows(g, task, ctx.data));
+      const names = [...new Set([...contactsOf(task), ...others.flatMap((g) => g.admins)].map(displayName))];
+      return reply(tx.doneNotFollowed(here.name, task.unitName), [
+        names.length > 0 ? tx.doneWhoMay(names) : tx.doneNobody(task.unitName),
+      ]);
+    }
     const closed = match(
       all.filter((task) => task.done),
       text,
@@ -34,15 +47,6 @@ export async function done(args: string[], ctx: HandlerContext): Promise<Reply> 
   const units = [...new Set(matched.map((task) => task.unitName))];
   if (units.length > 1) return reply(tx.doneAmbiguous(text, units));
   const task = matched[0]!;
-  const here = currentGroup(ctx);
-  if (here && !isOperator(ctx) && !service.follows(here, task, ctx.data)) {
-    // Not this group's task: say so, and who may close it (its contacts, the admins of groups that follow it).
-    const others = (ctx.services.groups?.list ?? []).filter((g) => service.follows(g, task, ctx.data));
-    const names = [...new Set([...contactsOf(task), ...others.flatMap((g) => g.admins)].map(displayName))];
-    return reply(tx.doneNotFollowed(here.name, task.unitName), [
-      names.length > 0 ? tx.doneWhoMay(names) : tx.doneNobody(task.unitName),
-    ]);
-  }
   const allowed = whoMayClose(ctx, service, task);
   if (!isOperator(ctx) && !allowed.some((c) => samePerson(c, ctx.sender))) {
     const names = [...new Set(allowed.map(displayName))];

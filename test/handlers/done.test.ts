@@ -18,7 +18,7 @@ describe('/done <单位或条目>', () => {
       [
         '已记录：平潭综合实验区管委会整改情况已报送',
         '【微信公众号】平潭政务：内容不更新',
-        '由张三确认，已停止这1项的提醒。',
+        '由张三（wecom:zhangsan）确认，已停止这1项的提醒。',
       ].join('\n'),
     );
   });
@@ -71,7 +71,7 @@ describe('/done <单位或条目>', () => {
   it('confirms with the name registered for the sender, not the platform id', async () => {
     // 张三 writes from WeCom: the message carries only his userid; the register knows his name.
     const text = await world.say('/done 平潭政务', { at, as: { wecomUserId: 'zhangsan' }, group: 'pt' });
-    expect(text.split('\n').at(-1)).toBe('由张三确认，已停止这1项的提醒。');
+    expect(text.split('\n').at(-1)).toBe('由张三（wecom:zhangsan）确认，已停止这1项的提醒。');
   });
 
   it('names a sender nobody registered by their platform id, marked as such, never （未署名）', async () => {
@@ -80,10 +80,10 @@ describe('/done <单位或条目>', () => {
       services: {},
       sender: { platform: 'wecom' as const, wecomUserId: 'wx-new' },
     } as unknown as HandlerContext;
-    expect(senderName(ctx)).toBe('企业微信用户wx-new（未登记姓名）');
+    expect(senderName(ctx)).toBe('未登记姓名（wecom:wx-new）');
     expect(
       senderName({ ...ctx, sender: { platform: 'dingtalk', dingtalkUserId: 'u1', name: '钉钉昵称' } }),
-    ).toBe('钉钉昵称');
+    ).toBe('钉钉昵称（dingtalk:u1）');
   });
 
   it('says whom to register when nobody may close the task', async () => {
@@ -102,7 +102,7 @@ describe('/done <单位或条目>', () => {
   it('answers a second /done with who closed it and when', async () => {
     await world.say('/done 平潭政务', { at, as: people.zhang, group: 'pt' });
     expect(await world.say('/done 平潭政务', { at, as: people.lin, group: 'pt' })).toBe(
-      '平潭综合实验区管委会已于2020-04-15由张三标记为已报送。',
+      '平潭综合实验区管委会已于2020-04-15由张三（wecom:zhangsan）标记为已报送。',
     );
   });
 

@@ -5,7 +5,9 @@ import type { Group } from '../../groups.ts';
 import { httpFailure, type PushBody, type Pusher, utf8Bytes } from '../platform.ts';
 import { ChannelClosed, type ReplyChannel } from '../../respond.ts';
 import type { WecomInbound } from './decode.ts';
+import type { ChartImages } from '../../charts/images.ts';
 import { MARKDOWN_MAX_BYTES, toMarkdown, toResponseMarkdown, toText } from './encode.ts';
+import { IMAGE_MAX_BYTES, toImageMessage } from './image.ts';
 
 /**
  * Outbound calls: group robot pushes (protocols.md §1) and the single reply through a 智能机器人
@@ -43,11 +45,18 @@ export function needsText(reply: Reply): boolean {
   return reply.mentions.some((c) => !c.wecomUserId && Boolean(c.mobile));
 }
 
-export function createWecomPusher(http: AxiosInstance, apiBase: string): Pusher {
+export function createWecomPusher(http: AxiosInstance, apiBase: string, charts?: ChartImages): Pusher {
   return {
     platform: 'wecom',
     maxBytes: MARKDOWN_MAX_BYTES,
     render(reply: Reply): PushBody {
+      // A chart message is the picture alone: the group robot's image message (§1.2).
+      if (reply.chart) {
+        const png = charts?.png(reply.chart);
+        if (!png) throw new WecomError('wecom.image: the chart has no data any more (or charts are off)', false);
+        const body = toImageMessage(png);
+        return { body, bytes: Math.min(png.length, IMAGE_MAX_BYTES) };
+      }
       // Markdown @s by userid only (<@userid>); a contact known only by mobile is reached by a
       // text message's mentioned_mobile_list (protocols.md §10.4), so such a push goes as text.
       if (needsText(reply)) {
