@@ -3,6 +3,7 @@ import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
 import { periodLabel } from './format.ts';
 import { type Reply, reply } from './reply.ts';
+import { markSample } from './sample.ts';
 import { t } from './text.ts';
 
 /** /fail [地区] [期次]: the failed items in a region's subtree, with problem and responsible unit. */
@@ -36,7 +37,6 @@ export function fail(args: string[], ctx: HandlerContext): Reply {
     );
   }
   const mentions = view.file.mentions.length;
-  if (mentions > 0 && !scope.unit && region.id === view.round.scopeRegionId)
-    lines.push(t.mentionsNote(mentions));
-  return reply(title, lines);
+  if (mentions > 0 && !scope.unit && region.id === view.round.scopeRegionId) lines.push(t.mentionsNote(mentions));
+  return markSample(reply(title, lines), [view]);
 }

@@ -5,6 +5,7 @@ import type { HandlerContext } from './context.ts';
 import { rankRows } from './charts/figures.ts';
 import { periodLabel } from './format.ts';
 import { type Reply, reply } from './reply.ts';
+import { markSample } from './sample.ts';
 import { channelName, t } from './text.ts';
 
 /** /rank [网站|新媒体] [地区] [期次]: the regions below a scope, worst failure rate first. */
@@ -20,7 +21,7 @@ export function rank(args: string[], ctx: HandlerContext): Reply {
     lines.push(...rankLines(data, view, scope.region, ch));
   }
   const chName = scope.channel ? channelName[scope.channel] : undefined;
-  return reply(t.rankTitle(scope.region.name, periodLabel(view.round.period), chName), lines);
+  return markSample(reply(t.rankTitle(scope.region.name, periodLabel(view.round.period), chName), lines), [view]);
 }
 
 function rankLines(data: Dataset, view: RoundView, scope: Region, ch: Channel): string[] {
