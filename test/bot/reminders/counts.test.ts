@@ -18,11 +18,8 @@ describe('scanReminders() and /deadline', () => {
     await scanReminders(world.deps(), new Date(at));
     const pt = world.outbox.messages.find((m) => m.groupId === 'pt')!;
     expect(pt.reply.lines).toContain('整改情况报送截止2020年4月17日（周五），还剩2个工作日。');
-    expect(await world.say('/deadline', { at, as: people.lin, group: 'pt' })).toBe(
-      [
-        '未完成的整改任务（1项）',
-        '1. 平潭综合实验区管委会（平潭政务）：截止2020年4月17日（周五），还剩2个工作日',
-      ].join('\n'),
+    expect(await world.say('/deadline', { at, as: people.lin, group: 'pt' })).toMatch(
+      /\n1\. 平潭综合实验区管委会（平潭政务）：截止2020年4月17日（周五），还剩2个工作日$/,
     );
   });
 
@@ -32,19 +29,19 @@ describe('scanReminders() and /deadline', () => {
       as: people.wang,
       group: 'fj',
     });
-    expect(text.split('\n')[1]).toBe('1. 福建省教育厅：截止2020年4月17日（周五），已逾期6年多');
+    expect(text).toContain('\n1. 福建省教育厅：截止2020年4月17日（周五），已逾期6年多\n');
     const months = await world.say('/overdue', {
       at: '2020-09-01T10:00:00+08:00',
       as: people.wang,
       group: 'fj',
     });
-    expect(months.split('\n')[1]).toBe('1. 福建省教育厅：截止2020年4月17日（周五），已逾期4个多月');
+    expect(months).toContain('\n1. 福建省教育厅：截止2020年4月17日（周五），已逾期4个多月\n');
     const days = await world.say('/overdue', {
       at: '2020-04-22T10:00:00+08:00',
       as: people.wang,
       group: 'fj',
     });
-    expect(days.split('\n')[1]).toBe('1. 福建省教育厅：截止2020年4月17日（周五），已逾期3个工作日');
+    expect(days).toContain('\n1. 福建省教育厅：截止2020年4月17日（周五），已逾期3个工作日\n');
   });
 });
 
