@@ -4,6 +4,8 @@ import path from 'node:path';
 import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
 import { openStore } from '../data/open-store.ts';
+import { PgCoordinator } from '../data/pg/coordinator.ts';
+import { type Leadership, LocalCoordinator } from './coordination.ts';
 import { createApiRouter } from './api/rounds.ts';
 import { createApp } from './app.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
@@ -27,20 +29,27 @@ export async function start(config: Config, env: Record<string, string | undefin
     { warn: (message) => log.warn(message) },
   );
   const store = opened.store;
-  const seeded = await ensureSeeded(store, new Date());
+  // Several instances on PostgreSQL agree through it (one scan per slot, one holder per long
+  // connection); one process on a data directory agrees with itself.
+  const coordinator = opened.pg
+    ? new PgCoordinator(opened.pg.pool, opened.pg, opened.pg.instanceId)
+    : new LocalCoordinator();
+  // Instances starting together on an empty database import the shipped notice once.
+  const seeded = await coordinator.exclusive('seed', () => ensureSeeded(store, new Date()));
   if (seeded) log.info({ round: seeded }, 'empty store: imported the shipped Fujian 2020Q1 notice');
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
   // Keep-alive: every answer to a DingTalk session webhook or WeCom response_url is an outbound
   // request; a fresh TCP (and TLS) connection for each cost more than the /rate answer itself.
   const http = axios.create({
-    timeout: 10_000,
+    // A push must end well within its outbox claim (OUTBOX_LEASE_MS, STORE=postgres).
+    timeout: Math.min(10_000, Math.floor(config.OUTBOX_LEASE_MS / 2)),
     httpAgent: new HttpAgent({ keepAlive: true }),
     httpsAgent: new HttpsAgent({ keepAlive: true }),
   });
-  const reminders = await openReminders(config.dataDir);
+  const reminders = await openReminders(config.dataDir, opened.pg);
   const imports = new ImportService(store, log);
   // Alerts and the outbox (README "Alerts and the outbox"): listener on imports, drain per robot.
-  const delivery = await openDelivery({ config, store, groups, imports, http, log });
+  const delivery = await openDelivery({ config, store, groups, imports, http, log, pg: opened.pg, coordinator });
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
   jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
@@ -62,7 +71,21 @@ export async function start(config: Config, env: Record<string, string | undefin
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
-  for (const p of platforms) await p.start?.();
+  // Long connections: one instance holds each (PostgreSQL: an advisory lock on a connection of its
+  // own; when the holder dies the server releases it and a standby connects within a second).
+  const leaderships: Leadership[] = [];
+  for (const p of platforms) {
+    if (!p.start) continue;
+    if (!opened.pg) await p.start();
+    else {
+      const name = p.connection ?? 'long-connection';
+      leaderships.push(
+        coordinator.lead(name, { start: () => p.start!(), stop: () => p.stop?.() ?? Promise.resolve() }, (holding) =>
+          log.info({ connection: name, holding }, holding ? 'long connection: this instance holds it' : 'long connection: released'),
+        ),
+      );
+    }
+  }
   await delivery.start(Boolean(seeded));
   // Deadline reminders (README "Deadline reminders"): a scan now, every 5 minutes, and after each import.
   const reminderJob = startReminderJob({
@@ -78,8 +101,10 @@ export async function start(config: Config, env: Record<string, string | undefin
       return pusher ? fitsPusher(pusher) : textFits(group);
     },
     log,
-  });
+  }, undefined, coordinator);
   imports.onImported(() => reminderJob.runNow());
+  // An import by another process (PostgreSQL) changes the tasks here too.
+  store.onChange?.(() => void reminderJob.runNow());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -94,7 +119,8 @@ export async function start(config: Config, env: Record<string, string | undefin
     async stop() {
       await reminderJob.stop();
       await delivery.stop();
-      for (const p of platforms) await p.stop?.();
+      for (const l of leaderships) await l.stop();
+      for (const p of platforms) if (!opened.pg || !p.start) await p.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await opened.close();
     },

@@ -75,6 +75,11 @@ export interface InspectionStore {
    * when it already carried another message (a captured signature replayed with another body).
    */
   bindSignature(sign: string, msgId: string, now: Date): Promise<boolean>;
+  /**
+   * Called after the data changed through another process (PostgreSQL: another instance or a CLI
+   * import, by NOTIFY); a lowdb directory has one writer and never calls it.
+   */
+  onChange?(fn: () => void): void;
   /** Small state: the last import. */
   readonly state: { readonly data: StateFile };
   /** Finishes pending writes and releases open files (shutdown). */

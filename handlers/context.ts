@@ -2,7 +2,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { InspectionStore } from '../data/store.ts';
 import type { Subscriptions } from '../bot/alerts/subscriptions.ts';
 import type { Groups } from '../bot/groups.ts';
-import type { Outbox, OutboxReport } from '../bot/outbox/queue.ts';
+import type { OutboxQueue, OutboxReport } from '../bot/outbox/queue.ts';
 import type { TaskService } from '../bot/reminders/service.ts';
 import type { Contact } from './reply.ts';
 
@@ -37,7 +37,7 @@ export interface Services {
   /** What each group follows, changed by /sub and /unsub (bot/alerts/subscriptions.ts). */
   subscriptions?: Subscriptions;
   /** Outgoing pushes: /status reads it, /retry re-queues dead letters (bot/outbox/queue.ts). */
-  outbox?: Outbox;
+  outbox?: OutboxQueue;
   /**
    * A read-only look at the outbox files, for /status where `outbox` is not opened (`npm run
    * ask`: the running bot is the outbox's only writer). /retry needs `outbox`.

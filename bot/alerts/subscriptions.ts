@@ -2,6 +2,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Dataset } from '../../data/dataset.ts';
 import { Doc } from '../../data/doc.ts';
+import type pg from 'pg';
+import type { Queryable } from '../../data/pg/connect.ts';
+import { changedKeys, type Document, PgDocument } from '../../data/pg/document.ts';
+import type { PgHub } from '../../data/pg/hub.ts';
 import { nameKey } from '../../data/normalize.ts';
 import type { Region } from '../../data/schema.ts';
 import type { Group, Groups } from '../groups.ts';
@@ -23,11 +27,53 @@ const fileSchema = z.object({
 });
 
 export type Scope = z.infer<typeof scopeSchema>;
+type SubscriptionsFile = z.infer<typeof fileSchema>;
+
+/**
+ * The same document in PostgreSQL (002_delivery.sql): one `subscriptions` row per group that
+ * changed its list, and `scanned` in `documents`. Shared by every instance.
+ */
+const pgMapping = {
+  lock: [0x1b5_0ac7, 0x5355] as const,
+  topic: 'subscriptions' as const,
+  schema: fileSchema,
+  async load(c: Queryable): Promise<SubscriptionsFile> {
+    const rows = await c.query<{ group_id: string; regions: string[]; units: string[] }>(
+      'SELECT group_id, regions, units FROM subscriptions ORDER BY group_id',
+    );
+    const scanned = await c.query<{ data: { roundKey: string; at: string } }>(
+      `SELECT data FROM documents WHERE name = 'scanned'`,
+    );
+    return {
+      version: SUBSCRIPTIONS_VERSION,
+      groups: Object.fromEntries(rows.rows.map((r) => [r.group_id, { regions: r.regions, units: r.units }])),
+      ...(scanned.rows[0] ? { scanned: scanned.rows[0].data } : {}),
+    };
+  },
+  async save(c: Queryable, before: SubscriptionsFile, after: SubscriptionsFile): Promise<void> {
+    const { upsert, remove } = changedKeys(before.groups, after.groups);
+    for (const id of upsert) {
+      const scope = after.groups[id]!;
+      await c.query(
+        `INSERT INTO subscriptions (group_id, regions, units) VALUES ($1, $2, $3)
+         ON CONFLICT (group_id) DO UPDATE SET regions = EXCLUDED.regions, units = EXCLUDED.units`,
+        [id, JSON.stringify(scope.regions), JSON.stringify(scope.units)],
+      );
+    }
+    if (remove.length > 0) await c.query('DELETE FROM subscriptions WHERE group_id = ANY($1)', [remove]);
+    if (after.scanned && JSON.stringify(after.scanned) !== JSON.stringify(before.scanned))
+      await c.query(
+        `INSERT INTO documents (name, rev, data) VALUES ('scanned', 0, $1)
+         ON CONFLICT (name) DO UPDATE SET data = EXCLUDED.data`,
+        [JSON.stringify(after.scanned)],
+      );
+  },
+};
 export type Target = { kind: 'region'; region: Region } | { kind: 'unit'; name: string };
 
 export class Subscriptions {
   private constructor(
-    private readonly doc: Doc<typeof fileSchema>,
+    private readonly doc: Document<SubscriptionsFile>,
     private readonly groups: Groups,
   ) {}
 
@@ -39,6 +85,16 @@ export class Subscriptions {
       initial: () => ({ version: SUBSCRIPTIONS_VERSION as typeof SUBSCRIPTIONS_VERSION, groups: {} }),
     });
     return new Subscriptions(doc, groups);
+  }
+
+  /** The subscriptions in PostgreSQL, shared by every instance (reloaded when another one changes them). */
+  static async openPg(pool: pg.Pool, groups: Groups, hub?: PgHub): Promise<Subscriptions> {
+    return new Subscriptions(await PgDocument.open(pool, pgMapping, hub), groups);
+  }
+
+  /** Reads the stored lists again (before a scan that must see other instances' changes). */
+  async reload(): Promise<void> {
+    if (this.doc instanceof PgDocument) await this.doc.reload();
   }
 
   /** The group's scope: its stored list, or what groups.json declares (names resolved to ids). */

@@ -37,7 +37,7 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
       groups: deps.groups,
       log: deps.log,
     });
-    return { start: () => conn.start(), stop: () => conn.stop() };
+    return { connection: `wecom-longconn:${c.WECOM_BOT_ID ?? ''}`, start: () => conn.start(), stop: () => conn.stop() };
   }
   return undefined;
 }
