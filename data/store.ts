@@ -70,6 +70,8 @@ export interface InspectionStore {
   applyRegister(write: RegisterWrite): Promise<RegisterOutcome>;
   /** Records an inbound message id; false if it was seen before (redelivery). */
   markSeen(key: string, now: Date): Promise<boolean>;
+  /** Every inbound message id remembered, with when it was seen (a copy to another store). */
+  seenIds(): Promise<Array<{ key: string; at: Date }>>;
   /**
    * The DingTalk HTTP replay guard: binds a signature to the first message id it carried; false
    * when it already carried another message (a captured signature replayed with another body).
@@ -254,6 +256,10 @@ export class LowStore implements InspectionStore {
   markSeen(key: string, now: Date): Promise<boolean> {
     if (!this.seen) return Promise.reject(new Error(`store: ${this.dataDir} was opened read-only`));
     return this.seen.mark(key, now);
+  }
+
+  async seenIds(): Promise<Array<{ key: string; at: Date }>> {
+    return this.seen?.entries() ?? [];
   }
 
   /** Kept in memory for now: a restart forgets the bindings (issue 11 moves them to disk). */

@@ -27,7 +27,7 @@ const fileSchema = z.object({
 });
 
 export type Scope = z.infer<typeof scopeSchema>;
-type SubscriptionsFile = z.infer<typeof fileSchema>;
+export type SubscriptionsFile = z.infer<typeof fileSchema>;
 
 /**
  * The same document in PostgreSQL (002_delivery.sql): one `subscriptions` row per group that
@@ -105,6 +105,19 @@ export class Subscriptions {
     return group ? declaredScope(group, data) : { regions: [], units: [] };
   }
 
+  /** Everything stored, to copy to another store (npm run migrate). */
+  exportAll(): SubscriptionsFile {
+    return structuredClone(this.doc.data);
+  }
+
+  /** Replaces everything stored with a copy from another store (npm run migrate). */
+  async importAll(file: SubscriptionsFile): Promise<void> {
+    await this.doc.update((d) => {
+      d.groups = structuredClone(file.groups);
+      if (file.scanned) d.scanned = { ...file.scanned };
+    });
+  }
+
   /** The last import whose alerts were queued, if any. */
   scanned(): { roundKey: string; at: string } | undefined {
     return this.doc.data.scanned;
@@ -139,13 +152,20 @@ export class Subscriptions {
     });
   }
 
+  /**
+   * Applies `fn` to the group's list as stored when the write runs (not as this instance last
+   * saw it), so two changes at once — two instances, or two admins — both count.
+   */
   private async change(groupId: string, data: Dataset, fn: (scope: Scope) => boolean): Promise<boolean> {
-    const scope = this.scopeOf(groupId, data);
-    if (!fn(scope)) return false;
-    await this.doc.update((d) => {
+    if (!fn(this.scopeOf(groupId, data))) return false;
+    return this.doc.update((d) => {
+      const stored = d.groups[groupId];
+      const group = this.groups.byId(groupId);
+      const scope = stored ? structuredClone(stored) : group ? declaredScope(group, data) : { regions: [], units: [] };
+      if (!fn(scope)) return false;
       d.groups[groupId] = scope;
+      return true;
     });
-    return true;
   }
 }
 

@@ -53,7 +53,7 @@ export interface Pace {
 
 /** What a claim found: a message to send now, or when to look again. */
 export type Claim =
-  | { entry: Entry; expired: string[] }
+  | { entry: Entry; wakeAt?: undefined; expired: string[] }
   | { entry?: undefined; wakeAt: number | undefined; expired: string[] };
 
 /**
@@ -164,6 +164,45 @@ export class PgOutbox implements OutboxQueue {
       for (const i of m.items ?? []) this.known.add(i);
     }
     return added.length;
+  }
+
+  /**
+   * Copies messages from another outbox as they stand (npm run migrate): status, attempts, times
+   * and texts kept; a message caught mid-send goes back to pending, marked as possibly sent.
+   */
+  async importAll(entries: readonly Entry[]): Promise<number> {
+    return inTransaction(this.pool, async (c) => {
+      for (const e of [...entries].sort((x, y) => x.seq - y.seq)) {
+        const status = e.status === 'sending' ? 'pending' : e.status;
+        await c.query(
+          `INSERT INTO outbox (key, group_id, kind, reply, items, status, attempts, created_at, next_at, sent_at,
+                               uncertain, last_error, dead)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+          [
+            e.key,
+            e.groupId,
+            e.kind,
+            e.reply ? JSON.stringify(e.reply) : null,
+            e.items,
+            status,
+            e.attempts,
+            e.createdAt,
+            e.nextAt,
+            e.sentAt ?? null,
+            e.uncertain === true || e.status === 'sending',
+            e.lastError ? JSON.stringify(e.lastError) : null,
+            e.dead ? JSON.stringify(e.dead) : null,
+          ],
+        );
+        const items = e.items.filter((i) => i !== e.key);
+        if (items.length > 0)
+          await c.query(
+            'INSERT INTO outbox_items (item, key) SELECT i, $2 FROM unnest($1::text[]) AS i ON CONFLICT (item) DO NOTHING',
+            [items, e.key],
+          );
+      }
+      return entries.length;
+    });
   }
 
   async get(key: string): Promise<Entry | undefined> {

@@ -127,6 +127,15 @@ export class TaskStore {
     return new TaskStore(doc);
   }
 
+  /** Replaces everything with a copy from another store (npm run migrate). */
+  async importAll(file: TasksFile): Promise<void> {
+    await this.doc.update((d) => {
+      d.done = structuredClone(file.done);
+      d.sent = structuredClone(file.sent);
+      d.deadlines = structuredClone(file.deadlines);
+    });
+  }
+
   get data(): TasksFile {
     return this.doc.data;
   }

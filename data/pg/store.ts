@@ -23,7 +23,7 @@ import {
   SIGN_TTL_MS,
   validRegisterWrite,
 } from '../store.ts';
-import { inTransaction, iso } from './connect.ts';
+import { epoch, inTransaction, iso } from './connect.ts';
 import { type PgHub, notify } from './hub.ts';
 import { migrate } from './migrate.ts';
 
@@ -252,6 +252,13 @@ export class PgStore implements InspectionStore {
     if (++this.marks % 500 === 0)
       await this.pool.query('DELETE FROM seen_messages WHERE seen_at < $1', [iso(cutoff)]);
     return r.rowCount === 1;
+  }
+
+  async seenIds(): Promise<Array<{ key: string; at: Date }>> {
+    const r = await this.pool.query<{ key: string; seen_at: string }>(
+      'SELECT key, seen_at FROM seen_messages ORDER BY seen_at',
+    );
+    return r.rows.map((x) => ({ key: x.key, at: new Date(epoch(x.seen_at)!) }));
   }
 
   async bindSignature(sign: string, msgId: string, now: Date): Promise<boolean> {
