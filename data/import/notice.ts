@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ImportError } from '../../bot/errors.ts';
-import { importText as tx } from '../../handlers/text.ts';
 import type { Dataset } from '../dataset.ts';
-import type { Channel, Failure, Mention, Region, Round, RoundFile, Tally } from '../schema.ts';
-import { SCHEMA_VERSION } from '../schema.ts';
-import type { ImportWrite } from '../store.ts';
+import type { Channel, Failure, Mention, Region, Round, Tally } from '../schema.ts';
+import { planRound, type RoundPlan } from './build-round.ts';
 import { asOfDate, deadlinePhrase, wholeLineDate } from './dates.ts';
 import { type Line, toLines } from './lines.ts';
 import { failuresFromList, failuresFromProse, mentionsFromList, mentionsFromProse } from './items.ts';
@@ -15,24 +12,16 @@ import { isPlatform, looksLikeProblem } from './problems.ts';
 import { readProse } from './prose.ts';
 import { outline, type Section } from './sections.ts';
 import { checkTallies, proseTally, tallyRows } from './tallies.ts';
+import type { RoundDraft } from './records.ts';
+import { ImportError, Problems } from './refusal.ts';
 import { readListTable, readTallyTable } from './tables.ts';
+import { importText as tx } from './text/notice.ts';
 
-export interface ImportReport {
-  round: Round;
-  tallies: Tally[];
-  failures: Failure[];
-  mentions: Mention[];
-  newRegions: Region[];
-  /** What the importer inferred: merged cells inherited, regions mapped. */
-  notes: string[];
-  /** Disagreements the office should look at; the import still goes ahead. */
-  warnings: string[];
-}
+export { failureId } from './failure-id.ts';
+export type { ImportReport } from './build-round.ts';
 
-export interface ImportPlan {
-  write: ImportWrite;
-  report: ImportReport;
-}
+/** What parseNotice returns: the builder's plan (one shape for every door). */
+export type ImportPlan = RoundPlan;
 
 export interface NoticeSource {
   text: string;
@@ -74,7 +63,7 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   if (!issuer) throw new ImportError(tx.noIssuer, titleLine?.no ?? 1);
 
   const learner = new RegionLearner(data.regions.all());
-  const scope = scopeOf(issuer.name, learner);
+  const scope = scopeOf(issuer.name, learner, titleLine?.no ?? 1);
   const roundKey = `${period}@${scope.id}`;
   const ctx: ImportContext = { learner, scope, roundKey, notes: [], warnings: [] };
 
@@ -84,15 +73,23 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   const listed = new Set<Channel>();
   const lastLine = (lines.at(-1) as Line).no;
 
+  // A notice that lists attachments it does not carry, or whose text stops mid-sentence, was not
+  // copied in full: importing it would replace a round with part of one.
   if (o.listed.length > o.attachments.length) {
     if (o.attachments.length > 0)
       throw new ImportError(tx.missingAttachments(o.listed.length, o.attachments.length), lastLine);
-    ctx.warnings.push(tx.attachmentsAbsent(o.listed.length));
+    throw new ImportError(tx.attachmentsAbsent(o.listed.length), lastLine);
   }
+  // A text that stops mid-sentence is only suspect; it is refused below if it also counts
+  // failures it does not name (the first 3,000 bytes of the shipped notice).
+  const cut = o.attachments.length === 0 ? cutMidSentence(lines) : undefined;
 
   o.attachments.forEach((section, k) => {
     const endOfText = k === o.attachments.length - 1;
     const kind = sectionKind(section);
+    // 附件4 and nothing after it: the text stops where an attachment begins.
+    if (!section.title && section.lines.length === 0)
+      throw new ImportError(tx.emptyAttachment(section.attachment), section.startLine);
     if (!kind) {
       ctx.warnings.push(tx.skippedAttachment(section.attachment, section.title?.raw ?? ''));
       return;
@@ -135,13 +132,20 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
 
   const allTallies = [...tallies.values()].flat();
   if (allTallies.length === 0) throw new ImportError(tx.noResults, titleLine?.no ?? 1);
+  // Fewer items named than the notice counts means lists were lost (a cut text, a missing page):
+  // refused, every channel at once. More named than counted is the publisher's slip: a warning.
+  const problems = new Problems();
   for (const [channel, rows] of tallies) {
     const own = rows.find((r) => r.regionId === scope.id);
     const named = failures.filter((f) => f.channel === channel).length;
     const failed = own?.failed ?? rows.reduce((n, r) => n + r.failed, 0);
-    if ((listed.has(channel) || named > 0) && named !== failed)
-      ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
+    if (!listed.has(channel) && named === 0 && !cut) continue;
+    if (named < failed) problems.add({ line: lastLine }, tx.fewerNamedThanCounted(channel, named, failed));
+    else if (named > failed) ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
   }
+  if (cut && !problems.empty) problems.add({ line: cut.no }, tx.cutMidSentence(cut.text.slice(-12)));
+  problems.throwIfAny();
+  if (cut) ctx.warnings.push(tx.cutMidSentence(cut.text.slice(-12)));
 
   const round = roundOf({
     src,
@@ -153,19 +157,77 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
     now,
     key: roundKey,
   });
-  const roundFile: RoundFile = { version: SCHEMA_VERSION, round, tallies: allTallies, failures, mentions };
-  return {
-    write: { newRegions: learner.learned, roundFile },
-    report: {
-      round,
-      tallies: allTallies,
-      failures,
-      mentions,
-      newRegions: learner.learned,
-      notes: ctx.notes,
-      warnings: ctx.warnings,
-    },
+  return planRound(noticeDraft(round, allTallies, failures, mentions, learner.learned, ctx), data, now);
+}
+
+/**
+ * The notice as the import contract's records: the reader has placed every row and item in the
+ * notice's own terms (its 合计 row is the scope, 福建省 in a list is the 省直部门), so the records
+ * carry their region ids; the builder checks them, computes ids and codes, and writes the round.
+ */
+function noticeDraft(
+  round: Round,
+  tallies: Tally[],
+  failures: Failure[],
+  mentions: Mention[],
+  learned: Region[],
+  ctx: ImportContext,
+): RoundDraft {
+  const where = { file: round.source.file };
+  const at = (text: string) => ({ text, where });
+  const draft: RoundDraft = {
+    source: round.source,
+    meta: { period: at(round.period), title: round.title, issuer: round.issuer },
+    scopeId: round.scopeRegionId,
+    tallies: tallies.map((t) => ({
+      region: at(t.regionId),
+      channel: t.channel,
+      total: t.total,
+      checked: t.checked,
+      failed: t.failed,
+      sum: false,
+      where,
+      regionId: t.regionId,
+    })),
+    failures: failures.map((f) => ({
+      channel: f.channel,
+      region: at(f.regionText),
+      ...(f.unitName ? { unit: f.unitName } : {}),
+      subject: f.subject,
+      ...(f.platform ? { platform: f.platform } : {}),
+      problem: f.problem,
+      where,
+      regionId: f.regionId,
+    })),
+    mentions,
+    learned,
+    notes: ctx.notes,
+    warnings: ctx.warnings,
+    listedMayExceedTallies: true,
   };
+  const m = draft.meta;
+  if (round.docNumber) m.docNumber = round.docNumber;
+  if (round.issuedOn) m.issuedOn = at(round.issuedOn);
+  if (round.resultsAsOf) m.resultsAsOf = at(round.resultsAsOf);
+  if (round.deadline) m.deadline = at([round.deadline.date, round.deadline.time].filter(Boolean).join(' '));
+  if (round.reportTo) m.reportTo = round.reportTo;
+  return draft;
+}
+
+/** Sentence ends, closing quotes and brackets: a paragraph of a notice ends with one of these. */
+const SENTENCE_END = /[。！？!?；;：:”’」』）)】\]…]$/;
+
+/**
+ * The last line, when the text stops inside a sentence of the body: a long line of prose that
+ * ends without a sentence end, and is neither a date, a signature nor a trailer. (A text cut
+ * inside a table is caught by the table readers.)
+ */
+function cutMidSentence(lines: readonly Line[]): Line | undefined {
+  const last = lines.at(-1);
+  if (!last || last.text.length < 20 || SENTENCE_END.test(last.text)) return undefined;
+  if (wholeLineDate(last.text) || OFFICE.test(last.text) || /^(抄送|\(此件|（此件|印发|附件)/.test(last.text))
+    return undefined;
+  return last;
 }
 
 function findTitle(body: Line[]): Line | undefined {
@@ -202,14 +264,22 @@ function findIssuer(body: Line[], title: Line | undefined): { name: string } | u
   return sig ? { name: sig.text } : undefined;
 }
 
-/** The region an issuer speaks for: 福建省人民政府办公厅 → 福建省; unknown ones are learned. */
-function scopeOf(issuer: string, learner: RegionLearner): Region {
+/**
+ * The region an issuer speaks for: 福建省人民政府办公厅 → 福建省. An unknown place is learned only
+ * when it reads as a place (ends in 省, 市, 县 …); anything else (福建生人民政府办公厅) is refused
+ * with the closest known names, never made a new root region.
+ */
+function scopeOf(issuer: string, learner: RegionLearner, line: number): Region {
   if (/^国务院/.test(issuer)) return learner.resolve('全国') ?? learner.learn('全国', undefined);
   const place = issuer.replace(OFFICE, '').replace(OFFICE, '');
   const m = place.match(/^(.+?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗))/);
   const name = m?.[1] ?? place;
   const known = learner.resolve(name) ?? learner.prefixOf(name);
   if (known) return known;
+  if (!m) {
+    const near = learner.regions.suggest(name).map((r) => r.name);
+    throw new ImportError(tx.unknownIssuerPlace(issuer, name, near), line);
+  }
   // 连云港市XX区: learn the city, then the district under it.
   const parts = name.match(/^(.+?市)(.+(?:区|县|市))$/);
   if (parts?.[1] && parts[2]) return learner.learn(parts[2], learner.learn(parts[1], undefined).id);
@@ -281,18 +351,4 @@ function roundOf(a: {
     break;
   }
   return round;
-}
-
-/** A failure's id: stable across re-imports of the same round. */
-export function failureId(
-  roundKey: string,
-  channel: Channel,
-  regionId: string,
-  subject: string,
-  platform?: string,
-): string {
-  return createHash('sha1')
-    .update([roundKey, channel, regionId, subject, platform ?? ''].join('\u0000'))
-    .digest('hex')
-    .slice(0, 16);
 }
