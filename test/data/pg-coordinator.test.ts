@@ -19,13 +19,12 @@ async function coordinators(n: number) {
   };
 }
 
-async function until(check: () => boolean, ms: number): Promise<number> {
+async function until(check: () => boolean, ms: number): Promise<void> {
   const t0 = Date.now();
   while (!check()) {
     if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  return Date.now() - t0;
 }
 
 describe.runIf(withPostgres)('PgCoordinator.claimSlot()', () => {
@@ -84,8 +83,7 @@ describe.runIf(withPostgres)('PgCoordinator.lead()', () => {
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'inspection-bot i0 lead'`,
     );
     await admin.end();
-    const took = await until(() => second.holding() && running.join() === 'i1', 3000);
-    expect(took).toBeLessThan(3000);
+    await until(() => second.holding() && running.join() === 'i1', 10_000);
     expect(first.holding()).toBe(false);
   });
 
