@@ -7,6 +7,7 @@ import { openStore } from '../data/open-store.ts';
 import { PgCoordinator } from '../data/pg/coordinator.ts';
 import { type Leadership, LocalCoordinator } from './coordination.ts';
 import { createApiRouter } from './api/rounds.ts';
+import { openCharts } from './charts/setup.ts';
 import { createApp } from './app.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
@@ -49,7 +50,19 @@ export async function start(config: Config, env: Record<string, string | undefin
   const reminders = await openReminders(config.dataDir, opened.pg);
   const imports = new ImportService(store, log);
   // Alerts and the outbox (README "Alerts and the outbox"): listener on imports, drain per robot.
-  const delivery = await openDelivery({ config, store, groups, imports, http, log, pg: opened.pg, coordinator });
+  // Charts (README "Charts"): pictures for /chart and chart pushes, links served at /charts/.
+  const charts = await openCharts(config, store);
+  const delivery = await openDelivery({
+    config,
+    store,
+    groups,
+    imports,
+    http,
+    log,
+    charts: charts.images,
+    pg: opened.pg,
+    coordinator,
+  });
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
   jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
@@ -62,8 +75,17 @@ export async function start(config: Config, env: Record<string, string | undefin
   };
   const pipeline = { store, log, now: () => new Date(), services };
   // Answers a reply channel cannot carry go to the group robot through the outbox.
-  const platforms = createPlatforms({ config, pipeline, groups, log, http, replies: delivery.outbox });
+  const platforms = createPlatforms({
+    config,
+    pipeline,
+    groups,
+    log,
+    http,
+    replies: delivery.outbox,
+    charts: charts.images,
+  });
   const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));
+  routers.push(charts.router);
   // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));

@@ -82,6 +82,16 @@ export const commandText: Record<string, CommandText> = {
     usage: '/retry',
     details: ['先修正机器人配置（key、access_token、加签密钥或关键词），再发送 /retry。'],
   },
+  chart: {
+    summary: '把排名或走势画成图片发到群里',
+    usage: '/chart [地区] [网站|新媒体] [期次]，/chart trend [地区]',
+    details: [
+      '排名图：该地区下级各地区的不合格率，由高到低；不写类别时政府网站和政务新媒体并排。',
+      '走势图：最近8期（同一通报系列）的合格率。',
+      '图中数字与 /rate、/rank 一致；演示数据标有“示例数据”。',
+      '例：/chart 福建　/chart 福州 新媒体　/chart trend 福州',
+    ],
+  },
   trend: {
     summary: '查看地区历次检查的合格率走势',
     usage: '/trend [地区]',

@@ -4,6 +4,7 @@ import type { InspectionStore } from '../../data/store.ts';
 import { type Coordinator, LocalCoordinator } from '../coordination.ts';
 import { alertRound } from '../alerts/listener.ts';
 import { Subscriptions } from '../alerts/subscriptions.ts';
+import type { ChartImages } from '../charts/images.ts';
 import type { Config } from '../config.ts';
 import type { Groups } from '../groups.ts';
 import type { ImportService } from '../imports.ts';
@@ -25,6 +26,8 @@ export interface DeliveryDeps {
   http: AxiosInstance;
   log: Logger;
   clock?: Clock;
+  /** Chart pictures for chart messages (bot/charts/images.ts). */
+  charts?: ChartImages;
   /** With STORE=postgres: the outbox and subscriptions live there, shared by every instance. */
   pg?: PgConnection | undefined;
   coordinator?: Coordinator;
@@ -54,8 +57,8 @@ export async function openDelivery(deps: DeliveryDeps) {
     ? await Subscriptions.openPg(pg.pool, deps.groups, pg.hub)
     : await Subscriptions.open(deps.config.dataDir, deps.groups);
   const pushers = {
-    wecom: createWecomPusher({ config: deps.config, http: deps.http }),
-    dingtalk: createDingtalkPusher({ config: deps.config, http: deps.http }),
+    wecom: createWecomPusher({ config: deps.config, http: deps.http, ...(deps.charts ? { charts: deps.charts } : {}) }),
+    dingtalk: createDingtalkPusher({ config: deps.config, http: deps.http, ...(deps.charts ? { charts: deps.charts } : {}) }),
   };
   const pace = { perMinute: deps.config.OUTBOX_PER_MINUTE, windowMs: deps.config.OUTBOX_WINDOW_MS };
   const drain: Drainer = pgOutbox
@@ -76,6 +79,7 @@ export async function openDelivery(deps: DeliveryDeps) {
     pushers,
     clock,
     log: deps.log,
+    ...(deps.charts ? { charts: deps.charts } : {}),
   };
   /**
    * Queues a round's alerts, then notes the import as scanned (both idempotent). One instance at a

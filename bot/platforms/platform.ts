@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
 import { AxiosError, type AxiosInstance } from 'axios';
 import type { Reply } from '../../handlers/reply.ts';
+import type { ChartImages } from '../charts/images.ts';
 import type { Config } from '../config.ts';
 import { PlatformError } from '../errors.ts';
 import type { Group, Groups } from '../groups.ts';
@@ -28,6 +29,8 @@ export interface PlatformDeps {
    * robot instead (bot/platforms/late-reply.ts). Without it such answers are dropped and logged.
    */
   replies?: ReplyQueue;
+  /** Chart pictures for /chart answers and chart pushes (bot/charts/images.ts). */
+  charts?: ChartImages;
 }
 
 /** The one answering path (bot/respond.ts) over these dependencies, for a platform's transports. */

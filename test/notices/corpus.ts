@@ -75,7 +75,13 @@ function renderNotice(n: NoticeScore, width: number, misses: boolean): string[] 
   return lines;
 }
 
+/**
+ * `npm run corpus [-- <part of a name>…] [--summary]`: every fixture, or those whose name contains
+ * one of the words (`npm run corpus -- hainan 2025-`); --summary leaves out the misses.
+ */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await runCorpus();
+  const words = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const notices = loadCorpus().filter((n) => words.length === 0 || words.some((w) => n.name.includes(w)));
+  const result = await runCorpus(notices);
   for (const line of renderCorpus(result, { misses: !process.argv.includes('--summary') })) console.log(line);
 }

@@ -218,8 +218,10 @@ describe('textKey()', () => {
     expect(sameText('湖北省人民政府辦公廳關於', '湖北省人民政府办公厅关于')).toBe(true);
   });
 
-  it('ignores width and spacing but keeps everything else', () => {
+  it('ignores width, spacing and a page bullet before a title, but keeps everything else', () => {
     expect(textKey('徐圩警方 (新浪微博)')).toBe('徐圩警方(新浪微博)');
+    expect(sameText('福建省人民政府办公厅关于…的通报', '●福建省人民政府办公厅关于…的通报')).toBe(true);
+    expect(sameText('福建省人民政府办公厅关于…的通报', '关于…的通报')).toBe(false);
     expect(textKey('美连丨治污攻坚')).not.toBe(textKey('美连治污攻坚'));
   });
 });

@@ -183,10 +183,14 @@ function show(v: unknown): string {
 /** Traditional to simplified characters (OpenCC): some portals and mirrors serve a big5 copy. */
 const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 
-/** Width, spacing, traditional or simplified characters and the quotes around a name do not matter. */
+/**
+ * Width, spacing, traditional or simplified characters, the quotes around a name and a page's
+ * bullet before a heading (●, •) do not matter.
+ */
 export function textKey(s: string): string {
   return toSimplified(s.normalize('NFKC'))
     .replace(/[\s\u3000]+/g, '')
+    .replace(/^[●•·◆■▪]+/, '')
     .replace(/^[“”"‘’'「」『』《》]+|[“”"‘’'「」『』《》]+$/g, '');
 }
 

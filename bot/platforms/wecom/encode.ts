@@ -63,11 +63,16 @@ export function toText(reply: Reply): {
 }
 
 /** Passive reply / long-connection reply: one finished `stream` message (§3.1, §3.2). */
-export function toStream(reply: Reply, id: string) {
-  return {
-    msgtype: 'stream' as const,
-    stream: { id, finish: true, content: markdownContent(reply, STREAM_MAX_BYTES) },
-  };
+export function toStream(reply: Reply, id: string, image?: { base64: string; md5: string }) {
+  const stream: {
+    id: string;
+    finish: true;
+    content: string;
+    msg_item?: Array<{ msgtype: 'image'; image: { base64: string; md5: string } }>;
+  } = { id, finish: true, content: markdownContent(reply, STREAM_MAX_BYTES) };
+  // Pictures ride only on the finishing reply, as msg_item (§3.1, §10.3).
+  if (image) stream.msg_item = [{ msgtype: 'image', image }];
+  return { msgtype: 'stream' as const, stream };
 }
 
 /** The one active reply allowed through response_url: markdown ≤20480 bytes (§3.1). */
