@@ -7,8 +7,8 @@ import { openStore } from '../data/open-store.ts';
 import { PgCoordinator } from '../data/pg/coordinator.ts';
 import { type Leadership, LocalCoordinator } from './coordination.ts';
 import { createApiRouter } from './api/rounds.ts';
+import { createApp, listen } from './app.ts';
 import { openCharts } from './charts/setup.ts';
-import { createApp } from './app.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
@@ -90,9 +90,7 @@ export async function start(config: Config, env: Record<string, string | undefin
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
   const app = createApp({ store, log, routers });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-  });
+  const server: Server = await listen(app, config.PORT, config.HOST);
   // Long connections: one instance holds each (PostgreSQL: an advisory lock on a connection of its
   // own; when the holder dies the server releases it and a standby connects within a second).
   const leaderships: Leadership[] = [];

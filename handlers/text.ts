@@ -113,7 +113,7 @@ export const t = {
   helpTitle: '检查通报助手：可用命令',
   helpFooter: '命令可不带斜杠，全角字符亦可。输入 /help <命令> 查看详细说明。',
   helpFor: (name: string) => `命令 /${name}`,
-  textOnly: '目前只能识别文字命令，请@我并输入命令，例如 /rate 福州。',
+  textOnly: '目前只能识别文字命令，请＠我并输入命令，例如 /rate 福州。',
   usage: (u: string) => `用法：${u}`,
   aliases: (a: string[]) => `也可写作：${a.join('、')}`,
 
@@ -227,6 +227,7 @@ export const taskText = {
   doneItem: (tag: string, subject: string, problem: string) => `${tag}${subject}：${problem}`,
   doneStopped: (n: number, by: string) => `由${by}确认，已停止这${n}项的提醒。`,
   someone: '（未署名）',
+  actor: (name: string, id: string) => `${name}（${id}）`,
 
   setUsage:
     '用法：/deadline set <期次> [单位] <日期> [时间]，例：/deadline set 2020Q1 2020-04-17　/deadline set 2020Q1 平潭综合实验区管委会 2020-04-20 17:00',
@@ -235,6 +236,11 @@ export const taskText = {
   setBadDate: (text: string) => `无法识别的日期“${text}”，请写成 2020-04-17。`,
   setBadTime: (text: string) => `无法识别的时间“${text}”，请写成 17:00。`,
   setUnknownUnit: (period: string, text: string) => `${period}没有“${text}”的整改任务。`,
+  setOutOfScope: (period: string, text: string) => `本群关注范围内没有${period}“${text}”的整改任务；其他单位的截止时间请由关注它的群设置。`,
+  setNothingInScope: (period: string) => `本群关注范围内没有${period}的整改任务。`,
+  setUnitsDone: (period: string, units: string[], deadline: string) =>
+    `已将本群关注的${units.join('、')}的${period}整改情况报送截止时间设为${deadline}。`,
+  doneOutOfScope: (text: string) => `“${text}”不在本群关注范围内，请在关注它的群里标记。`,
   setRoundDone: (period: string, deadline: string) => `已将${period}整改情况报送截止时间设为${deadline}。`,
   setUnitDone: (period: string, unit: string, deadline: string) =>
     `已将${unit}的${period}整改情况报送截止时间设为${deadline}。`,
@@ -245,6 +251,11 @@ export const taskText = {
 
 /** Added to a message sent again after a restart interrupted its first send (bot/outbox/drain.ts). */
 export const resentNote = '（重发：上次发送结果未能确认，如已收到请忽略）';
+
+/** Mentions past a message's share for them (the encode.ts of each platform). */
+export const mentionText = {
+  more: (n: number) => `等另外${n}人`,
+};
 
 /** Failure alerts (bot/alerts/compose.ts). */
 export const alertText = {

@@ -23,7 +23,6 @@ import {
   type InspectionStore,
   type RegisterOutcome,
   type RegisterWrite,
-  SIGN_TTL_MS,
   validRegisterWrite,
 } from '../store.ts';
 import { epoch, inTransaction, iso } from './connect.ts';
@@ -269,20 +268,6 @@ export class PgStore implements InspectionStore {
       'SELECT key, seen_at FROM seen_messages ORDER BY seen_at',
     );
     return r.rows.map((x) => ({ key: x.key, at: new Date(epoch(x.seen_at)!) }));
-  }
-
-  async bindSignature(sign: string, msgId: string, now: Date): Promise<boolean> {
-    const cutoff = new Date(now.getTime() - SIGN_TTL_MS);
-    const claimed = await this.pool.query<{ msg_id: string }>(
-      `INSERT INTO dingtalk_signs (sign, msg_id, seen_at) VALUES ($1, $2, $3)
-       ON CONFLICT (sign) DO UPDATE SET msg_id = EXCLUDED.msg_id, seen_at = EXCLUDED.seen_at
-         WHERE dingtalk_signs.seen_at < $4
-       RETURNING msg_id`,
-      [sign, msgId, iso(now), iso(cutoff)],
-    );
-    if (claimed.rowCount === 1) return true;
-    const bound = await this.pool.query<{ msg_id: string }>('SELECT msg_id FROM dingtalk_signs WHERE sign = $1', [sign]);
-    return bound.rows[0]?.msg_id === msgId;
   }
 
   async close(): Promise<void> {
