@@ -130,6 +130,13 @@ export const t = {
   noRoundForRegion: (region: string, period?: string) =>
     period ? `${period} 没有涉及${region}的检查数据。` : `暂无涉及${region}的检查数据。`,
   availablePeriods: (periods: string[]) => `已有期次：${periods.join('、')}`,
+  noDataForRegion: (region: string) => `${region}：该地区暂无检查数据`,
+  regionsWithData: (regions: string[]) => `有检查数据的地区：${regions.join('、')}`,
+  importHint: '导入该地区的检查通报：npm run import -- <通报文件> --apply',
+  sampleTag: '（示例数据）',
+  sampleTitle: (title: string) => `【示例数据】${title}`,
+  sampleLine: (round: string) =>
+    `示例数据：以下内容来自系统自带的示例通报（${round}），仅供演示；导入其他地区的检查通报后即不再使用。`,
 
   rateTitle: (region: string, period: string) => `${region} ${period}检查情况`,
   notListed: (region: string, shown: string) => `本期通报未单列${region}，以下为${shown}的数据。`,
