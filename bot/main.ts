@@ -3,12 +3,17 @@ import { Agent as HttpsAgent } from 'node:https';
 import path from 'node:path';
 import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
+import { DataLock, LockHeldError } from '../data/lock.ts';
 import { openStore } from '../data/open-store.ts';
 import { PgCoordinator } from '../data/pg/coordinator.ts';
 import { type Leadership, LocalCoordinator } from './coordination.ts';
+import { startAdmin } from './admin/server.ts';
+import { askInBot } from './cli/ask.ts';
+import { importCommand } from './cli/import.ts';
 import { createApiRouter } from './api/rounds.ts';
 import { createApp, listen } from './app.ts';
 import { openCharts } from './charts/setup.ts';
+import { createDashboardRouter } from './dashboard/routes.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
@@ -23,12 +28,40 @@ import { textFits } from './reminders/job.ts';
 import { startReminderJob } from './reminders/schedule.ts';
 import { openReminders } from './reminders/setup.ts';
 
-/** Composition root: config → store → groups → platforms → HTTP app. */
+/**
+ * Composition root: the data directory's lock → store → groups → platforms → HTTP app → the
+ * admin door for the CLI. The bot is the directory's one writer (README “One writer”): a second
+ * bot, or a CLI writing on its own, is refused while it runs.
+ */
 export async function start(config: Config, env: Record<string, string | undefined>, log: Logger) {
+  // The lowdb files have no guard of their own, so the directory is locked. With STORE=postgres
+  // every piece of state is in the database, which orders all writers (transactions, advisory
+  // locks): instances and CLIs write it side by side, and no directory lock is taken.
+  const lock =
+    config.STORE === 'postgres'
+      ? undefined
+      : await DataLock.acquire(config.dataDir, { role: 'bot', command: 'npm start' });
+  const cleanups: Array<() => Promise<void>> = lock ? [() => lock.release()] : [];
+  try {
+    return await startLocked(config, env, log, lock, cleanups);
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startLocked(
+  config: Config,
+  env: Record<string, string | undefined>,
+  log: Logger,
+  lock: DataLock | undefined,
+  cleanups: Array<() => Promise<void>>,
+) {
   const opened = await openStore(
     { ...config, ...(config.INSTANCE_ID ? { instanceId: config.INSTANCE_ID } : {}) },
     { warn: (message) => log.warn(message) },
   );
+  cleanups.push(() => opened.close());
   const store = opened.store;
   // Several instances on PostgreSQL agree through it (one scan per slot, one holder per long
   // connection); one process on a data directory agrees with itself.
@@ -63,6 +96,7 @@ export async function start(config: Config, env: Record<string, string | undefin
     pg: opened.pg,
     coordinator,
   });
+  cleanups.push(() => delivery.stop());
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
   jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
@@ -86,11 +120,23 @@ export async function start(config: Config, env: Record<string, string | undefin
   });
   const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));
   routers.push(charts.router);
+  // The dashboard at / (README "Dashboard"): read-only, DASHBOARD_TOKEN or this machine only.
+  routers.push(
+    createDashboardRouter({
+      store,
+      token: config.DASHBOARD_TOKEN,
+      now: () => new Date(),
+      tasks: reminders.service,
+      outbox: delivery.outbox,
+      log,
+    }),
+  );
   // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
   const app = createApp({ store, log, routers });
   const server: Server = await listen(app, config.PORT, config.HOST);
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   // Long connections: one instance holds each (PostgreSQL: an advisory lock on a connection of its
   // own; when the holder dies the server releases it and a standby connects within a second).
   const leaderships: Leadership[] = [];
@@ -100,32 +146,57 @@ export async function start(config: Config, env: Record<string, string | undefin
     else {
       const name = p.connection ?? 'long-connection';
       leaderships.push(
-        coordinator.lead(name, { start: () => p.start!(), stop: () => p.stop?.() ?? Promise.resolve() }, (holding) =>
-          log.info({ connection: name, holding }, holding ? 'long connection: this instance holds it' : 'long connection: released'),
+        coordinator.lead(
+          name,
+          { start: () => p.start!(), stop: () => p.stop?.() ?? Promise.resolve() },
+          (holding) =>
+            log.info(
+              { connection: name, holding },
+              holding ? 'long connection: this instance holds it' : 'long connection: released',
+            ),
         ),
       );
     }
   }
   await delivery.start(Boolean(seeded));
   // Deadline reminders (README "Deadline reminders"): a scan now, every 5 minutes, and after each import.
-  const reminderJob = startReminderJob({
-    store,
-    groups,
-    tasks: reminders.tasks,
-    calendar: reminders.calendar,
-    plan: reminders.plan,
-    sink: delivery.outbox,
-    scopeOf: (group, data) => delivery.subscriptions.scopeOf(group.id, data),
-    fits: (group) => {
-      const pusher = delivery.pushers[group.platform];
-      return pusher ? fitsPusher(pusher) : textFits(group);
+  const reminderJob = startReminderJob(
+    {
+      store,
+      groups,
+      tasks: reminders.tasks,
+      calendar: reminders.calendar,
+      plan: reminders.plan,
+      sink: delivery.outbox,
+      scopeOf: (group, data) => delivery.subscriptions.scopeOf(group.id, data),
+      fits: (group) => {
+        const pusher = delivery.pushers[group.platform];
+        return pusher ? fitsPusher(pusher) : textFits(group);
+      },
+      log,
     },
-    log,
-  }, undefined, coordinator);
+    undefined,
+    coordinator,
+  );
   imports.onImported(() => reminderJob.runNow());
   // An import by another process (PostgreSQL) changes the tasks here too.
   store.onChange?.(() => void reminderJob.runNow());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
+  cleanups.push(() => reminderJob.stop());
+  // The CLI's way in (bot/admin/server.ts): `npm run import … --apply` and `npm run ask` run here.
+  // On PostgreSQL a CLI writes to the database itself and the instances hear of it (NOTIFY).
+  const admin = lock
+    ? await startAdmin({
+        dataDir: config.dataDir,
+        store,
+        log,
+        port: config.ADMIN_PORT,
+        commands: {
+          import: (argv, out) => importCommand(argv, { store, imports, cwd: process.cwd() }, out),
+          ask: askInBot(pipeline),
+        },
+      })
+    : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
@@ -136,13 +207,16 @@ export async function start(config: Config, env: Record<string, string | undefin
     port,
     /** What handlers see (for tests that ask the running bot). */
     pipeline,
+    adminPort: admin?.port,
     async stop() {
+      await admin?.stop();
       await reminderJob.stop();
       await delivery.stop();
       for (const l of leaderships) await l.stop();
       for (const p of platforms) if (!opened.pg || !p.start) await p.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await opened.close();
+      await lock?.release();
     },
   };
 }
@@ -178,7 +252,7 @@ async function main() {
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof LockHeldError) {
       console.error(err.message);
       process.exit(2);
     }

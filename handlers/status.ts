@@ -1,7 +1,7 @@
-import type { Entry } from '../bot/outbox/schema.ts';
 import type { HandlerContext } from './context.ts';
 import { groupOf } from './group-admin.ts';
 import { type Reply, reply } from './reply.ts';
+import type { DeadLetter } from './services.ts';
 import { statusText as s } from './text.ts';
 
 /** Dead letters listed by name; the rest are counted. */
@@ -41,7 +41,7 @@ export async function status(_args: string[], ctx: HandlerContext): Promise<Repl
   return reply(s.title, lines);
 }
 
-function deadLine(e: Entry, withGroup: boolean): string {
+function deadLine(e: DeadLetter, withGroup: boolean): string {
   const hint = e.dead?.errcode !== undefined ? s.hints[e.dead.errcode] : undefined;
   return s.deadLine(
     e.reply?.title ?? e.key,

@@ -6,9 +6,9 @@ import type pg from 'pg';
 import type { Queryable } from '../../data/pg/connect.ts';
 import { changedKeys, type Document, PgDocument } from '../../data/pg/document.ts';
 import type { PgHub } from '../../data/pg/hub.ts';
-import { nameKey } from '../../data/normalize.ts';
-import type { Region } from '../../data/schema.ts';
+import type { SubscriptionBook, Target } from '../../handlers/services.ts';
 import type { Group, Groups } from '../groups.ts';
+
 
 /**
  * What each group follows. Until a group's admins change it, a group follows what groups.json
@@ -69,9 +69,8 @@ const pgMapping = {
       );
   },
 };
-export type Target = { kind: 'region'; region: Region } | { kind: 'unit'; name: string };
 
-export class Subscriptions {
+export class Subscriptions implements SubscriptionBook {
   private constructor(
     private readonly doc: Document<SubscriptionsFile>,
     private readonly groups: Groups,
@@ -174,21 +173,4 @@ function declaredScope(group: Group, data: Dataset): Scope {
     .map((name) => data.regions.resolve(name)?.region.id)
     .filter((id): id is string => id !== undefined);
   return { regions: [...new Set(regions)], units: [...group.follows.units] };
-}
-
-/**
- * What `/sub 福州` or `/sub 福建省教育厅` means: a region first (preferring the latest round's
- * province for shared names), then a unit known to the register or named in any round.
- */
-export function resolveTarget(text: string, data: Dataset): Target | undefined {
-  const region = data.regions.resolve(text, data.rounds.at(-1)?.round.scopeRegionId);
-  if (region) return { kind: 'region', region: region.region };
-  const unit = data.unit(text);
-  if (unit) return { kind: 'unit', name: unit.name };
-  const key = nameKey(text);
-  for (const view of data.rounds) {
-    const f = view.file.failures.find((x) => x.unitName && nameKey(x.unitName) === key);
-    if (f?.unitName) return { kind: 'unit', name: f.unitName };
-  }
-  return undefined;
 }
