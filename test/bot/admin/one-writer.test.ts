@@ -135,7 +135,7 @@ async function say(conversationId: string, content: string): Promise<string> {
   await fake.waitFor(
     `answer in ${conversationId}`,
     () => fake.answers(conversationId).length > before,
-    20_000,
+    60_000,
   );
   return (fake.answers(conversationId).at(-1) as { markdown: { text: string } }).markdown.text;
 }
@@ -313,7 +313,7 @@ describe('the running bot as the one writer', () => {
     const health = (await (await fetch(`${bot.base}/healthz`)).json()) as { rounds: number };
     expect(health.rounds).toBe(2 + 2 + periods.length);
     expect(await say('cid-g-s1', '/subs')).toContain('厦门市');
-  }, 120_000);
+  }, 180_000);
 
   it('refuses a second bot on the same directory, naming the holder', async () => {
     await expect(startBot({ ...env }, 30_000)).rejects.toThrow(
