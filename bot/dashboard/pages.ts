@@ -6,7 +6,8 @@ import { isSample } from '../../handlers/charts/figures.ts';
 import { dashText as d } from '../../handlers/dashboard-text.ts';
 import { passRate, percent, periodLabel, shortProblem } from '../../handlers/format.ts';
 import { statusText } from '../../handlers/reminders.ts';
-import type { OutboxReport } from '../outbox/queue.ts';
+import type { OutboxStats } from '../outbox/queue.ts';
+import type { Entry } from '../outbox/schema.ts';
 import type { TaskService } from '../reminders/service.ts';
 import type { Task } from '../../data/deadlines/task.ts';
 import { deadlineInstant } from '../../data/deadlines/plan.ts';
@@ -27,7 +28,13 @@ export interface PageInput {
   /** 1-based page of the failures table. */
   page: number;
   tasks?: TaskService | undefined;
-  outbox?: OutboxReport | undefined;
+  outbox?: OutboxSnapshot | undefined;
+}
+
+/** The outbox's counts and dead letters, already read (routes.ts). */
+export interface OutboxSnapshot {
+  stats(): OutboxStats;
+  deadLetters(): Entry[];
 }
 
 /** Rows of the failures table per page: a national round lists thousands. */
@@ -211,7 +218,7 @@ function deadlines(p: PageInput): Html {
 <table><thead><tr><th scope="col">${d.unit}</th><th scope="col">${d.subject}</th><th scope="col">${d.deadline}</th><th scope="col">${d.status}</th></tr></thead><tbody>${rows}</tbody></table>${tasks.length > shown.length ? html`<p class="muted">${d.deadlinesMore(shown.length, tasks.length)}</p>` : ''}</section>`;
 }
 
-function outbox(report: OutboxReport | undefined): Html {
+function outbox(report: OutboxSnapshot | undefined): Html {
   const head = html`<h2>${d.outbox}</h2>`;
   if (!report) return html`<section id="outbox">${head}<p class="muted">${d.outboxOff}</p></section>`;
   const s = report.stats();
