@@ -41,6 +41,19 @@ export const unitSchema = z.object({
 });
 export type Unit = z.infer<typeof unitSchema>;
 
+/**
+ * A column of a site, for 栏目不更新 and 空白栏目 (domain.md §1.2): its list page and its kind
+ * (news: 动态/要闻, 14 days; notice: 通知公告/政策文件, 183 days; other: its own period, if any).
+ * The kind defaults from the name (data/probe/freshness.ts kindFromName) and may be set by hand.
+ */
+export const columnSchema = z.object({
+  name: z.string().min(1),
+  url: z.url({ protocol: /^https?$/ }),
+  kind: z.enum(['news', 'notice', 'other']).optional(),
+  periodDays: z.number().int().min(1).max(3660).optional(),
+});
+export type SiteColumn = z.infer<typeof columnSchema>;
+
 export const siteSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
@@ -50,6 +63,8 @@ export const siteSchema = z.object({
   regionId: z.string(),
   unitId: z.string().optional(),
   kind: z.enum(['portal', 'department']).default('department'),
+  /** Columns to watch; absent on registers written before probing (schema stays version 1). */
+  columns: z.array(columnSchema).optional(),
 });
 export type Site = z.infer<typeof siteSchema>;
 

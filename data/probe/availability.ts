@@ -1,4 +1,4 @@
-import { addDays, shanghaiDate } from '../deadlines/time.js';
+import { addDays, shanghaiDate } from '../deadlines/time.ts';
 
 /**
  * 站点无法访问 (国办秘函〔2019〕19号, domain.md §1.2): the site is watched for one week with at least

@@ -1,4 +1,4 @@
-import { addDays, isIsoDate, shanghaiDate } from '../deadlines/time.js';
+import { addDays, isIsoDate, shanghaiDate } from '../deadlines/time.ts';
 
 /**
  * Publication dates as government list pages write them: 2024-05-01, 2024/05/01, 2024.05.01,

@@ -1,4 +1,4 @@
-import { ageInDays } from './dates.js';
+import { ageInDays } from './dates.ts';
 
 /**
  * 首页不更新 and 栏目不更新 (domain.md §1.2): the homepage with no new item in 2 weeks; 5 or more

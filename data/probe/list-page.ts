@@ -1,5 +1,5 @@
 import { type HTMLElement, parse } from 'node-html-parser';
-import { newestDate, pubDateMeta } from './dates.js';
+import { newestDate, pubDateMeta } from './dates.ts';
 
 /**
  * Reads a column's list page: its items (the largest run of sibling list rows that carry a link,
@@ -22,6 +22,26 @@ const EMPTY_TEXT =
   /暂无(?:信息|数据|内容|记录|相关信息|文章)|没有(?:找到)?(?:相关)?(?:信息|记录|数据)|无相关信息/;
 
 export function readListPage(html: string, now: Date): ListPage {
+  const { candidates, body } = rowsOf(html);
+  return pickList(candidates, body, now);
+}
+
+/**
+ * 首页不更新: the newest dated item anywhere in the homepage's lists (outside navigation, header
+ * and footer); undefined when no item carries a date.
+ */
+export function newestOnHomepage(html: string, now: Date): string | undefined {
+  const { candidates } = rowsOf(html);
+  let newest: string | undefined;
+  for (const rows of candidates.values())
+    for (const r of rows) {
+      const d = newestDate(r.text, now);
+      if (d && (!newest || d > newest)) newest = d;
+    }
+  return newest;
+}
+
+function rowsOf(html: string) {
   const root = parse(html, { blockTextElements: { script: false, style: false, noscript: false } });
   const body = root.querySelector('body') ?? root;
   const candidates = new Map<HTMLElement, HTMLElement[]>();
@@ -38,6 +58,10 @@ export function readListPage(html: string, now: Date): ListPage {
     list.push(row);
     candidates.set(parent, list);
   }
+  return { candidates, body };
+}
+
+function pickList(candidates: Map<HTMLElement, HTMLElement[]>, body: HTMLElement, now: Date): ListPage {
   let best: HTMLElement[] = [];
   let bestDated = -1;
   for (const rows of candidates.values()) {

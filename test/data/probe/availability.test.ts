@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../../../data/deadlines/time.js';
-import { availabilityStanding, type DayTally, tripsVeto } from '../../../data/probe/availability.js';
+import { addDays } from '../../../data/deadlines/time.ts';
+import { availabilityStanding, type DayTally, tripsVeto } from '../../../data/probe/availability.ts';
 
 const now = new Date('2024-05-08T09:00:00+08:00'); // the last complete week is 05-01 … 05-07
 

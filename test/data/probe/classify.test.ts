@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTry } from '../../../data/probe/classify.js';
+import { classifyTry } from '../../../data/probe/classify.ts';
 
 const page =
   '<html><head><title>福州市人民政府</title></head><body><ul><li><a href="/a">要闻</a></li></ul></body></html>';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageInDays, datesIn, pubDateMeta } from '../../../data/probe/dates.js';
+import { ageInDays, datesIn, pubDateMeta } from '../../../data/probe/dates.ts';
 
 const now = new Date('2024-05-10T09:00:00+08:00');
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../../../data/deadlines/time.js';
+import { addDays } from '../../../data/deadlines/time.ts';
 import {
   blankStanding,
   type ColumnReading,
   columnsStanding,
   homepageStanding,
   kindFromName,
-} from '../../../data/probe/freshness.js';
+} from '../../../data/probe/freshness.ts';
 
 const now = new Date('2024-05-15T09:00:00+08:00');
 const daysAgo = (n: number) => addDays('2024-05-15', -n);

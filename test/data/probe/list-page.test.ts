@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readListPage } from '../../../data/probe/list-page.js';
+import { readListPage } from '../../../data/probe/list-page.ts';
 
 const now = new Date('2024-05-15T09:00:00+08:00');
 const shell = (main: string) =>

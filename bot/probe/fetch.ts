@@ -1,0 +1,139 @@
+import { lookup } from 'node:dns/promises';
+import axios, { type AxiosInstance } from 'axios';
+import iconv from 'iconv-lite';
+import robotsParserModule from 'robots-parser';
+import { shanghaiDate } from '../../data/deadlines/time.ts';
+import { type NetworkError, TRY_LIMIT_MS, type TryObservation } from '../../data/probe/classify.ts';
+import type { PoliteLimiter } from './limiter.ts';
+
+/**
+ * One browser-like GET, as an inspector's monitor makes it: full body read, 15 s for the whole try
+ * (connect, redirects and body), no retry, a bounded number of redirects (a loop is a failure), a
+ * User-Agent that names the bot and its operator's contact. Pages are decoded by their declared
+ * charset (GBK/GB2312/GB18030 through iconv-lite). Only URLs handed in from the register are read.
+ */
+/** robots-parser is CommonJS whose typings do not resolve under NodeNext; its one function, typed. */
+const robotsParser = robotsParserModule as unknown as (
+  url: string,
+  text: string,
+) => { isAllowed(url: string, ua?: string): boolean | undefined };
+
+export interface FetcherOptions {
+  userAgent: string;
+  limiter: PoliteLimiter;
+  limitMs?: number;
+  maxRedirects?: number;
+  maxBytes?: number;
+  /** Resolves a host to the address that keys the per-address limits; default: the system resolver. */
+  resolve?: (host: string) => Promise<string>;
+  clock?: () => number;
+}
+
+export interface FetchResult extends TryObservation {
+  url: string;
+}
+
+export class PoliteFetcher {
+  private readonly http: AxiosInstance;
+  private readonly robots = new Map<string, { day: string; allows: (url: string) => boolean }>();
+
+  constructor(private readonly opts: FetcherOptions) {
+    this.http = axios.create({
+      headers: {
+        'User-Agent': opts.userAgent,
+        Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+        'Accept-Language': 'zh-CN,zh;q=0.9',
+      },
+      maxRedirects: opts.maxRedirects ?? 5,
+      maxContentLength: opts.maxBytes ?? 5 * 1024 * 1024,
+      responseType: 'arraybuffer',
+      validateStatus: () => true,
+      decompress: true,
+      proxy: false,
+    });
+  }
+
+  /** GET a page within the limits; never throws. */
+  async get(url: string): Promise<FetchResult> {
+    const clock = this.opts.clock ?? Date.now;
+    let host: string;
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      return { url, error: 'other', elapsedMs: 0 };
+    }
+    let ip: string;
+    try {
+      ip = await (this.opts.resolve ?? defaultResolve)(host);
+    } catch {
+      return { url, error: 'dns', elapsedMs: 0 };
+    }
+    return this.opts.limiter.run(ip, async () => {
+      const started = clock();
+      const limit = this.opts.limitMs ?? TRY_LIMIT_MS;
+      try {
+        const res = await this.http.get<ArrayBuffer>(url, {
+          signal: AbortSignal.timeout(limit),
+          timeout: limit,
+        });
+        const body = decode(Buffer.from(res.data), String(res.headers['content-type'] ?? ''));
+        return { url, status: res.status, body, elapsedMs: clock() - started };
+      } catch (err) {
+        return { url, error: networkError(err), elapsedMs: clock() - started };
+      }
+    });
+  }
+
+  /** Whether robots.txt lets this bot read `url` (cached per origin and day; unreadable robots.txt allows). */
+  async allowed(url: string, now: Date): Promise<boolean> {
+    const origin = new URL(url).origin;
+    const day = shanghaiDate(now);
+    let entry = this.robots.get(origin);
+    if (!entry || entry.day !== day) {
+      const res = await this.get(`${origin}/robots.txt`);
+      const text = res.status && res.status >= 200 && res.status < 300 ? (res.body ?? '') : '';
+      const robots = robotsParser(`${origin}/robots.txt`, text);
+      entry = { day, allows: (u) => robots.isAllowed(u, this.opts.userAgent) !== false };
+      this.robots.set(origin, entry);
+    }
+    return entry.allows(url);
+  }
+}
+
+async function defaultResolve(host: string): Promise<string> {
+  return (await lookup(host)).address;
+}
+
+export function networkError(err: unknown): NetworkError {
+  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code ?? '';
+  if (code === 'ERR_FR_TOO_MANY_REDIRECTS' || /redirect/i.test(e.message ?? '')) return 'redirect-loop';
+  if (
+    code === 'ECONNABORTED' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ERR_CANCELED' ||
+    e.name === 'TimeoutError' ||
+    e.name === 'AbortError' ||
+    e.name === 'CanceledError'
+  )
+    return 'timeout';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA') return 'dns';
+  if (/CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) return 'tls';
+  if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/i.test(e.message ?? '')) return 'too-large';
+  if (/ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|EPIPE|ERR_BAD_RESPONSE|HPE_/.test(code))
+    return 'connect';
+  return 'other';
+}
+
+/** Decodes by the header's charset, else the page's meta charset, else UTF-8. */
+export function decode(bytes: Buffer, contentType: string): string {
+  const declared =
+    contentType.match(/charset=["']?([\w-]+)/i)?.[1] ??
+    bytes
+      .subarray(0, 4096)
+      .toString('latin1')
+      .match(/<meta[^>]+charset\s*=\s*["']?([\w-]+)/i)?.[1] ??
+    'utf-8';
+  const charset = /^(gb2312|gbk|gb18030|x-gbk|cp936)$/i.test(declared) ? 'gb18030' : declared;
+  return iconv.encodingExists(charset) ? iconv.decode(bytes, charset) : bytes.toString('utf8');
+}

@@ -1,0 +1,100 @@
+import { shanghaiDate } from '../../data/deadlines/time.ts';
+import { type AvailabilityStanding, availabilityStanding } from '../../data/probe/availability.ts';
+import { classifyTry, type TryVerdict } from '../../data/probe/classify.ts';
+import { pubDateMeta } from '../../data/probe/dates.ts';
+import {
+  type BlankStanding,
+  blankStanding,
+  type ColumnReading,
+  type ColumnsStanding,
+  columnsStanding,
+  type HomepageStanding,
+  homepageStanding,
+  kindFromName,
+} from '../../data/probe/freshness.ts';
+import { newestOnHomepage, readListPage } from '../../data/probe/list-page.ts';
+import type { ProbeStore, SiteReading } from '../../data/probe/store.ts';
+import type { Site } from '../../data/schema.ts';
+import type { PoliteFetcher } from './fetch.ts';
+
+/**
+ * One probe of a homepage (availability) and one daily reading of a site's homepage and columns
+ * (freshness). Only the site's registered URLs and the robots.txt of their origins are fetched;
+ * the one exception is the PubDate fallback, which reads the newest item's page of a registered
+ * column when no item on the list carries a date, and only on the column's own origin.
+ */
+export async function probeHomepage(
+  fetcher: PoliteFetcher,
+  store: ProbeStore,
+  site: Site,
+  now: Date,
+): Promise<TryVerdict & { body?: string }> {
+  if (!site.url) return { outcome: 'failed', reason: 'other' };
+  const res = await fetcher.get(site.url);
+  const verdict = classifyTry(res);
+  store.record(site.id, shanghaiDate(now), verdict.outcome);
+  return { ...verdict, body: res.body };
+}
+
+export async function readSite(
+  fetcher: PoliteFetcher,
+  site: Site,
+  now: Date,
+  homepageBody?: string,
+): Promise<SiteReading> {
+  let homepage: SiteReading['homepage'];
+  if (homepageBody !== undefined) homepage = { newest: newestOnHomepage(homepageBody, now) };
+  const columns: ColumnReading[] = [];
+  for (const c of site.columns ?? []) {
+    const base = { name: c.name, kind: c.kind ?? kindFromName(c.name), periodDays: c.periodDays };
+    if (!(await fetcher.allowed(c.url, now))) {
+      columns.push({ ...base, unreadable: 'robots' });
+      continue;
+    }
+    const res = await fetcher.get(c.url);
+    const verdict = classifyTry(res);
+    if (verdict.outcome !== 'ok' || res.body === undefined) {
+      columns.push({ ...base, unreadable: verdict.reason });
+      continue;
+    }
+    const list = readListPage(res.body, now);
+    let newest = list.newest;
+    if (!list.blank && !newest && list.firstLink) {
+      const link = sameOrigin(list.firstLink, c.url);
+      if (link && (await fetcher.allowed(link, now))) {
+        const item = await fetcher.get(link);
+        if (item.body && classifyTry(item).outcome === 'ok') newest = pubDateMeta(item.body, now);
+      }
+    }
+    columns.push({ ...base, read: { blank: list.blank, newest, items: list.items } });
+  }
+  return { at: now.toISOString(), homepage, columns };
+}
+
+export interface SiteStanding {
+  site: Site;
+  availability: AvailabilityStanding;
+  homepage: HomepageStanding;
+  columns: ColumnsStanding;
+  blank: BlankStanding;
+}
+
+export function siteStanding(store: ProbeStore, site: Site, now: Date, perDay: number): SiteStanding {
+  const reading = store.reading(site.id);
+  return {
+    site,
+    availability: availabilityStanding(store.tallies(site.id), now, perDay),
+    homepage: homepageStanding(reading?.homepage, now),
+    columns: columnsStanding(reading?.columns ?? [], now),
+    blank: blankStanding(reading?.columns ?? [], now),
+  };
+}
+
+function sameOrigin(href: string, base: string): string | undefined {
+  try {
+    const u = new URL(href, base);
+    return u.origin === new URL(base).origin ? u.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
