@@ -74,6 +74,15 @@ const envSchema = z.object({
    */
   OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
 
+  /** Site probing (issue 16): availability and freshness of the registered sites; off until on. */
+  PROBE: z.enum(['off', 'on']).default('off'),
+  /** Who site owners can reach about the probes: named in the User-Agent (mail or URL). */
+  PROBE_CONTACT: optional,
+  /** Requests in flight across all sites; per address it is always at most 2 and 1 a second. */
+  PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  /** Homepage tries per site and Shanghai day (the indicator needs at least 20). */
+  PROBE_PER_DAY: z.coerce.number().int().min(20).max(96).default(24),
+
   /** Bearer token for POST /api/rounds; the API is off without it. */
   API_TOKEN: optional,
   /** The admin door for the CLI, always on 127.0.0.1; 0 lets the kernel choose (bot/admin/server.ts). */

@@ -388,7 +388,7 @@ export const statusText = {
 /** `npm run jobs` (bot/cli/jobs.ts). */
 export const jobsText = {
   usage: '用法：npm run jobs -- reminders [--now <ISO时间>] --dry-run',
-  unknownJob: (job: string) => `没有名为“${job}”的任务；可用：reminders`,
+  unknownJob: (job: string) => `没有名为“${job}”的任务；可用：reminders、probe`,
   unknownArg: (arg: string) => `无法识别的参数“${arg}”`,
   badNow: (text: string) => `--now 的时间无法识别：${text}（例：2020-04-15T09:00:00+08:00）`,
   dryRunOnly: '只能预览（--dry-run）：提醒由运行中的机器人每5分钟扫描并发送，数据文件只允许一个进程写入。',
@@ -481,3 +481,59 @@ export const writerText = {
   otherHost: (holder: string) =>
     `数据目录由另一台主机上的进程写入：${holder}。命令只能在那台主机上执行，以便经由它的机器人写入。`,
 };
+
+/** Site probing (issue 16): each veto rule's standing with the numbers behind it. */
+const levelWord = { ok: '正常', warn: '预警', veto: '已触发否决', unknown: '数据不足' } as const;
+export const probeText = {
+  level: (l: keyof typeof levelWord) => levelWord[l],
+  site: (name: string, url: string) => `【${name}】${url}`,
+  unreachable: (
+    l: keyof typeof levelWord,
+    w: { from: string; to: string; tries: number; failed: number; blocked: number; counts: boolean },
+    short: { date: string; tries: number }[],
+    b: { failed: number; blocked: number; remaining: number },
+  ) =>
+    [
+      `站点无法访问：${levelWord[l]}。`,
+      `上周（${w.from}至${w.to}）尝试${w.tries}次，失败${w.failed}次（${pct(w.failed, w.tries)}，≥5%否决）`,
+      w.blocked ? `，被防火墙拦截${w.blocked}次` : '',
+      w.counts ? '' : `；${short.map((d) => `${d.date.slice(5)}仅${d.tries}次`).join('、')}，不足每天20次，该周不计`,
+      `；本周已失败${b.failed}次，再失败${b.remaining}次将触发单项否决`,
+      b.blocked ? `；近7天被防火墙拦截${b.blocked}次（不计为无法访问，请将监测地址加入白名单）` : '',
+      '。',
+    ].join(''),
+  homepage: (l: keyof typeof levelWord, newest: string | undefined, age: number | undefined, unread: boolean) =>
+    unread
+      ? `首页不更新：${levelWord[l]}（首页尚未读取）。`
+      : newest === undefined
+        ? `首页不更新：${levelWord[l]}（首页信息均无日期，按未更新计）。`
+        : `首页不更新：${levelWord[l]}（最新信息${newest}，已${age}天未更新；满14天否决）。`,
+  columns: (l: keyof typeof levelWord, stale: number, nearing: number, longStale: number, details: string[]) =>
+    `栏目不更新：${levelWord[l]}（超期的动态/要闻、通知公告/政策文件栏目${stale}个，满5个否决；临近超期${nearing}个；` +
+    `各自周期内未更新的栏目共${longStale}个，满10个否决）${details.length ? `：${details.join('；')}` : ''}。`,
+  columnLine: (
+    name: string,
+    state: string,
+    age: number | undefined,
+    period: number | undefined,
+    daysLeft?: number,
+    why?: string,
+  ) => {
+    if (state === 'unread') return `${name}未能读取（${why === 'robots' ? 'robots.txt 不允许' : (why ?? '')}）`;
+    if (state === 'blank') return `${name}为空白栏目`;
+    if (age === undefined) return `${name}条目均无日期，按未更新计`;
+    if (state === 'nearing') return `${name}已${age}天未更新，再过${daysLeft}天超期`;
+    if (state === 'stale') return `${name}已${age}天未更新（周期${period}天）`;
+    return `${name}${age}天前更新`;
+  },
+  blank: (l: keyof typeof levelWord, n: number, names: string[]) =>
+    `空白栏目：${levelWord[l]}（${n}个，满5个否决）${names.length ? `：${names.join('、')}` : ''}。`,
+  dryHeader: (iso: string) => `站点监测预览（${iso}），每个站点探测首页一次并读取栏目，不写入数据：`,
+  noSites: '没有登记了网址的站点（可用 --sites <文件.json> 指定）。',
+  badSites: (file: string, why: string) => `站点文件 ${file} 无法读取：${why}`,
+  usage: '用法：npm run jobs -- probe [--now <ISO时间>] --dry-run [--sites <站点.json>]',
+};
+
+function pct(n: number, d: number): string {
+  return d ? `${((n / d) * 100).toFixed(1)}%` : '—';
+}

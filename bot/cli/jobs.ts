@@ -3,8 +3,9 @@ import { DataLock, LockHeldError } from '../../data/lock.ts';
 import { openStore } from '../../data/open-store.ts';
 import { replyToText } from '../../handlers/reply.ts';
 import { deadlineLabel } from '../../handlers/reminders.ts';
-import { jobsText as tx } from '../../handlers/text.ts';
+import { probeText, jobsText as tx } from '../../handlers/text.ts';
 import { loadConfig } from '../config.ts';
+import { runProbeDryRun } from './probe-job.ts';
 import { loadGroups } from '../groups.ts';
 import { silentLogger } from '../logger.ts';
 import { scanReminders } from '../reminders/job.ts';
@@ -24,13 +25,19 @@ export async function runJobs(
   const [job, ...rest] = argv;
   let now = new Date();
   let dryRun = false;
+  let sitesFile: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--dry-run') dryRun = true;
+    else if (a === '--sites' && rest[i + 1] !== undefined) sitesFile = rest[++i];
     else if (a === '--now' && rest[i + 1] !== undefined) {
       now = new Date(rest[++i] as string);
       if (Number.isNaN(now.getTime())) return usage(out, tx.badNow(rest[i] as string));
     } else return usage(out, tx.unknownArg(String(a)));
+  }
+  if (job === 'probe') {
+    if (!dryRun) return usage(out, probeText.usage);
+    return runProbeDryRun(loadConfig(env), sitesFile, now, out);
   }
   if (job !== 'reminders') return usage(out, job ? tx.unknownJob(job) : undefined);
   if (!dryRun) return usage(out, tx.dryRunOnly);

@@ -1,17 +1,7 @@
 import { shanghaiDate } from '../../data/deadlines/time.ts';
-import { type AvailabilityStanding, availabilityStanding } from '../../data/probe/availability.ts';
 import { classifyTry, type TryVerdict } from '../../data/probe/classify.ts';
 import { pubDateMeta } from '../../data/probe/dates.ts';
-import {
-  type BlankStanding,
-  blankStanding,
-  type ColumnReading,
-  type ColumnsStanding,
-  columnsStanding,
-  type HomepageStanding,
-  homepageStanding,
-  kindFromName,
-} from '../../data/probe/freshness.ts';
+import { type ColumnReading, kindFromName } from '../../data/probe/freshness.ts';
 import { newestOnHomepage, readListPage } from '../../data/probe/list-page.ts';
 import type { ProbeStore, SiteReading } from '../../data/probe/store.ts';
 import type { Site } from '../../data/schema.ts';
@@ -23,6 +13,8 @@ import type { PoliteFetcher } from './fetch.ts';
  * the one exception is the PubDate fallback, which reads the newest item's page of a registered
  * column when no item on the list carries a date, and only on the column's own origin.
  */
+export { siteStanding, type SiteStanding } from '../../data/probe/standing.ts';
+
 export async function probeHomepage(
   fetcher: PoliteFetcher,
   store: ProbeStore,
@@ -69,25 +61,6 @@ export async function readSite(
     columns.push({ ...base, read: { blank: list.blank, newest, items: list.items } });
   }
   return { at: now.toISOString(), homepage, columns };
-}
-
-export interface SiteStanding {
-  site: Site;
-  availability: AvailabilityStanding;
-  homepage: HomepageStanding;
-  columns: ColumnsStanding;
-  blank: BlankStanding;
-}
-
-export function siteStanding(store: ProbeStore, site: Site, now: Date, perDay: number): SiteStanding {
-  const reading = store.reading(site.id);
-  return {
-    site,
-    availability: availabilityStanding(store.tallies(site.id), now, perDay),
-    homepage: homepageStanding(reading?.homepage, now),
-    columns: columnsStanding(reading?.columns ?? [], now),
-    blank: blankStanding(reading?.columns ?? [], now),
-  };
 }
 
 function sameOrigin(href: string, base: string): string | undefined {

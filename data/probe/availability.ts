@@ -43,6 +43,8 @@ export interface AvailabilityStanding {
     from: string;
     to: string;
     failed: number;
+    /** Firewall refusals in this window, reported apart. */
+    blocked: number;
     /** Tries this window will have had: complete days as counted, today as planned. */
     expectedTries: number;
     /** Failures at which the window trips: ⌈5 % of expectedTries⌉. */
@@ -100,6 +102,7 @@ export function availabilityStanding(
     from: windowDates[0]!,
     to: today,
     failed,
+    blocked: sum(windowDays, 'blocked'),
     expectedTries,
     threshold,
     remaining: Math.max(0, threshold - failed),

@@ -81,6 +81,7 @@ describe('availabilityStanding()', () => {
       from: '2024-05-02',
       to: '2024-05-08',
       failed: 5,
+      blocked: 0,
       expectedTries: 168,
       threshold: 9,
       remaining: 4,
