@@ -322,24 +322,31 @@ export class FakeGateway {
   }
 
   private push(messageId: string, o: Outstanding): void {
+    const ws = this.pick(o.clientId, o.type, o.topic); // throws when nobody is subscribed
     const known = this.outstanding.get(messageId);
     if (known) clearTimeout(known.timer);
     this.done.delete(messageId);
     const entry = known ?? o;
     this.outstanding.set(messageId, entry);
-    this.deliver(messageId, entry);
+    this.deliver(messageId, entry, ws);
   }
 
-  private deliver(messageId: string, o: Outstanding): void {
-    const ws = this.pick(o.clientId, o.type, o.topic);
+  /**
+   * Sends the push (to `ws`, or to a subscribed connection chosen now) and waits for its ack;
+   * un-acknowledged, it is tried again until maxDeliveries tries, then recorded as expired. A try
+   * when no connection is subscribed counts, so a push to a client that went away ends.
+   */
+  private deliver(messageId: string, o: Outstanding, ws = this.find(o.clientId, o.type, o.topic)): void {
     o.deliveries++;
-    this.deliveries.push({
-      messageId,
-      type: o.type,
-      connectionId: this.info.get(ws)?.id ?? '',
-      attempt: o.deliveries,
-    });
-    this.frame(ws, o.type, o.topic, o.data, messageId, o.extra);
+    if (ws) {
+      this.deliveries.push({
+        messageId,
+        type: o.type,
+        connectionId: this.info.get(ws)?.id ?? '',
+        attempt: o.deliveries,
+      });
+      this.frame(ws, o.type, o.topic, o.data, messageId, o.extra);
+    }
     o.timer = setTimeout(() => {
       if (this.outstanding.get(messageId) !== o) return;
       if (o.deliveries >= (this.o.maxDeliveries ?? MAX_DELIVERIES)) {
@@ -347,16 +354,7 @@ export class FakeGateway {
         this.expired.push(messageId);
         return;
       }
-      try {
-        this.deliver(messageId, o);
-      } catch {
-        // No subscribed connection right now: try again after the next wait.
-        o.timer = setTimeout(
-          () => this.outstanding.get(messageId) === o && this.deliver(messageId, o),
-          this.o.redeliverAfterMs ?? REDELIVER_AFTER_MS,
-        );
-        o.timer.unref();
-      }
+      this.deliver(messageId, o);
     }, this.o.redeliverAfterMs ?? REDELIVER_AFTER_MS);
     o.timer.unref();
   }
@@ -367,8 +365,15 @@ export class FakeGateway {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  /** One of the app's connections subscribed to this type and topic (SYSTEM frames go to any). */
   private pick(clientId: string, type: string, topic: string): WebSocket {
+    const ws = this.find(clientId, type, topic);
+    if (!ws)
+      throw new Error(`fake dingtalk: app ${clientId} has no connection subscribed to ${type} ${topic}`);
+    return ws;
+  }
+
+  /** One of the app's connections subscribed to this type and topic (SYSTEM frames go to any). */
+  private find(clientId: string, type: string, topic: string): WebSocket | undefined {
     const all = [...(this.conns.get(clientId) ?? [])].filter(
       (ws) =>
         type === 'SYSTEM' ||

@@ -22,6 +22,9 @@ export interface FakeDingtalkOptions {
   throttleErrcode?: number;
   /** The server closes a socket this long after `disconnect` (§6.1 step 5). */
   disconnectGraceMs?: number;
+  /** Stream: an un-acknowledged push is sent again after this long (dingtalk-gateway.ts). */
+  redeliverAfterMs?: number;
+  maxDeliveries?: number;
   now?: () => number;
   random?: () => number;
   port?: number;

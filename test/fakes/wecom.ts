@@ -69,9 +69,10 @@ export class FakeWecom {
   private readonly callbacks = new Map<string, CallbackRecord>();
   /** Conversations where a user has messaged the bot (aibot_send_msg may reach only these). */
   private readonly conversations = new Set<string>();
-  private readonly rate = new ConversationRate();
+  private rate = new ConversationRate();
   private failures: Array<{ status: 500 } | { errcode: number }> = [];
   private respondFailures: number[] = [];
+  private lostResponds = 0;
   private subscribeFailures: number[] = [];
   private readonly wss: WebSocketServer;
   private readonly keys: Set<string>;
@@ -145,6 +146,21 @@ export class FakeWecom {
   /** The next `n` aibot_respond_msg are refused, by default with 846605 invalid req_id (§3.2). */
   failRespondNext(n: number, errcode = 846605): void {
     for (let i = 0; i < n; i++) this.respondFailures.push(errcode);
+  }
+
+  /** Forgets what was recorded and every rate count, for a shared fake between tests. */
+  reset(): void {
+    this.pushes.length = 0;
+    this.respondMsgs.length = 0;
+    this.sentMsgs.length = 0;
+    this.refused.length = 0;
+    this.sent.clear();
+    this.rate = new ConversationRate();
+  }
+
+  /** The next `n` aibot_respond_msg vanish: not recorded, never acknowledged (a lost ack). */
+  loseRespondNext(n: number): void {
+    this.lostResponds += n;
   }
 
   /** The next `n` subscribes are refused with 45009 (subscribing is rate-protected, §3.2). */
@@ -353,6 +369,10 @@ export class FakeWecom {
       const cb = this.callbacks.get(reqId);
       switch (f.cmd) {
         case 'aibot_respond_msg': {
+          if (this.lostResponds > 0) {
+            this.lostResponds--;
+            return;
+          }
           const forced = this.respondFailures.shift();
           if (forced !== undefined) return refuse({ errcode: forced, errmsg: 'refused (fake, forced)' });
           const r = checkRespond(cb, botId, f.body, now) ?? this.rate.take(cb?.conversation ?? '', now);
