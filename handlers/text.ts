@@ -175,6 +175,14 @@ export const importText = {
   notANotice: '这不是一份检查情况通报：没有找到检查期次（如“2020年第一季度”）和检查结果。',
   noPeriod: '没有找到检查期次（如“2020年第一季度”“2023年9月”）。',
   noIssuer: '没有找到发文机关（标题“××关于……的通报”或落款）。',
+  noIssuerFound: (title: string | undefined) =>
+    `${title ? `标题“${title}”没有写发文机关，` : '没有找到通报标题，'}落款和正文中也没有找到发文机关或所属地区。请用 --issuer 指定，例如：npm run import -- <文件> --issuer 六安市`,
+  issuerWithoutPlace: (office: string) =>
+    `发文机关“${office}”没有写明地区，正文中列出的地区也不能确定范围。请用 --issuer 指定，例如：npm run import -- <文件> --issuer 贵州省`,
+  issuerOptionUnknown: (text: string) => `--issuer “${text}”不是可识别的地区或机关名称，请写地区全称，例如 --issuer 红河哈尼族彝族自治州 或 --issuer 长沙市。`,
+  issuerFromOption: (text: string, region: string) => `发文机关按 --issuer 指定为“${text}”，范围：${region}。`,
+  issuerInferred: '按正文推断',
+  scopeFromBody: (region: string) => `通报没有写明发文地区，正文所列地区都属于“${region}”，按此确定范围。`,
   noResults: '没有找到检查结果：既没有情况表，也没有“运行政府网站××个，其中不合格××个”这样的表述。',
   noHeader: '表格没有可识别的表头（序号、部门/地区、运行网站总数……）。',
   noNumberColumns: '情况表没有数字列（运行总数、检查数、不合格数）。',
@@ -240,8 +248,19 @@ export const importText = {
   reportApplied: (key: string) => `已导入 ${key}。`,
   reportUnchanged: (key: string) => `${key} 与已导入的内容相同，没有改动。`,
   reportReplaced: (key: string) => `已用新内容替换 ${key}。`,
-  usage: '用法：npm run import -- <通报文本或表格文件> [--apply]',
+  usage: '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--apply]',
   readFailed: (file: string, reason: string) => `无法读取 ${file}：${reason}`,
+  fileMissing: (abs: string) => `找不到文件 ${abs}（相对路径按当前目录计算）。`,
+  fileIsDir: (file: string) => `${file} 是一个文件夹，请给出通报文件。`,
+  fileEmpty: (name: string) => `${name} 是空的，没有可导入的内容。`,
+  fileOldOffice: (name: string) =>
+    `${name} 是旧版 Office 文件（.doc/.xls），无法读取：请在 Word 或 Excel 中另存为 .docx 或 .xlsx 后再导入。`,
+  fileIsSheet: (name: string) => `${name} 实际是 Excel 表格，请以 .xlsx 扩展名按表格导入。`,
+  fileUnreadable: (name: string) =>
+    `${name} 不是可识别的通报文件：支持 .txt（UTF-8 或 GBK）、.docx、带文字层的 .pdf、从门户网站保存的 .html，以及 .xlsx/.csv 表格。`,
+  fileBroken: (name: string, what: string) => `${name} 看起来是 ${what} 文件，但内容已损坏，无法读取。`,
+  pdfWithoutText: (name: string) =>
+    `${name} 是没有文字层的 PDF（扫描件），无法读取文字：请使用原文的 .docx、网页或带文字的 PDF。`,
 };
 
 /** DingTalk (bot/platforms/dingtalk). */

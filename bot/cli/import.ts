@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readNoticeFile } from '../../data/import/files/index.ts';
 import { parseNotice } from '../../data/import/notice.ts';
 import { isSheetFile } from '../../data/import/sheet/index.ts';
 import { renderReport } from '../../data/import/report.ts';
@@ -21,7 +20,12 @@ export async function runImport(
   out: (line: string) => void,
 ): Promise<number> {
   const apply = argv.includes('--apply');
-  const files = argv.filter((a) => !a.startsWith('--'));
+  const { issuer, rest } = issuerOption(argv);
+  if (issuer === '') {
+    out(tx.usage);
+    return 2;
+  }
+  const files = rest.filter((a) => !a.startsWith('--'));
   // Spreadsheets (.xlsx/.csv, several files allowed) take their own path: bot/cli/sheet-import.ts.
   if (files.length > 0 && files.every(isSheetFile)) return runSheetCli(argv, files, apply, env, out);
   const file = files[0];
@@ -31,15 +35,10 @@ export async function runImport(
   }
   const config = loadConfig(env);
   const store = await LowStore.open(config.dataDir);
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    out(tx.readFailed(file, (err as Error).message));
-    return 1;
-  }
-  try {
-    const plan = parseNotice({ text, file: path.basename(file) }, store.dataset(), new Date());
+    const source = await readNoticeFile(file);
+    if (issuer !== undefined) source.issuer = issuer;
+    const plan = parseNotice(source, store.dataset(), new Date());
     for (const line of renderReport(plan.report, store.dataset().regions)) out(line);
     out('');
     if (!apply) {
@@ -64,6 +63,21 @@ export async function runImport(
     }
     throw err;
   }
+}
+
+/** `--issuer 六安市` or `--issuer=六安市`; an empty value is a usage error. */
+function issuerOption(argv: string[]): { issuer?: string; rest: string[] } {
+  const rest: string[] = [];
+  let issuer: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--issuer') {
+      issuer = (argv[i + 1] ?? '').trim();
+      i++;
+    } else if (a.startsWith('--issuer=')) issuer = a.slice('--issuer='.length).trim();
+    else rest.push(a);
+  }
+  return issuer === undefined ? { rest } : { issuer, rest };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

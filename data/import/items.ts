@@ -2,6 +2,7 @@ import { importText as tx } from '../../handlers/text.ts';
 import type { Channel, Failure, Mention, Region } from '../schema.ts';
 import type { ColumnKind } from './headers.ts';
 import type { ImportContext } from './notice.ts';
+import { places } from './places.ts';
 import { failureId } from './notice.ts';
 import { isVeto, problemCode } from './problems.ts';
 import type { ProseName } from './prose.ts';
@@ -34,6 +35,8 @@ function regionFor(
       }
       return { region: r };
     }
+    const placed = learner.placeWithin(text, scope, places());
+    if (placed) return { region: placed };
     const prefix = learner.prefixOf(text, scope.id);
     if (prefix) return { region: prefix };
     return { region: learner.learn(text, scope.id) };

@@ -6,10 +6,12 @@ import type { Dataset } from '../dataset.ts';
 import type { Channel, Failure, Mention, Region, Round, RoundFile, Tally } from '../schema.ts';
 import { SCHEMA_VERSION } from '../schema.ts';
 import type { ImportWrite } from '../store.ts';
-import { asOfDate, deadlinePhrase, wholeLineDate } from './dates.ts';
+import { asOfDate, deadlinePhrase } from './dates.ts';
 import { type Line, toLines } from './lines.ts';
 import { failuresFromList, failuresFromProse, mentionsFromList, mentionsFromProse } from './items.ts';
+import { dateLine, findTitle, type IssuerFound, issuerInBody, issuerInSignature, issuerInTitle, OFFICE, scopeFromNamedRegions, scopeWord, type TitleFound } from './issuer.ts';
 import { RegionLearner } from './learn.ts';
+import { type Place, type PlaceBook, places } from './places.ts';
 import { periodIn } from './period.ts';
 import { isPlatform, looksLikeProblem } from './problems.ts';
 import { readProse } from './prose.ts';
@@ -38,6 +40,14 @@ export interface NoticeSource {
   text: string;
   /** The file's name, kept as the round's source. */
   file: string;
+  /** How the text was read (data/import/files): plain text, Word, PDF or a saved web page. */
+  format?: 'txt' | 'docx' | 'pdf' | 'html';
+  /** The title of the page or document, used when the text has none. */
+  title?: string;
+  /** The page's publication date (ISO), used when the text has no dated sign-off. */
+  published?: string;
+  /** `--issuer <地区或机关>`: supplies or overrides the issuer and its region. */
+  issuer?: string;
 }
 
 /** Everything one import accumulates while it reads. */
@@ -60,23 +70,24 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   if (lines.length === 0) throw new ImportError(tx.empty, 1);
   const o = outline(lines);
   const body = o.body.lines;
-  const titleLine = findTitle(body);
+  const title = findTitle(body, src.title);
+  const titleLine = title && title.line > 0 ? body.find((l) => l.no === title.line) : undefined;
   const period =
-    periodIn(titleLine?.text ?? '') ??
-    firstPeriod(body.slice(0, 6)) ??
+    periodIn(title?.text ?? '') ??
+    firstPeriod(body.slice(0, 8)) ??
     firstPeriod(o.attachments.flatMap((a) => (a.title ? [a.title] : [])));
   const prose = readProse(body);
   if (!period) {
     const looksLikeNotice = o.attachments.length > 0 || prose.tallies.size > 0;
-    throw new ImportError(looksLikeNotice ? tx.noPeriod : tx.notANotice, titleLine?.no ?? 1);
+    throw new ImportError(looksLikeNotice ? tx.noPeriod : tx.notANotice, titleLine?.no ?? firstLine(body));
   }
-  const issuer = findIssuer(body, titleLine);
-  if (!issuer) throw new ImportError(tx.noIssuer, titleLine?.no ?? 1);
-
   const learner = new RegionLearner(data.regions.all());
-  const scope = scopeOf(issuer.name, learner);
+  const found = issuerAndScope(src, lines, body, title, learner);
+  const issuer = found.issuer;
+  const scope = found.scope;
   const roundKey = `${period}@${scope.id}`;
   const ctx: ImportContext = { learner, scope, roundKey, notes: [], warnings: [] };
+  if (found.note) ctx.notes.push(found.note);
 
   const tallies = new Map<Channel, Tally[]>();
   const failures: Failure[] = [];
@@ -134,7 +145,7 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   );
 
   const allTallies = [...tallies.values()].flat();
-  if (allTallies.length === 0) throw new ImportError(tx.noResults, titleLine?.no ?? 1);
+  if (allTallies.length === 0) throw new ImportError(tx.noResults, resultsLine(body));
   for (const [channel, rows] of tallies) {
     const own = rows.find((r) => r.regionId === scope.id);
     const named = failures.filter((f) => f.channel === channel).length;
@@ -148,8 +159,8 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
     lines: body,
     period,
     scope,
-    issuer: issuer.name,
-    titleLine,
+    issuer,
+    title: title?.raw,
     now,
     key: roundKey,
   });
@@ -168,14 +179,6 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   };
 }
 
-function findTitle(body: Line[]): Line | undefined {
-  return (
-    body.find((l) => /关于.*(检查|抽查|监测|普查|测评|评估).*通报/.test(l.text)) ??
-    body.find((l) => /关于.*通报/.test(l.text)) ??
-    body.slice(0, 6).find((l) => /(检查|抽查|监测).*(情况|结果)/.test(l.text) && l.text.length <= 80)
-  );
-}
-
 function firstPeriod(lines: Line[]): string | undefined {
   for (const l of lines) {
     const p = periodIn(l.text);
@@ -184,36 +187,79 @@ function firstPeriod(lines: Line[]): string | undefined {
   return undefined;
 }
 
-const OFFICE =
-  /(人民政府办公厅|人民政府办公室|政府办公厅|政府办公室|人民政府|办公厅|办公室|管委会|网信办|政务公开办公室|政务公开办|大数据局|大数据管理局|政务服务数据管理局|政务服务管理局)$/;
-
-/** The issuer: the title's words before 关于, or the signature line above the date. */
-function findIssuer(body: Line[], title: Line | undefined): { name: string } | undefined {
-  const before = title?.raw.normalize('NFKC').split('关于')[0]?.trim();
-  if (before && title?.text.includes('关于') && OFFICE.test(before)) return { name: before };
-  for (let i = body.length - 1; i > 0; i--) {
-    const l = body[i] as Line;
-    if (wholeLineDate(l.text)) {
-      const sig = body[i - 1] as Line;
-      if (OFFICE.test(sig.text) && sig.text.length <= 30) return { name: sig.text };
-    }
-  }
-  const sig = body.find((l) => OFFICE.test(l.text) && l.text.length <= 30);
-  return sig ? { name: sig.text } : undefined;
+/** The first line of the text proper (after a repeated page heading, if any). */
+function firstLine(body: Line[]): number {
+  return body[0]?.no ?? 1;
 }
 
-/** The region an issuer speaks for: 福建省人民政府办公厅 → 福建省; unknown ones are learned. */
-function scopeOf(issuer: string, learner: RegionLearner): Region {
-  if (/^国务院/.test(issuer)) return learner.resolve('全国') ?? learner.learn('全国', undefined);
-  const place = issuer.replace(OFFICE, '').replace(OFFICE, '');
-  const m = place.match(/^(.+?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗))/);
-  const name = m?.[1] ?? place;
-  const known = learner.resolve(name) ?? learner.prefixOf(name);
-  if (known) return known;
-  // 连云港市XX区: learn the city, then the district under it.
-  const parts = name.match(/^(.+?市)(.+(?:区|县|市))$/);
-  if (parts?.[1] && parts[2]) return learner.learn(parts[2], learner.learn(parts[1], undefined).id);
-  return learner.learn(name, undefined);
+/** Where results were expected: the line of 一、总体情况 (or the like), else the first prose line. */
+function resultsLine(body: Line[]): number {
+  const heading = body.find((l) => /^[一二三四1-4][、.．]?(总体|基本|检查|抽查|监测)(情况|结果)/.test(l.text));
+  if (heading) return heading.no;
+  const first = body.find((l) => /检查|抽查|监测/.test(l.text) && l.text.length > 30);
+  return (first ?? body[0])?.no ?? 1;
+}
+
+/**
+ * Who issued the notice and which region it covers. `--issuer` wins; otherwise the office in the
+ * title, the sign-off or the body sentence that says who ran the check — never a cited document.
+ * An office without a place (省人民政府办公厅) takes its region from the body: 全省/全市 and the
+ * regions named, when they all lie under one place. Nothing found → refused, naming --issuer.
+ */
+function issuerAndScope(
+  src: NoticeSource,
+  lines: Line[],
+  body: Line[],
+  title: TitleFound | undefined,
+  learner: RegionLearner,
+): { issuer: string; scope: Region; note?: string } {
+  const book = places();
+  if (src.issuer !== undefined) {
+    const name = src.issuer.normalize('NFKC').replace(/\s+/g, '');
+    const scope = regionOfOffice(name, book.leading(name), learner, book);
+    if (!scope) throw new ImportError(tx.issuerOptionUnknown(src.issuer));
+    return { issuer: src.issuer.trim(), scope, note: tx.issuerFromOption(src.issuer.trim(), scope.name) };
+  }
+  const candidates = [
+    title ? issuerInTitle(title, book) : undefined,
+    issuerInSignature(lines, book),
+    issuerInBody(body, book),
+  ].filter((c): c is IssuerFound => c !== undefined);
+  for (const c of candidates) {
+    const scope = regionOfOffice(c.name, c.place, learner, book);
+    if (scope) return { issuer: c.name, scope };
+  }
+  const office = candidates[0];
+  if (office && /^国务院|^国家/.test(office.name)) {
+    const country = learner.resolve('全国') ?? learner.learn('全国', undefined);
+    return { issuer: office.name, scope: country };
+  }
+  const word = scopeWord(body);
+  if (word) {
+    const place = scopeFromNamedRegions(lines, word.level, book);
+    if (place) {
+      const scope = learner.fromPlace(place, book);
+      const issuer = office?.name ?? `${place.name}（${tx.issuerInferred}）`;
+      return { issuer, scope, note: tx.scopeFromBody(place.name) };
+    }
+  }
+  const at = title && title.line > 0 ? title.line : (office?.line ?? firstLine(body));
+  throw new ImportError(office ? tx.issuerWithoutPlace(office.name) : tx.noIssuerFound(title?.raw), at);
+}
+
+/** The region an office speaks for: a registered region its name starts with, or its gazetteer place. */
+function regionOfOffice(
+  name: string,
+  place: Place | undefined,
+  learner: RegionLearner,
+  book: PlaceBook,
+): Region | undefined {
+  const registered = learner.resolve(name.replace(OFFICE, '').replace(OFFICE, '')) ?? learner.prefixOf(name);
+  // 福建省人民政府办公厅 → the registered 福建省 (same code); 平潭综合实验区管委会 → the zone, not 平潭县.
+  if (registered && (!place || registered.code === place.code || (!registered.code && registered.name.length > place.name.length)))
+    return registered;
+  if (place) return learner.fromPlace(place, book);
+  return undefined;
 }
 
 type SectionKind = 'tally' | 'failures' | 'praised' | 'criticised';
@@ -247,7 +293,7 @@ function roundOf(a: {
   period: string;
   scope: Region;
   issuer: string;
-  titleLine: Line | undefined;
+  title: string | undefined;
   now: Date;
   key: string;
 }): Round {
@@ -256,7 +302,7 @@ function roundOf(a: {
     key: a.key,
     period: a.period,
     scopeRegionId: a.scope.id,
-    title: a.titleLine?.raw ?? a.lines[0]?.raw ?? a.src.file,
+    title: a.title ?? a.lines[0]?.raw ?? a.src.file,
     issuer: a.issuer,
     source: {
       file: path.basename(a.src.file),
@@ -267,8 +313,9 @@ function roundOf(a: {
   };
   const doc = joined.match(/[\u4e00-\u9fa5]{1,12}[〔[(]\d{4}[〕\])]\d+号/);
   if (doc) round.docNumber = doc[0];
-  const issued = [...a.lines].reverse().find((l) => wholeLineDate(l.text));
-  if (issued) round.issuedOn = wholeLineDate(issued.text) as string;
+  const issued = [...a.lines].reverse().find((l) => dateLine(l.text));
+  if (issued) round.issuedOn = dateLine(issued.text) as string;
+  else if (a.src.published) round.issuedOn = a.src.published;
   const asOf = asOfDate(joined);
   if (asOf) round.resultsAsOf = asOf;
   const year = Number((round.issuedOn ?? a.period).slice(0, 4));

@@ -2,6 +2,7 @@ import { ImportError } from '../../bot/errors.ts';
 import { importText as tx } from '../../handlers/text.ts';
 import type { Channel, Region, Tally } from '../schema.ts';
 import type { ImportContext } from './notice.ts';
+import { places } from './places.ts';
 import type { ProseTally } from './prose.ts';
 import type { NumberCell, TallyRow, TallyTable } from './tables.ts';
 
@@ -52,6 +53,8 @@ export function tallyRows(table: TallyTable, channel: Channel, ctx: ImportContex
 function regionOfRow(row: TallyRow, ctx: ImportContext): Region {
   const known = ctx.learner.resolve(row.name, ctx.scope.id);
   if (known) return known;
+  const placed = ctx.learner.placeWithin(row.name, ctx.scope, places());
+  if (placed) return placed;
   const region = ctx.learner.learn(row.name, ctx.scope.id);
   return region;
 }

@@ -82,13 +82,13 @@ describe('npm run import -- <notice>', () => {
     const missing = path.join(dir, 'missing.txt');
     const { code, text } = await run(missing);
     expect(code).toBe(1);
-    expect(text).toMatch(new RegExp(`^无法读取 ${missing}：`));
+    expect(text).toBe(`找不到文件 ${missing}（相对路径按当前目录计算）。`);
   });
 
   it('exits 2 with the usage without a file or with two text files', async () => {
     expect(await run('--apply')).toMatchObject({
       code: 2,
-      text: '用法：npm run import -- <通报文本或表格文件> [--apply]',
+      text: '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--apply]',
     });
     expect((await run('a.txt', 'b.txt')).code).toBe(2);
   });

@@ -135,18 +135,18 @@ describe('other notice shapes', () => {
   it('a province the store does not know, with 合格率 columns, a 文号 and a deadline with a time', () => {
     const { report, write } = parse(fixture('jiangxi-2022q3-passrate.txt'));
     expect(report.round).toMatchObject({
-      key: '2022Q3@new/江西省',
+      key: '2022Q3@36',
       docNumber: '赣府厅函〔2022〕90号',
       deadline: { date: '2022-10-20', time: '12:00' },
       reportTo: '省政府办公厅政务公开处',
     });
     expect(report.newRegions.map((r) => [r.name, r.kind, r.parent])).toEqual([
       ['江西省', 'province', undefined],
-      ['南昌市', 'city', 'new/江西省'],
-      ['九江市', 'city', 'new/江西省'],
+      ['南昌市', 'city', '36'],
+      ['九江市', 'city', '36'],
     ]);
     expect(write.newRegions.every((r) => r.learned)).toBe(true);
-    const jj = report.tallies.find((t) => t.channel === 'website' && t.regionId === 'new/江西省/九江市');
+    const jj = report.tallies.find((t) => t.channel === 'website' && t.regionId === '3604');
     expect(jj).toMatchObject({ total: 52, checked: 52, failed: 1 });
     expect(report.failures).toEqual([]);
   });
@@ -176,7 +176,7 @@ describe('other notice shapes', () => {
   it('a provincial notice that states only 运行…其中合格…不合格…合格率', () => {
     const { report } = parse(fixture('province-prose.txt'));
     expect(report.tallies).toEqual([
-      { regionId: 'new/河南省', channel: 'website', total: 842, checked: 842, failed: 16 },
+      { regionId: '41', channel: 'website', total: 842, checked: 842, failed: 16 },
     ]);
     expect(report.warnings).toEqual([]);
   });

