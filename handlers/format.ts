@@ -1,4 +1,24 @@
-import type { Channel } from '../data/schema.ts';
+import type { Channel, StatedRate } from '../data/schema.ts';
+
+/** A tally whose checked and failed counts are both known (a notice may state only a rate). */
+export function counted<T extends { checked?: number; failed?: number }>(
+  t: T,
+): t is T & { checked: number; failed: number } {
+  return t.checked !== undefined && t.failed !== undefined;
+}
+
+/** The pass rate in points: from the counts, else the notice's stated rate (a bound is no rate). */
+export function passRateOf(t: { checked?: number; failed?: number; rate?: StatedRate }): number | undefined {
+  if (counted(t)) return passRate(t.checked, t.failed);
+  if (!t.rate || t.rate.bound) return undefined;
+  return t.rate.kind === 'pass' ? t.rate.value : 100 - t.rate.value;
+}
+
+/** A stated rate as written: 合格率95.7%, 不合格率低于5%. */
+export function statedRateText(r: StatedRate): string {
+  const bound = r.bound === 'below' ? '低于' : r.bound === 'above' ? '高于' : '';
+  return `${r.kind === 'pass' ? '合格率' : '不合格率'}${bound}${r.value.toFixed(r.decimals)}%`;
+}
 
 /**
  * "99.54%"; a round with nothing checked has no rate. Rounding never hides a failure: 1 failed

@@ -2,7 +2,7 @@ import type { Dataset, RoundView } from '../data/dataset.ts';
 import { type Channel, channels, type Region } from '../data/schema.ts';
 import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
-import { percent, periodLabel } from './format.ts';
+import { counted, percent, periodLabel } from './format.ts';
 import { type Reply, reply } from './reply.ts';
 import { channelName, t } from './text.ts';
 
@@ -25,8 +25,8 @@ function rankLines(data: Dataset, view: RoundView, scope: Region, ch: Channel): 
   const rows = data.regions
     .childrenOf(scope.id)
     .map((r) => ({ r, tally: data.tally(view, r.id, ch) }))
-    .filter((x) => x.tally && x.tally.checked > 0)
-    .map((x) => ({ r: x.r, failed: x.tally!.failed, checked: x.tally!.checked, rate: x.tally!.failed / x.tally!.checked }))
+    .flatMap((x) => (x.tally && counted(x.tally) && x.tally.checked > 0 ? [{ r: x.r, tally: x.tally }] : []))
+    .map((x) => ({ r: x.r, failed: x.tally.failed, checked: x.tally.checked, rate: x.tally.failed / x.tally.checked }))
     .sort((a, b) => b.rate - a.rate || b.failed - a.failed || a.r.name.localeCompare(b.r.name, 'zh'));
   if (rows.length === 0) return [t.rankEmpty];
   // Officials look for the laggards: the regions with failures are listed, the 0% remainder is one

@@ -124,8 +124,10 @@ export const t = {
   rateTitle: (region: string, period: string) => `${region} ${period}检查情况`,
   notListed: (region: string, shown: string) => `本期通报未单列${region}，以下为${shown}的数据。`,
   summedFromChildren: '（由下级地区数据合计）',
-  channelLine: (ch: string, total: number, checked: number, failed: number, pass: string, fail: string) =>
-    `${ch}：运行${total}个，检查${checked}个，不合格${failed}个；合格率${pass}，不合格率${fail}`,
+  channelLine: (ch: string, total: number | undefined, checked: number, failed: number, pass: string, fail: string) =>
+    `${ch}：${total !== undefined ? `运行${total}个，` : ''}检查${checked}个，不合格${failed}个；合格率${pass}，不合格率${fail}`,
+  channelRateOnly: (ch: string, total: number | undefined, checked: number | undefined, rate: string) =>
+    `${ch}：${total !== undefined ? `运行${total}个，` : ''}${checked !== undefined ? `检查${checked}个，` : ''}${rate}（通报只给出比例，未列不合格数）`,
   channelMissing: (ch: string) => `${ch}：本期无数据`,
   changeLine: (prev: string, parts: string[]) => `较上期（${prev}）：${parts.join('；')}`,
   changeUp: (ch: string, pts: string) => `${ch}合格率上升${pts}个百分点`,
@@ -167,6 +169,11 @@ export function failureReply(): Reply {
  * ------------------------------------------------------------------------------------------- */
 
 const kName = { total: '运行数', checked: '检查数', failed: '不合格数' } as const;
+/** A count in the import preview, marked when computed from other counts rather than stated. */
+interface ReportCount {
+  n: number;
+  derived: boolean;
+}
 const seqText = (seq: number | undefined) => (seq === undefined ? '' : `（序号${seq}）`);
 const pct = (n: number) => `${Number(n.toFixed(2))}%`;
 
@@ -235,8 +242,24 @@ export const importText = {
     `整改报送截止：${d}${time ? ` ${time}` : ''}${to ? `，报${to}` : ''}`,
   reportNoDeadline: '整改报送截止：通报中没有找到',
   reportSection: (title: string) => `【${title}】`,
-  reportTally: (region: string, total: number, checked: number, failed: number, rate: string) =>
-    `${region}：运行${total}，检查${checked}，不合格${failed}，不合格率${rate}`,
+  reportTally: (
+    region: string,
+    total: ReportCount | undefined,
+    checked: ReportCount | undefined,
+    failed: ReportCount | undefined,
+    computed: string | undefined,
+    stated: string | undefined,
+  ) =>
+    `${region}：${[
+      ['运行', total],
+      ['检查', checked],
+      ['不合格', failed],
+    ]
+      .map(([label, c]) => `${label}${c ? `${(c as ReportCount).n}${(c as ReportCount).derived ? '（推算）' : ''}` : '—'}`)
+      .join('，')}${computed ? `，${computed}` : ''}${stated ? `；通报所列${stated}` : ''}`,
+  reportFailRate: (rate: string) => `不合格率${rate}`,
+  reportPlatform: (platform: string, total: number | undefined, rate: string | undefined) =>
+    `　其中${platform}：${[total !== undefined ? `${total}个` : '', rate ?? ''].filter(Boolean).join('，')}`,
   reportFailure: (i: number, region: string, subject: string, platform: string | undefined, problem: string, veto: boolean) =>
     `${i}. ${region}　${platform ? `【${platform}】` : ''}${subject}：${problem}${veto ? '［单项否决］' : ''}`,
   reportFailuresNone: '无',
@@ -525,8 +548,8 @@ export const jobsText = {
 export const historyText = {
   trendTitle: (region: string) => `${region} 合格率走势`,
   trendRow: (period: string, parts: string[]) => `${period}　${parts.join('　')}`,
-  trendCell: (ch: string, rate: string, failed: number, checked: number, arrow: string) =>
-    `${ch}${rate}${arrow}（不合格${failed}/${checked}）`,
+  trendCell: (ch: string, rate: string, failed: number | undefined, checked: number | undefined, arrow: string) =>
+    `${ch}${rate}${arrow}${failed !== undefined && checked !== undefined ? `（不合格${failed}/${checked}）` : ''}`,
   trendMissing: (ch: string) => `${ch}—`,
   up: '↑',
   down: '↓',

@@ -16,7 +16,7 @@ import { periodIn } from './period.ts';
 import { isPlatform, looksLikeProblem } from './problems.ts';
 import { readProse } from './prose.ts';
 import { outline, type Section } from './sections.ts';
-import { checkTallies, proseTally, tallyRows } from './tallies.ts';
+import { checkTallies, proseTally, regionRateTallies, tallyRows } from './tallies.ts';
 import { readListTable, readTallyTable } from './tables.ts';
 
 export interface ImportReport {
@@ -138,6 +138,12 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
     const t = proseTally(stated, scope, ctx);
     if (t) tallies.set(channel, [t]);
   }
+  const regional = regionRateTallies(
+    prose.regionRates,
+    (id, ch) => (tallies.get(ch) ?? []).some((t) => t.regionId === id),
+    ctx,
+  );
+  for (const t of regional) tallies.set(t.channel, [...(tallies.get(t.channel) ?? []), t]);
   failures.push(...failuresFromProse(prose.failures, listed, ctx));
   mentions.push(
     ...mentionsFromProse(prose.praised, 'praised'),
@@ -149,8 +155,8 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   for (const [channel, rows] of tallies) {
     const own = rows.find((r) => r.regionId === scope.id);
     const named = failures.filter((f) => f.channel === channel).length;
-    const failed = own?.failed ?? rows.reduce((n, r) => n + r.failed, 0);
-    if ((listed.has(channel) || named > 0) && named !== failed)
+    const failed = own ? own.failed : rows.reduce<number | undefined>((n, r) => (n === undefined || r.failed === undefined ? undefined : n + r.failed), 0);
+    if ((listed.has(channel) || named > 0) && failed !== undefined && named !== failed)
       ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
   }
 

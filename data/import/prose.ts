@@ -1,7 +1,27 @@
 import type { Channel } from '../schema.ts';
 import type { Line } from './lines.ts';
+import { canonicalPlatform } from './problems.ts';
 
-/** Results stated in sentences, for one channel: 全省正在运行政府网站842个,其中:合格826个,不合格16个,合格率为98.1%. */
+/** A pass or failure rate as the notice states it: 99.54% kept with its two decimals. */
+export interface StatedRate {
+  kind: 'pass' | 'fail';
+  value: number;
+  decimals: number;
+  /** 低于95%: a bound, not a value. */
+  bound?: 'below' | 'above';
+}
+
+/** Per-platform figures stated in prose: 微信公众号182个; 今日头条合格率69.81%. */
+export interface PlatformFigures {
+  platform: string;
+  total?: number;
+  rate?: StatedRate;
+}
+
+/**
+ * Results stated in sentences, for one channel: 全省正在运行政府网站842个，其中合格826个，不合格16个，
+ * 合格率为98.1%; 抽查政务新媒体591个; 149个政务新媒体全部合格; 检查合格率为95.7%.
+ */
 export interface ProseTally {
   channel: Channel;
   line: number;
@@ -9,14 +29,26 @@ export interface ProseTally {
   checked?: number;
   passed?: number;
   failed?: number;
-  rate?: { kind: 'pass' | 'fail'; value: number; decimals: number };
-  /** 检查覆盖面100% / 全覆盖: everything running was checked. */
+  rate?: StatedRate;
+  /** 检查覆盖面100% / 全覆盖 / 普查 / 全面检查: everything running was checked. */
   fullCoverage: boolean;
+  /** 全部合格 / 均为合格 / 未发现不合格. */
+  allPassed: boolean;
+  platforms: PlatformFigures[];
+}
+
+/** A region's rate stated in prose (福州、厦门合格率均为100%; 周口低于95%). */
+export interface ProseRegionRate {
+  channel?: Channel;
+  region: string;
+  rate: StatedRate;
+  line: number;
 }
 
 export interface ProseName {
   channel?: Channel;
   name: string;
+  platform?: string;
   problem?: string;
   line: number;
   sentence: string;
@@ -24,6 +56,7 @@ export interface ProseName {
 
 export interface ProseFindings {
   tallies: Map<Channel, ProseTally>;
+  regionRates: ProseRegionRate[];
   failures: ProseName[];
   praised: ProseName[];
   criticised: ProseName[];
@@ -32,53 +65,205 @@ export interface ProseFindings {
 interface Sentence {
   text: string;
   line: number;
+  /** The channel the surrounding heading or sentences speak of. */
+  context?: Channel;
 }
+
+const NEWMEDIA_WORDS = /政务新媒体|新媒体|公众号|微博|账号|政务微信|抖音|头条号|今日头条|视频号|快手|客户端/;
+const WEBSITE_WORDS = /政府网站|门户网站|网站/;
+
+function channelOf(text: string): Channel | undefined {
+  const w = text.search(WEBSITE_WORDS);
+  const m = text.search(NEWMEDIA_WORDS);
+  if (w < 0 && m < 0) return undefined;
+  if (w < 0) return 'newmedia';
+  if (m < 0) return 'website';
+  return undefined;
+}
+
+/** A heading that names one channel: （一）网站抽查情况 / 2.政务新媒体方面 / 政府网站检查情况. */
+const HEADING = /^(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）.、．]\s*)?[^,，。;；]{0,16}(?:方面|情况|检查|抽查|监测|结果)[:：]?$/;
+const TOP_HEADING = /^[一二三四五六七八九十]{1,2}[、.．]/;
 
 function sentences(lines: Line[]): Sentence[] {
   const out: Sentence[] = [];
+  let heading: Channel | undefined;
   for (const l of lines) {
-    for (const part of l.text.split(/[。;；!！]/)) if (part) out.push({ text: part, line: l.no });
+    const parts = l.text.split(/(?<=[。;；!！])/);
+    let context = heading;
+    for (const [k, part] of parts.entries()) {
+      const text = part.replace(/[。;；!！]$/, '');
+      if (!text) continue;
+      const lead = text.split(/[:：]/)[0] as string;
+      if (k === 0 && (HEADING.test(lead) || TOP_HEADING.test(lead)) && lead.length <= 24) {
+        const ch = channelOf(lead);
+        if (ch || TOP_HEADING.test(lead)) {
+          heading = ch;
+          context = ch;
+        }
+      }
+      out.push({ text, line: l.no, ...(context ? { context } : {}) });
+      const runs = channelRuns(text, context);
+      const last = runs.at(-1)?.channel;
+      if (last) context = last;
+    }
   }
   return out;
 }
 
 const KEYWORDS: Array<[RegExp, Channel]> = [
-  [/政务新媒体|新媒体|公众号|微博|账号/g, 'newmedia'],
-  [/政府网站|网站/g, 'website'],
+  [/政务新媒体|新媒体|公众号|微博|账号|政务微信|抖音|今日头条|头条号|视频号|快手|移动客户端/g, 'newmedia'],
+  [/政府网站|门户网站|网站/g, 'website'],
 ];
 
-/** Splits a sentence into runs that each speak of one channel. */
-function channelRuns(text: string): Array<{ channel: Channel; text: string }> {
-  const marks: Array<{ at: number; channel: Channel }> = [];
+/**
+ * Splits a sentence into runs that each speak of one channel; words before the first channel word
+ * belong to the first run (全市48家政府网站…), a sentence without one to the context's channel.
+ * `政府网站和政务新媒体` named together opens a run for both (channel `both`).
+ */
+export function channelRuns(
+  text: string,
+  context?: Channel,
+): Array<{ channel: Channel; text: string; both?: boolean }> {
+  const marks: Array<{ at: number; end: number; channel: Channel }> = [];
   for (const [re, channel] of KEYWORDS) {
     for (const m of text.matchAll(re)) {
-      if (!marks.some((x) => m.index >= x.at && m.index < x.at + 5 && x.channel !== channel))
-        marks.push({ at: m.index, channel });
+      const at = m.index;
+      const end = at + m[0].length;
+      if (!marks.some((x) => at < x.end && end > x.at)) marks.push({ at, end, channel });
     }
   }
   marks.sort((a, b) => a.at - b.at);
-  const runs: Array<{ channel: Channel; text: string }> = [];
+  if (marks.length === 0) return context ? [{ channel: context, text }] : [];
+  const runs: Array<{ channel: Channel; text: string; both?: boolean }> = [];
   let k = 0;
   while (k < marks.length) {
     const cur = marks[k] as { at: number; channel: Channel };
     let j = k + 1;
-    while (j < marks.length && (marks[j] as { channel: Channel }).channel === cur.channel) j++;
-    runs.push({ channel: cur.channel, text: text.slice(cur.at, marks[j]?.at ?? text.length) });
+    let both = false;
+    for (;;) {
+      const next = marks[j];
+      if (!next) break;
+      if (next.channel === cur.channel) {
+        j++;
+        continue;
+      }
+      // 政府网站和政务新媒体 / 政府网站、政务新媒体: both channels, one statement.
+      const gap = text.slice((marks[j - 1] as { end: number }).end, next.at);
+      if (/^(和|与|及|、|以及)$/.test(gap) && runs.length === 0 && !/\d/.test(text.slice(0, cur.at))) {
+        both = true;
+        j++;
+        continue;
+      }
+      break;
+    }
+    const start = k === 0 ? 0 : cur.at;
+    const run = { channel: cur.channel, text: text.slice(start, marks[j]?.at ?? text.length) };
+    runs.push(both ? { ...run, both: true } : run);
     k = j;
   }
   return runs;
 }
 
+const CH =
+  '(?:政府系统)?(?:政府网站|门户网站|网站|政务新媒体账号|政务新媒体|新媒体账号|新媒体|账号|政务微信|微信公众号|公众号|政务微博|微博)?';
+const FAILED_AFTER = new RegExp(`^(?:个|家)${CH}(?:均|都|检查|抽查|为|被判定为|被认定为|评定为)*(?:不合格|存在(?:突出|严重|较大)问题|问题突出|未通过)`);
+const FAILED_BEFORE = new RegExp(
+  `(?:不合格|存在(?:突出|严重)问题|发现(?:突出|严重)?问题)(?:的)?${CH}(?:数量?|总数)?(?:共|共有|有|为|是|计|共计|达)*$`,
+);
+const PASSED_AFTER = new RegExp(`^(?:个|家)${CH}(?:均|都|检查|抽查|为|被判定为|评定为)*合格`);
+const PASSED_BEFORE = new RegExp(`(?<!不)合格(?:的)?${CH}(?:数量?|总数)?(?:共|共有|有|为|是|计|共计|达)*$`);
+const CHECKED_BEFORE = new RegExp(
+  `(?:检查|抽查|抽检|监测|检测|普查|巡查|核查|检查了|抽查了|抽取|随机抽取)(?:了)?(?:[^,，:：]{0,24}?)${CH}(?:共|共计|合计|总计)?(?:为)?$`,
+);
+const CHECKED_AFTER = new RegExp(`^(?:个|家)${CH}(?:进行了?|开展了?|实施了?)(?:全面|随机|全覆盖)?(?:检查|抽查|抽检|监测|普查|测评)`);
+const SCOPE_BEFORE = /(?:抽查|检查|普查|监测)(?:对象|范围)(?:为|是)/;
 const TOTAL_BEFORE =
-  /(?:共有?|运行(?:的)?|备案(?:的)?|开设(?:的)?)(政府网站|政务新媒体)(?:共有?|总数为?)?(\d+)个/;
-const TOTAL_AFTER = /(政府网站|政务新媒体)(?:共有?|总数为?|总计)(\d+)个/;
-const CHECKED_LIST = /(?:检查|抽查|监测)(?:了)?((?:(?:政府网站|政务新媒体)(?:共)?\d+个[、,和及]?)+)/;
-const CHECKED = /(?:检查|抽查|监测)(?:了)?(?:政府网站|政务新媒体|网站|账号)?(?:共)?(\d+)个/;
-const FAILED =
-  /(?:有)?(\d+)个(?:网站|账号)?不合格|不合格(?:的)?(?:网站|账号|政府网站|政务新媒体)?(?:共|有)?(\d+)个/;
-const PASSED = /(?<!不)合格(?:的)?(?:网站|账号|政府网站|政务新媒体)?(?:共|有)?(\d+)个/;
-const RATE = /(不)?合格率(?:为|是|达到?|仅为?)?(\d+(?:\.(\d+))?)%/;
-const COVERAGE = /覆盖面(?:达到?|为)?100%|全覆盖|全部检查/;
+  /(?:正在运行|在运行|正常运行|运行中|运行|开通运行|共有|现有|共开设|开设|备案|注册|纳入[^,，。]{0,30}?(?:监管|系统|管理|名录)|全省共|全市共|全州共|总数|总量|共计|总计|合计|^全(?:省|市|州|区|县|盟)|^共)(?:的)?(?:[^,，:：]{0,20}?)$/;
+const RATE = /((?:不)?合格率|达标率|合格比例)(?:为|是|达到?|达|仅为?|均为|均达到?|约为|分别为|总体为)?(\d+(?:\.(\d+))?)%/;
+const RATE_AFTER = /(\d+(?:\.(\d+))?)%的((?:不)?合格率)/;
+const COVERAGE = /覆盖面(?:达到?|为)?100%|全覆盖|全部检查|全面检查|普查|100%的抽查比例|抽查比例为?100%/;
+const ALL_PASSED =
+  /(?:全部|均为?|全都|都|全部为|均已)(?:检查)?合格|未发现(?:不合格|单项否决)|无不合格|没有不合格|不存在不合格|均达到合格|达到合格水平|均未出现.{0,6}单项否决/;
+
+function num(s: string): number {
+  return Number(s.replace(/,/g, ''));
+}
+
+function stated(kindWord: string, value: string, decimals: string | undefined): StatedRate {
+  return { kind: kindWord.startsWith('不') ? 'fail' : 'pass', value: Number(value), decimals: decimals?.length ?? 0 };
+}
+
+/** The figures of one run of text about one channel. */
+function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited = ''): string {
+  let firstLeft = '';
+  const counts = [...text.matchAll(/(\d[\d,]*)(?=个|家)/g)];
+  counts.forEach((m, k) => {
+    const at = m.index;
+    const prev = counts[k - 1];
+    const prevEnd = prev ? (prev.index ?? 0) + prev[0].length : 0;
+    let left = text.slice(prevEnd, at).replace(/^(?:个|家)/, '');
+    // 检查政府网站552个、政务新媒体300个: the second channel shares the first one's verb.
+    if (k === 0 && inherited && new RegExp(`^[、和及与,，]?${CH}$`).test(left)) left = inherited + left;
+    if (k === 0) firstLeft = left.replace(new RegExp(`${CH}$`), '');
+    const nextAt = counts[k + 1]?.index ?? text.length;
+    const right = text.slice(at + m[0].length, nextAt);
+    const value = num(m[1] as string);
+    // 其中微信公众号182个: a platform's own total.
+    const platform = left.match(/(?:^|[、,，:：])(?:其中)?([\u4e00-\u9fa5A-Za-z]{2,8}?)(?:账号)?(?:共|有)?$/)?.[1];
+    if (platform && canonicalPlatform(platform) && !/不合格|合格/.test(left)) {
+      const canon = canonicalPlatform(platform) as string;
+      const entry = t.platforms.find((p) => p.platform === canon);
+      if (entry) entry.total ??= value;
+      else t.platforms.push({ platform: canon, total: value });
+      return;
+    }
+    if (FAILED_AFTER.test(right) || FAILED_BEFORE.test(left)) {
+      t.failed ??= value;
+      return;
+    }
+    if (PASSED_AFTER.test(right) || PASSED_BEFORE.test(left)) {
+      t.passed ??= value;
+      return;
+    }
+    const localLeft = left.split(/[,，:：]/).at(-1) ?? left;
+    const isChecked = CHECKED_AFTER.test(right) || CHECKED_BEFORE.test(localLeft) || SCOPE_BEFORE.test(left);
+    const isTotal = TOTAL_BEFORE.test(localLeft) || (k === 0 && /^[,，]?$/.test(localLeft.replace(/^(?:本次|本季度|共|全)/, '')) && new RegExp(`^(?:个|家)${CH}`).test(right) && /^(?:个|家)\S*?(?:中|里)?[,，]?/.test(right));
+    if (subBreakdown && !isChecked) return;
+    if (isChecked) {
+      t.checked ??= value;
+      if (/普查|检查范围|全面检查|全覆盖/.test(left + right)) t.total ??= value;
+    }
+    if (isTotal && !isChecked) t.total ??= value;
+    if (isTotal && isChecked && /运行|备案|现有|共有/.test(localLeft)) t.total ??= value;
+  });
+  const rate = text.match(RATE) ?? undefined;
+  const platformRates = text.match(/((?:[\u4e00-\u9fa5A-Za-z]{2,8}[、和及与]){1,8}[\u4e00-\u9fa5A-Za-z]{2,8})(?:的)?(?:账号)?((?:不)?合格率)分别(?:为|是)((?:\d+(?:\.\d+)?%[、,，和]?){2,})/);
+  if (platformRates) {
+    const names = (platformRates[1] as string).split(/[、和及与]/);
+    const values = [...(platformRates[3] as string).matchAll(/(\d+(?:\.(\d+))?)%/g)];
+    if (names.length === values.length && names.every((n) => canonicalPlatform(n))) {
+      names.forEach((n, i) => {
+        const v = values[i] as RegExpMatchArray;
+        const canon = canonicalPlatform(n) as string;
+        const r = stated(platformRates[2] as string, v[1] as string, v[2]);
+        const entry = t.platforms.find((p) => p.platform === canon);
+        if (entry) entry.rate ??= r;
+        else t.platforms.push({ platform: canon, rate: r });
+      });
+    }
+  }
+  if (rate && !(platformRates && (rate.index ?? 0) >= (platformRates.index ?? 0))) {
+    // 合格率低于95%: a line, not the channel's rate.
+    if (!/(低于|不足|高于|超过)$/.test(text.slice(0, rate.index ?? 0)))
+      t.rate ??= stated(rate[1] as string, rate[2] as string, rate[3]);
+  } else if (!rate) {
+    const after = text.match(RATE_AFTER);
+    if (after) t.rate ??= stated(after[3] as string, after[1] as string, after[2]);
+  }
+  if (ALL_PASSED.test(text) && !/(个别|部分|少数|一些)/.test(text.split(ALL_PASSED)[0] ?? '')) t.allPassed = true;
+  return firstLeft;
+}
 
 /** Overall numbers in prose, per channel; the first figure found for each field wins. */
 function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
@@ -86,7 +271,7 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
   const get = (channel: Channel, line: number) => {
     let t = out.get(channel);
     if (!t) {
-      t = { channel, line, fullCoverage: false };
+      t = { channel, line, fullCoverage: false, allPassed: false, platforms: [] };
       out.set(channel, t);
     }
     return t;
@@ -94,82 +279,176 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
   let coverage = false;
   for (const s of all) {
     if (COVERAGE.test(s.text)) coverage = true;
-    if (!/\d/.test(s.text)) continue;
-    for (const re of [TOTAL_BEFORE, TOTAL_AFTER]) {
-      const m = s.text.match(re);
-      if (m?.[1] && m[2]) {
-        const t = get(m[1] === '政府网站' ? 'website' : 'newmedia', s.line);
-        t.total ??= Number(m[2]);
+    if (!/\d|合格/.test(s.text)) continue;
+    // Region-by-region figures (福州市…合格率100%) are not the overall result.
+    if (regionLead(s.text)) continue;
+    const sub = /^其中/.test(s.text);
+    let inherited = '';
+    for (const run of channelRuns(s.text, s.context)) {
+      if (!/\d|合格/.test(run.text)) continue;
+      const channels: Channel[] = run.both ? ['website', 'newmedia'] : [run.channel];
+      for (const channel of channels) {
+        const probe: ProseTally = { channel, line: s.line, fullCoverage: false, allPassed: false, platforms: [] };
+        const lead = readRun(run.text, probe, sub || /^[,，]?其中/.test(run.text), inherited);
+        if (channel === channels[0]) inherited = lead || inherited;
+        if (run.both) {
+          // Figures stated for both together are not either channel's; only 全部合格 is.
+          if (probe.allPassed) get(channel, s.line).allPassed = true;
+          continue;
+        }
+        const has =
+          probe.total !== undefined ||
+          probe.checked !== undefined ||
+          probe.passed !== undefined ||
+          probe.failed !== undefined ||
+          probe.rate !== undefined ||
+          probe.allPassed ||
+          probe.platforms.length > 0;
+        if (!has) continue;
+        const t = get(channel, s.line);
+        t.total ??= probe.total;
+        t.checked ??= probe.checked;
+        t.passed ??= probe.passed;
+        t.failed ??= probe.failed;
+        t.rate ??= probe.rate;
+        t.allPassed ||= probe.allPassed;
+        for (const p of probe.platforms) {
+          const e = t.platforms.find((x) => x.platform === p.platform);
+          if (!e) t.platforms.push(p);
+          else {
+            e.total ??= p.total;
+            e.rate ??= p.rate;
+          }
+        }
       }
     }
-    const list = s.text.match(CHECKED_LIST)?.[1];
-    for (const m of list ? list.matchAll(/(政府网站|政务新媒体)(?:共)?(\d+)个/g) : []) {
-      const t = get(m[1] === '政府网站' ? 'website' : 'newmedia', s.line);
-      t.checked ??= Number(m[2]);
-    }
-    for (const run of channelRuns(s.text)) {
-      const failed = run.text.match(FAILED);
-      const passed = run.text.match(PASSED);
-      const rate = run.text.match(RATE);
-      const checked = run.text.match(CHECKED);
-      if (!failed && !passed && !rate && !checked) continue;
-      const t = get(run.channel, s.line);
-      if (failed) t.failed ??= Number(failed[1] ?? failed[2]);
-      if (passed) t.passed ??= Number(passed[1]);
-      if (checked) t.checked ??= Number(checked[1]);
-      if (rate?.[2])
-        t.rate ??= {
-          kind: rate[1] ? 'fail' : 'pass',
-          value: Number(rate[2]),
-          decimals: rate[3]?.length ?? 0,
-        };
-    }
   }
-  for (const t of out.values()) t.fullCoverage = coverage;
+  for (const t of out.values()) {
+    t.fullCoverage = coverage;
+    if (t.total === undefined) delete t.total;
+    if (t.checked === undefined) delete t.checked;
+    if (t.passed === undefined) delete t.passed;
+    if (t.failed === undefined) delete t.failed;
+    if (t.rate === undefined) delete t.rate;
+  }
   return out;
 }
 
-function splitNames(list: string): string[] {
-  return list
-    .replace(/等\d*个?(?:单位|网站|账号|政务新媒体)?$/, '')
-    .split(/[、,，]/)
-    .map((n) => n.replace(/^[“"《「]|[”"》」]$/g, '').trim())
-    .filter((n) => n.length >= 2 && n.length <= 40 && !/\d+个/.test(n));
+/** A sentence that opens with regions, not with the whole: 福州、厦门等5个设区市合格率为100%. */
+function regionLead(text: string): boolean {
+  return /^(?:[\u4e00-\u9fa5]{2,8}(?:市|州|县|区|盟)[、和及]){1,}[\u4e00-\u9fa5]{2,8}(?:市|州|县|区|盟)(?:等\d+个[\u4e00-\u9fa5]{0,6})?(?:的)?(?:政府网站|政务新媒体|网站)?(?:检查|抽查)?(?:合格率|不合格率)/.test(
+    text,
+  );
 }
 
-const NAMED_FAILURES =
-  /不合格(?:的)?(?:政府网站|网站|政务新媒体|新媒体|账号)?(?:分别)?(?:是|为|有|包括)[:：]?(.+)$/;
+const REGION_RATE =
+  /((?:[\u4e00-\u9fa5]{2,10}[、和及]){0,30}[\u4e00-\u9fa5]{2,10})(?:等\d+个(?:设区市|市州|市|县区|县\(市、区\)|县市区|地区|单位|部门)?)?(?:的)?(政府网站|政务新媒体|网站|新媒体)?(?:检查|抽查)?((?:不)?合格率)(?:均|都)?(?:为|达到?|是)?(低于|不足|高于|超过)?(\d+(?:\.(\d+))?)%/g;
+
+/** Rates stated for named regions: lists at 100%, a region below a line. */
+function regionRates(all: Sentence[]): ProseRegionRate[] {
+  const out: ProseRegionRate[] = [];
+  for (const s of all) {
+    for (const m of s.text.matchAll(REGION_RATE)) {
+      const names = (m[1] as string).replace(/^(?:其中|另外|此外|但|而)/, '').split(/[、和及]/);
+      if (!names.every((n) => /(?:市|州|县|区|盟|旗)$/.test(n) && !/^全/.test(n))) continue;
+      const rate = stated(m[3] as string, m[5] as string, m[6]);
+      const bound = m[4] ? (/低于|不足/.test(m[4]) ? 'below' : 'above') : undefined;
+      const channel = m[2] ? (/网站/.test(m[2]) ? 'website' : 'newmedia') : s.context;
+      for (const region of names)
+        out.push({
+          region,
+          rate: bound ? { ...rate, bound } : rate,
+          line: s.line,
+          ...(channel ? { channel } : {}),
+        });
+    }
+  }
+  return out;
+}
+
+/** A name list: 、，和及 separate; 等N个 and quotes removed; 账号（平台） kept apart. */
+function splitNames(list: string): Array<{ name: string; platform?: string; problem?: string }> {
+  const cleaned = list
+    .replace(/等\d*(?:个|家)?(?:单位|网站|账号|政务新媒体|新媒体)?.*$/, '')
+    .replace(/(?:的)?(?:政府网站|政务新媒体|网站|账号)?(?:均|都)?(?:检查)?不合格.*$/, '');
+  const out: Array<{ name: string; platform?: string; problem?: string }> = [];
+  for (const piece of cleaned.split(/[、,，;；]|(?<=[)）”"])(?:和|及)|(?:和|及|与)(?=[“"])/)) {
+    let item = piece.trim().replace(/^(?:分别是|分别为|是|为|包括|有|:|：)/, '');
+    let platform: string | undefined;
+    let problem: string | undefined;
+    const br = item.match(/^(.+?)[(（]([^)）]+)[)）]$/);
+    if (br?.[1] && br[2]) {
+      item = br[1];
+      if (canonicalPlatform(br[2])) platform = canonicalPlatform(br[2]);
+      else problem = br[2];
+    }
+    const trailing = item.match(/^(.+?)(微信公众号|新浪微博|政务微博|微博|抖音号|抖音|今日头条|头条号|快手号|视频号)$/);
+    if (!platform && trailing?.[1] && trailing[1].length >= 2) platform = canonicalPlatform(trailing[2] as string);
+    item = item.replace(/^[“"《「]|[”"》」]$/g, '').replace(/^[“"]|[”"]$/g, '').trim();
+    if (item.length < 2 || item.length > 40 || /\d+(?:个|家)/.test(item)) continue;
+    if (/^(其他|其余|部分|个别|少数|一些|全市|全省|全州|全部)/.test(item)) continue;
+    out.push({ name: item, ...(platform ? { platform } : {}), ...(problem ? { problem } : {}) });
+  }
+  return out;
+}
+
+/** 不合格网站为：…; 以下3个账号不合格：…; 不合格的政务新媒体有：… — a list after a colon. */
+const LIST_AFTER =
+  /(?:检查|抽查)?不合格(?:的)?(?:\d+(?:个|家))?(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)?(?:分别)?(?:是|为|有|包括|如下)?[:：](.+)$|(?:以下|下列)(?:\d+(?:个|家))?(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)(?:检查|抽查)?不合格[:：](.+)$|不合格(?:的)?(?:政府网站|网站|政务新媒体|新媒体|账号)(?:分别)?(?:是|为|有|包括)(.+)$/;
+/** A和B网站不合格; 金开区管委网站不合格; X微信公众号、Y微博检查不合格. */
+const NAMED_BEFORE =
+  /(?:^|[,，:：])((?:(?!如|例如|比如|其中)[^,，:：。]){2,80}?)(?:等\d*(?:个|家)?(?:单位|网站|账号|政务新媒体|新媒体)?)?(?:的)?(?:(政府网站|门户网站|网站|政务新媒体账号|政务新媒体|新媒体账号|账号)?)(?:均|都)?(?:检查|抽查)?(?:为|被判定为|被认定为|评定为)?(?:不合格|存在(?:突出|严重)问题)/;
 const PRAISE = /对(.+?)(?:等(?:\d+个)?(?:单位|网站|账号|政务新媒体)?)?(?:予以|给予|进行)?通报表扬/;
 const CRITICISE = /对(.+?)(?:等(?:\d+个)?(?:单位|网站|账号|政务新媒体)?)?(?:予以|给予|进行)?通报批评/;
+const EXAMPLE = /(?:^|[,，(（])(?:如|例如|比如|诸如)[:：]?/;
 
-/** Named failures (不合格网站为：…) and mentions (予以通报表扬 / 通报批评), never mixed. */
+/** Named failures (不合格网站为：…, A和B网站不合格) and mentions (通报表扬 / 批评, 如…), never mixed. */
 function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised' | 'criticised'> {
   const failures: ProseName[] = [];
   const praised: ProseName[] = [];
   const criticised: ProseName[] = [];
+  const add = (to: ProseName[], s: Sentence, names: ReturnType<typeof splitNames>, channel?: Channel) => {
+    for (const n of names) {
+      if (to.some((x) => x.name === n.name && x.platform === n.platform)) continue;
+      to.push({ ...n, line: s.line, sentence: s.text, ...(channel ? { channel } : {}) });
+    }
+  };
   for (const s of all) {
-    const channel = channelRuns(s.text)[0]?.channel;
+    const runs = channelRuns(s.text, s.context);
+    const channel = runs.find((r) => /不合格/.test(r.text))?.channel ?? runs[0]?.channel ?? s.context;
     const p = s.text.match(PRAISE);
     if (p?.[1]) {
-      for (const name of splitNames(p[1]))
-        praised.push({ name, line: s.line, sentence: s.text, ...(channel ? { channel } : {}) });
+      add(praised, s, splitNames(p[1]), channel);
       continue;
     }
     const c = s.text.match(CRITICISE);
     if (c?.[1]) {
-      for (const name of splitNames(c[1]))
-        criticised.push({ name, line: s.line, sentence: s.text, ...(channel ? { channel } : {}) });
+      add(criticised, s, splitNames(c[1]), channel);
       continue;
     }
-    const f = s.text.match(NAMED_FAILURES);
-    if (f?.[1] && !/\d+个/.test(f[1].slice(0, 4))) {
-      for (const item of splitNames(f[1])) {
-        const m = item.match(/^(.+?)\((.+)\)$/);
-        const name = m?.[1] ?? item;
-        const entry: ProseName = { name, line: s.line, sentence: s.text, ...(channel ? { channel } : {}) };
-        if (m?.[2]) entry.problem = m[2];
-        failures.push(entry);
-      }
+    // 如… / 例如…: examples of a problem are mentions, never failures.
+    const ex = s.text.match(EXAMPLE);
+    const own = ex ? s.text.slice(0, ex.index) : s.text;
+    if (ex) add(criticised, s, splitNames(s.text.slice((ex.index ?? 0) + ex[0].length)), channel);
+    if (!/不合格|突出问题|严重问题/.test(own)) continue;
+    if (/(?:未发现|没有|无|不存在)(?:检查)?不合格/.test(own)) continue;
+    const list = own.match(LIST_AFTER);
+    const listed = list?.[1] ?? list?.[2] ?? list?.[3];
+    if (listed && !/^\d+(?:个|家)/.test(listed)) {
+      const listChannel = channelRuns(own.slice(0, list?.index ?? 0) + own.slice(list?.index ?? 0, (list?.index ?? 0) + 20), s.context).at(-1)?.channel ?? channel;
+      add(failures, s, splitNames(listed), listChannel);
+      continue;
+    }
+    const named = own.match(NAMED_BEFORE);
+    if (named?.[1]) {
+      const subject = named[1].replace(/^.*?(?:其中|另有|此外|还有|以及)/, '');
+      if (/\d+(?:个|家)|合格率|%|全部|均为|部分|个别|少数|一些|其余|全市|全省|本次|本季度|检查发现|抽查发现|发现/.test(subject)) continue;
+      const noun = named[2] ?? '';
+      const items = splitNames(subject).map((n) =>
+        noun && !n.platform && !/(网站|网|号|微博|公众号)$/.test(n.name) ? { ...n, name: `${n.name}${noun === '政府网站' || noun === '门户网站' ? '网站' : noun.includes('账号') ? '' : noun}` } : n,
+      );
+      const ch: Channel | undefined = noun ? (/网站/.test(noun) ? 'website' : 'newmedia') : channel;
+      add(failures, s, items, ch);
     }
   }
   return { failures, praised, criticised };
@@ -177,5 +456,5 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
 
 export function readProse(body: Line[]): ProseFindings {
   const all = sentences(body);
-  return { tallies: proseTallies(all), ...proseNames(all) };
+  return { tallies: proseTallies(all), regionRates: regionRates(all), ...proseNames(all) };
 }
