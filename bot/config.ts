@@ -19,6 +19,17 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: optional,
+  /** Where the data lives: lowdb files in DATA_DIR (one process), or PostgreSQL (several instances). */
+  STORE: z.enum(['lowdb', 'postgres']).default('lowdb'),
+  /** postgres://user:password@host:port/database, for STORE=postgres. */
+  DATABASE_URL: optional,
+  /** The schema holding the bot's tables; default the connection's own (normally public). */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,40}$/, 'lower-case letters, digits and _, at most 41')
+    .optional(),
+  /** Names this instance in the database (leases, job slots); default host:pid. */
+  INSTANCE_ID: optional,
   GROUPS_FILE: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -45,6 +56,11 @@ const envSchema = z.object({
 
   /** Pushes per robot per minute; both platforms allow 20 (protocols.md §1.3, §4.4). */
   OUTBOX_PER_MINUTE: z.coerce.number().int().min(1).max(20).default(15),
+  /**
+   * The pace's window in ms (a minute). Only for demos and load tests against the local fakes run
+   * with the same shortened window (test/fakes windowMs); never shorten it against the platforms.
+   */
+  OUTBOX_WINDOW_MS: z.coerce.number().int().min(100).max(60_000).default(60_000),
 
   /** Bearer token for POST /api/rounds; the API is off without it. */
   API_TOKEN: optional,
@@ -80,6 +96,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(`WECOM_ENCODING_AES_KEY: must be 43 characters, got ${aesKey.length}`);
   if (mode('WECOM_MODE') === 'longconn' && !(raw('WECOM_BOT_ID') && raw('WECOM_BOT_SECRET')))
     problems.push('WECOM_BOT_ID, WECOM_BOT_SECRET: required when WECOM_MODE=longconn');
+  if (raw('STORE') === 'postgres' && !raw('DATABASE_URL'))
+    problems.push('DATABASE_URL: required when STORE=postgres');
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const dataDir = path.resolve(repoRoot, e.DATA_DIR ?? 'var/data');

@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import path from 'node:path';
 import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
-import { LowStore } from '../data/store.ts';
+import { openStore } from '../data/open-store.ts';
 import { createApiRouter } from './api/rounds.ts';
 import { createApp } from './app.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
@@ -22,7 +22,11 @@ import { openReminders } from './reminders/setup.ts';
 
 /** Composition root: config → store → groups → platforms → HTTP app. */
 export async function start(config: Config, env: Record<string, string | undefined>, log: Logger) {
-  const store = await LowStore.open(config.dataDir);
+  const opened = await openStore(
+    { ...config, ...(config.INSTANCE_ID ? { instanceId: config.INSTANCE_ID } : {}) },
+    { warn: (message) => log.warn(message) },
+  );
+  const store = opened.store;
   const seeded = await ensureSeeded(store, new Date());
   if (seeded) log.info({ round: seeded }, 'empty store: imported the shipped Fujian 2020Q1 notice');
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
@@ -92,7 +96,7 @@ export async function start(config: Config, env: Record<string, string | undefin
       await delivery.stop();
       for (const p of platforms) await p.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await store.close();
+      await opened.close();
     },
   };
 }

@@ -1,6 +1,5 @@
-import { type FileHandle, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from './json-file.ts';
+import { JournalFile } from './journal.ts';
 import { INBOX_VERSION, inboxFileSchema } from './state.ts';
 
 /** How long a delivered message id is remembered (platforms redeliver within minutes to hours). */
@@ -22,39 +21,39 @@ export const SEEN_TTL_MS = 48 * 3600_000;
 export class SeenIds {
   private readonly seen = new Map<string, number>();
   private latest = 0;
-  private pending: string[] = [];
-  private next: Promise<void> | undefined;
-  private last: Promise<void> = Promise.resolve();
-  private journalLines = 0;
   private expiredSinceSnapshot = 0;
-  private journal: FileHandle | undefined;
-  /** Disk writes so far: journal appends and snapshots (for tests and the bench). */
-  readonly writes = { appends: 0, snapshots: 0 };
 
   private constructor(
-    private readonly snapshotFile: string,
-    private readonly journalFile: string,
+    private readonly file: JournalFile,
     private snapshotOnDisk: boolean,
   ) {}
 
-  static async open(dataDir: string): Promise<SeenIds> {
+  /** Disk writes so far: journal appends and snapshots (for tests and the bench). */
+  get writes(): { appends: number; snapshots: number } {
+    return { appends: this.file.writes.appends, snapshots: this.file.writes.folds };
+  }
+
+  static async open(dataDir: string, opts: { warn?: (message: string) => void } = {}): Promise<SeenIds> {
     const snapshotFile = path.join(dataDir, 'inbox.json');
-    const journalFile = path.join(dataDir, 'inbox.log');
-    const snapshot = await readOptional(snapshotFile);
-    const ids = new SeenIds(snapshotFile, journalFile, snapshot !== undefined);
-    if (snapshot !== undefined) {
-      const parsed = inboxFileSchema.safeParse(JSON.parse(snapshot));
-      if (!parsed.success) throw new Error(`store: ${snapshotFile} does not match the schema`);
-      for (const [k, at] of Object.entries(parsed.data.seen)) ids.remember(k, Date.parse(at));
-    }
-    // A torn last line (a crash mid-append) has no tab or no valid time: skipped.
-    for (const line of (await readOptional(journalFile))?.split('\n') ?? []) {
-      const tab = line.indexOf('\t');
-      const at = tab > 0 ? Date.parse(line.slice(0, tab)) : Number.NaN;
-      if (Number.isNaN(at)) continue;
-      ids.remember(line.slice(tab + 1), at);
-      ids.journalLines += 1;
-    }
+    const { file, contents } = await JournalFile.open({
+      snapshotFile,
+      logFile: path.join(dataDir, 'inbox.log'),
+      parseSnapshot: (text) => {
+        const parsed = inboxFileSchema.safeParse(parseJsonOr(text, snapshotFile));
+        if (!parsed.success) throw new Error(`store: ${snapshotFile} does not match the schema`);
+        return parsed.data;
+      },
+      parseLine: (line) => {
+        const tab = line.indexOf('\t');
+        const at = tab > 0 ? Date.parse(line.slice(0, tab)) : Number.NaN;
+        if (Number.isNaN(at) || tab === line.length - 1) throw new Error('应为“ISO时间<TAB>消息id”');
+        return { key: line.slice(tab + 1), at };
+      },
+      ...(opts.warn ? { warn: opts.warn } : {}),
+    });
+    const ids = new SeenIds(file, contents.snapshot !== undefined);
+    for (const [k, at] of Object.entries(contents.snapshot?.seen ?? {})) ids.remember(k, Date.parse(at));
+    for (const { key, at } of contents.lines) ids.remember(key, at);
     return ids;
   }
 
@@ -63,9 +62,8 @@ export class SeenIds {
     const at = this.seen.get(key);
     if (at !== undefined && at >= t - SEEN_TTL_MS) return false;
     this.remember(key, t);
-    this.pending.push(`${now.toISOString()}\t${key}\n`);
     try {
-      await this.flush();
+      await this.write(`${now.toISOString()}\t${key}`);
     } catch (err) {
       if (this.seen.get(key) === t) this.seen.delete(key);
       throw err;
@@ -79,33 +77,24 @@ export class SeenIds {
     this.latest = Math.max(this.latest, t);
   }
 
-  /** The write this mark rides on: the one queued behind the write in progress, or a new one. */
-  private flush(): Promise<void> {
-    if (!this.next) {
-      const run = this.last.then(() => {
-        this.next = undefined;
-        return this.write();
-      });
-      this.next = run;
-      this.last = run.catch(() => undefined);
-    }
-    return this.next;
-  }
-
-  private async write(): Promise<void> {
-    const lines = this.pending;
-    this.pending = [];
+  /**
+   * One line into the journal (riding on the next group commit), or — when the journal has grown
+   * to twice the live ids, or half of them expired, or there is no snapshot yet — a fold, whose
+   * snapshot holds this id and every other one marked so far.
+   */
+  private write(line: string): Promise<void> {
     this.expire();
     const live = this.seen.size;
-    if (!this.snapshotOnDisk || this.journalLines + lines.length > 2 * live + 1000 || this.expiredSinceSnapshot > live / 2) {
-      await this.snapshot();
-      return;
+    if (
+      !this.snapshotOnDisk ||
+      this.file.lineCount > 2 * live + 1000 ||
+      this.expiredSinceSnapshot > live / 2
+    ) {
+      this.snapshotOnDisk = true;
+      this.expiredSinceSnapshot = 0;
+      return this.file.fold(() => this.snapshotText());
     }
-    this.journal ??= await open(this.journalFile, 'a');
-    await this.journal.write(lines.join(''));
-    await this.journal.datasync();
-    this.journalLines += lines.length;
-    this.writes.appends += 1;
+    return this.file.append([line]);
   }
 
   /** Ids are in marking order, so the expired ones are at the front. */
@@ -118,33 +107,23 @@ export class SeenIds {
     }
   }
 
-  /** Every live id into inbox.json, then an empty journal (a crash in between only repeats ids). */
-  private async snapshot(): Promise<void> {
+  /** Every live id, as inbox.json. */
+  private snapshotText(): string {
     const seen: Record<string, string> = {};
     for (const [k, at] of this.seen) seen[k] = new Date(at).toISOString();
-    await writeFileAtomic(this.snapshotFile, `${JSON.stringify({ version: INBOX_VERSION, seen })}\n`);
-    await this.journal?.close();
-    this.journal = undefined;
-    await writeFileAtomic(this.journalFile, '');
-    this.snapshotOnDisk = true;
-    this.journalLines = 0;
-    this.expiredSinceSnapshot = 0;
-    this.writes.snapshots += 1;
+    return `${JSON.stringify({ version: INBOX_VERSION, seen })}\n`;
   }
 
-  /** Closes the journal file (tests, shutdown). */
-  async close(): Promise<void> {
-    await this.last;
-    await this.journal?.close();
-    this.journal = undefined;
+  /** Finishes pending writes and closes the journal file (tests, shutdown). */
+  close(): Promise<void> {
+    return this.file.close();
   }
 }
 
-async function readOptional(file: string): Promise<string | undefined> {
+function parseJsonOr(text: string, file: string): unknown {
   try {
-    return await readFile(file, 'utf8');
+    return JSON.parse(text);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    throw new Error(`store: ${file} is not valid JSON (${(err as Error).message})`);
   }
 }

@@ -18,7 +18,13 @@ import {
   unitSchema,
   accountSchema,
 } from './schema.ts';
-import { STATE_VERSION, stateFileSchema } from './state.ts';
+import { STATE_VERSION, type StateFile, stateFileSchema } from './state.ts';
+
+/**
+ * How long a DingTalk HTTP signature stays bound to the message it first carried: twice the
+ * hour DingTalk accepts a timestamp for (protocols.md §5.1), so clock skew cannot reopen it.
+ */
+export const SIGN_TTL_MS = 2 * 3600_000;
 
 /** What an import writes: regions it learned, and the round's bulk data. */
 export interface ImportWrite {
@@ -54,6 +60,7 @@ export interface ApplyOutcome {
  * the same verbs. Reads go to an in-memory Dataset that is swapped whole after each write.
  */
 export interface InspectionStore {
+  /** Local files beside the store (groups.json, calendar.json, reminders.json). */
   readonly dataDir: string;
   /** The current read model. */
   dataset(): Dataset;
@@ -63,7 +70,13 @@ export interface InspectionStore {
   applyRegister(write: RegisterWrite): Promise<RegisterOutcome>;
   /** Records an inbound message id; false if it was seen before (redelivery). */
   markSeen(key: string, now: Date): Promise<boolean>;
-  readonly state: Doc<typeof stateFileSchema>;
+  /**
+   * The DingTalk HTTP replay guard: binds a signature to the first message id it carried; false
+   * when it already carried another message (a captured signature replayed with another body).
+   */
+  bindSignature(sign: string, msgId: string, now: Date): Promise<boolean>;
+  /** Small state: the last import. */
+  readonly state: { readonly data: StateFile };
   /** Finishes pending writes and releases open files (shutdown). */
   close(): Promise<void>;
 }
@@ -76,18 +89,28 @@ export class LowStore implements InspectionStore {
    * the same round file twice (the HTTP API and a CLI import can overlap).
    */
   private imports: Promise<unknown> = Promise.resolve();
+  private readonly signs = new Map<string, { msgId: string; at: number }>();
 
   private constructor(
     readonly dataDir: string,
     private readonly register: Doc<typeof registerFileSchema>,
     private readonly rounds: Map<string, Doc<typeof roundFileSchema>>,
     readonly state: Doc<typeof stateFileSchema>,
-    private readonly seen: SeenIds,
+    /** Absent when opened read-only. */
+    private readonly seen: SeenIds | undefined,
   ) {
     this.current = this.build();
   }
 
-  static async open(dataDir: string): Promise<LowStore> {
+  /**
+   * `readOnly`: for a process that only looks (a preview, `npm run jobs`) while another owns the
+   * directory: nothing is written, not even a torn journal tail cut off, and writes are refused.
+   * `warn` hears of a torn last line dropped from a journal.
+   */
+  static async open(
+    dataDir: string,
+    opts: { readOnly?: boolean; warn?: (message: string) => void } = {},
+  ): Promise<LowStore> {
     const register = await Doc.open({
       file: path.join(dataDir, 'register.json'),
       schema: registerFileSchema,
@@ -120,7 +143,9 @@ export class LowStore implements InspectionStore {
       version: STATE_VERSION,
       initial: () => ({ version: STATE_VERSION }) as const,
     });
-    const seen = await SeenIds.open(dataDir);
+    const seen = opts.readOnly
+      ? undefined
+      : await SeenIds.open(dataDir, opts.warn ? { warn: opts.warn } : {});
     return new LowStore(dataDir, register, rounds, state, seen);
   }
 
@@ -140,7 +165,12 @@ export class LowStore implements InspectionStore {
     return this.serialize(() => this.writeRegister(write));
   }
 
+  get readOnly(): boolean {
+    return this.seen === undefined;
+  }
+
   private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.readOnly) return Promise.reject(new Error(`store: ${this.dataDir} was opened read-only`));
     const run = this.imports.then(fn);
     this.imports = run.catch(() => undefined);
     return run;
@@ -186,15 +216,7 @@ export class LowStore implements InspectionStore {
   }
 
   private async writeRegister(write: RegisterWrite): Promise<RegisterOutcome> {
-    // Only the incoming entries are validated; the stored ones were when they were written.
-    const incoming = {
-      ...registerFileSchema.pick({ regions: true, units: true, sites: true }).parse({
-        regions: write.newRegions,
-        units: write.units,
-        sites: write.sites,
-      }),
-      accounts: validAccounts(write.accounts),
-    };
+    const incoming = validRegisterWrite(write);
     const counts: RegisterOutcome = { added: 0, updated: 0 };
     const upsert = <T extends { id: string }>(stored: readonly T[], items: readonly T[]): T[] => {
       const list = [...stored];
@@ -225,11 +247,25 @@ export class LowStore implements InspectionStore {
   }
 
   markSeen(key: string, now: Date): Promise<boolean> {
+    if (!this.seen) return Promise.reject(new Error(`store: ${this.dataDir} was opened read-only`));
     return this.seen.mark(key, now);
   }
 
+  /** Kept in memory for now: a restart forgets the bindings (issue 11 moves them to disk). */
+  async bindSignature(sign: string, msgId: string, now: Date): Promise<boolean> {
+    const t = now.getTime();
+    for (const [k, v] of this.signs) {
+      if (t - v.at <= SIGN_TTL_MS) break; // insertion order is time order
+      this.signs.delete(k);
+    }
+    const prior = this.signs.get(sign);
+    if (prior) return prior.msgId === msgId;
+    this.signs.set(sign, { msgId, at: t });
+    return true;
+  }
+
   close(): Promise<void> {
-    return this.seen.close();
+    return this.seen?.close() ?? Promise.resolve();
   }
 
   private build(): Dataset {
@@ -238,6 +274,18 @@ export class LowStore implements InspectionStore {
       [...this.rounds.values()].map((d) => d.data),
     );
   }
+}
+
+/** A register write's entries validated (the stored ones were when they were written). */
+export function validRegisterWrite(write: RegisterWrite) {
+  return {
+    ...registerFileSchema.pick({ regions: true, units: true, sites: true }).parse({
+      regions: write.newRegions,
+      units: write.units,
+      sites: write.sites,
+    }),
+    accounts: validAccounts(write.accounts),
+  };
 }
 
 const accountKeys: ReadonlySet<string> = new Set(Object.keys(accountSchema.shape));
@@ -275,7 +323,7 @@ function sameRound(a: RoundFile, b: RoundFile): boolean {
   return canonicalRound(a) === canonicalRound(b);
 }
 
-function canonicalRound(f: RoundFile): string {
+export function canonicalRound(f: RoundFile): string {
   const parsed = roundFileSchema.parse({ ...f, round: { ...f.round, importedAt: '' } });
   return JSON.stringify(parsed, (_key, value: unknown) =>
     value && typeof value === 'object' && !Array.isArray(value)

@@ -273,17 +273,7 @@ export const importText = {
   reportReplaced: (key: string) => `已用新内容替换 ${key}。`,
   usage: '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--apply]',
   readFailed: (file: string, reason: string) => `无法读取 ${file}：${reason}`,
-  fileMissing: (abs: string) => `找不到文件 ${abs}（相对路径按当前目录计算）。`,
-  fileIsDir: (file: string) => `${file} 是一个文件夹，请给出通报文件。`,
-  fileEmpty: (name: string) => `${name} 是空的，没有可导入的内容。`,
-  fileOldOffice: (name: string) =>
-    `${name} 是旧版 Office 文件（.doc/.xls），无法读取：请在 Word 或 Excel 中另存为 .docx 或 .xlsx 后再导入。`,
-  fileIsSheet: (name: string) => `${name} 实际是 Excel 表格，请以 .xlsx 扩展名按表格导入。`,
-  fileUnreadable: (name: string) =>
-    `${name} 不是可识别的通报文件：支持 .txt（UTF-8 或 GBK）、.docx、带文字层的 .pdf、从门户网站保存的 .html，以及 .xlsx/.csv 表格。`,
-  fileBroken: (name: string, what: string) => `${name} 看起来是 ${what} 文件，但内容已损坏，无法读取。`,
-  pdfWithoutText: (name: string) =>
-    `${name} 是没有文字层的 PDF（扫描件），无法读取文字：请使用原文的 .docx、网页或带文字的 PDF。`,
+  failed: (reason: string) => `导入失败：${reason}`,
 };
 
 /** DingTalk (bot/platforms/dingtalk). */

@@ -1,5 +1,5 @@
 import { ensureSeeded } from '../../data/import/seed.ts';
-import { LowStore } from '../../data/store.ts';
+import { openStore } from '../../data/open-store.ts';
 import { replyToText } from '../../handlers/reply.ts';
 import { loadConfig } from '../config.ts';
 import { loadGroups } from '../groups.ts';
@@ -57,7 +57,7 @@ export async function runAsk(
   }
   const config = loadConfig(env);
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const store = await LowStore.open(config.dataDir);
+  const { store } = await openStore(config, { oneShot: true });
   const now = args.now ?? new Date();
   await ensureSeeded(store, now);
   const groups = await loadGroups(config.groupsFile, env, store.dataset());

@@ -1,8 +1,14 @@
-import { readNoticeFile } from '../../data/import/files/index.ts';
-import { parseNotice } from '../../data/import/notice.ts';
-import { isSheetFile } from '../../data/import/sheet/index.ts';
+import {
+  type FileFacts,
+  FileRefusedError,
+  inspectFile,
+  misnamed,
+  refusal,
+} from '../../data/import/file-kind.ts';
+import { type NoticeSource, parseNotice } from '../../data/import/notice.ts';
+import { type NoticeText, noticeReaders, sheetKinds } from '../../data/import/readers.ts';
 import { renderReport } from '../../data/import/report.ts';
-import { LowStore } from '../../data/store.ts';
+import { openStore } from '../../data/open-store.ts';
 import { importText as tx } from '../../handlers/text.ts';
 import { loadConfig } from '../config.ts';
 import { BotError } from '../errors.ts';
@@ -21,23 +27,55 @@ export async function runImport(
 ): Promise<number> {
   const apply = argv.includes('--apply');
   const { issuer, rest } = issuerOption(argv);
-  if (issuer === '') {
+  const given = rest.filter((a) => !a.startsWith('--'));
+  if (given.length === 0 || issuer === '') {
     out(tx.usage);
     return 2;
   }
-  const files = rest.filter((a) => !a.startsWith('--'));
+  // npm run starts scripts in the package folder; INIT_CWD is where the user typed the command.
+  const cwd = env.INIT_CWD ?? process.cwd();
+  let files: FileFacts[];
+  try {
+    files = await Promise.all(given.map((f) => inspectFile(f, cwd)));
+  } catch (err) {
+    if (err instanceof FileRefusedError) {
+      out(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  const isSheet = (f: FileFacts) => sheetKinds.includes(f.kind) && !misnamed(f);
   // Spreadsheets (.xlsx/.csv, several files allowed) take their own path: bot/cli/sheet-import.ts.
-  if (files.length > 0 && files.every(isSheetFile)) return runSheetCli(argv, files, apply, env, out);
-  const file = files[0];
-  if (!file || files.length > 1) {
+  if (files.every(isSheet))
+    return runSheetCli(
+      argv,
+      files.map((f) => f.path),
+      apply,
+      env,
+      out,
+    );
+  // One notice at a time; a file neither importer reads is refused by name.
+  const file = files.find((f) => !isSheet(f)) as FileFacts;
+  const read = noticeReaders[file.kind];
+  if (read && !misnamed(file) && files.length > 1) {
     out(tx.usage);
     return 2;
+  }
+  if (!read || misnamed(file)) {
+    out(refusalOf(file).message);
+    return 1;
   }
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
+  const { store } = await openStore(config, { oneShot: true });
+  let read0: NoticeText;
   try {
-    const source = await readNoticeFile(file);
-    if (issuer !== undefined) source.issuer = issuer;
+    read0 = await read(file);
+  } catch (err) {
+    out(err instanceof FileRefusedError ? err.message : tx.readFailed(file.given, (err as Error).message));
+    return 1;
+  }
+  try {
+    const source: NoticeSource = { ...read0, file: file.name, ...(issuer !== undefined ? { issuer } : {}) };
     const plan = parseNotice(source, store.dataset(), new Date());
     for (const line of renderReport(plan.report, store.dataset().regions)) out(line);
     out('');
@@ -65,7 +103,7 @@ export async function runImport(
   }
 }
 
-/** `--issuer 六安市` or `--issuer=六安市`; an empty value is a usage error. */
+/** `--issuer 六安市` or `--issuer=六安市` (supplies or overrides the issuer); empty is a usage error. */
 function issuerOption(argv: string[]): { issuer?: string; rest: string[] } {
   const rest: string[] = [];
   let issuer: string | undefined;
@@ -80,6 +118,18 @@ function issuerOption(argv: string[]): { issuer?: string; rest: string[] } {
   return issuer === undefined ? { rest } : { issuer, rest };
 }
 
+/** Every kind either importer reads, for the refusal's list of what would work. */
+function refusalOf(file: FileFacts): FileRefusedError {
+  const sheets = Object.fromEntries(sheetKinds.map((k) => [k, async () => undefined]));
+  return refusal(file, { ...noticeReaders, ...sheets });
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runImport(process.argv.slice(2), process.env, (l) => console.log(l));
+  try {
+    process.exitCode = await runImport(process.argv.slice(2), process.env, (l) => console.log(l));
+  } catch (err) {
+    // A reader or the store failed in a way nobody foresaw: one line, never a stack trace.
+    console.log(tx.failed(err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)));
+    process.exitCode = 1;
+  }
 }

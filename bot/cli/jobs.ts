@@ -1,5 +1,5 @@
 import { ensureSeeded } from '../../data/import/seed.ts';
-import { LowStore } from '../../data/store.ts';
+import { openStore } from '../../data/open-store.ts';
 import { replyToText } from '../../handlers/reply.ts';
 import { deadlineLabel } from '../../handlers/reminders.ts';
 import { jobsText as tx } from '../../handlers/text.ts';
@@ -35,7 +35,7 @@ export async function runJobs(
   if (!dryRun) return usage(out, tx.dryRunOnly);
 
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
+  const { store } = await openStore(config, { oneShot: true });
   await ensureSeeded(store, now);
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
   const reminders = await openReminders(config.dataDir);

@@ -1,6 +1,7 @@
 import { SheetImportError, planSheets } from '../../data/import/sheet/index.ts';
 import { previewLines } from '../../data/import/sheet/preview.ts';
-import { type InspectionStore, LowStore } from '../../data/store.ts';
+import { openStore } from '../../data/open-store.ts';
+import type { InspectionStore } from '../../data/store.ts';
 import { sheetPreviewText as px } from '../../handlers/text.ts';
 import { loadConfig } from '../config.ts';
 import { ImportService } from '../imports.ts';
@@ -73,7 +74,7 @@ export async function runSheetCli(
 ): Promise<number> {
   const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const config = loadConfig(env);
-  const store = await LowStore.open(config.dataDir);
+  const { store } = await openStore(config, { oneShot: true });
   const imports = new ImportService(store, createLogger(config.LOG_LEVEL));
   const args: SheetImportArgs = { files, apply, now: new Date() };
   const period = option('period');

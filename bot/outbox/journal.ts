@@ -1,6 +1,5 @@
-import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../../data/json-file.ts';
+import { type JournalContents, JournalFile, type JournalSpec } from '../../data/journal.ts';
 import { type Entry, entrySchema, OUTBOX_VERSION, type OutboxFile, outboxFileSchema } from './schema.ts';
 
 /**
@@ -10,8 +9,9 @@ import { type Entry, entrySchema, OUTBOX_VERSION, type OutboxFile, outboxFileSch
  * of thousands of messages stays cheap; the log is folded into the snapshot now and then.
  *
  * Replaying is idempotent (each line is the row's whole new state), so a crash between writing a
- * snapshot and emptying the log only replays lines already folded in. A torn last line (a crash
- * mid-append, never acknowledged) is ignored.
+ * snapshot and emptying the log only replays lines already folded in. The files are kept by
+ * data/journal.ts (the same engine as the seen ids): a bad line stops the start naming file and
+ * line; only a torn last line (a crash mid-append, never acknowledged) is dropped, with a warning.
  */
 export interface Row {
   /** The row without its text; `reply` travels only when it changes. */
@@ -24,29 +24,33 @@ export interface Row {
 const FOLD_AFTER_LINES = 5_000;
 
 export class Journal {
-  private lines = 0;
-  private found = false;
   private queue: Promise<unknown> = Promise.resolve();
   /** Row position by key; rows are never removed, so positions hold. */
   private readonly index = new Map<string, number>();
 
   private constructor(
-    private readonly dir: string,
+    private readonly file: JournalFile | undefined,
     readonly state: OutboxFile,
   ) {
     for (const [i, e] of state.entries.entries()) this.index.set(e.key, i);
   }
 
   get snapshotFile(): string {
-    return path.join(this.dir, 'outbox.json');
+    return snapshotFile(this.dir);
   }
   get logFile(): string {
-    return path.join(this.dir, 'outbox.log');
+    return logFile(this.dir);
+  }
+  private get dir(): string {
+    if (!this.file) throw new Error('outbox: a peeked journal has no files to write');
+    return path.dirname(this.file.snapshotFile);
   }
 
-  static async open(dir: string): Promise<Journal> {
-    const journal = await Journal.load(dir);
-    if (journal.lines > 0) await journal.fold();
+  /** Opens the outbox for writing; a log left from the last run is folded into the snapshot. */
+  static async open(dir: string, opts: { warn?: (message: string) => void } = {}): Promise<Journal> {
+    const { file, contents } = await JournalFile.open(spec(dir, opts.warn));
+    const journal = Journal.replay(file, contents);
+    if (contents.lines.length > 0) await journal.fold();
     return journal;
   }
 
@@ -57,54 +61,38 @@ export class Journal {
    * most a moment old. Never write through what this returns.
    */
   static async peek(dir: string): Promise<OutboxFile | undefined> {
-    const journal = await Journal.load(dir);
-    return journal.found ? journal.state : undefined;
+    const contents = await JournalFile.peek(spec(dir));
+    return contents.found ? Journal.replay(undefined, contents).state : undefined;
   }
 
-  /** Snapshot plus replayed log; `found` when either file exists. */
-  private static async load(dir: string): Promise<Journal> {
-    const snapshot = await readText(path.join(dir, 'outbox.json'));
-    const state: OutboxFile = snapshot
-      ? parseSnapshot(snapshot, path.join(dir, 'outbox.json'))
-      : { version: OUTBOX_VERSION, nextSeq: 0, entries: [] };
-    const journal = new Journal(dir, state);
-    const log = await readText(journal.logFile);
-    journal.found = snapshot !== undefined || log !== undefined;
-    for (const line of (log ?? '').split('\n')) {
-      if (!line.trim()) continue;
-      let row: Row;
-      try {
-        row = JSON.parse(line) as Row;
-      } catch {
-        break; // a torn last line: its append never completed, so nobody was told it did
-      }
-      journal.apply(row);
-      journal.lines++;
-    }
+  private static replay(file: JournalFile | undefined, contents: JournalContents<OutboxFile, Row>): Journal {
+    const state = contents.snapshot ?? { version: OUTBOX_VERSION, nextSeq: 0, entries: [] };
+    const journal = new Journal(file, state);
+    for (const row of contents.lines) journal.apply(row);
     return journal;
   }
 
   /** Appends rows (one write, one fsync), then applies them to `state`. Invalid rows never reach disk. */
   async append(rows: Row[]): Promise<void> {
     for (const row of rows) entrySchema.parse({ ...row.entry, ...(row.reply ? { reply: row.reply } : {}) });
-    const text = rows.map((r) => `${JSON.stringify(r)}\n`).join('');
-    const handle = await open(this.logFile, 'a');
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await this.writer().append(rows.map((r) => JSON.stringify(r)));
     for (const row of rows) this.apply(row);
-    this.lines += rows.length;
-    if (this.lines >= FOLD_AFTER_LINES) await this.fold();
+    if (this.writer().lineCount >= FOLD_AFTER_LINES) await this.fold();
   }
 
   /** Writes the whole state as the snapshot, then empties the log. */
-  async fold(): Promise<void> {
-    await writeFileAtomic(this.snapshotFile, `${JSON.stringify(this.state)}\n`);
-    await rm(this.logFile, { force: true });
-    this.lines = 0;
+  fold(): Promise<void> {
+    return this.writer().fold(() => `${JSON.stringify(this.state)}\n`);
+  }
+
+  /** Waits for pending writes and closes the log file. */
+  close(): Promise<void> {
+    return this.file?.close() ?? Promise.resolve();
+  }
+
+  private writer(): JournalFile {
+    if (!this.file) throw new Error('outbox: a peeked journal is read-only');
+    return this.file;
   }
 
   /**
@@ -165,8 +153,39 @@ export class Journal {
   }
 }
 
+const snapshotFile = (dir: string) => path.join(dir, 'outbox.json');
+const logFile = (dir: string) => path.join(dir, 'outbox.log');
+
+function spec(dir: string, warn?: (message: string) => void): JournalSpec<OutboxFile, Row> {
+  return {
+    snapshotFile: snapshotFile(dir),
+    logFile: logFile(dir),
+    parseSnapshot: (text) => parseSnapshot(text, snapshotFile(dir)),
+    parseLine,
+    ...(warn ? { warn } : {}),
+  };
+}
+
+/** One log line: a row whose entry (with its text, when it carries one) matches the schema. */
+function parseLine(text: string): Row {
+  const row = JSON.parse(text) as Row;
+  if (typeof row !== 'object' || row === null || typeof row.entry !== 'object')
+    throw new Error('not an outbox row');
+  const parsed = entrySchema.safeParse({ ...row.entry, ...(row.reply ? { reply: row.reply } : {}) });
+  if (!parsed.success)
+    throw new Error(
+      `not an outbox row: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+    );
+  return row;
+}
+
 function parseSnapshot(text: string, file: string): OutboxFile {
-  const raw = JSON.parse(text) as { version?: unknown };
+  let raw: { version?: unknown };
+  try {
+    raw = JSON.parse(text) as { version?: unknown };
+  } catch (err) {
+    throw new Error(`outbox: ${file} is not valid JSON (${(err as Error).message})`);
+  }
   if (typeof raw.version === 'number' && raw.version > OUTBOX_VERSION) {
     throw new Error(
       `outbox: ${file} has version ${raw.version}, newer than this bot understands (${OUTBOX_VERSION})`,
@@ -176,15 +195,6 @@ function parseSnapshot(text: string, file: string): OutboxFile {
   if (!parsed.success)
     throw new Error(`outbox: ${file} does not match the schema: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
-}
-
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }
 
 /** A row for the log: the text only when new or changed. */

@@ -77,8 +77,14 @@ export class Outbox implements OutboxReport {
     for (const e of journal.state.entries) this.remember(e);
   }
 
-  static async open(dataDir: string): Promise<Outbox> {
-    return new Outbox(await Journal.open(dataDir));
+  /** `warn` hears of a torn last line dropped from outbox.log (data/journal.ts). */
+  static async open(dataDir: string, opts: { warn?: (message: string) => void } = {}): Promise<Outbox> {
+    return new Outbox(await Journal.open(dataDir, opts));
+  }
+
+  /** Waits for pending writes and closes the log (shutdown). */
+  close(): Promise<void> {
+    return this.journal.close();
   }
 
   /** Called after anything becomes sendable (the drain wakes up). */

@@ -30,7 +30,7 @@ export interface DeliveryDeps {
  */
 export async function openDelivery(deps: DeliveryDeps) {
   const clock = deps.clock ?? systemClock;
-  const outbox = await Outbox.open(deps.config.dataDir);
+  const outbox = await Outbox.open(deps.config.dataDir, { warn: (message) => deps.log.warn(message) });
   const subscriptions = await Subscriptions.open(deps.config.dataDir, deps.groups);
   const pushers = {
     wecom: createWecomPusher({ config: deps.config, http: deps.http }),
@@ -81,6 +81,9 @@ export async function openDelivery(deps: DeliveryDeps) {
       }
       await drain.start();
     },
-    stop: () => drain.stop(),
+    async stop(): Promise<void> {
+      await drain.stop();
+      await outbox.close();
+    },
   };
 }

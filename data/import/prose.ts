@@ -144,6 +144,7 @@ export function channelRuns(
     for (;;) {
       const next = marks[j];
       if (!next) break;
+      if (both) break;
       if (next.channel === cur.channel) {
         j++;
         continue;

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,5 +56,26 @@ describe('start()', () => {
     } finally {
       await running.stop();
     }
+  });
+});
+
+describe('start() with a damaged journal', () => {
+  it('refuses to start, naming the file and line, when a line inside outbox.log is bad', async () => {
+    const env = { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+    await writeFile(
+      path.join(dir, 'outbox.log'),
+      '{"entry":{"key":"a"\n{"entry":{"key":"b","seq":1}}\n',
+    );
+    await expect(start(loadConfig(env), env, captureLog().log)).rejects.toThrow(/outbox\.log 第1行无法读取/);
+  });
+
+  it('starts and logs the drop when only the last line of inbox.log is torn', async () => {
+    const env = { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+    await (await start(loadConfig(env), env, captureLog().log)).stop();
+    await writeFile(path.join(dir, 'inbox.log'), '2020-04-14T02:00:00.000Z\twecom:m1\n2020-04-1');
+    const { log, lines } = captureLog();
+    const running = await start(loadConfig(env), env, log);
+    await running.stop();
+    expect(lines.some((l) => l.level === 40 && /inbox\.log 第2行是写到一半的最后一行/.test(String(l.msg)))).toBe(true);
   });
 });

@@ -49,11 +49,25 @@ describe('SeenIds.mark()', () => {
     await before.mark('wecom:m2', t0);
     await before.close();
     await writeFile(path.join(dir, 'inbox.log'), `${(await readFile(path.join(dir, 'inbox.log'), 'utf8'))}2020-04-15T0`);
-    const after = await SeenIds.open(dir);
+    const warnings: string[] = [];
+    const after = await SeenIds.open(dir, { warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([expect.stringMatching(/inbox\.log 第\d+行是写到一半的最后一行/)]);
     expect(await after.mark('wecom:m1', hours(1))).toBe(false);
     expect(await after.mark('wecom:m2', hours(1))).toBe(false);
     expect(await after.mark('wecom:m3', hours(1))).toBe(true);
     await after.close();
+  });
+
+  it('stops naming file and line when a line in the middle of inbox.log is bad', async () => {
+    const before = await SeenIds.open(dir);
+    await before.mark('wecom:m1', t0);
+    await before.mark('wecom:m2', t0);
+    await before.mark('wecom:m3', t0);
+    await before.close();
+    const lines = (await readFile(path.join(dir, 'inbox.log'), 'utf8')).split('\n');
+    lines[0] = 'garbage';
+    await writeFile(path.join(dir, 'inbox.log'), lines.join('\n'));
+    await expect(SeenIds.open(dir)).rejects.toThrow(/inbox\.log 第1行无法读取/);
   });
 
   it('folds the journal into the snapshot once half of the ids have expired', async () => {

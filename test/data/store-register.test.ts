@@ -1,15 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LowStore, RegisterWrite } from '../../data/store.ts';
-import { LowStore as Store } from '../../data/store.ts';
-import { openEmptyStore } from '../support/seeded-store.ts';
-
-let store: LowStore;
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ store, dir, cleanup } = await openEmptyStore());
-});
-afterEach(() => cleanup());
+import type { InspectionStore, RegisterWrite } from '../../data/store.ts';
+import { storeKinds } from '../support/stores.ts';
 
 const write = (over: Partial<RegisterWrite> = {}): RegisterWrite => ({
   newRegions: [],
@@ -19,11 +10,19 @@ const write = (over: Partial<RegisterWrite> = {}): RegisterWrite => ({
   ...over,
 });
 
-describe('LowStore.applyRegister()', () => {
+describe.each(storeKinds)('applyRegister() on $name', (kind) => {
+  let store: InspectionStore;
+  let reopen: () => Promise<InspectionStore>;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ store, reopen, cleanup } = await kind.open());
+  });
+  afterEach(() => cleanup());
+
   it('adds units, sites and accounts, and they survive a restart', async () => {
     expect(await store.applyRegister(write())).toEqual({ added: 3, updated: 0 });
     expect(store.dataset().unit('福州市示例局')?.contacts).toEqual([{ name: '张三', mobile: '13800000001' }]);
-    const reopened = await Store.open(dir);
+    const reopened = await reopen();
     expect(reopened.dataset().register.sites.map((s) => s.id)).toEqual(['s-3501000009']);
     expect(reopened.dataset().register.accounts.map((a) => a.name)).toEqual(['示例发布']);
   });
@@ -51,7 +50,7 @@ describe('LowStore.applyRegister()', () => {
     bad.accounts[0]!.name = '';
     await expect(store.applyRegister(bad)).rejects.toThrow();
     expect(store.dataset().register.sites).toEqual([]);
-    expect((await Store.open(dir)).dataset().register.units).toEqual([]);
+    expect((await reopen()).dataset().register.units).toEqual([]);
   });
 
   it('refuses an account of the wrong shape with the schema message, wherever it is in the list', async () => {

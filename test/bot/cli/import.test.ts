@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runImport } from '../../../bot/cli/import.ts';
 import { SEED_NOTICE } from '../../../data/import/seed.ts';
 
+const templatesDir = path.resolve(import.meta.dirname, '../../../data/templates');
+
 let dir: string;
 let dataDir: string;
 let env: Record<string, string>;
@@ -78,11 +80,11 @@ describe('npm run import -- <notice>', () => {
     expect(text).toContain('这不是一份检查情况通报');
   });
 
-  it('exits 1 naming a file it cannot read', async () => {
+  it('exits 1 naming a file it cannot find', async () => {
     const missing = path.join(dir, 'missing.txt');
     const { code, text } = await run(missing);
     expect(code).toBe(1);
-    expect(text).toBe(`找不到文件 ${missing}（相对路径按当前目录计算）。`);
+    expect(text).toBe(`找不到文件“${missing}”。`);
   });
 
   it('exits 2 with the usage without a file or with two text files', async () => {
@@ -90,6 +92,91 @@ describe('npm run import -- <notice>', () => {
       code: 2,
       text: '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--apply]',
     });
-    expect((await run('a.txt', 'b.txt')).code).toBe(2);
+    expect((await run(SEED_NOTICE, SEED_NOTICE)).code).toBe(2);
+  });
+});
+
+describe('npm run import -- <any file a user might give>', () => {
+  const files = path.resolve(import.meta.dirname, '../../fixtures/files');
+  /** `name` in the temporary folder holding `bytes` (or a copy of the file `bytes` names). */
+  const put = async (name: string, bytes: Buffer | string) => {
+    const to = path.join(dir, name);
+    await writeFile(to, typeof bytes === 'string' ? readFileSync(bytes) : bytes);
+    return to;
+  };
+  /** One line, exit 1, nothing written, no stack trace. */
+  const refused = async (file: string) => {
+    const r = await run(file, '--apply');
+    expect(r.code).toBe(1);
+    expect(r.lines).toHaveLength(1);
+    expect(r.text).not.toMatch(/\n\s+at |Error:/);
+    expect(await written()).toEqual([]);
+    return r.lines[0];
+  };
+
+  it('refuses an empty file named .xlsx', async () => {
+    const file = await put('结果.xlsx', Buffer.alloc(0));
+    expect(await refused(file)).toBe(`“${file}”是空文件（0 字节），没有可导入的内容。`);
+  });
+
+  it('refuses an empty .txt', async () => {
+    const file = await put('通报.txt', Buffer.alloc(0));
+    expect(await refused(file)).toBe(`“${file}”是空文件（0 字节），没有可导入的内容。`);
+  });
+
+  it('refuses random bytes named .xlsx', async () => {
+    const file = await put('结果.xlsx', Buffer.from([0x13, 0x00, 0x37, 0xfe, 0x00, 0x99, 0x01]));
+    expect(await refused(file)).toMatch(
+      /^无法导入“.*结果\.xlsx”：它是二进制数据，不是文字（扩展名却是 \.xlsx）。/,
+    );
+  });
+
+  it('refuses a PDF named .xlsx, saying it is a PDF', async () => {
+    const file = await put('结果.xlsx', path.join(files, 'excerpt.pdf'));
+    expect(await refused(file)).toMatch(/^无法导入“.*结果\.xlsx”：它是PDF 文件（扩展名却是 \.xlsx）。/);
+  });
+
+  it('refuses a legacy .xls, telling how to save it as .xlsx', async () => {
+    expect(await refused(path.join(files, 'tally.xls'))).toMatch(
+      /它是旧版 Excel 表格（\.xls）。请用 Excel 或 WPS 另存为 \.xlsx 后再导入。/,
+    );
+  });
+
+  it('refuses a legacy .doc, telling how to save it', async () => {
+    expect(await refused(path.join(files, 'excerpt.doc'))).toMatch(/它是旧版 Word 文档（\.doc）。/);
+  });
+
+  it('reads a .docx as a notice and previews it, writing nothing', async () => {
+    const line = await run(path.join(files, 'excerpt.docx'));
+    expect(line.code).toBe(0);
+    expect(line.text).toContain('发文：福建省人民政府办公厅');
+    expect(line.text).toContain('福建省：运行435，检查435（推算），不合格2');
+    expect(await written()).toEqual([]);
+  });
+
+  it('refuses a workbook named .csv, telling to rename it', async () => {
+    const file = await put('结果.csv', path.join(templatesDir, 'results.xlsx'));
+    expect(await refused(file)).toMatch(
+      /它是Excel 表格（\.xlsx）（扩展名却是 \.csv）。请把扩展名改为 \.xlsx 后再导入。/,
+    );
+  });
+
+  it('reads a path relative to the folder the command was typed in (INIT_CWD)', async () => {
+    await put('通报.txt', SEED_NOTICE);
+    env.INIT_CWD = dir;
+    const { code, text } = await run('通报.txt');
+    expect(code).toBe(0);
+    expect(text).toContain('2020Q1@35');
+  });
+
+  it('refuses a relative path that is not there, naming where it looked', async () => {
+    env.INIT_CWD = dir;
+    expect(await refused('../elsewhere/通报.txt')).toBe(
+      `找不到文件“../elsewhere/通报.txt”（按当前目录解析为 ${path.resolve(dir, '../elsewhere/通报.txt')}）。`,
+    );
+  });
+
+  it('refuses a folder', async () => {
+    expect(await refused(dir)).toBe(`“${dir}”是一个文件夹，不是文件：请给出其中的通报或表格文件。`);
   });
 });

@@ -49,15 +49,40 @@ describe('outbox Journal', () => {
       ['b', 'pending'],
     ]);
     expect(reopened.state.nextSeq).toBe(2);
-    await expect(stat(reopened.logFile)).rejects.toThrow();
+    expect((await stat(reopened.logFile)).size).toBe(0);
     expect(JSON.parse(await readFile(reopened.snapshotFile, 'utf8')).entries).toHaveLength(2);
   });
 
-  it('ignores a torn last line: an append the crash cut short was never acknowledged', async () => {
+  it('drops a torn last line and says so: an append the crash cut short was never acknowledged', async () => {
     const j = await Journal.open(dir);
     await j.append([{ entry: entry('a'), reply }]);
     await appendFile(j.logFile, '{"entry":{"key":"a","stat');
-    expect((await Journal.open(dir)).get('a')?.status).toBe('pending');
+    const warnings: string[] = [];
+    expect((await Journal.open(dir, { warn: (m) => warnings.push(m) })).get('a')?.status).toBe('pending');
+    expect(warnings).toEqual([expect.stringMatching(/outbox\.log 第2行是写到一半的最后一行/)]);
+  });
+
+  it('stops the start naming file and line when a line in the middle is bad, instead of losing what follows', async () => {
+    // Issue 11: one unparseable line in the middle made the start drop every later change — sent
+    // alerts were sent again without the re-send note, queued ones vanished.
+    const j = await Journal.open(dir);
+    await j.append([{ entry: entry('sent'), reply }]);
+    await j.append([{ entry: entry('sent', { status: 'sent', sentAt: '2020-04-14T01:00:01.000Z' }) }]);
+    await j.append([{ entry: entry('queued', { seq: 1 }), reply }]);
+    const lines = (await readFile(j.logFile, 'utf8')).split('\n');
+    lines.splice(1, 0, '{"entry":{"key":"x","status":"sent"'); // a garbled line before the rest
+    await writeFile(j.logFile, lines.join('\n'));
+    await expect(Journal.open(dir)).rejects.toThrow(/outbox\.log 第2行无法读取/);
+    // The same for a line that is JSON but not an outbox row.
+    lines[1] = '{"entry":{"key":"x"}}';
+    await writeFile(j.logFile, lines.join('\n'));
+    await expect(Journal.open(dir)).rejects.toThrow(/outbox\.log 第2行无法读取（not an outbox row/);
+    // Nothing was folded or cut: once the line is removed, every change is there.
+    lines.splice(1, 1);
+    await writeFile(j.logFile, lines.join('\n'));
+    const reopened = await Journal.open(dir);
+    expect(reopened.get('sent')?.status).toBe('sent');
+    expect(reopened.get('queued')?.status).toBe('pending');
   });
 
   it('replays lines already folded in without harm (a crash between snapshot and emptying the log)', async () => {
