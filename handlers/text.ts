@@ -224,6 +224,7 @@ export const importText = {
   listCountDiffers: (channel: Channel, named: number, failed: number) =>
     `${channelName[channel]}不合格名单列出${named}项，情况表中不合格数是${failed}。`,
   noTotalRow: (channel: Channel) => `${channelName[channel]}情况表没有合计行，总体数字按各地区相加。`,
+  failedFromNames: (channel: Channel, n: number) => `通报没有写${channelName[channel]}不合格总数，按点名的${n}个计。`,
   checkedAssumed: (channel: Channel) => `正文没有写${channelName[channel]}的检查数，按运行数计。`,
   mappedToDepts: (text: string, depts: string) => `名单中所属地区为“${text}”的条目归入“${depts}”。`,
   regionFromName: (subject: string, region: string) => `“${subject}”没有注明地区，按名称归入“${region}”。`,

@@ -182,7 +182,7 @@ export function scopeFromNamedRegions(lines: Line[], level: ScopeLevel, book: Pl
   const seen = new Set<string>();
   for (const l of lines) {
     const text = l.text.replace(/《[^》]*》/g, '');
-    for (const fragment of text.split(/[、,，;；:：。和及与()（）]/)) {
+    for (const fragment of text.split(/[、,，;；:：。和及与()（）“”"「」]/)) {
       if (fragment.length < 2 || fragment.length > 24) continue;
       const first = book.leading(fragment);
       if (!first) continue;
@@ -200,8 +200,9 @@ export function scopeFromNamedRegions(lines: Line[], level: ScopeLevel, book: Pl
     const parents = new Set<string>();
     for (const p of options) {
       const chain = book.chain(p);
-      // The region itself must lie strictly below the scope level.
-      if (chain.length - 1 <= depth[level]) continue;
+      // A region below the scope's level counts for the place above it; a place of the scope's
+      // own level (连云港 in 连云港卫生监督) counts for itself.
+      if (chain.length - 1 < depth[level]) continue;
       const up = chain[depth[level]];
       if (up && up.kind === (level === 'district' ? 'district' : level)) parents.add(up.code);
     }

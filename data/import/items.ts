@@ -102,7 +102,7 @@ export function failuresFromProse(names: ProseName[], listed: Set<Channel>, ctx:
     const problem = n.problem ?? tx.problemNotStated;
     const code = problemCode(channel, problem);
     const f: Failure = {
-      id: failureId(ctx.roundKey, channel, region.id, n.name),
+      id: failureId(ctx.roundKey, channel, region.id, n.name, n.platform),
       channel,
       regionId: region.id,
       regionText: region.name,
@@ -112,6 +112,8 @@ export function failuresFromProse(names: ProseName[], listed: Set<Channel>, ctx:
       veto: isVeto(problem, code),
     };
     if (channel === 'website') f.unitName = n.name;
+    if (n.platform) f.platform = n.platform;
+    if (out.some((o) => o.id === f.id)) continue;
     out.push(f);
   }
   return out;

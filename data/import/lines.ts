@@ -1,3 +1,5 @@
+import { isTraditional, toSimplified } from './script.ts';
+
 /** One line of an imported text: its 1-based number, the text as written, and a normalised form. */
 export interface Line {
   no: number;
@@ -11,10 +13,13 @@ export interface Line {
 export function toLines(doc: string): Line[] {
   const out: Line[] = [];
   const parts = doc.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  // A notice in traditional characters is parsed in simplified ones (data/import/script.ts).
+  const simplified = isTraditional(doc) ? toSimplified(parts.join('\n')).split('\n') : parts;
   parts.forEach((part, i) => {
     const raw = part.trim();
     if (raw === '') return;
-    out.push({ no: i + 1, raw, text: raw.normalize('NFKC').replace(/[\s\u3000]+/g, '') });
+    const parsed = (simplified[i] ?? part).trim();
+    out.push({ no: i + 1, raw, text: parsed.normalize('NFKC').replace(/[\s\u3000]+/g, '') });
   });
   return out;
 }

@@ -4,7 +4,7 @@ import { ImportError } from '../../bot/errors.ts';
 import { importText as tx } from '../../handlers/text.ts';
 import type { Dataset } from '../dataset.ts';
 import type { Channel, Failure, Mention, Region, Round, RoundFile, Tally } from '../schema.ts';
-import { SCHEMA_VERSION } from '../schema.ts';
+import { channels, SCHEMA_VERSION } from '../schema.ts';
 import type { ImportWrite } from '../store.ts';
 import { asOfDate, deadlinePhrase } from './dates.ts';
 import { type Line, toLines } from './lines.ts';
@@ -144,7 +144,23 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
     ctx,
   );
   for (const t of regional) tallies.set(t.channel, [...(tallies.get(t.channel) ?? []), t]);
-  failures.push(...failuresFromProse(prose.failures, listed, ctx));
+  const named = failuresFromProse(prose.failures, listed, ctx);
+  failures.push(...named);
+  // A notice that only names its failures (a veto list, A和B网站不合格) states that many failed.
+  for (const channel of channels) {
+    const n = named.filter((f) => f.channel === channel).length;
+    if (n === 0) continue;
+    const rows = tallies.get(channel);
+    const own = rows?.find((t) => t.regionId === scope.id);
+    if (!rows) {
+      tallies.set(channel, [{ regionId: scope.id, channel, failed: n, derived: ['failed'] }]);
+      ctx.notes.push(tx.failedFromNames(channel, n));
+    } else if (own && own.failed === undefined && own.rate === undefined) {
+      own.failed = n;
+      own.derived = [...(own.derived ?? []), 'failed'];
+      ctx.notes.push(tx.failedFromNames(channel, n));
+    }
+  }
   mentions.push(
     ...mentionsFromProse(prose.praised, 'praised'),
     ...mentionsFromProse(prose.criticised, 'criticised'),

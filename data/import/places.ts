@@ -87,7 +87,7 @@ export class PlaceBook {
       let hit: Place | undefined;
       for (let len = Math.min(rest.length, 12); len >= 2; len--) {
         const candidates = this.find(rest.slice(0, len)).filter((p) => !found || this.within(p, found));
-        const pick = candidates.length === 1 ? candidates[0] : candidates.find((p) => p.kind !== 'district');
+        const pick = candidates.find((p) => p.kind !== 'district') ?? candidates[0];
         // A short form must not swallow a longer word: 新乡 in 新乡市, not 新 in 新闻.
         if (pick) {
           hit = pick;

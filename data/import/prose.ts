@@ -373,7 +373,7 @@ function splitNames(list: string): Array<{ name: string; platform?: string; prob
     .replace(/等\d*(?:个|家)?(?:单位|网站|账号|政务新媒体|新媒体)?.*$/, '')
     .replace(/(?:的)?(?:政府网站|政务新媒体|网站|账号)?(?:均|都)?(?:检查)?不合格.*$/, '');
   const out: Array<{ name: string; platform?: string; problem?: string }> = [];
-  for (const piece of cleaned.split(/[、,，;；]|(?<=[)）”"])(?:和|及)|(?:和|及|与)(?=[“"])/)) {
+  for (const piece of cleaned.split(/[、,，;；]|(?<=[)）”"])(?:和|及)|(?:和|及|与)(?=[“"])|(?<=[”"])(?=[“"])/)) {
     let item = piece.trim().replace(/^(?:分别是|分别为|是|为|包括|有|:|：)/, '');
     let platform: string | undefined;
     let problem: string | undefined;
@@ -395,7 +395,7 @@ function splitNames(list: string): Array<{ name: string; platform?: string; prob
 
 /** 不合格网站为：…; 以下3个账号不合格：…; 不合格的政务新媒体有：… — a list after a colon. */
 const LIST_AFTER =
-  /(?:检查|抽查)?不合格(?:的)?(?:\d+(?:个|家))?(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)?(?:分别)?(?:是|为|有|包括|如下)?[:：](.+)$|(?:以下|下列)(?:\d+(?:个|家))?(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)(?:检查|抽查)?不合格[:：](.+)$|不合格(?:的)?(?:政府网站|网站|政务新媒体|新媒体|账号)(?:分别)?(?:是|为|有|包括)(.+)$/;
+  /不合格(?:的)?(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)?\d+(?:个|家)(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)?[,，]?(?:分别|具体|名单)?(?:是|为|有|包括|如下)[:：]?(.+)$|(?:检查|抽查)?不合格(?:的)?(?:\d+(?:个|家))?(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)?(?:分别)?(?:是|为|有|包括|如下)?[:：](.+)$|(?:以下|下列)(?:\d+(?:个|家))?(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)(?:检查|抽查)?不合格[:：](.+)$|不合格(?:的)?(?:政府网站|网站|政务新媒体|新媒体|账号)(?:分别)?(?:是|为|有|包括)(.+)$/;
 /** A和B网站不合格; 金开区管委网站不合格; X微信公众号、Y微博检查不合格. */
 const NAMED_BEFORE =
   /(?:^|[,，:：])((?:(?!如|例如|比如|其中)[^,，:：。]){2,80}?)(?:等\d*(?:个|家)?(?:单位|网站|账号|政务新媒体|新媒体)?)?(?:的)?(?:(政府网站|门户网站|网站|政务新媒体账号|政务新媒体|新媒体账号|账号)?)(?:均|都)?(?:检查|抽查)?(?:为|被判定为|被认定为|评定为)?(?:不合格|存在(?:突出|严重)问题)/;
@@ -434,7 +434,7 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
     if (!/不合格|突出问题|严重问题/.test(own)) continue;
     if (/(?:未发现|没有|无|不存在)(?:检查)?不合格/.test(own)) continue;
     const list = own.match(LIST_AFTER);
-    const listed = list?.[1] ?? list?.[2] ?? list?.[3];
+    const listed = list?.[1] ?? list?.[2] ?? list?.[3] ?? list?.[4];
     if (listed && !/^\d+(?:个|家)/.test(listed)) {
       const listChannel = channelRuns(own.slice(0, list?.index ?? 0) + own.slice(list?.index ?? 0, (list?.index ?? 0) + 20), s.context).at(-1)?.channel ?? channel;
       add(failures, s, splitNames(listed), listChannel);
@@ -455,7 +455,70 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
   return { failures, praised, criticised };
 }
 
+/** A heading over a list of names: 一、出现单项否决情形的政务新媒体名单 / 二、出现扣分情形的…名单. */
+const LIST_HEADING = /名单|清单|名录|情况如下|具体如下/;
+const VETO_WORDS = /单项否决|不合格/;
+const MENTION_WORDS = /扣分|存在问题|问题|提醒|表述|批评|整改|表扬|优秀|典型/;
+const NUMBERED = /^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.、．](?!\d))/;
+
+/**
+ * Lists laid out under headings rather than in sentences: a heading that says 单项否决 / 不合格
+ * opens a list of failures, one that says 扣分 / 存在问题 a list of mentions; a sub-heading
+ * (未提供有效互动功能（3个）) gives the problem of the names below it; each name line holds names
+ * separated by 、 with the platform in brackets (徐圩警方（新浪微博）).
+ */
+function listSections(lines: Line[]): { failures: ProseName[]; mentions: ProseName[] } {
+  const failures: ProseName[] = [];
+  const mentions: ProseName[] = [];
+  let mode: 'failures' | 'mentions' | undefined;
+  let channel: Channel | undefined;
+  let problem: string | undefined;
+  for (const l of lines) {
+    const t = l.text;
+    const short = t.length <= 60 && !/[。;；]$/.test(t);
+    if (short && LIST_HEADING.test(t) && (NUMBERED.test(t) || t.length <= 40)) {
+      mode = VETO_WORDS.test(t) && !/扣分/.test(t) ? 'failures' : MENTION_WORDS.test(t) ? 'mentions' : undefined;
+      channel = channelOf(t) ?? channel;
+      problem = undefined;
+      continue;
+    }
+    if (NUMBERED.test(t) && /^[一二三四五六七八九十]{1,2}[、.．]/.test(t)) {
+      mode = undefined;
+      continue;
+    }
+    if (!mode) continue;
+    // 未提供有效互动功能（3个） / （一）内容更新不及时（2个）: the problem of the names that follow.
+    const sub = t.match(/^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．])?([^、,，(（]{2,40}?)(?:[(（]\d+个[)）])?$/);
+    if (sub?.[1] && (/[(（]\d+个[)）]$/.test(t) || NUMBERED.test(t))) {
+      problem = sub[1];
+      continue;
+    }
+    if (/[。;；]$/.test(t) || t.length > 400) {
+      mode = undefined;
+      continue;
+    }
+    const names = splitNames(l.raw.normalize('NFKC'));
+    if (names.length === 0) continue;
+    const to = mode === 'failures' ? failures : mentions;
+    for (const n of names) {
+      if (to.some((x) => x.name === n.name && x.platform === n.platform && x.problem === (n.problem ?? problem))) continue;
+      const entry: ProseName = { ...n, line: l.no, sentence: t, ...(channel ? { channel } : {}) };
+      if (!entry.problem && problem) entry.problem = problem;
+      to.push(entry);
+    }
+  }
+  return { failures, mentions };
+}
+
 export function readProse(body: Line[]): ProseFindings {
   const all = sentences(body);
-  return { tallies: proseTallies(all), regionRates: regionRates(all), ...proseNames(all) };
+  const names = proseNames(all);
+  const lists = listSections(body);
+  return {
+    tallies: proseTallies(all),
+    regionRates: regionRates(all),
+    failures: [...names.failures, ...lists.failures.filter((f) => !names.failures.some((n) => n.name === f.name))],
+    praised: names.praised,
+    criticised: [...names.criticised, ...lists.mentions],
+  };
 }
