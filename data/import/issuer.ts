@@ -163,7 +163,8 @@ export type ScopeLevel = 'province' | 'city' | 'district';
 /** 全省 → province, 全市/全州/全盟 → prefecture, 全县/全区 → county; the first such word in the body. */
 export function scopeWord(lines: Line[]): { level: ScopeLevel; line: number } | undefined {
   for (const l of lines.slice(0, 80)) {
-    const m = l.text.match(/全(省|自治区|市|州|盟|地区|县|区|旗)/);
+    // 《省人民政府办公厅关于做好全省…的通知》 is another document's scope, not this one's.
+    const m = l.text.replace(/《[^》]*》/g, '').match(/全(省|自治区|市|州|盟|地区|县|区|旗)/);
     if (!m) continue;
     const w = m[1] as string;
     const level: ScopeLevel = w === '省' || w === '自治区' ? 'province' : w === '县' || w === '旗' || w === '区' ? 'district' : 'city';

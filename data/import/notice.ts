@@ -333,8 +333,11 @@ function roundOf(a: {
     },
     importedAt: a.now.toISOString(),
   };
-  const doc = joined.match(/[\u4e00-\u9fa5]{1,12}[〔[(]\d{4}[〕\])]\d+号/);
-  if (doc) round.docNumber = doc[0];
+  // The notice's own 文号 stands on a line of its own near the title; one inside a sentence
+  // belongs to a cited document (《…》（黔府办函〔2018〕14号）).
+  const DOC = /^[\u4e00-\u9fa5]{1,12}[〔[(]\d{4}[〕\])]\d+号$/;
+  const doc = a.lines.slice(0, 8).find((l) => DOC.test(l.text));
+  if (doc) round.docNumber = doc.text;
   const issued = [...a.lines].reverse().find((l) => dateLine(l.text));
   if (issued) round.issuedOn = dateLine(issued.text) as string;
   else if (a.src.published) round.issuedOn = a.src.published;

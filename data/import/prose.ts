@@ -166,8 +166,10 @@ export function channelRuns(
   return runs;
 }
 
-const CH =
-  '(?:政府系统)?(?:政府网站|门户网站|网站|政务新媒体账号|政务新媒体|新媒体账号|新媒体|账号|政务微信|微信公众号|公众号|政务微博|微博)?';
+const NOUN =
+  '(?:政府系统)?(?:政府网站|门户网站|网站|政务新媒体账号|政务新媒体|新媒体账号|新媒体|账号|政务微信|微信公众号|公众号|政务微博|微博|政务抖音|抖音号?|今日头条|头条号|移动客户端)';
+/** A channel noun, or several named together (政务微信、政务微博), or none. */
+const CH = `(?:${NOUN}(?:[、和及与]${NOUN})*)?`;
 const FAILED_AFTER = new RegExp(`^(?:个|家)${CH}(?:均|都|检查|抽查|为|被判定为|被认定为|评定为)*(?:不合格|存在(?:突出|严重|较大)问题|问题突出|未通过)`);
 const FAILED_BEFORE = new RegExp(
   `(?:不合格|存在(?:突出|严重)问题|发现(?:突出|严重)?问题)(?:的)?${CH}(?:数量?|总数)?(?:共|共有|有|为|是|计|共计|达)*$`,
@@ -285,7 +287,17 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
     if (regionLead(s.text)) continue;
     const sub = /^其中/.test(s.text);
     let inherited = '';
-    for (const run of channelRuns(s.text, s.context)) {
+    // 未发现不合格政府网站: the channel named after it passed in full, whatever run it falls in.
+    let text = s.text;
+    for (const m of text.matchAll(new RegExp(`(?:未发现|没有|无|不存在)(?:检查)?不合格(?:的)?(${NOUN}(?:[、和及与]${NOUN})*)`, 'g'))) {
+      const named = m[1] as string;
+      const chs: Channel[] = [];
+      if (WEBSITE_WORDS.test(named)) chs.push('website');
+      if (NEWMEDIA_WORDS.test(named)) chs.push('newmedia');
+      for (const ch of chs) get(ch, s.line).allPassed = true;
+      text = text.replace(m[0], '');
+    }
+    for (const run of channelRuns(text, s.context)) {
       if (!/\d|合格/.test(run.text)) continue;
       const channels: Channel[] = run.both ? ['website', 'newmedia'] : [run.channel];
       for (const channel of channels) {
@@ -444,6 +456,8 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
     if (named?.[1]) {
       const subject = named[1].replace(/^.*?(?:其中|另有|此外|还有|以及)/, '');
       if (/\d+(?:个|家)|合格率|%|全部|均为|部分|个别|少数|一些|其余|全市|全省|本次|本季度|检查发现|抽查发现|发现/.test(subject)) continue;
+      // A sentence about what to do with failures (将对以上不合格…, 并对上季度不合格…) names none.
+      if (/^(?:并|对|将|请|要|已|由|经|均|凡)|将对|对以上|对上述|以上|上述|要求|应当|督促|责令|限期|及时|纳入|上季度|上一季度|上期/.test(subject)) continue;
       const noun = named[2] ?? '';
       const items = splitNames(subject).map((n) =>
         noun && !n.platform && !/(网站|网|号|微博|公众号)$/.test(n.name) ? { ...n, name: `${n.name}${noun === '政府网站' || noun === '门户网站' ? '网站' : noun.includes('账号') ? '' : noun}` } : n,
