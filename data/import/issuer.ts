@@ -89,7 +89,13 @@ function titleIn(head: Line[], withAbout: boolean): TitleFound | undefined {
       text = joined;
       raw += next.raw;
     }
-    if (looksLikeTitle(text)) return { text, raw, line: l.no };
+    if (looksLikeTitle(text)) {
+      // 甘孜藏族自治州人民政府办公室 / 关于…的通报: the office on the line above belongs to the title.
+      const above = head[i - 1];
+      if (/^关于/.test(text) && above && above.text.length <= 40 && OFFICE.test(above.text) && !/[,，:：。]/.test(above.text))
+        return { text: above.text + text, raw: above.raw + raw, line: above.no };
+      return { text, raw, line: l.no };
+    }
   }
   return undefined;
 }

@@ -185,7 +185,7 @@ const TOTAL_BEFORE =
   /(?:正在运行|在运行|正常运行|运行中|运行|开通运行|共有|现有|共开设|开设|备案|注册|纳入[^,，。]{0,30}?(?:监管|系统|管理|名录)|全省共|全市共|全州共|总数|总量|共计|总计|合计|^全(?:省|市|州|区|县|盟)|^共)(?:的)?(?:[^,，:：]{0,20}?)$/;
 const RATE = /((?:不)?合格率|达标率|合格比例)(?:为|是|达到?|达|仅为?|均为|均达到?|约为|分别为|总体为)?(\d+(?:\.(\d+))?)%/;
 const RATE_AFTER = /(\d+(?:\.(\d+))?)%的((?:不)?合格率)/;
-const COVERAGE = /覆盖面(?:达到?|为)?100%|全覆盖|全部检查|全面检查|普查|100%的抽查比例|抽查比例为?100%/;
+const COVERAGE = /覆盖面(?:达到?|为)?100%|(?:检查|抽查)比例(?:为|达到?)?100%|全覆盖|全部检查|全面检查|普查|100%的抽查比例|抽查比例为?100%/;
 const ALL_PASSED =
   /(?:全部|均为?|全都|都|全部为|均已)(?:检查)?合格|未发现(?:不合格|单项否决)|无不合格|没有不合格|不存在不合格|均达到合格|达到合格水平|均未出现.{0,6}单项否决/;
 
@@ -195,6 +195,32 @@ function num(s: string): number {
 
 function stated(kindWord: string, value: string, decimals: string | undefined): StatedRate {
   return { kind: kindWord.startsWith('不') ? 'fail' : 'pass', value: Number(value), decimals: decimals?.length ?? 0 };
+}
+
+const PART =
+  '(?:(?!的|存在|发现|问题|合格|检查|抽查|运行|对|共|有|其中|分别)[^、，,。:：;；\\d]){0,14}?(?:网站|新媒体|账号|微信|微博|公众号)';
+const ENUM_COUNT_FIRST = new RegExp(`(?:\\d+(?:个|家)${PART}[、和及与]){1,12}\\d+(?:个|家)${PART}`, 'g');
+const ENUM_COUNT_AFTER = new RegExp(`(?:${PART}\\d+(?:个|家)[、和及与]){1,12}${PART}\\d+(?:个|家)`, 'g');
+
+/**
+ * Counts stated in parts (1个州政府网站、19个州政府部门网站、18个县级政府网站; 州政府部门网站2个、县级政府
+ * 网站9个) read as their sum, so the part after them (进行全覆盖检查, 存在突出问题) gives its role to
+ * the whole. Parts that are themselves results (合格…、不合格…) are not summed.
+ */
+export function sumEnumerations(text: string): string {
+  const fold = (countFirst: boolean) => (all: string) => {
+    if (/合格|检查|抽查|监测|不更新|未更新/.test(all)) return all;
+    const items = all.split(/[、和及与]/);
+    // Parts of one channel only: 政府网站42个、政务新媒体135个 are two channels, not a sum.
+    const kinds = new Set(items.map((i) => (/网站/.test(i) ? 'website' : 'newmedia')));
+    if (kinds.size > 1) return all;
+    // A platform breakdown (微信公众号218个、新浪微博67个) stays as written: per-platform totals.
+    if (items.every((i) => canonicalPlatform(i.replace(/\d+(?:个|家)/, '')))) return all;
+    const sum = [...all.matchAll(/(\d+)(?:个|家)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    const noun = kinds.has('website') ? '网站' : '新媒体';
+    return countFirst ? `${sum}个${noun}` : `${noun}${sum}个`;
+  };
+  return text.replace(ENUM_COUNT_FIRST, fold(true)).replace(ENUM_COUNT_AFTER, fold(false));
 }
 
 /** The figures of one run of text about one channel. */
@@ -297,7 +323,7 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
       for (const ch of chs) get(ch, s.line).allPassed = true;
       text = text.replace(m[0], '');
     }
-    for (const run of channelRuns(text, s.context)) {
+    for (const run of channelRuns(sumEnumerations(text), s.context)) {
       if (!/\d|合格/.test(run.text)) continue;
       const channels: Channel[] = run.both ? ['website', 'newmedia'] : [run.channel];
       for (const channel of channels) {
@@ -415,6 +441,70 @@ const PRAISE = /对(.+?)(?:等(?:\d+个)?(?:单位|网站|账号|政务新媒体
 const CRITICISE = /对(.+?)(?:等(?:\d+个)?(?:单位|网站|账号|政务新媒体)?)?(?:予以|给予|进行)?通报批评/;
 const EXAMPLE = /(?:^|[,，(（])(?:如|例如|比如|诸如)[:：]?/;
 
+const PLATFORM_NOUN =
+  '(?:微信公众号|公众号|政务微信|微信|政务微博|新浪微博|微博|抖音号|抖音|今日头条号|今日头条|头条号|快手号|快手|视频号|百家号|账号|移动客户端|客户端|APP|App|小程序|网站|网)';
+const QUOTED = /“([^”“]{2,160})”/g;
+const BEFORE_QUOTE = new RegExp(`${PLATFORM_NOUN}(?:名为|为|是)?$`);
+const AFTER_QUOTE = new RegExp(`^(?:等\\d*个?)?${PLATFORM_NOUN}`);
+const SITE_WITH_URL = /([\u4e00-\u9fa5·A-Za-z0-9]{2,20}?(?:网站|网))\((?:https?:\/\/)?[\w.-]+\.[a-z]{2,}[^)]*\)/g;
+const LISTED_SITES =
+  /((?:[\u4e00-\u9fa5·]{2,16}?网站[、和及])+[\u4e00-\u9fa5·]{2,16}?网站)(?=未|存在|出现|没有|不|均|等|被)/g;
+const ACCOUNT_THEN_PLATFORM =
+  /(?:^|[,，、。:：;；]|的)([\u4e00-\u9fa5A-Za-z0-9·]{2,12}?)(微信公众号|政务微博|新浪微博|抖音号|头条号|快手号)(?=出现|存在|未|发布|内容|长期|超过|没有|不|等|被|、|,|，)/g;
+const GENERIC = /^(?:部分|个别|一些|少数|多数|有的|全省|全市|全州|全县|全区|各级|各地|各类|各|该|本|其|我省|我市|政府|门户|政务|市直|省直|县级|市级|省级|乡镇|基层|其他|其余|相关|有关|同类|此类|上述|以上|下列|以下)/;
+const NOT_A_NAME = /意识|自信|维护|找错|审核|制度|机制|读网|指标|互联网|放管服|一网通办|最多跑一次|工作要求|问题|情况|通知|意见|办法|规定|标准/;
+const PRAISE_WORDS = /表扬|好的做法|亮点|创新|成效|较好|优秀|典型经验|值得|推广|学习借鉴|效果明显|受到/;
+const BLAME_WORDS = /问题|不合格|未|没有|不及时|不规范|错误|瞒报|漏报|违规|私自|僵尸|不更新|批评|整改/;
+
+/**
+ * Sites and accounts a sentence names in passing — examples (如…), praise, problems below the
+ * veto line: quoted names next to a platform (微信公众号“A、B”, “A”微信公众号, “南昌市人民政府”网),
+ * sites with their address (如法网（www.rufa.gov.cn）), lists of sites (A网站、B网站未纳入…),
+ * an account and its platform (三元警方微信公众号出现…). These are mentions, never failures.
+ */
+function namedInPassing(text: string): Array<{ name: string; platform?: string }> {
+  const out: Array<{ name: string; platform?: string }> = [];
+  const push = (name: string, platform?: string) => {
+    const n = name.trim().replace(/^[“"]|[”"]$/g, '');
+    if (n.length < 2 || n.length > 30 || GENERIC.test(n) || NOT_A_NAME.test(n) || /^[\d.%]+$/.test(n)) return;
+    if (out.some((o) => o.name === n)) return;
+    const canon = platform ? canonicalPlatform(platform) : undefined;
+    out.push({ name: n, ...(canon ? { platform: canon } : {}) });
+  };
+  const plain = text.replace(/《[^》]*》/g, '');
+  // Quotes in a row (“A”、“B”微信公众号) share the platform named before the first or after the last.
+  const quotes = [...plain.matchAll(QUOTED)];
+  for (let i = 0; i < quotes.length; ) {
+    let j = i;
+    while (
+      j + 1 < quotes.length &&
+      /^[、,，和及与]$/.test(plain.slice((quotes[j]?.index ?? 0) + (quotes[j]?.[0].length ?? 0), quotes[j + 1]?.index))
+    )
+      j++;
+    const first = quotes[i] as RegExpMatchArray;
+    const last = quotes[j] as RegExpMatchArray;
+    const at = first.index ?? 0;
+    const end = (last.index ?? 0) + last[0].length;
+    const before = plain.slice(Math.max(0, at - 8), at).match(BEFORE_QUOTE)?.[0];
+    const after = plain.slice(end, end + 8).match(AFTER_QUOTE)?.[0];
+    if (before || after) {
+      const platform = (before ?? after ?? '').replace(/^等\d*个?/, '').replace(/(?:名为|为|是)$/, '');
+      for (const q of quotes.slice(i, j + 1)) for (const name of (q[1] as string).split(/[、,，]/)) push(name, platform);
+    }
+    i = j + 1;
+  }
+  // A list cut off with the text (微博“A、B、C…): every name but the last, which may be cut.
+  const open = plain.match(/“([^”“]{2,160})$/);
+  if (open?.[1] && BEFORE_QUOTE.test(plain.slice(Math.max(0, (open.index ?? 0) - 8), open.index))) {
+    const platform = plain.slice(Math.max(0, (open.index ?? 0) - 8), open.index).match(BEFORE_QUOTE)?.[0];
+    for (const name of open[1].split(/[、,，]/).slice(0, -1)) push(name, platform);
+  }
+  for (const m of plain.matchAll(SITE_WITH_URL)) push(m[1] as string);
+  for (const m of plain.matchAll(LISTED_SITES)) for (const name of (m[1] as string).split(/[、和及]/)) push(name);
+  for (const m of plain.matchAll(ACCOUNT_THEN_PLATFORM)) push(m[1] as string, m[2] as string);
+  return out;
+}
+
 /** Named failures (不合格网站为：…, A和B网站不合格) and mentions (通报表扬 / 批评, 如…), never mixed. */
 function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised' | 'criticised'> {
   const failures: ProseName[] = [];
@@ -442,7 +532,8 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
     // 如… / 例如…: examples of a problem are mentions, never failures.
     const ex = s.text.match(EXAMPLE);
     const own = ex ? s.text.slice(0, ex.index) : s.text;
-    if (ex) add(criticised, s, splitNames(s.text.slice((ex.index ?? 0) + ex[0].length)), channel);
+    const named = namedInPassing(s.text);
+    if (named.length > 0) add(PRAISE_WORDS.test(s.text) && !BLAME_WORDS.test(s.text) ? praised : criticised, s, named, channel);
     if (!/不合格|突出问题|严重问题/.test(own)) continue;
     if (/(?:未发现|没有|无|不存在)(?:检查)?不合格/.test(own)) continue;
     const list = own.match(LIST_AFTER);
@@ -452,9 +543,10 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
       add(failures, s, splitNames(listed), listChannel);
       continue;
     }
-    const named = own.match(NAMED_BEFORE);
-    if (named?.[1]) {
-      const subject = named[1].replace(/^.*?(?:其中|另有|此外|还有|以及)/, '');
+    const before = own.match(NAMED_BEFORE);
+    if (before?.[1]) {
+      const named = before;
+      const subject = before[1].replace(/^.*?(?:其中|另有|此外|还有|以及)/, '');
       if (/\d+(?:个|家)|合格率|%|全部|均为|部分|个别|少数|一些|其余|全市|全省|本次|本季度|检查发现|抽查发现|发现/.test(subject)) continue;
       // A sentence about what to do with failures (将对以上不合格…, 并对上季度不合格…) names none.
       if (/^(?:并|对|将|请|要|已|由|经|均|凡)|将对|对以上|对上述|以上|上述|要求|应当|督促|责令|限期|及时|纳入|上季度|上一季度|上期/.test(subject)) continue;
