@@ -1,5 +1,5 @@
 import type { Channel } from '../schema.ts';
-import type { Line } from './lines.ts';
+import { asWritten, type Line } from './lines.ts';
 import { canonicalPlatform } from './problems.ts';
 
 /** A pass or failure rate as the notice states it: 99.54% kept with its two decimals. */
@@ -247,7 +247,9 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
       else t.platforms.push({ platform: canon, total: value });
       return;
     }
-    if (FAILED_AFTER.test(right) || FAILED_BEFORE.test(left)) {
+    // 发现2家存在问题: problems found, counted as failed (not 被抽查出一定的问题).
+    const foundProblems = /发现(?:了)?$/.test(left) && new RegExp(`^(?:个|家)${CH}(?:存在|有)问题`).test(right);
+    if (FAILED_AFTER.test(right) || FAILED_BEFORE.test(left) || foundProblems) {
       t.failed ??= value;
       return;
     }
@@ -381,7 +383,7 @@ function regionLead(text: string): boolean {
 }
 
 const REGION_RATE =
-  /((?:[\u4e00-\u9fa5]{2,10}[、和及]){0,30}[\u4e00-\u9fa5]{2,10})(?:等\d+个(?:设区市|市州|市|县区|县\(市、区\)|县市区|地区|单位|部门)?)?(?:的)?(政府网站|政务新媒体|网站|新媒体)?(?:检查|抽查)?((?:不)?合格率)(?:均|都)?(?:为|达到?|是)?(低于|不足|高于|超过)?(\d+(?:\.(\d+))?)%/g;
+  /((?:[\u4e00-\u9fa5]{2,10}[、和及]){0,30}[\u4e00-\u9fa5]{2,10}?)(?:等\d+个(?:设区市|市州|市|县区|县\(市、区\)|县市区|地区|单位|部门)?)?(?:的)?(政府网站|政务新媒体|网站|新媒体)?(?:检查|抽查)?((?:不)?合格率)(?:均|都)?(?:为|达到?|是)?(低于|不足|高于|超过)?(\d+(?:\.(\d+))?)%/g;
 
 /** Rates stated for named regions: lists at 100%, a region below a line. */
 function regionRates(all: Sentence[]): ProseRegionRate[] {
@@ -620,11 +622,18 @@ export function readProse(body: Line[]): ProseFindings {
   const all = sentences(body);
   const names = proseNames(all);
   const lists = listSections(body);
+  const byNo = new Map(body.map((l) => [l.no, l]));
+  // Names are kept as the notice writes them (traditional characters stay traditional).
+  const written = (list: ProseName[]) =>
+    list.map((n) => ({ ...n, name: asWritten(byNo.get(n.line), n.name) }));
   return {
     tallies: proseTallies(all),
     regionRates: regionRates(all),
-    failures: [...names.failures, ...lists.failures.filter((f) => !names.failures.some((n) => n.name === f.name))],
-    praised: names.praised,
-    criticised: [...names.criticised, ...lists.mentions],
+    failures: written([
+      ...names.failures,
+      ...lists.failures.filter((f) => !names.failures.some((n) => n.name === f.name)),
+    ]),
+    praised: written(names.praised),
+    criticised: written([...names.criticised, ...lists.mentions]),
   };
 }
