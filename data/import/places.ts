@@ -47,7 +47,12 @@ export class PlaceBook {
   private add(p: Place): void {
     this.byCode.set(p.code, p);
     const keys = new Set([p.name, p.short]);
-    if (/自治州$/.test(p.name)) keys.add(`${p.short}州`);
+    // 湘西州 / 湘西自治州 for 湘西土家族苗族自治州; 石林县 / 石林自治县 for 石林彝族自治县.
+    const auto = p.name.match(/自治(州|县|旗)$/)?.[1];
+    if (auto && p.short !== p.name) {
+      keys.add(`${p.short}${auto}`);
+      keys.add(`${p.short}自治${auto}`);
+    }
     for (const k of keys) {
       const list = this.byKey.get(k) ?? [];
       list.push(p);

@@ -185,7 +185,7 @@ const TOTAL_BEFORE =
   /(?:正在运行|在运行|正常运行|运行中|运行|开通运行|共有|现有|共开设|开设|备案|注册|纳入[^,，。]{0,30}?(?:监管|系统|管理|名录)|全省共|全市共|全州共|总数|总量|共计|总计|合计|^全(?:省|市|州|区|县|盟)|^共)(?:的)?(?:[^,，:：]{0,20}?)$/;
 const RATE = /((?:不)?合格率|达标率|合格比例)(?:为|是|达到?|达|仅为?|均为|均达到?|约为|分别为|总体为)?(\d+(?:\.(\d+))?)%/;
 const RATE_AFTER = /(\d+(?:\.(\d+))?)%的((?:不)?合格率)/;
-const COVERAGE = /覆盖面(?:达到?|为)?100%|(?:检查|抽查)比例(?:为|达到?)?100%|全覆盖|全部检查|全面检查|普查|100%的抽查比例|抽查比例为?100%/;
+const COVERAGE = /覆盖面(?:达到?|为)?100%|覆盖(?:全省|全市|全州|全县|全区)?(?:所有|全部)|(?:检查|抽查)比例(?:为|达到?)?100%|全覆盖|全部检查|全面检查|普查|100%的抽查比例|抽查比例为?100%/;
 const ALL_PASSED =
   /(?:全部|均为?|全都|都|全部为|均已)(?:检查)?合格|未发现(?:不合格|单项否决)|无不合格|没有不合格|不存在不合格|均达到合格|达到合格水平|均未出现.{0,6}单项否决/;
 
@@ -307,9 +307,24 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
     }
     return t;
   };
+  // Coverage stated for one channel (检查政府网站552家，覆盖全省所有政府网站) is that channel's; a
+  // sentence for no channel or both covers every channel that states no sample (占…总数的34.96%).
   let coverage = false;
+  const covered = new Set<Channel>();
+  const sampled = new Set<Channel>();
   for (const s of all) {
-    if (COVERAGE.test(s.text)) coverage = true;
+    const runs0 = channelRuns(s.text, undefined);
+    // 检查政府网站42个、政务新媒体135个，检查比例100%: the sentence's coverage is each channel's in it.
+    const sentenceCovers = COVERAGE.test(s.text);
+    for (const run of runs0) {
+      const chs: Channel[] = run.both ? ['website', 'newmedia'] : [run.channel];
+      for (const ch of chs) {
+        if (sentenceCovers) covered.add(ch);
+        const share = run.text.match(/(?:占[^,，。]{0,16}?(?:总数|总量)的?|(?:抽查|检查)比例(?:为|达)?)(\d+(?:\.\d+)?)%/);
+        if (share && Number(share[1]) < 100) sampled.add(ch);
+      }
+    }
+    if (runs0.length === 0 && COVERAGE.test(s.text)) coverage = true;
     if (!/\d|合格/.test(s.text)) continue;
     // Region-by-region figures (福州市…合格率100%) are not the overall result.
     if (regionLead(s.text)) continue;
@@ -365,7 +380,7 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
     }
   }
   for (const t of out.values()) {
-    t.fullCoverage = coverage;
+    t.fullCoverage = !sampled.has(t.channel) && (covered.has(t.channel) || coverage);
     if (t.total === undefined) delete t.total;
     if (t.checked === undefined) delete t.checked;
     if (t.passed === undefined) delete t.passed;
@@ -385,13 +400,16 @@ function regionLead(text: string): boolean {
 const REGION_RATE =
   /((?:[\u4e00-\u9fa5]{2,10}[、和及]){0,30}[\u4e00-\u9fa5]{2,10}?)(?:等\d+个(?:设区市|市州|市|县区|县\(市、区\)|县市区|地区|单位|部门)?)?(?:的)?(政府网站|政务新媒体|网站|新媒体)?(?:检查|抽查)?((?:不)?合格率)(?:均|都)?(?:为|达到?|是)?(低于|不足|高于|超过)?(\d+(?:\.(\d+))?)%/g;
 
+/** A region, or a group notices rate like one (市政府部门, 省直单位, 示范区). */
+const REGION_LIKE = /(?:市|州|县|区|盟|旗|部门|单位|市直|省直|县直|机构)$/;
+
 /** Rates stated for named regions: lists at 100%, a region below a line. */
 function regionRates(all: Sentence[]): ProseRegionRate[] {
   const out: ProseRegionRate[] = [];
   for (const s of all) {
     for (const m of s.text.matchAll(REGION_RATE)) {
       const names = (m[1] as string).replace(/^(?:其中|另外|此外|但|而)/, '').split(/[、和及]/);
-      if (!names.every((n) => /(?:市|州|县|区|盟|旗)$/.test(n) && !/^全/.test(n))) continue;
+      if (!names.every((n) => REGION_LIKE.test(n) && !/^全/.test(n))) continue;
       const rate = stated(m[3] as string, m[5] as string, m[6]);
       const bound = m[4] ? (/低于|不足/.test(m[4]) ? 'below' : 'above') : undefined;
       const channel = m[2] ? (/网站/.test(m[2]) ? 'website' : 'newmedia') : s.context;

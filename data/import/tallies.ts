@@ -162,8 +162,10 @@ export function regionRateTallies(
   for (const r of rates) {
     if (!r.channel) continue;
     const region =
-      ctx.learner.resolve(r.region, ctx.scope.id) ?? ctx.learner.placeWithin(r.region, ctx.scope, places());
-    if (!region || region.id === ctx.scope.id || have(region.id, r.channel)) continue;
+      ctx.learner.resolve(r.region, ctx.scope.id) ??
+      ctx.learner.placeWithin(r.region, ctx.scope, places()) ??
+      ctx.learner.learn(r.region, ctx.scope.id);
+    if (region.id === ctx.scope.id || have(region.id, r.channel)) continue;
     if (out.some((t) => t.regionId === region.id && t.channel === r.channel)) continue;
     out.push({ regionId: region.id, channel: r.channel, rate: r.rate });
   }
