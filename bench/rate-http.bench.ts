@@ -168,7 +168,8 @@ async function buildNationalStore(dir: string): Promise<void> {
   const imports = new ImportService(store, silentLogger);
   const now = new Date();
   await store.applyRegister((await planSheets([files.register], store.dataset(), { now })).register!);
-  for (const f of files.rounds) await imports.apply((await planSheets([f], store.dataset(), { now })).round!, now);
+  for (const f of files.rounds)
+    await imports.apply((await planSheets([f], store.dataset(), { now })).round!.write, now);
 }
 
 process.on('exit', () => {

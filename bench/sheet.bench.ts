@@ -68,7 +68,7 @@ for (const [i, file] of files.rounds.entries()) {
   if (i === files.rounds.length - 1) roundBare = await bare(file);
   const start = process.hrtime.bigint();
   const plan = await planSheets([file], store.dataset(), { now });
-  await imports.apply(plan.round!, now);
+  await imports.apply(plan.round!.write, now);
   if (i === files.rounds.length - 1) roundImport = Number(process.hrtime.bigint() - start) / 1e6;
 }
 

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { InspectionStore } from '../data/store.ts';
-import { BotError } from './errors.ts';
+import { AppError } from '../data/errors.ts';
 import type { Logger } from './logger.ts';
 
 export interface AppDeps {
@@ -13,7 +13,7 @@ export interface AppDeps {
 
 /**
  * The HTTP face of the bot. One middleware decides what a client sees of an error:
- * BotError with expose → its status and message; anything else → logged, 500, generic body.
+ * AppError (BotError, ImportRefused, …) with expose → its status, code, message and details; anything else → logged, 500, generic body.
  */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
@@ -22,10 +22,17 @@ export function createApp(deps: AppDeps): Koa {
     try {
       await next();
     } catch (err) {
-      if (err instanceof BotError && err.expose) {
+      if (err instanceof AppError && err.expose) {
         ctx.status = err.status;
-        ctx.body = { error: err.code, message: err.message };
-        deps.log.warn({ path: ctx.path, status: err.status, code: err.code, msg: err.message }, 'request refused');
+        const details = err.details;
+        ctx.body =
+          details === undefined
+            ? { error: err.code, message: err.message }
+            : { error: err.code, message: err.message, details };
+        deps.log.warn(
+          { path: ctx.path, status: err.status, code: err.code, msg: err.message },
+          'request refused',
+        );
       } else {
         deps.log.error({ err, path: ctx.path }, 'request failed');
         ctx.status = 500;

@@ -1,18 +1,11 @@
+import { AppError } from '../data/errors.ts';
+
 /**
  * Errors that decide what the outside sees (bot/app.ts maps them in one place).
  * Each carries a machine `code`; messages name the module and field, never a secret.
  */
-export class BotError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly status = 500,
-    readonly expose = false,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+/** Errors of the running process: HTTP, platforms, configuration. */
+export class BotError extends AppError {}
 
 /** Forged, stale or missing signature → 401. */
 export class SignatureError extends BotError {
@@ -54,15 +47,5 @@ export class PlatformError extends BotError {
 export class ConfigError extends BotError {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n- ${problems.join('\n- ')}`, 'bad_config');
-  }
-}
-
-/** A notice or spreadsheet that cannot be imported; `line` is 1-based. */
-export class ImportError extends BotError {
-  constructor(
-    message: string,
-    readonly line?: number,
-  ) {
-    super(line ? `第${line}行：${message}` : message, 'bad_import', 400, true);
   }
 }

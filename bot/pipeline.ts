@@ -8,7 +8,7 @@ import type { Logger } from './logger.ts';
 
 /** A chat message after a platform verified and decoded it. */
 export interface Inbound {
-  platform: Sender['platform'];
+  platform: 'dingtalk' | 'wecom';
   /** The platform's message id, the redelivery dedupe key. */
   msgId: string;
   /** Text with the leading @bot removed. */
@@ -17,6 +17,8 @@ export interface Inbound {
   conversationId?: string;
   /** The declared group (bot/groups.ts) the conversation belongs to, if any. */
   groupId?: string;
+  /** msgtype of a message the bot cannot read (a picture, a file); `text` is '' then. */
+  unsupported?: string;
 }
 
 export interface PipelineDeps {
@@ -28,22 +30,13 @@ export interface PipelineDeps {
   services?: Services;
 }
 
-/**
- * The one path every chat message takes after verification: dedupe → parse → dispatch.
- * Returns null for a redelivered message (already answered). A handler failure becomes a
- * friendly reply, never an HTTP error, because the platform would retry.
- */
-export async function receive(deps: PipelineDeps, msg: Inbound): Promise<Reply | null> {
-  const fresh = await deps.store.markSeen(`${msg.platform}:${msg.msgId}`, deps.now());
-  if (!fresh) {
-    deps.log.info({ platform: msg.platform, msgId: msg.msgId }, 'duplicate delivery ignored');
-    return null;
-  }
-  return answer(deps, msg.text, msg.sender, msg.groupId);
-}
-
-/** parse → handler → reply, shared by `npm run ask` and every platform. */
-export async function answer(deps: PipelineDeps, text: string, sender: Sender, groupId?: string): Promise<Reply> {
+/** parse → handler → reply, shared by `npm run ask` and every platform (bot/respond.ts). */
+export async function answer(
+  deps: PipelineDeps,
+  text: string,
+  sender: Sender,
+  groupId?: string,
+): Promise<Reply> {
   const ctx: HandlerContext = {
     data: deps.store.dataset(),
     store: deps.store,

@@ -103,8 +103,13 @@ export class RegionIndex {
       const inside = candidates.filter((r) => this.within(r.id, scopeId));
       if (inside.length > 0) candidates = inside;
     }
+    // A learned region (met in an import) never outranks a registered one of the same name: a
+    // round once learned 福州 under a mistyped scope, and the 福州 group stopped hearing of 福州市.
     const sorted = [...candidates].sort(
-      (a, b) => exactness(b, key) - exactness(a, key) || preference[a.kind] - preference[b.kind],
+      (a, b) =>
+        Number(Boolean(a.learned)) - Number(Boolean(b.learned)) ||
+        exactness(b, key) - exactness(a, key) ||
+        preference[a.kind] - preference[b.kind],
     );
     const [region, ...alternatives] = sorted as [Region, ...Region[]];
     return { region, alternatives };

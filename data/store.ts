@@ -1,7 +1,9 @@
-import { access, readdir } from 'node:fs/promises';
+import { access, open as openFile, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Doc } from './doc.ts';
 import { Dataset } from './dataset.ts';
+import { diffRounds, type RoundDiff } from './import/diff.ts';
+import { ReplacementRefused } from './import/refusal.ts';
 import { fujianRegions } from './reference/fujian.ts';
 import { SeenIds } from './seen.ts';
 import {
@@ -52,6 +54,18 @@ export interface ApplyOutcome {
   /** False when the same round was already stored byte-for-byte: nothing was written. */
   changed: boolean;
   replaced: boolean;
+  /** When a stored round was replaced: what changed. */
+  diff?: RoundDiff;
+}
+
+export interface ApplyOptions {
+  /**
+   * Allows replacing a stored round of the same period and scope even when that drops failures
+   * or regions (the CLI's --replace, the API's "replace": true). Without it such a replacement is
+   * refused with ReplacementRefused and nothing is written; one that only adds or corrects goes
+   * ahead.
+   */
+  replace?: boolean;
 }
 
 /**
@@ -65,7 +79,7 @@ export interface InspectionStore {
   /** The current read model. */
   dataset(): Dataset;
   isEmpty(): boolean;
-  applyImport(write: ImportWrite, at: Date): Promise<ApplyOutcome>;
+  applyImport(write: ImportWrite, at: Date, options?: ApplyOptions): Promise<ApplyOutcome>;
   /** Upserts register entries by id; entries the write does not name are kept. */
   applyRegister(write: RegisterWrite): Promise<RegisterOutcome>;
   /** Records an inbound message id; false if it was seen before (redelivery). */
@@ -126,7 +140,9 @@ export class LowStore implements InspectionStore {
     });
     const rounds = new Map<string, Doc<typeof roundFileSchema>>();
     const roundDir = path.join(dataDir, 'rounds');
-    for (const name of await listJson(roundDir)) {
+    for (const listed of await listJson(roundDir)) {
+      const name = await migrateRoundFile(roundDir, listed);
+      if (!name) continue;
       const doc = await Doc.open({
         file: path.join(roundDir, name),
         schema: roundFileSchema,
@@ -157,8 +173,8 @@ export class LowStore implements InspectionStore {
     return this.rounds.size === 0;
   }
 
-  applyImport(write: ImportWrite, at: Date): Promise<ApplyOutcome> {
-    return this.serialize(() => this.writeImport(write, at));
+  applyImport(write: ImportWrite, at: Date, options: ApplyOptions = {}): Promise<ApplyOutcome> {
+    return this.serialize(() => this.writeImport(write, at, options));
   }
 
   applyRegister(write: RegisterWrite): Promise<RegisterOutcome> {
@@ -176,12 +192,15 @@ export class LowStore implements InspectionStore {
     return run;
   }
 
-  private async writeImport(write: ImportWrite, at: Date): Promise<ApplyOutcome> {
+  private async writeImport(write: ImportWrite, at: Date, options: ApplyOptions): Promise<ApplyOutcome> {
     const key = write.roundFile.round.key;
     const existing = this.rounds.get(key);
     if (existing && sameRound(existing.data, write.roundFile)) {
       return { changed: false, replaced: false };
     }
+    // Decided here, under the import lock, against the round as stored now (not as previewed).
+    const diff = existing ? diffRounds(existing.data, write.roundFile) : undefined;
+    if (diff) ReplacementRefused.check(diff, options.replace);
     // Regions first: a crash between the two writes leaves harmless extra regions, never a
     // round that points at regions the register lacks.
     const known = new Set(this.register.data.regions.map((r) => r.id));
@@ -196,7 +215,7 @@ export class LowStore implements InspectionStore {
     const doc =
       existing ??
       (await Doc.open({
-        file: path.join(this.dataDir, 'rounds', `${fileSafe(key)}.json`),
+        file: path.join(this.dataDir, 'rounds', roundFileName(key)),
         schema: roundFileSchema,
         version: SCHEMA_VERSION,
         initial: () => write.roundFile,
@@ -212,7 +231,7 @@ export class LowStore implements InspectionStore {
       };
     });
     this.current = this.build();
-    return { changed: true, replaced: existing !== undefined };
+    return diff ? { changed: true, replaced: true, diff } : { changed: true, replaced: false };
   }
 
   private async writeRegister(write: RegisterWrite): Promise<RegisterOutcome> {
@@ -332,8 +351,64 @@ export function canonicalRound(f: RoundFile): string {
   );
 }
 
-function fileSafe(key: string): string {
-  return key.replace(/[^\w.-]+/g, '_');
+const SAFE_BYTE = /[A-Za-z0-9._@-]/;
+
+/**
+ * A round's file name: its key with every byte outside [A-Za-z0-9._@-] written as %XX (UTF-8),
+ * so two keys never share a file (new/福建生 and new/湖南省 once both became new__.json) and the
+ * key reads back with decodeURIComponent. `2020Q1@35` stays `2020Q1@35.json`.
+ */
+export function roundFileName(key: string): string {
+  let out = '';
+  for (const byte of Buffer.from(key, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += SAFE_BYTE.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return `${out}.json`;
+}
+
+/**
+ * Renames a round file written under the old scheme (`2020Q1_35.json`) to roundFileName of the
+ * key it holds, atomically; returns the name to load. When the new name is already taken by
+ * another file holding the same key, the old file is kept aside as `<name>.superseded` (never
+ * deleted) and skipped.
+ */
+async function migrateRoundFile(dir: string, name: string): Promise<string | undefined> {
+  let key: unknown;
+  try {
+    key = (JSON.parse(await readText(path.join(dir, name))) as { round?: { key?: unknown } }).round?.key;
+  } catch {
+    return name; // Doc.open refuses it, naming the file
+  }
+  if (typeof key !== 'string') return name; // Doc.open refuses it with the schema's message
+  const wanted = roundFileName(key);
+  if (wanted === name) return name;
+  if (await exists(path.join(dir, wanted))) {
+    await rename(path.join(dir, name), path.join(dir, `${name}.superseded`));
+    await syncDir(dir);
+    return undefined;
+  }
+  await rename(path.join(dir, name), path.join(dir, wanted));
+  await syncDir(dir);
+  return wanted;
+}
+
+async function readText(file: string): Promise<string> {
+  const handle = await openFile(file, 'r');
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await openFile(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 async function listJson(dir: string): Promise<string[]> {

@@ -1,4 +1,3 @@
-import type { Channel } from '../data/schema.ts';
 import { type Reply, reply } from './reply.ts';
 
 /**
@@ -6,7 +5,7 @@ import { type Reply, reply } from './reply.ts';
  * user-visible is written anywhere else.
  */
 
-export const channelName: Record<Channel, string> = { website: '政府网站', newmedia: '政务新媒体' };
+export { channelName } from '../data/labels.ts';
 
 export interface CommandText {
   summary: string;
@@ -104,6 +103,7 @@ export const t = {
   helpTitle: '检查通报助手：可用命令',
   helpFooter: '命令可不带斜杠，全角字符亦可。输入 /help <命令> 查看详细说明。',
   helpFor: (name: string) => `命令 /${name}`,
+  textOnly: '目前只能识别文字命令，请@我并输入命令，例如 /rate 福州。',
   usage: (u: string) => `用法：${u}`,
   aliases: (a: string[]) => `也可写作：${a.join('、')}`,
 
@@ -162,125 +162,6 @@ export const t = {
 export function failureReply(): Reply {
   return reply(t.internalError);
 }
-
-/* ---------------------------------------------------------------------------------------------
- * Notice and spreadsheet import (npm run import, the API): errors name the line; the report
- * shows what was understood before anything is written.
- * ------------------------------------------------------------------------------------------- */
-
-const kName = { total: '运行数', checked: '检查数', failed: '不合格数' } as const;
-/** A count in the import preview, marked when computed from other counts rather than stated. */
-interface ReportCount {
-  n: number;
-  derived: boolean;
-}
-const seqText = (seq: number | undefined) => (seq === undefined ? '' : `（序号${seq}）`);
-const pct = (n: number) => `${Number(n.toFixed(2))}%`;
-
-export const importText = {
-  empty: '文件是空的。',
-  notANotice: '这不是一份检查情况通报：没有找到检查期次（如“2020年第一季度”）和检查结果。',
-  noPeriod: '没有找到检查期次（如“2020年第一季度”“2023年9月”）。',
-  noIssuer: '没有找到发文机关（标题“××关于……的通报”或落款）。',
-  noIssuerFound: (title: string | undefined) =>
-    `${title ? `标题“${title}”没有写发文机关，` : '没有找到通报标题，'}落款和正文中也没有找到发文机关或所属地区。请用 --issuer 指定，例如：npm run import -- <文件> --issuer 六安市`,
-  issuerWithoutPlace: (office: string) =>
-    `发文机关“${office}”没有写明地区，正文中列出的地区也不能确定范围。请用 --issuer 指定，例如：npm run import -- <文件> --issuer 贵州省`,
-  issuerOptionUnknown: (text: string) => `--issuer “${text}”不是可识别的地区或机关名称，请写地区全称，例如 --issuer 红河哈尼族彝族自治州 或 --issuer 长沙市。`,
-  issuerFromOption: (text: string, region: string) => `发文机关按 --issuer 指定为“${text}”，范围：${region}。`,
-  issuerInferred: '按正文推断',
-  scopeFromBody: (region: string) => `通报没有写明发文地区，正文所列地区都属于“${region}”，按此确定范围。`,
-  noResults: '没有找到检查结果：既没有情况表，也没有“运行政府网站××个，其中不合格××个”这样的表述。',
-  noHeader: '表格没有可识别的表头（序号、部门/地区、运行网站总数……）。',
-  noNumberColumns: '情况表没有数字列（运行总数、检查数、不合格数）。',
-  noChannel: '看不出这张表是政府网站还是政务新媒体。',
-  badNumber: (raw: string) => `“${raw}”不是一个数字。`,
-  rowWithoutName: '这一行没有地区名称。',
-  rowWithoutSeq: '表格第一行前缺少序号“1”。',
-  rowTooShort: (name: string, n: number) => `“${name}”这一行应有${n}个数字，数字不全。`,
-  rowMissingNumbers: (name: string) => `“${name}”这一行缺少运行数、检查数或不合格数。`,
-  cutOff: (name: string) => `文本在表格中间结束：“${name}”这一行不完整，通报可能没有复制全。`,
-  cutOffList: (seq: number | undefined) => `文本在名单中间结束${seqText(seq)}，通报可能没有复制全。`,
-  emptyRow: (seq: number | undefined) => `名单中这一行是空的${seqText(seq)}。`,
-  rowTooLong: (seq: number | undefined, n: number) => `名单这一行${seqText(seq)}的内容多于${n}列，无法对应到表头。`,
-  rowWithoutSubject: (seq: number | undefined) => `名单这一行${seqText(seq)}没有网站或账号名称。`,
-  missingCell: (seq: number | undefined, label: string) => `名单这一行${seqText(seq)}缺少“${label}”，上一行也没有可沿用的内容。`,
-  missingAttachments: (listed: number, found: number) =>
-    `正文列出${listed}个附件，文本中只有${found}个，通报可能没有复制全。`,
-  attachmentsAbsent: (listed: number) => `正文列出${listed}个附件，但文本中没有附件；只按正文中的数字导入。`,
-  skippedAttachment: (n: number, title: string) => `附件${n}（${title}）不是情况表或名单，已跳过。`,
-  duplicateRegion: (name: string, line: number) => `“${name}”在第${line}行已经出现过。`,
-  checkedOverTotal: (name: string, checked: number, total: number) => `“${name}”检查数${checked}大于运行数${total}。`,
-  failedOverChecked: (name: string, failed: number, checked: number) => `“${name}”不合格数${failed}大于检查数${checked}。`,
-  proseNumbersInconsistent: (channel: Channel) => `正文中${channelName[channel]}的运行数、检查数和不合格数对不上。`,
-  sumDiffers: (line: number, channel: Channel, k: keyof typeof kName, stated: number, sum: number) =>
-    `第${line}行：${channelName[channel]}合计行的${kName[k]}是${stated}，各地区相加是${sum}。`,
-  passFailDiffers: (line: number, name: string, passed: number, failed: number, checked: number) =>
-    `第${line}行：“${name}”合格${passed}加不合格${failed}不等于检查数${checked}。`,
-  rateDiffers: (line: number, name: string, isFail: boolean, stated: number, computed: number) =>
-    `第${line}行：“${name}”写的${isFail ? '不合格率' : '合格率'}是${stated}%，按数字算是${pct(computed)}。`,
-  proseDiffers: (channel: Channel, k: keyof typeof kName, prose: number, table: number) =>
-    `正文中${channelName[channel]}的${kName[k]}是${prose}，情况表合计是${table}。`,
-  listCountDiffers: (channel: Channel, named: number, failed: number) =>
-    `${channelName[channel]}不合格名单列出${named}项，情况表中不合格数是${failed}。`,
-  noTotalRow: (channel: Channel) => `${channelName[channel]}情况表没有合计行，总体数字按各地区相加。`,
-  failedFromNames: (channel: Channel, n: number) => `通报没有写${channelName[channel]}不合格总数，按点名的${n}个计。`,
-  checkedAssumed: (channel: Channel) => `正文没有写${channelName[channel]}的检查数，按运行数计。`,
-  mappedToDepts: (text: string, depts: string) => `名单中所属地区为“${text}”的条目归入“${depts}”。`,
-  regionFromName: (subject: string, region: string) => `“${subject}”没有注明地区，按名称归入“${region}”。`,
-  regionUnknown: (subject: string, scope: string) => `“${subject}”没有注明地区，归入通报范围“${scope}”。`,
-  inherited: (line: number, seq: number | undefined, parts: string[]) =>
-    `第${line}行${seqText(seq)}沿用上一行的${parts.join('、')}（合并单元格）。`,
-  duplicateItem: (line: number, subject: string) => `第${line}行：“${subject}”在名单中重复，只计一次。`,
-  problemNotStated: '未注明问题',
-
-  reportTitle: (title: string) => `通报：${title}`,
-  reportRound: (key: string, period: string, scope: string) => `期次：${period}（${key}），范围：${scope}`,
-  reportIssuer: (issuer: string, doc: string | undefined, issued: string | undefined) =>
-    `发文：${issuer}${doc ? ` ${doc}` : ''}${issued ? `，${issued}印发` : ''}`,
-  reportAsOf: (d: string) => `检查结果截至：${d}`,
-  reportDeadline: (d: string, time: string | undefined, to: string | undefined) =>
-    `整改报送截止：${d}${time ? ` ${time}` : ''}${to ? `，报${to}` : ''}`,
-  reportNoDeadline: '整改报送截止：通报中没有找到',
-  reportSection: (title: string) => `【${title}】`,
-  reportTally: (
-    region: string,
-    total: ReportCount | undefined,
-    checked: ReportCount | undefined,
-    failed: ReportCount | undefined,
-    computed: string | undefined,
-    stated: string | undefined,
-  ) =>
-    `${region}：${[
-      ['运行', total],
-      ['检查', checked],
-      ['不合格', failed],
-    ]
-      .map(([label, c]) => `${label}${c ? `${(c as ReportCount).n}${(c as ReportCount).derived ? '（推算）' : ''}` : '—'}`)
-      .join('，')}${computed ? `，${computed}` : ''}${stated ? `；通报所列${stated}` : ''}`,
-  reportFailRate: (rate: string) => `不合格率${rate}`,
-  reportPlatform: (platform: string, total: number | undefined, rate: string | undefined) =>
-    `　其中${platform}：${[total !== undefined ? `${total}个` : '', rate ?? ''].filter(Boolean).join('，')}`,
-  reportFailure: (i: number, region: string, subject: string, platform: string | undefined, problem: string, veto: boolean) =>
-    `${i}. ${region}　${platform ? `【${platform}】` : ''}${subject}：${problem}${veto ? '［单项否决］' : ''}`,
-  reportFailuresNone: '无',
-  reportMention: (kind: 'praised' | 'criticised', name: string) => `${kind === 'praised' ? '表扬' : '批评'}：${name}`,
-  reportNewRegion: (name: string, parent: string) => `新增地区：${name}（属${parent}）`,
-  reportNote: (text: string) => `说明：${text}`,
-  reportWarning: (text: string) => `⚠ ${text}`,
-  reportPreview: '以上为预览，没有写入。确认无误后加 --apply 导入。',
-  reportApplied: (key: string) => `已导入 ${key}。`,
-  reportUnchanged: (key: string) => `${key} 与已导入的内容相同，没有改动。`,
-  reportReplaced: (key: string) => `已用新内容替换 ${key}。`,
-  usage: '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--apply]',
-  readFailed: (file: string, reason: string) => `无法读取 ${file}：${reason}`,
-  failed: (reason: string) => `导入失败：${reason}`,
-};
-
-/** DingTalk (bot/platforms/dingtalk). */
-export const dingtalkText = {
-  textOnly: '目前只能识别文字命令，请@我并输入命令，例如 /rate 福州。',
-};
 
 /** Rectification tasks, deadline reminders, /done, /deadline, /overdue (issue 6). */
 export const taskText = {
@@ -352,59 +233,6 @@ export const taskText = {
   setRemindersFollow: '提醒将按新的截止时间重新安排。',
 };
 
-/** Spreadsheet and API imports (data/import/sheet, bot/api): refusals name row, column and reason. */
-export const sheetText = {
-  refused: (n: number) => `导入未执行：发现${n}处问题，请修改后重新导入（所有问题修正前不会写入任何数据）。`,
-  more: (n: number) => `……另有${n}处问题未列出。`,
-  row: (n: number) => `第${n}行`,
-  column: (letter: string, header?: string) => (header ? `${letter}列（${header}）` : `${letter}列`),
-  emptyCell: '此处不能为空',
-  notCount: (text: string) => `“${text}”不是非负整数`,
-  notRate: (text: string) => `“${text}”不是比率（如 0.46% 或 99.54）`,
-  rateMismatch: (text: string, numerator: number, denominator: number) =>
-    `比率“${text}”与数量不符（${numerator}/${denominator}）`,
-  checkedOverTotal: (checked: number, total: number) => `检查数${checked}大于运行总数${total}`,
-  failedOverChecked: (failed: number, checked: number) => `不合格数${failed}大于检查数${checked}`,
-  noChannel: '无法判断此列属于政府网站还是政务新媒体：请在表头写明（如“检查网站数”），或增加“类别”列',
-  badChannel: (text: string) => `类别“${text}”应为“政府网站”或“政务新媒体”`,
-  badSiteCode: (text: string) => `网站标识码“${text}”应为10位字母数字（部门网站为 bm 加8位数字）`,
-  badSiteKind: (text: string) => `网站类型“${text}”应为“门户网站”或“部门网站”`,
-  badMobile: (text: string) => `联系电话“${text}”格式不对`,
-  badRegionKind: (text: string) => `地区类型“${text}”应为 全国、省、市、县区、省直部门 或 特区 之一`,
-  badPeriod: (text: string) => `期次“${text}”无法识别，请写成 2020Q1、2020年第一季度、2020H2 或 2023-09`,
-  badDate: (text: string) => `日期“${text}”无法识别，请写成 2020-04-17（可加时间 17:00）`,
-  missingMeta: (key: string) => `缺少“${key}”：请在“说明”表中填写，或在命令中给出（--period / --scope）`,
-  missingColumn: (column: string, table: string) => `${table}缺少“${column}”列`,
-  unknownRegion: (text: string, near: string[]) =>
-    near.length > 0 ? `未知地区“${text}”，是不是：${near.join('、')}？` : `未知地区“${text}”：请先在“地区”表中登记`,
-  duplicateRow: (first: string) => `与${first}重复`,
-  sumMismatch: (what: string, stated: number, sum: number) => `合计行的${what}为${stated}，各行之和为${sum}`,
-  fewerThanListed: (channel: string, failed: number, listed: number) =>
-    `${channel}不合格数为${failed}，但不合格名单列出该地区${listed}项`,
-  noTables: '没有找到可导入的表格：表头应包含“部门/地区”“检查网站数”“网站名称”“账号”等列（见 data/templates/README.md）',
-  defaultTitle: (scope: string, period: string) => `${scope}${period}政府网站和政务新媒体检查情况`,
-  countNames: { total: '运行总数', checked: '检查数', failed: '不合格数' },
-  tableNames: {
-    meta: '“说明”表',
-    regions: '“地区”表',
-    tally: '“汇总”表',
-    failedSites: '“不合格网站”表',
-    failedAccounts: '“不合格新媒体”表',
-    sites: '“网站名册”表',
-    accounts: '“新媒体名册”表',
-  },
-  columnNames: {
-    key: '项目',
-    value: '内容',
-    region: '部门/地区',
-    checked: '检查网站数 / 检查新媒体数',
-    failed: '不合格网站数 / 不合格新媒体数',
-    site: '网站名称',
-    account: '账号',
-    platform: '平台',
-    problem: '突出问题',
-  } as Record<string, string>,
-};
 // ——— Alerts and the outbox (issue 5) ———
 
 /** Added to a message sent again after a restart interrupted its first send (bot/outbox/drain.ts). */
@@ -426,28 +254,6 @@ export const alertText = {
   recoveredLine: (what: string, subject: string) => `【${what}】${subject}：上期不合格，本期已合格`,
   allClearTitle: (period: string) => `【检查结果】${period}本群关注范围内无不合格项`,
   allClearLine: (issuer: string) => `来源：${issuer}。`,
-};
-
-/** The spreadsheet import preview (npm run import -- <file.xlsx|.csv> [--apply]). */
-export const sheetPreviewText = {
-  read: (files: number, rows: number, mb: string) => `读取${files}个文件，共${rows}行（${mb} MB）。`,
-  table: (where: string, kind: string, rows: number) => `${where} → ${kind}，${rows}行`,
-  ignoredColumns: (headers: string[]) => `　未使用的列：${headers.join('、')}`,
-  ignoredTable: (where: string) => `${where}：没有可识别的表头，已跳过`,
-  unknownMeta: (keys: string[]) => `“说明”表中未使用的项目：${keys.join('、')}`,
-  round: (key: string, title: string) => `检查期次：${key}　${title}`,
-  deadline: (d: string) => `整改报送截止：${d}`,
-  tallies: (n: number, sites: number, accounts: number) =>
-    `地区汇总${n}行；不合格网站${sites}项，不合格政务新媒体${accounts}项。`,
-  replaces: (key: string) => `已有${key}的数据，导入后将整体替换。`,
-  newRegions: (names: string[]) => `新登记地区${names.length}个：${names.slice(0, 20).join('、')}${names.length > 20 ? '……' : ''}`,
-  register: (units: number, sites: number, accounts: number) =>
-    `名册：单位${units}个，网站${sites}个，政务新媒体${accounts}个。`,
-  registerAdds: (added: number, updated: number) => `其中新增${added}条，更新${updated}条。`,
-  previewOnly: '以上为预览，未写入。确认无误后加 --apply 导入。',
-  applied: (what: string) => `已导入：${what}`,
-  unchanged: (key: string) => `${key}与已导入的数据完全相同，未改动。`,
-  registerApplied: (added: number, updated: number) => `名册已写入：新增${added}条，更新${updated}条。`,
 };
 
 /** /sub, /unsub, /subs (handlers/sub.ts). */

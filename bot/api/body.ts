@@ -20,6 +20,8 @@ export const roundBodySchema = z
     resultsAsOf: text.optional(),
     deadline: text.optional().describe('2020-04-17 or 2020-04-17 17:00'),
     reportTo: text.optional(),
+    /** Allows replacing a stored round of the same period and scope that drops failures or regions. */
+    replace: z.boolean().optional(),
     tallies: z
       .array(
         z

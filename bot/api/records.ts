@@ -1,9 +1,14 @@
-import type { RoundMeta } from '../../data/import/sheet/meta.ts';
-import { emptyRecords, type Records, type Text } from '../../data/import/sheet/records.ts';
+import {
+  emptyDraft,
+  type RoundDraft,
+  type RoundMeta,
+  type RoundSource,
+  type Text,
+} from '../../data/import/records.ts';
 import type { RoundBody } from './body.ts';
 
-/** An API body as the records a spreadsheet would have produced; problems name JSON paths. */
-export function bodyRecords(body: RoundBody): { records: Records; meta: RoundMeta } {
+/** An API body as the import contract's records (what a spreadsheet produces too); problems name JSON paths. */
+export function bodyDraft(body: RoundBody, source: RoundSource): RoundDraft {
   const at = (path: string, value: string): Text => ({ text: value, where: { path } });
   const meta: RoundMeta = { period: at('period', body.period), scope: at('scope', body.scope) };
   if (body.title) meta.title = body.title;
@@ -13,10 +18,10 @@ export function bodyRecords(body: RoundBody): { records: Records; meta: RoundMet
   if (body.resultsAsOf) meta.resultsAsOf = at('resultsAsOf', body.resultsAsOf);
   if (body.deadline) meta.deadline = at('deadline', body.deadline);
   if (body.reportTo) meta.reportTo = body.reportTo;
-  const records = emptyRecords();
+  const records = { ...emptyDraft(source), meta };
   body.tallies.forEach((t, i) => {
     const where = { path: `tallies[${i}]` };
-    const rec: Records['tallies'][number] = {
+    const rec: RoundDraft['tallies'][number] = {
       region: at(`tallies[${i}].region`, t.region),
       channel: t.channel,
       total: t.total ?? t.checked,
@@ -29,7 +34,7 @@ export function bodyRecords(body: RoundBody): { records: Records; meta: RoundMet
     records.tallies.push(rec);
   });
   body.failures.forEach((f, i) => {
-    const rec: Records['failures'][number] = {
+    const rec: RoundDraft['failures'][number] = {
       channel: f.channel,
       region: at(`failures[${i}].region`, f.region),
       subject: f.subject,
@@ -40,5 +45,5 @@ export function bodyRecords(body: RoundBody): { records: Records; meta: RoundMet
     if (f.platform) rec.platform = f.platform;
     records.failures.push(rec);
   });
-  return { records, meta };
+  return records;
 }

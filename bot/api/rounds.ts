@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import Router from '@koa/router';
-import { buildRound } from '../../data/import/sheet/build-round.ts';
-import { Problems } from '../../data/import/sheet/problems.ts';
-import { ImportRegions } from '../../data/import/sheet/regions.ts';
+import { planRound } from '../../data/import/build-round.ts';
+import { diffJson } from '../../data/import/diff.ts';
 import type { InspectionStore } from '../../data/store.ts';
 import { PayloadError } from '../errors.ts';
 import { parseJson, readRawBody } from '../http/raw-body.ts';
@@ -10,7 +9,7 @@ import type { ImportService } from '../imports.ts';
 import { requireBearer } from './auth.ts';
 import { jsonPath, roundBodySchema } from './body.ts';
 import { ratesFor, roundSummary } from './rates.ts';
-import { bodyRecords } from './records.ts';
+import { bodyDraft } from './records.ts';
 
 /** A national round (400 tallies, 5,000 failures) is about 1 MB of JSON; five times that is refused. */
 export const API_BODY_LIMIT = 5 * 1024 * 1024;
@@ -41,15 +40,17 @@ export function createApiRouter(deps: ApiDeps): Router {
       const issues = parsed.error.issues.slice(0, 10).map((i) => `${jsonPath(i.path) || 'body'}: ${i.message}`);
       throw new PayloadError(`api: ${issues.join('; ')}`);
     }
-    const { records, meta } = bodyRecords(parsed.data);
-    const data = deps.store.dataset();
-    const problems = new Problems();
     const now = deps.now();
-    const source = { file: 'api', sha256: createHash('sha256').update(raw).digest('hex'), kind: 'api' as const };
-    const write = buildRound(records, meta, new ImportRegions(data.register.regions), data, source, now, problems);
-    problems.throwIfAny();
-    const outcome = await deps.imports.apply(write!, now);
-    const file = write!.roundFile;
+    // The body's own bytes identify it; "replace" is how it is applied, not what it says.
+    const { replace, ...round } = parsed.data;
+    const source = {
+      file: 'api',
+      sha256: createHash('sha256').update(JSON.stringify(round)).digest('hex'),
+      kind: 'api' as const,
+    };
+    const plan = planRound(bodyDraft(round, source), deps.store.dataset(), now);
+    const outcome = await deps.imports.apply(plan.write, now, { replace: replace ?? false });
+    const file = plan.write.roundFile;
     ctx.status = outcome.changed && !outcome.replaced ? 201 : 200;
     ctx.body = {
       round: outcome.roundKey,
@@ -57,7 +58,8 @@ export function createApiRouter(deps: ApiDeps): Router {
       replaced: outcome.replaced,
       tallies: file.tallies.length,
       failures: file.failures.length,
-      newRegions: write!.newRegions.map((r) => ({ id: r.id, name: r.name, parent: r.parent ?? null })),
+      newRegions: plan.write.newRegions.map((r) => ({ id: r.id, name: r.name, parent: r.parent ?? null })),
+      ...(outcome.diff ? { diff: diffJson(outcome.diff) } : {}),
     };
   });
 

@@ -5,20 +5,23 @@ import {
   misnamed,
   refusal,
 } from '../../data/import/file-kind.ts';
+import { AppError } from '../../data/errors.ts';
+import { replacementPreview } from '../../data/import/diff.ts';
 import { type NoticeSource, parseNotice } from '../../data/import/notice.ts';
 import { type NoticeText, noticeReaders, sheetKinds } from '../../data/import/readers.ts';
 import { renderReport } from '../../data/import/report.ts';
+import { importText as tx } from '../../data/import/text/notice.ts';
 import { openStore } from '../../data/open-store.ts';
-import { importText as tx } from '../../handlers/text.ts';
 import { loadConfig } from '../config.ts';
-import { BotError } from '../errors.ts';
 import { ImportService } from '../imports.ts';
 import { createLogger } from '../logger.ts';
 import { runSheetCli } from './sheet-import.ts';
 
 /**
- * `npm run import -- <file> [--apply]`: shows what the importer understood and writes nothing
- * until --apply. Exit codes: 0 done or previewed, 1 refused (the message names the line), 2 usage.
+ * `npm run import -- <file> [--apply [--replace]]`: shows what the importer understood (and, when
+ * the round is stored already, what would change) and writes nothing until --apply. A replacement
+ * that drops failures or regions also needs --replace. Exit codes: 0 done or previewed, 1 refused
+ * (the message names every problem's line), 2 usage.
  */
 export async function runImport(
   argv: string[],
@@ -26,6 +29,7 @@ export async function runImport(
   out: (line: string) => void,
 ): Promise<number> {
   const apply = argv.includes('--apply');
+  const replace = argv.includes('--replace');
   const { issuer, rest } = issuerOption(argv);
   const given = rest.filter((a) => !a.startsWith('--'));
   if (given.length === 0 || issuer === '') {
@@ -78,13 +82,15 @@ export async function runImport(
     const source: NoticeSource = { ...read0, file: file.name, ...(issuer !== undefined ? { issuer } : {}) };
     const plan = parseNotice(source, store.dataset(), new Date());
     for (const line of renderReport(plan.report, store.dataset().regions)) out(line);
+    const replacing = replacementPreview(plan.write.roundFile, store.dataset(), plan.write.newRegions);
+    if (replacing.length > 0) for (const line of ['', ...replacing]) out(line);
     out('');
     if (!apply) {
       out(tx.reportPreview);
       return 0;
     }
     const service = new ImportService(store, createLogger(config.LOG_LEVEL));
-    const outcome = await service.apply(plan.write, new Date());
+    const outcome = await service.apply(plan.write, new Date(), { replace });
     const key = outcome.roundKey;
     out(
       !outcome.changed
@@ -95,8 +101,8 @@ export async function runImport(
     );
     return 0;
   } catch (err) {
-    if (err instanceof BotError && err.expose) {
-      out(err.message);
+    if (err instanceof AppError && err.expose) {
+      for (const line of err.message.split('\n')) out(line);
       return 1;
     }
     throw err;

@@ -1,8 +1,10 @@
-import { SheetImportError, planSheets } from '../../data/import/sheet/index.ts';
+import { AppError } from '../../data/errors.ts';
+import { replacementPreview } from '../../data/import/diff.ts';
+import { planSheets } from '../../data/import/sheet/index.ts';
 import { previewLines } from '../../data/import/sheet/preview.ts';
 import { openStore } from '../../data/open-store.ts';
+import { sheetPreviewText as px } from '../../data/import/text/sheet.ts';
 import type { InspectionStore } from '../../data/store.ts';
-import { sheetPreviewText as px } from '../../handlers/text.ts';
 import { loadConfig } from '../config.ts';
 import { ImportService } from '../imports.ts';
 import { createLogger } from '../logger.ts';
@@ -11,6 +13,8 @@ import { progressBar } from './progress.ts';
 export interface SheetImportArgs {
   files: string[];
   apply: boolean;
+  /** Allows a replacement of a stored round that drops failures or regions. */
+  replace?: boolean;
   period?: string;
   scope?: string;
   now: Date;
@@ -41,14 +45,17 @@ export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDep
     plan = await planSheets(args.files, data, opts);
   } catch (err) {
     bar?.done();
-    if (err instanceof SheetImportError) {
-      deps.print(err.message);
+    if (err instanceof AppError && err.expose) {
+      for (const line of err.message.split('\n')) deps.print(line);
       return 1;
     }
     throw err;
   }
   bar?.done();
   for (const line of previewLines(plan, data, args.files.length)) deps.print(line);
+  if (plan.round)
+    for (const line of replacementPreview(plan.round.write.roundFile, data, plan.round.write.newRegions))
+      deps.print(line);
   if (!args.apply) {
     deps.print(px.previewOnly);
     return 0;
@@ -58,8 +65,18 @@ export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDep
     deps.print(px.registerApplied(r.added, r.updated));
   }
   if (plan.round) {
-    const outcome = await deps.imports.apply(plan.round, args.now);
-    deps.print(outcome.changed ? px.applied(outcome.roundKey) : px.unchanged(outcome.roundKey));
+    try {
+      const outcome = await deps.imports.apply(plan.round.write, args.now, {
+        replace: args.replace ?? false,
+      });
+      deps.print(outcome.changed ? px.applied(outcome.roundKey) : px.unchanged(outcome.roundKey));
+    } catch (err) {
+      if (err instanceof AppError && err.expose) {
+        for (const line of err.message.split('\n')) deps.print(line);
+        return 1;
+      }
+      throw err;
+    }
   }
   return 0;
 }
@@ -76,7 +93,7 @@ export async function runSheetCli(
   const config = loadConfig(env);
   const { store } = await openStore(config, { oneShot: true });
   const imports = new ImportService(store, createLogger(config.LOG_LEVEL));
-  const args: SheetImportArgs = { files, apply, now: new Date() };
+  const args: SheetImportArgs = { files, apply, replace: argv.includes('--replace'), now: new Date() };
   const period = option('period');
   const scope = option('scope');
   if (period) args.period = period;

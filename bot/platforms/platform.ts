@@ -7,11 +7,13 @@ import { PlatformError } from '../errors.ts';
 import type { Group, Groups } from '../groups.ts';
 import type { Logger } from '../logger.ts';
 import type { PipelineDeps } from '../pipeline.ts';
+import { createResponder, type Responder } from '../respond.ts';
 import type { ReplyQueue } from './late-reply.ts';
 
 /**
  * What every platform (bot/platforms/dingtalk, bot/platforms/wecom) provides, in the same
- * outline: inbound (verify → decode → pipeline), replies, and pushes to group robots.
+ * outline (index, crypto, http, socket, decode, encode, send): inbound (verify → decode →
+ * respond), and pushes to group robots.
  */
 export interface PlatformDeps {
   config: Config;
@@ -26,6 +28,16 @@ export interface PlatformDeps {
    * robot instead (bot/platforms/late-reply.ts). Without it such answers are dropped and logged.
    */
   replies?: ReplyQueue;
+}
+
+/** The one answering path (bot/respond.ts) over these dependencies, for a platform's transports. */
+export function responderFor(deps: PlatformDeps): Responder {
+  return createResponder({
+    pipeline: deps.pipeline,
+    groups: deps.groups,
+    log: deps.log,
+    replies: deps.replies,
+  });
 }
 
 export interface PlatformRuntime {

@@ -1,4 +1,4 @@
-import { importText as tx } from '../../handlers/text.ts';
+import { importText as tx } from './text/notice.ts';
 import type { Channel, Failure, Mention, Region } from '../schema.ts';
 import type { ColumnKind } from './headers.ts';
 import type { ImportContext } from './notice.ts';

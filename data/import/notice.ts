@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ImportError } from '../../bot/errors.ts';
-import { importText as tx } from '../../handlers/text.ts';
 import type { Dataset } from '../dataset.ts';
-import type { Channel, Failure, Mention, Region, Round, RoundFile, Tally } from '../schema.ts';
-import { channels, SCHEMA_VERSION } from '../schema.ts';
-import type { ImportWrite } from '../store.ts';
-import { asOfDate, deadlinePhrase } from './dates.ts';
+import type { Channel, Failure, Mention, Region, Round, Tally } from '../schema.ts';
+import { channels } from '../schema.ts';
+import { planRound, type RoundPlan } from './build-round.ts';
+import { asOfDate, deadlinePhrase, wholeLineDate } from './dates.ts';
 import { type Line, toLines } from './lines.ts';
 import { failuresFromList, failuresFromProse, mentionsFromList, mentionsFromProse } from './items.ts';
 import { dateLine, findTitle, type IssuerFound, issuerInBody, issuerInSignature, issuerInTitle, OFFICE, scopeFromNamedRegions, scopeWord, type TitleFound } from './issuer.ts';
@@ -16,25 +14,17 @@ import { periodIn } from './period.ts';
 import { isPlatform, looksLikeProblem } from './problems.ts';
 import { readProse } from './prose.ts';
 import { outline, type Section } from './sections.ts';
+import type { RoundDraft } from './records.ts';
+import { ImportError, Problems } from './refusal.ts';
 import { checkTallies, proseTally, regionRateTallies, tallyRows } from './tallies.ts';
 import { readListTable, readTallyTable } from './tables.ts';
+import { importText as tx } from './text/notice.ts';
 
-export interface ImportReport {
-  round: Round;
-  tallies: Tally[];
-  failures: Failure[];
-  mentions: Mention[];
-  newRegions: Region[];
-  /** What the importer inferred: merged cells inherited, regions mapped. */
-  notes: string[];
-  /** Disagreements the office should look at; the import still goes ahead. */
-  warnings: string[];
-}
+export { failureId } from './failure-id.ts';
+export type { ImportReport } from './build-round.ts';
 
-export interface ImportPlan {
-  write: ImportWrite;
-  report: ImportReport;
-}
+/** What parseNotice returns: the builder's plan (one shape for every door). */
+export type ImportPlan = RoundPlan;
 
 export interface NoticeSource {
   text: string;
@@ -98,11 +88,17 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   if (o.listed.length > o.attachments.length) {
     if (o.attachments.length > 0)
       throw new ImportError(tx.missingAttachments(o.listed.length, o.attachments.length), lastLine);
-    ctx.warnings.push(tx.attachmentsAbsent(o.listed.length));
+    throw new ImportError(tx.attachmentsAbsent(o.listed.length), lastLine);
   }
+  // A text that stops mid-sentence is only suspect; it is refused below if it also names fewer
+  // failures in a list than it counts (the first 3,000 bytes of the shipped notice).
+  const cut = o.attachments.length === 0 ? cutMidSentence(lines) : undefined;
 
   o.attachments.forEach((section, k) => {
     const endOfText = k === o.attachments.length - 1;
+    // 附件4 and nothing after it: the text stops where an attachment begins.
+    if (!section.title && section.lines.length === 0)
+      throw new ImportError(tx.emptyAttachment(section.attachment), section.startLine);
     const kind = sectionKind(section);
     if (!kind) {
       ctx.warnings.push(tx.skippedAttachment(section.attachment, section.title?.raw ?? ''));
@@ -168,13 +164,26 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
 
   const allTallies = [...tallies.values()].flat();
   if (allTallies.length === 0) throw new ImportError(tx.noResults, resultsLine(body));
+  // Fewer items named in lists than the notice counts means lists were lost (a cut text, a
+  // missing page): refused, every channel at once. More named than counted is the publisher's
+  // slip: a warning. A notice that names none of its failures (most prose notices) is not refused.
+  const problems = new Problems();
   for (const [channel, rows] of tallies) {
     const own = rows.find((r) => r.regionId === scope.id);
     const named = failures.filter((f) => f.channel === channel).length;
-    const failed = own ? own.failed : rows.reduce<number | undefined>((n, r) => (n === undefined || r.failed === undefined ? undefined : n + r.failed), 0);
-    if ((listed.has(channel) || named > 0) && failed !== undefined && named !== failed)
-      ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
+    const failed = own
+      ? own.failed
+      : rows.reduce<number | undefined>(
+          (n, r) => (n === undefined || r.failed === undefined ? undefined : n + r.failed),
+          0,
+        );
+    if (failed === undefined || (!listed.has(channel) && named === 0 && !cut)) continue;
+    if (named < failed) problems.add({ line: cut?.no ?? lastLine }, tx.fewerNamedThanCounted(channel, named, failed));
+    else if (named > failed) ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
   }
+  if (cut && !problems.empty) problems.add({ line: cut.no }, tx.cutMidSentence(cut.text.slice(-12)));
+  problems.throwIfAny();
+  if (cut) ctx.warnings.push(tx.cutMidSentence(cut.text.slice(-12)));
 
   const round = roundOf({
     src,
@@ -186,30 +195,82 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
     now,
     key: roundKey,
   });
-  const roundFile: RoundFile = { version: SCHEMA_VERSION, round, tallies: allTallies, failures, mentions };
-  return {
-    write: { newRegions: learner.learned, roundFile },
-    report: {
-      round,
-      tallies: allTallies,
-      failures,
-      mentions,
-      newRegions: learner.learned,
-      notes: ctx.notes,
-      warnings: ctx.warnings,
-    },
+  return planRound(noticeDraft(round, allTallies, failures, mentions, learner.learned, ctx), data, now);
+}
+
+/**
+ * The notice as the import contract's records: the reader has placed every row and item in the
+ * notice's own terms (its 合计 row is the scope, 福建省 in a list is the 省直部门), so the records
+ * carry their region ids; the builder checks them, computes ids and codes, and writes the round.
+ */
+function noticeDraft(
+  round: Round,
+  tallies: Tally[],
+  failures: Failure[],
+  mentions: Mention[],
+  learned: Region[],
+  ctx: ImportContext,
+): RoundDraft {
+  const where = { file: round.source.file };
+  const at = (text: string) => ({ text, where });
+  const draft: RoundDraft = {
+    source: round.source,
+    meta: { period: at(round.period), title: round.title, issuer: round.issuer },
+    scopeId: round.scopeRegionId,
+    tallies: tallies.map((t) => ({
+      region: at(t.regionId),
+      channel: t.channel,
+      ...(t.total !== undefined ? { total: t.total } : {}),
+      ...(t.checked !== undefined ? { checked: t.checked } : {}),
+      ...(t.failed !== undefined ? { failed: t.failed } : {}),
+      ...(t.rate ? { rate: t.rate } : {}),
+      ...(t.derived ? { derived: t.derived } : {}),
+      ...(t.platforms ? { platforms: t.platforms } : {}),
+      sum: false,
+      where,
+      regionId: t.regionId,
+    })),
+    failures: failures.map((f) => ({
+      channel: f.channel,
+      region: at(f.regionText),
+      ...(f.unitName ? { unit: f.unitName } : {}),
+      subject: f.subject,
+      ...(f.platform ? { platform: f.platform } : {}),
+      problem: f.problem,
+      where,
+      regionId: f.regionId,
+    })),
+    mentions,
+    learned,
+    notes: ctx.notes,
+    warnings: ctx.warnings,
+    listedMayExceedTallies: true,
   };
+  const m = draft.meta;
+  if (round.docNumber) m.docNumber = round.docNumber;
+  if (round.issuedOn) m.issuedOn = at(round.issuedOn);
+  if (round.resultsAsOf) m.resultsAsOf = at(round.resultsAsOf);
+  if (round.deadline) m.deadline = at([round.deadline.date, round.deadline.time].filter(Boolean).join(' '));
+  if (round.reportTo) m.reportTo = round.reportTo;
+  return draft;
 }
 
-function firstPeriod(lines: Line[]): string | undefined {
-  for (const l of lines) {
-    const p = periodIn(l.text);
-    if (p) return p;
-  }
-  return undefined;
+/** Sentence ends, closing quotes and brackets: a paragraph of a notice ends with one of these. */
+const SENTENCE_END = /[。！？!?；;：:”’」』）)】\]…]$/;
+
+/**
+ * The last line, when the text stops inside a sentence of the body: a long line of prose that
+ * ends without a sentence end, and is neither a date, a signature nor a trailer. (A text cut
+ * inside a table is caught by the table readers.)
+ */
+function cutMidSentence(lines: readonly Line[]): Line | undefined {
+  const last = lines.at(-1);
+  if (!last || last.text.length < 20 || SENTENCE_END.test(last.text)) return undefined;
+  if (wholeLineDate(last.text) || OFFICE.test(last.text) || /^(抄送|\(此件|（此件|印发|附件)/.test(last.text))
+    return undefined;
+  return last;
 }
 
-/** The first line of the text proper (after a repeated page heading, if any). */
 function firstLine(body: Line[]): number {
   return body[0]?.no ?? 1;
 }
@@ -239,7 +300,7 @@ function issuerAndScope(
   if (src.issuer !== undefined) {
     const name = src.issuer.normalize('NFKC').replace(/\s+/g, '');
     const scope = regionOfOffice(name, book.leading(name), learner, book);
-    if (!scope) throw new ImportError(tx.issuerOptionUnknown(src.issuer));
+    if (!scope) throw new ImportError(tx.issuerOptionUnknown(src.issuer, learner.regions.suggest(name).map((r) => r.name)));
     return { issuer: src.issuer.trim(), scope, note: tx.issuerFromOption(src.issuer.trim(), scope.name) };
   }
   const candidates = [
@@ -355,16 +416,10 @@ function roundOf(a: {
   return round;
 }
 
-/** A failure's id: stable across re-imports of the same round. */
-export function failureId(
-  roundKey: string,
-  channel: Channel,
-  regionId: string,
-  subject: string,
-  platform?: string,
-): string {
-  return createHash('sha1')
-    .update([roundKey, channel, regionId, subject, platform ?? ''].join('\u0000'))
-    .digest('hex')
-    .slice(0, 16);
+function firstPeriod(lines: Line[]): string | undefined {
+  for (const l of lines) {
+    const p = periodIn(l.text);
+    if (p) return p;
+  }
+  return undefined;
 }

@@ -1,8 +1,8 @@
-import { channelName, importText as tx } from '../../handlers/text.ts';
-import { percent, periodLabel, statedRateText } from '../../handlers/format.ts';
+import { channelName, percent, periodLabel, statedRateText } from '../labels.ts';
+import { importText as tx } from './text/notice.ts';
 import type { RegionIndex } from '../regions.ts';
 import { channels } from '../schema.ts';
-import type { ImportReport } from './notice.ts';
+import type { ImportReport } from './build-round.ts';
 
 /** The preview `npm run import` prints: what was understood, then notes and warnings. */
 export function renderReport(report: ImportReport, regions: RegionIndex): string[] {

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InspectionStore } from '../store.ts';
 import { parseNotice } from './notice.ts';
+import { ImportService } from './service.ts';
 
-/** The shipped notice: Fujian 2020 Q1 (../shared/seed), the bot's default data. */
+/** The shipped notice: Fujian 2020 Q1 (copied from shared/seed), the bot's default data. */
 export const SEED_NOTICE = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
   '..',
@@ -13,13 +14,19 @@ export const SEED_NOTICE = path.join(
 );
 
 /**
- * Imports the shipped notice through the ordinary importer when the store holds no round, so
- * `npm start` answers on a fresh machine. Returns the round key when it imported, else undefined.
+ * Imports the shipped notice through the ordinary door (parseNotice → the builder →
+ * ImportService.apply) when the store holds no round, so `npm start` answers on a fresh machine.
+ * Pass the bot's ImportService so its listeners (alerts, reminders) hear of it; without one the
+ * round is written with no listener. Returns the round key when it imported, else undefined.
  */
-export async function ensureSeeded(store: InspectionStore, now: Date): Promise<string | undefined> {
+export async function ensureSeeded(
+  store: InspectionStore,
+  now: Date,
+  imports: ImportService = new ImportService(store, { error: () => undefined }),
+): Promise<string | undefined> {
   if (!store.isEmpty()) return undefined;
   const text = await readFile(SEED_NOTICE, 'utf8');
   const plan = parseNotice({ text, file: path.basename(SEED_NOTICE) }, store.dataset(), now);
-  await store.applyImport(plan.write, now);
-  return plan.write.roundFile.round.key;
+  const outcome = await imports.apply(plan.write, now);
+  return outcome.roundKey;
 }

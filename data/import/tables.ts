@@ -1,5 +1,5 @@
-import { importText as tx } from '../../handlers/text.ts';
-import { ImportError } from '../../bot/errors.ts';
+import { importText as tx } from './text/notice.ts';
+import { ImportError } from './refusal.ts';
 import { type Column, type ColumnKind, numericKinds, readHeader } from './headers.ts';
 import { isInteger, type Line } from './lines.ts';
 import type { Section } from './sections.ts';

@@ -1,5 +1,5 @@
-import { ImportError } from '../../bot/errors.ts';
-import { importText as tx } from '../../handlers/text.ts';
+import { ImportError } from './refusal.ts';
+import { importText as tx } from './text/notice.ts';
 import type { Channel, Region, StatedRate, Tally } from '../schema.ts';
 import type { ImportContext } from './notice.ts';
 import { places } from './places.ts';

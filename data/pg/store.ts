@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { Dataset } from '../dataset.ts';
+import { diffRounds } from '../import/diff.ts';
+import { ReplacementRefused } from '../import/refusal.ts';
 import { fujianRegions } from '../reference/fujian.ts';
 import {
   accountSchema,
@@ -14,6 +16,7 @@ import {
 import { SEEN_TTL_MS } from '../seen.ts';
 import { STATE_VERSION, type StateFile, stateFileSchema } from '../state.ts';
 import {
+  type ApplyOptions,
   type ApplyOutcome,
   canonicalRound,
   type ImportWrite,
@@ -162,13 +165,20 @@ export class PgStore implements InspectionStore {
     };
   }
 
-  async applyImport(write: ImportWrite, at: Date): Promise<ApplyOutcome> {
+  async applyImport(write: ImportWrite, at: Date, options: ApplyOptions = {}): Promise<ApplyOutcome> {
     const round = roundFileSchema.parse(write.roundFile);
     const key = round.round.key;
     const canonical = canonicalRound(round);
     return this.write(async (c, rev) => {
-      const existing = await c.query<{ canonical: string }>('SELECT canonical FROM rounds WHERE key = $1', [key]);
-      if (existing.rows[0]?.canonical === canonical) return { changed: false, replaced: false };
+      const existing = await c.query<{ canonical: string; data: RoundFile }>(
+        'SELECT canonical, data FROM rounds WHERE key = $1',
+        [key],
+      );
+      const stored = existing.rows[0];
+      if (stored?.canonical === canonical) return { changed: false, replaced: false };
+      // Decided inside the write transaction, against the round as stored now (README “Replacing a round”).
+      const diff = stored ? diffRounds(roundFileSchema.parse(stored.data), round) : undefined;
+      if (diff) ReplacementRefused.check(diff, options.replace);
       // Regions first (learned ones only when unknown), in the same transaction as the round.
       await this.ensureRegions(c, rev);
       await upsert(c, 'region', write.newRegions.map((r) => regionSchema.parse(r)), rev, false);
@@ -193,7 +203,7 @@ export class PgStore implements InspectionStore {
         failures: round.failures.length,
         regionsLearned: write.newRegions.map((r) => r.id),
       });
-      return { changed: true, replaced };
+      return diff ? { changed: true, replaced, diff } : { changed: true, replaced };
     });
   }
 

@@ -21,7 +21,7 @@ describe('start()', () => {
     const running = await start(loadConfig(env), env, log);
     try {
       expect(running.port).toBeGreaterThan(0);
-      expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1_35.json']);
+      expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1@35.json']);
       const res = await fetch(`http://127.0.0.1:${running.port}/healthz`);
       expect(await res.json()).toEqual({ ok: true, rounds: 1, latest: '2020Q1@35' });
       expect(lines.some((l) => l.msg === 'empty store: imported the shipped Fujian 2020Q1 notice')).toBe(

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { answer, type Inbound, type PipelineDeps, receive } from '../../bot/pipeline.ts';
+import { answer } from '../../bot/pipeline.ts';
 import type { Dataset } from '../../data/dataset.ts';
 import type { InspectionStore } from '../../data/store.ts';
 import { replyToText } from '../../handlers/reply.ts';
@@ -13,13 +13,6 @@ beforeEach(async () => {
 });
 afterEach(() => seeded.cleanup());
 
-const inbound = (msgId: string, text: string): Inbound => ({
-  platform: 'wecom',
-  msgId,
-  text,
-  sender: { platform: 'wecom', wecomUserId: 'zhangsan' },
-});
-
 /** A store whose read model fails inside a handler, as a bug in a handler would. */
 function brokenStore(store: InspectionStore): InspectionStore {
   const data = store.dataset();
@@ -30,34 +23,6 @@ function brokenStore(store: InspectionStore): InspectionStore {
   }) as Dataset;
   return Object.assign(Object.create(store) as InspectionStore, { dataset: () => broken });
 }
-
-describe('receive()', () => {
-  it('answers a new message', async () => {
-    const { log } = captureLog();
-    const reply = await receive({ store: seeded.store, log, now: () => NOW }, inbound('m1', '/rate 福州'));
-    expect(reply?.title).toBe('福州市 2020年第一季度检查情况');
-  });
-
-  it('returns null for a redelivered message id, and logs it', async () => {
-    const { log, lines } = captureLog();
-    const deps: PipelineDeps = { store: seeded.store, log, now: () => NOW };
-    expect(await receive(deps, inbound('m1', '/rate'))).not.toBeNull();
-    expect(await receive(deps, inbound('m1', '/rate'))).toBeNull();
-    expect(lines.some((l) => l.msg === 'duplicate delivery ignored' && l.msgId === 'm1')).toBe(true);
-  });
-
-  it('treats the same id on another platform as another message', async () => {
-    const { log } = captureLog();
-    const deps: PipelineDeps = { store: seeded.store, log, now: () => NOW };
-    await receive(deps, inbound('m1', '/rate'));
-    const dingtalk: Inbound = {
-      ...inbound('m1', '/rate'),
-      platform: 'dingtalk',
-      sender: { platform: 'dingtalk' },
-    };
-    expect(await receive(deps, dingtalk)).not.toBeNull();
-  });
-});
 
 describe('answer()', () => {
   it('runs parse → handler → reply for any text', async () => {

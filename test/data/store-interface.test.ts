@@ -96,7 +96,7 @@ describe.each(storeKinds)('InspectionStore on $name', (kind) => {
       const corrected = otherRound(store.dataset().rounds[0]!.file, '2020Q1', (f) =>
         setTally(f, '3501', 'website', { total: 40, checked: 40 }),
       );
-      expect(await store.applyImport(corrected, AT)).toEqual({ changed: true, replaced: true });
+      expect(await store.applyImport(corrected, AT)).toMatchObject({ changed: true, replaced: true });
       const view = store.dataset().roundFor('3501')!;
       expect(store.dataset().tally(view, '3501', 'website')).toMatchObject({ total: 40, checked: 40 });
       expect(store.dataset().rounds).toHaveLength(1);

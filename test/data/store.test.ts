@@ -1,14 +1,14 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseNotice } from '../../data/import/notice.ts';
 import { SEED_NOTICE } from '../../data/import/seed.ts';
-import { LowStore } from '../../data/store.ts';
+import { LowStore, roundFileName } from '../../data/store.ts';
 import { openEmptyStore, openSeededStore } from '../support/seeded-store.ts';
 import { otherRound } from '../support/rounds.ts';
 
 const AT = new Date('2020-04-14T09:00:00+08:00');
-const ROUND_FILE = path.join('rounds', '2020Q1_35.json');
+const ROUND_FILE = path.join('rounds', '2020Q1@35.json');
 let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups) await c();
@@ -62,7 +62,7 @@ describe('LowStore.open()', () => {
 
   it('ignores a temporary file a crash left in the rounds directory', async () => {
     const { dir } = await seeded();
-    await writeFile(path.join(dir, 'rounds', '.2020Q2_35.json.4242.0badc0de.tmp'), '{"version":1,"rou');
+    await writeFile(path.join(dir, 'rounds', '.2020Q2@35.json.4242.0badc0de.tmp'), '{"version":1,"rou');
     const again = await LowStore.open(dir);
     expect(again.dataset().rounds.map((v) => v.round.key)).toEqual(['2020Q1@35']);
   });
@@ -82,7 +82,7 @@ describe('LowStore.applyImport()', () => {
     const outcome = await store.applyImport(await seedWrite(store), AT);
     expect(outcome).toEqual({ changed: true, replaced: false });
     expect((await readdir(dir)).sort()).toEqual(['register.json', 'rounds', 'state.json']);
-    expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1_35.json']);
+    expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1@35.json']);
     const onDisk = JSON.parse(await readFile(path.join(dir, ROUND_FILE), 'utf8'));
     expect(onDisk.round.key).toBe('2020Q1@35');
     expect(store.state.data.lastImport).toEqual({
@@ -123,7 +123,7 @@ describe('LowStore.applyImport()', () => {
   it('keeps each round in its own file', async () => {
     const { store, dir } = await seeded();
     await store.applyImport(otherRound(store.dataset().rounds[0]!.file, '2020Q2'), AT);
-    expect((await readdir(path.join(dir, 'rounds'))).sort()).toEqual(['2020Q1_35.json', '2020Q2_35.json']);
+    expect((await readdir(path.join(dir, 'rounds'))).sort()).toEqual(['2020Q1@35.json', '2020Q2@35.json']);
     expect(store.dataset().rounds.map((v) => v.round.key)).toEqual(['2020Q1@35', '2020Q2@35']);
   });
 
@@ -174,5 +174,58 @@ describe('LowStore.markSeen()', () => {
     await store.markSeen('wecom:m2', t0);
     expect(await Promise.all(names.map((n) => fingerprint(dir, n)))).toEqual(before);
     expect(await readdir(dir)).toContain('inbox.json');
+  });
+});
+
+describe('roundFileName()', () => {
+  it('keeps plain keys readable and encodes everything else reversibly', () => {
+    expect(roundFileName('2020Q1@35')).toBe('2020Q1@35.json');
+    const name = roundFileName('2021Q1@new/江西省');
+    expect(name).toMatch(/^[A-Za-z0-9._@%-]+\.json$/);
+    expect(decodeURIComponent(name.slice(0, -'.json'.length))).toBe('2021Q1@new/江西省');
+  });
+
+  it('gives two unknown non-ASCII scopes of one period two files', () => {
+    expect(roundFileName('2021Q1@new/江西省')).not.toBe(roundFileName('2021Q1@new/湖南省'));
+  });
+});
+
+describe('LowStore with rounds of unknown scopes', () => {
+  it('keeps two rounds of different non-ASCII scopes in the same period, after a restart too', async () => {
+    const { store, dir } = await seeded();
+    const base = store.dataset().rounds[0]!.file;
+    const scoped = (id: string, name: string) => {
+      const write = otherRound(base, '2021Q1', (f) => {
+        f.round.key = `2021Q1@${id}`;
+        f.round.scopeRegionId = id;
+        f.tallies = [{ regionId: id, channel: 'website', total: 10, checked: 10, failed: 0 }];
+        f.failures = [];
+      });
+      write.newRegions = [{ id, name, short: name, kind: 'province', aliases: [], learned: true }];
+      return write;
+    };
+    await store.applyImport(scoped('new/江西省', '江西省'), AT);
+    await store.applyImport(scoped('new/湖南省', '湖南省'), AT);
+    expect(await readdir(path.join(dir, 'rounds'))).toHaveLength(3);
+    const reopened = await LowStore.open(dir);
+    cleanups.push(() => reopened.close());
+    expect(reopened.dataset().rounds.map((v) => v.round.key).sort()).toEqual([
+      '2020Q1@35',
+      '2021Q1@new/江西省',
+      '2021Q1@new/湖南省',
+    ]);
+  });
+
+  it('renames a data directory\'s round files from the old scheme on open, losing nothing', async () => {
+    const { store, dir } = await seeded();
+    await store.close();
+    const bytes = await readFile(path.join(dir, ROUND_FILE), 'utf8');
+    await rm(path.join(dir, ROUND_FILE));
+    await writeFile(path.join(dir, 'rounds', '2020Q1_35.json'), bytes);
+    const reopened = await LowStore.open(dir);
+    cleanups.push(() => reopened.close());
+    expect(await readdir(path.join(dir, 'rounds'))).toEqual(['2020Q1@35.json']);
+    expect(await readFile(path.join(dir, ROUND_FILE), 'utf8')).toBe(bytes);
+    expect(reopened.dataset().rounds.map((v) => v.round.key)).toEqual(['2020Q1@35']);
   });
 });

@@ -47,6 +47,7 @@ export class FakeWecom {
   private readonly codes = new Map<string, { at: number; used: boolean }>();
   private readonly holders = new Map<string, WebSocket>();
   private failures: Array<{ status: 500 } | { errcode: number }> = [];
+  private respondFailures: number[] = [];
   private subscribeFailures: number[] = [];
   private readonly wss: WebSocketServer;
   private readonly keys: Set<string>;
@@ -90,6 +91,11 @@ export class FakeWecom {
   /** The next `n` webhook/send requests fail with HTTP 500 or the given errcode (45009, -1…). */
   failNext(n: number, failure: { status: 500 } | { errcode: number }): void {
     for (let i = 0; i < n; i++) this.failures.push(failure);
+  }
+
+  /** The next `n` aibot_respond_msg are refused, by default with 846605 invalid req_id (§3.2). */
+  failRespondNext(n: number, errcode = 846605): void {
+    for (let i = 0; i < n; i++) this.respondFailures.push(errcode);
   }
 
   /** The next `n` subscribes are refused with 45009 (subscribing is rate-protected, §3.2). */
@@ -250,6 +256,8 @@ export class FakeWecom {
         return;
       }
       if (f.cmd === 'aibot_respond_msg') {
+        const refused = this.respondFailures.shift();
+        if (refused !== undefined) return ack(refused, 'invalid req_id (fake)');
         this.respondMsgs.push(f);
         return ack();
       }

@@ -122,6 +122,12 @@ describe('loadCorpus()', () => {
     expect(() => loadCorpus(dir)).toThrow(/^corpus: x\.facts\.json: channels/);
   });
 
+  it('lists every fixture notice in the README, one row each', async () => {
+    const readme = await readFile(path.join(NOTICES_DIR, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| (20\d\d-[a-z0-9-]+) +\|/gm)].map((m) => m[1]);
+    expect(rows).toEqual(loadCorpus(NOTICES_DIR).map((n) => n.name));
+  });
+
   it('reads the fixture corpus: each notice has its source address and states facts', () => {
     const notices = loadCorpus(NOTICES_DIR);
     expect(notices.length).toBeGreaterThanOrEqual(10);

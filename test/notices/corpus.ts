@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BotError } from '../../bot/errors.ts';
+import { AppError } from '../../data/errors.ts';
+import { ImportRefused } from '../../data/import/refusal.ts';
 import type { Dataset } from '../../data/dataset.ts';
 import { type NoticeSource, parseNotice } from '../../data/import/notice.ts';
 import { LowStore } from '../../data/store.ts';
@@ -26,7 +27,8 @@ export function importForScore(notice: CorpusNotice, data: Dataset, now: Date = 
     return { facts: factsFromImport(report, (id) => learned.get(id) ?? data.regions.get(id)?.name) };
   } catch (err) {
     // The importer's own message, which names the line (第N行) when it knows one.
-    if (err instanceof BotError && err.expose) return { refused: err.message };
+    if (err instanceof ImportRefused) return { refused: err.lines.join('\n') };
+    if (err instanceof AppError && err.expose) return { refused: err.message };
     throw err;
   }
 }
@@ -73,7 +75,13 @@ function renderNotice(n: NoticeScore, width: number, misses: boolean): string[] 
   return lines;
 }
 
+/**
+ * `npm run corpus [-- <part of a name>…] [--summary]`: every fixture, or those whose name contains
+ * one of the words (`npm run corpus -- hainan 2025-`); --summary leaves out the misses.
+ */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await runCorpus();
+  const words = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const notices = loadCorpus().filter((n) => words.length === 0 || words.some((w) => n.name.includes(w)));
+  const result = await runCorpus(notices);
   for (const line of renderCorpus(result, { misses: !process.argv.includes('--summary') })) console.log(line);
 }

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Facts } from '../../test/notices/facts.ts';
+import type { Facts } from './facts.ts';
 import {
   platformKey,
   regionKey,
   sameRate,
   sameRegion,
+  sameText,
   scoreCorpus,
   scoreNotice,
-} from '../../test/notices/score.ts';
+  textKey,
+} from './score.ts';
 
 const expected: Facts = {
   title: '江西省人民政府办公厅关于2022年第三季度全省政府网站与政务新媒体检查情况的通报',
@@ -206,6 +208,21 @@ describe('sameRegion()', () => {
     expect(regionKey('县')).toBe('县');
     expect(regionKey('睢阳区')).toBe('睢阳');
     expect(regionKey('甘孜藏族自治州')).toBe('甘孜藏族');
+  });
+});
+
+describe('textKey()', () => {
+  it('reads a traditional-character copy as the same name', () => {
+    expect(textKey('“濮陽知識產權”')).toBe(textKey('濮阳知识产权'));
+    expect(sameRegion('襄陽', '襄阳市')).toBe(true);
+    expect(sameText('湖北省人民政府辦公廳關於', '湖北省人民政府办公厅关于')).toBe(true);
+  });
+
+  it('ignores width, spacing and a page bullet before a title, but keeps everything else', () => {
+    expect(textKey('徐圩警方 (新浪微博)')).toBe('徐圩警方(新浪微博)');
+    expect(sameText('福建省人民政府办公厅关于…的通报', '●福建省人民政府办公厅关于…的通报')).toBe(true);
+    expect(sameText('福建省人民政府办公厅关于…的通报', '关于…的通报')).toBe(false);
+    expect(textKey('美连丨治污攻坚')).not.toBe(textKey('美连治污攻坚'));
   });
 });
 

@@ -1,3 +1,4 @@
+import * as OpenCC from 'opencc-js/t2cn';
 import type { ChannelFacts, Facts, FailureFact, RegionRow } from './facts.ts';
 import { factChannels } from './facts.ts';
 
@@ -179,11 +180,17 @@ function show(v: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Equivalences. Kept deliberately narrow: what two people would call the same fact, no more.
 
-/** Width, spacing and the quotes around a name do not matter. */
+/** Traditional to simplified characters (OpenCC): some portals and mirrors serve a big5 copy. */
+const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+
+/**
+ * Width, spacing, traditional or simplified characters, the quotes around a name and a page's
+ * bullet before a heading (●, •) do not matter.
+ */
 export function textKey(s: string): string {
-  return s
-    .normalize('NFKC')
+  return toSimplified(s.normalize('NFKC'))
     .replace(/[\s\u3000]+/g, '')
+    .replace(/^[●•·◆■▪]+/, '')
     .replace(/^[“”"‘’'「」『』《》]+|[“”"‘’'「」『』《》]+$/g, '');
 }
 

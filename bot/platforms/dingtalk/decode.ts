@@ -10,7 +10,8 @@ import type { Inbound } from '../../pipeline.ts';
  * say so. A message missing the fields the bot needs is a PayloadError (400).
  */
 const messageSchema = z.object({
-  msgId: z.string().min(1),
+  // Printable ASCII only: it becomes a dedupe key in a line-based journal.
+  msgId: z.string().regex(/^[\x21-\x7e]{1,256}$/),
   msgtype: z.string(),
   conversationId: z.string().min(1),
   conversationType: z.string().optional(), // "1" single, "2" group
@@ -30,8 +31,6 @@ export interface DingtalkMessage {
   inbound: Inbound;
   /** Where the answer goes: no auth, usable until expiresAt (ms) (§5.3). */
   session?: { url: string; expiresAt: number };
-  /** msgtype of a message the bot cannot read; inbound.text is '' then. */
-  unsupported?: string;
 }
 
 export function decodeMessage(body: unknown, groups: Groups): DingtalkMessage | null {
@@ -61,7 +60,7 @@ export function decodeMessage(body: unknown, groups: Groups): DingtalkMessage | 
   const out: DingtalkMessage = { inbound };
   if (m.sessionWebhook && m.sessionWebhookExpiredTime !== undefined)
     out.session = { url: m.sessionWebhook, expiresAt: m.sessionWebhookExpiredTime };
-  if (msgtype !== 'text') out.unsupported = msgtype;
+  if (msgtype !== 'text') inbound.unsupported = msgtype;
   return out;
 }
 

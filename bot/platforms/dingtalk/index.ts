@@ -1,33 +1,27 @@
-import type { PlatformDeps, PlatformRuntime, Pusher } from '../platform.ts';
-import { createAnswerer } from './answer.ts';
+import { type PlatformDeps, type PlatformRuntime, type Pusher, responderFor } from '../platform.ts';
 import { createHttpInbound } from './http.ts';
 import { createDingtalkPusher as pusher } from './send.ts';
-import { DingtalkStream } from './stream.ts';
+import { DingtalkStream } from './socket.ts';
 
 /**
  * DingTalk per DINGTALK_MODE (protocols.md §0): `http` mounts POST /dingtalk for an
  * enterprise-internal robot; `stream` opens a Stream connection instead (no public IP needed,
- * §6); `off` neither. Answers go to the message's session webhook in both modes (§5.3).
- * Custom-robot pushes work in every mode (createDingtalkPusher).
+ * §6); `off` neither. Both feed bot/respond.ts, answering through the message's session
+ * webhook (§5.3). Custom-robot pushes work in every mode (createDingtalkPusher).
  */
 export function createDingtalk(deps: PlatformDeps): PlatformRuntime | undefined {
   const c = deps.config;
   if (c.DINGTALK_MODE === 'off') return undefined;
-  const answerer = createAnswerer({
-    pipeline: deps.pipeline,
-    http: deps.http,
-    oapiBase: c.DINGTALK_OAPI_BASE,
-    log: deps.log,
-    groups: deps.groups,
-    replies: deps.replies,
-  });
+  const responder = responderFor(deps);
   if (c.DINGTALK_MODE === 'http') {
-    // loadConfig guarantees DINGTALK_APP_SECRET when DINGTALK_MODE=http.
     const inbound = createHttpInbound({
+      // loadConfig guarantees DINGTALK_APP_SECRET when DINGTALK_MODE=http.
       appSecret: c.DINGTALK_APP_SECRET ?? '',
       groups: deps.groups,
-      log: deps.log,
-      answerer,
+      store: deps.pipeline.store,
+      responder,
+      http: deps.http,
+      oapiBase: c.DINGTALK_OAPI_BASE,
     });
     return { router: inbound.router(), stop: () => inbound.idle() };
   }
@@ -39,7 +33,8 @@ export function createDingtalk(deps: PlatformDeps): PlatformRuntime | undefined 
     http: deps.http,
     groups: deps.groups,
     log: deps.log,
-    answerer,
+    responder,
+    oapiBase: c.DINGTALK_OAPI_BASE,
   });
   return { start: () => stream.start(), stop: () => stream.stop() };
 }

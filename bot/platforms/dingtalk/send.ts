@@ -3,8 +3,10 @@ import type { Reply } from '../../../handlers/reply.ts';
 import { PlatformError } from '../../errors.ts';
 import type { Group } from '../../groups.ts';
 import { httpFailure, type PushBody, type Pusher } from '../platform.ts';
-import { jsonBytes, MAX_BODY_BYTES, toMarkdown } from './encode.ts';
-import { signedQuery } from './sign.ts';
+import { jsonBytes, MAX_BODY_BYTES, toAnswer, toMarkdown } from './encode.ts';
+import { signedQuery } from './crypto.ts';
+import type { DingtalkMessage } from './decode.ts';
+import { ChannelClosed, type ReplyChannel } from '../../respond.ts';
 
 /**
  * Outbound calls: custom-robot pushes (protocols.md §4) and session-webhook replies (§5.3).
@@ -86,6 +88,27 @@ export async function postSession(
   if (!sameOrigin(sessionWebhook, oapiBase))
     throw new DingtalkError('dingtalk.session: sessionWebhook host is not DINGTALK_OAPI_BASE', false);
   await post(http, sessionWebhook, body, 'dingtalk.session');
+}
+
+/**
+ * A message's way back (bot/respond.ts): its session webhook until it expires (§5.3), checked
+ * by our clock before the POST and by DingTalk's after; closed when the message carried none.
+ */
+export function sessionChannel(
+  http: AxiosInstance,
+  oapiBase: string,
+  msg: DingtalkMessage,
+  clock: () => number = Date.now,
+): ReplyChannel {
+  return {
+    name: 'sessionWebhook',
+    async send(answer) {
+      if (!msg.session) throw new ChannelClosed('no sessionWebhook');
+      if (clock() > msg.session.expiresAt)
+        throw new ChannelClosed('sessionWebhook expired before the answer was ready');
+      await postSession(http, oapiBase, msg.session.url, toAnswer(answer, msg.inbound.sender));
+    },
+  };
 }
 
 /** POST JSON and read errcode. Errors never include the URL (it carries a token or session). */

@@ -9,7 +9,8 @@ import type { Inbound } from '../../pipeline.ts';
  * refreshes). A message that claims to be text but lacks its fields is a PayloadError.
  */
 const messageSchema = z.object({
-  msgid: z.string().min(1),
+  // Printable ASCII only: it becomes a dedupe key in a line-based journal.
+  msgid: z.string().regex(/^[\x21-\x7e]{1,256}$/),
   aibotid: z.string().optional(),
   chatid: z.string().optional(), // only present in group chats (§3.1)
   chattype: z.string().optional(),

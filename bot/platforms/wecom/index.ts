@@ -1,16 +1,18 @@
-import type { PlatformDeps, PlatformRuntime, Pusher } from '../platform.ts';
-import { createCallback } from './callback.ts';
+import { type PlatformDeps, type PlatformRuntime, type Pusher, responderFor } from '../platform.ts';
 import { createCipher } from './crypto.ts';
-import { WecomLongConn } from './longconn.ts';
+import { createCallback } from './http.ts';
 import { createWecomPusher as pusher } from './send.ts';
+import { WecomLongConn } from './socket.ts';
 
 /**
  * WeCom per WECOM_MODE (protocols.md §0): `callback` mounts GET|POST /wecom for a 智能机器人 in
  * API mode; `longconn` opens the long connection instead (no public IP needed); `off` neither.
- * Group robot pushes work in every mode (createWecomPusher).
+ * Both feed bot/respond.ts. Group robot pushes work in every mode (createWecomPusher).
  */
 export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
   const c = deps.config;
+  if (c.WECOM_MODE === 'off') return undefined;
+  const responder = responderFor(deps);
   if (c.WECOM_MODE === 'callback') {
     const callback = createCallback({
       // loadConfig guarantees both when WECOM_MODE=callback; receiveid is '' for 智能机器人 (§2.3).
@@ -19,12 +21,11 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
         encodingAESKey: c.WECOM_ENCODING_AES_KEY ?? '',
         receiveId: '',
       }),
-      pipeline: deps.pipeline,
       groups: deps.groups,
       log: deps.log,
+      responder,
       http: deps.http,
       apiBase: c.WECOM_API_BASE,
-      replies: deps.replies,
     });
     return { router: callback.router(), stop: () => callback.idle() };
   }
@@ -33,9 +34,9 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
       url: c.WECOM_WS_URL,
       botId: c.WECOM_BOT_ID ?? '',
       secret: c.WECOM_BOT_SECRET ?? '',
-      pipeline: deps.pipeline,
       groups: deps.groups,
       log: deps.log,
+      responder,
     });
     return { start: () => conn.start(), stop: () => conn.stop() };
   }

@@ -3,13 +3,18 @@ import type { Reply } from '../../../handlers/reply.ts';
 import { PlatformError } from '../../errors.ts';
 import type { Group } from '../../groups.ts';
 import { httpFailure, type PushBody, type Pusher, utf8Bytes } from '../platform.ts';
-import { MARKDOWN_MAX_BYTES, toMarkdown } from './encode.ts';
+import { ChannelClosed, type ReplyChannel } from '../../respond.ts';
+import type { WecomInbound } from './decode.ts';
+import { MARKDOWN_MAX_BYTES, toMarkdown, toResponseMarkdown } from './encode.ts';
 
 /**
  * Outbound calls: group robot pushes (protocols.md §1) and the single reply through a 智能机器人
  * response_url (§3.1). WeCom answers HTTP 200 with a non-zero errcode on failure (§1.1), so
  * errcode is read on every response; errmsg is logged, never branched on (§1.5).
  */
+
+/** A response_url is good for one hour (§3.1, §7.16). */
+export const RESPONSE_URL_TTL_MS = 3600_000;
 
 /** 20 messages per minute per robot (§1.3): a rate-limited push may try again after a minute. */
 export const RATE_LIMIT_RETRY_MS = 65_000; // a minute plus margin, as wecom-notifier waits (§1.3)
@@ -90,6 +95,28 @@ export async function postResponseUrl(
     throw httpFailure('wecom.response_url', err);
   }
   checkErrcode('wecom.response_url', data);
+}
+
+/**
+ * A callback's way back after its passive reply window (bot/respond.ts): the response_url, once,
+ * within an hour of the message's arrival (§3.1); closed when the message carried none.
+ */
+export function responseUrlChannel(
+  http: AxiosInstance,
+  apiBase: string,
+  msg: WecomInbound,
+  clock: () => number = Date.now,
+): ReplyChannel {
+  const receivedAt = clock();
+  return {
+    name: 'response_url',
+    async send(answer) {
+      if (!msg.responseUrl) throw new ChannelClosed('no response_url');
+      if (clock() - receivedAt > RESPONSE_URL_TTL_MS)
+        throw new ChannelClosed('response_url expired before the answer was ready');
+      await postResponseUrl(http, apiBase, msg.responseUrl, toResponseMarkdown(answer));
+    },
+  };
 }
 
 function sameOrigin(a: string, b: string): boolean {

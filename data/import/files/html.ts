@@ -37,7 +37,10 @@ export function htmlText(bytes: Uint8Array): HtmlText {
   for (const el of root.querySelectorAll(DROP_TAGS)) el.remove();
   for (const el of root.querySelectorAll('[class],[id]')) {
     const marks = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
-    if (CHROME.test(marks) && !CONTENT.test(marks) && chinese(el.text) < 400) el.remove();
+    if (!CHROME.test(marks) || CONTENT.test(marks)) continue;
+    // Menus and footers go; a big block marked 'left'/'side' that is mostly prose stays.
+    const n = chinese(el.text);
+    if (n < 400 || linkedChinese(el) > n / 2) el.remove();
   }
   const main = contentOf(root);
   const lines: string[] = [];
@@ -47,6 +50,10 @@ export function htmlText(bytes: Uint8Array): HtmlText {
     .filter((l) => l !== '')
     .join('\n');
   return { text, ...(title ? { title } : {}), ...(published ? { published } : {}) };
+}
+
+function linkedChinese(el: HTMLElement): number {
+  return el.querySelectorAll('a').reduce((k, a) => k + chinese(a.text), 0);
 }
 
 function chinese(text: string): number {
@@ -86,12 +93,13 @@ function pageDate(root: HTMLElement): string | undefined {
 
 function contentOf(root: HTMLElement): HTMLElement {
   const body = root.querySelector('body') ?? root;
-  const total = chinese(body.text);
+  // Text outside links: what a reader reads.
+  const total = chinese(body.text) - linkedChinese(body);
   const scored: Array<{ el: HTMLElement; score: number; size: number }> = [];
   for (const el of body.querySelectorAll('div,td,article,section,main')) {
     const n = chinese(el.text);
     if (n < 50) continue;
-    const linked = el.querySelectorAll('a').reduce((k, a) => k + chinese(a.text), 0);
+    const linked = linkedChinese(el);
     const marks = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
     // A known container wins when it holds most of the page's text.
     const bonus = CONTENT.test(marks) && n >= total * 0.4 ? 1.2 : 1;

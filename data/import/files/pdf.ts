@@ -19,11 +19,17 @@ export async function pdfText(bytes: Uint8Array): Promise<PdfText> {
     const result = await parser.getText();
     const lines = result.pages
       .flatMap((p) => p.text.split(/\r?\n/))
-      .map((l) => l.replace(/\s+$/, ''))
+      // pdf.js puts a space between Chinese and Latin runs (关于 2020 年): the text had none.
+      .map((l) => l.replace(/\s+$/, '').replace(/(?<=[\u4e00-\u9fa5])[ \u00a0]+(?=[\w%.])|(?<=[\w%.])[ \u00a0]+(?=[\u4e00-\u9fa5])/g, ''))
       .filter((l) => !PAGE_NUMBER.test(l.trim()));
     const info = await parser.getInfo().catch(() => undefined);
     const title = typeof info?.info?.Title === 'string' ? info.info.Title.trim() : '';
-    return { text: unwrap(lines).join('\n'), pages: result.total, ...(title ? { title } : {}) };
+    // A table row comes out as one line with its cells tab-separated: one cell per line, as a
+    // table copied from a portal reads.
+    const text = unwrap(lines)
+      .flatMap((l) => (l.includes('\t') && l.split('\t').every((c) => c.trim().length <= 40) ? l.split('\t') : [l]))
+      .join('\n');
+    return { text, pages: result.total, ...(title ? { title } : {}) };
   } finally {
     await parser.destroy();
   }

@@ -1,11 +1,11 @@
-import { sheetText as tx } from '../../../handlers/text.ts';
+import { sheetText as tx } from '../text/sheet.ts';
 import type { Dataset } from '../../dataset.ts';
 import { nameKey } from '../../normalize.ts';
 import type { Account, Region, Site, Unit } from '../../schema.ts';
 import type { RegisterWrite } from '../../store.ts';
-import { describeWhere, type Problems, type Where } from './problems.ts';
-import type { ContactRecord, Records } from './records.ts';
-import type { ImportRegions } from './regions.ts';
+import { describeWhere, type Problems, type Where } from '../refusal.ts';
+import type { ContactRecord, Records } from '../records.ts';
+import type { ImportRegions } from '../import-regions.ts';
 
 /**
  * cyrb53 (a public-domain 53-bit string hash) in base 36: ids for 150,000 accounts

@@ -1,7 +1,8 @@
-import { sheetText as tx } from '../../../handlers/text.ts';
+import { sheetText as tx } from '../text/sheet.ts';
 import { type Layout, readLayout, requiredColumns, type TableKind } from './columns.ts';
-import { columnLetter, type Problems } from './problems.ts';
-import { emptyRecords, type Records } from './records.ts';
+import type { Problems } from '../refusal.ts';
+import { columnLetter } from './row-view.ts';
+import { emptyRecords, type Records } from '../records.ts';
 import { TableReader } from './rows.ts';
 import type { SheetRow } from './source.ts';
 

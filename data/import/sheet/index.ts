@@ -1,17 +1,17 @@
 import path from 'node:path';
-import { sheetText as tx } from '../../../handlers/text.ts';
+import { sheetText as tx } from '../text/sheet.ts';
 import type { Dataset } from '../../dataset.ts';
-import type { ImportWrite, RegisterWrite } from '../../store.ts';
+import type { RegisterWrite } from '../../store.ts';
+import { buildRound, type RoundPlan } from '../build-round.ts';
+import { ImportRegions } from '../import-regions.ts';
+import { emptyDraft, type RoundDraft, type RoundMeta } from '../records.ts';
+import { Problems } from '../refusal.ts';
 import { buildRegister } from './build-register.ts';
-import { buildRound } from './build-round.ts';
 import { Collector, type TableSummary } from './collect.ts';
-import { readMeta, type RoundMeta } from './meta.ts';
-import { Problems } from './problems.ts';
-import { ImportRegions } from './regions.ts';
+import { readMeta } from './meta.ts';
 import { type ReadProgress, readSheets } from './source.ts';
 
 export { isSheetFile } from './source.ts';
-export { SheetImportError } from './problems.ts';
 
 export interface SheetOptions {
   /** Overrides the 说明 sheet's 期次 (the CLI's --period). */
@@ -25,7 +25,7 @@ export interface SheetOptions {
 /** What a spreadsheet import would write; nothing is written until the caller applies it. */
 export interface SheetPlan {
   register?: RegisterWrite;
-  round?: ImportWrite;
+  round?: RoundPlan;
   tables: TableSummary[];
   /** 说明 keys nobody reads, shown in the preview. */
   unknownMeta: string[];
@@ -36,7 +36,7 @@ export interface SheetPlan {
 /**
  * Reads .xlsx/.csv files of a register (地区, 网站, 新媒体 sheets) and/or round results (说明,
  * 汇总, 不合格网站, 不合格新媒体) into store writes. All or nothing: every bad cell is collected
- * and the whole import refused with SheetImportError listing row, column and reason.
+ * and the whole import refused with ImportRefused listing row, column and reason.
  */
 export async function planSheets(
   files: readonly string[],
@@ -56,14 +56,19 @@ export async function planSheets(
   regions.declare(records.regions, problems);
   const plan: SheetPlan = { tables: collector.summaries(), unknownMeta, rows: read.rows, bytes: read.bytes };
   const hasRound = records.tallies.length > 0 || records.failures.length > 0;
-  let round: ImportWrite | undefined;
+  let round: RoundPlan | undefined;
   if (hasRound) {
-    const source = {
-      file: files.map((f) => path.basename(f)).join(', '),
-      sha256: read.sha256,
-      kind: 'sheet' as const,
+    const draft: RoundDraft = {
+      ...emptyDraft({
+        file: files.map((f) => path.basename(f)).join(', '),
+        sha256: read.sha256,
+        kind: 'sheet',
+      }),
+      meta,
+      tallies: records.tallies,
+      failures: records.failures,
     };
-    round = buildRound(records, meta, regions, data, source, opts.now, problems);
+    round = buildRound(draft, regions, data, opts.now, problems);
   }
   const scopeId = meta.scope ? regions.find(meta.scope.text)?.id : undefined;
   if (records.regions.length > 0 || records.sites.length > 0 || records.accounts.length > 0) {
@@ -72,6 +77,10 @@ export async function planSheets(
   if (plan.tables.every((t) => t.kind === 'ignored'))
     problems.add({ file: files.map((f) => path.basename(f)).join(', ') }, tx.noTables);
   problems.throwIfAny();
-  if (round) plan.round = { ...round, newRegions: [...regions.learned] };
+  if (round) {
+    // Regions the register part declared after the round was built belong to the round's write too.
+    const newRegions = [...regions.learned];
+    plan.round = { write: { ...round.write, newRegions }, report: { ...round.report, newRegions } };
+  }
   return plan;
 }

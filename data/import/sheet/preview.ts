@@ -1,4 +1,4 @@
-import { sheetPreviewText as px, sheetText as tx } from '../../../handlers/text.ts';
+import { sheetPreviewText as px, sheetText as tx } from '../text/sheet.ts';
 import type { Dataset } from '../../dataset.ts';
 import type { SheetPlan } from './index.ts';
 
@@ -15,7 +15,7 @@ export function previewLines(plan: SheetPlan, data: Dataset, files: number): str
     if (t.ignoredHeaders.length > 0) lines.push(px.ignoredColumns(t.ignoredHeaders));
   }
   if (plan.unknownMeta.length > 0) lines.push(px.unknownMeta(plan.unknownMeta));
-  const learned = plan.register?.newRegions ?? plan.round?.newRegions ?? [];
+  const learned = plan.register?.newRegions ?? plan.round?.write.newRegions ?? [];
   const fresh = learned.filter((r) => !data.regions.get(r.id));
   if (fresh.length > 0) lines.push(px.newRegions(fresh.map((r) => data.regions.describe(r))));
   if (plan.register) {
@@ -31,7 +31,7 @@ export function previewLines(plan: SheetPlan, data: Dataset, files: number): str
     lines.push(px.registerAdds(all.length - updated, updated));
   }
   if (plan.round) {
-    const { round, tallies, failures } = plan.round.roundFile;
+    const { round, tallies, failures } = plan.round.write.roundFile;
     lines.push(px.round(round.key, round.title));
     if (round.deadline)
       lines.push(
@@ -39,7 +39,6 @@ export function previewLines(plan: SheetPlan, data: Dataset, files: number): str
       );
     const sites = failures.filter((f) => f.channel === 'website').length;
     lines.push(px.tallies(tallies.length, sites, failures.length - sites));
-    if (data.rounds.some((v) => v.round.key === round.key)) lines.push(px.replaces(round.key));
   }
   return lines;
 }

@@ -1,7 +1,8 @@
-import { sheetText as tx } from '../../../handlers/text.ts';
+import { sheetText as tx } from '../text/sheet.ts';
 import type { Column, ColumnKind } from './columns.ts';
-import { columnLetter, type Problems, type Where } from './problems.ts';
-import type { ContactRecord, Text } from './records.ts';
+import type { Problems } from '../refusal.ts';
+import type { Where } from '../records.ts';
+import type { ContactRecord, Text } from '../records.ts';
 
 /** Columns a merged cell leaves empty in the rows below it: taken from the row above. */
 const inheritable: ReadonlySet<ColumnKind> = new Set(['region', 'unit']);
@@ -143,4 +144,16 @@ class CellText implements Text {
   get where(): Where {
     return { ...this.row, column: this.column, header: this.header };
   }
+}
+
+/** A, B, … Z, AA, AB: the column letter of a 0-based index. */
+export function columnLetter(index: number): string {
+  let n = index + 1;
+  let out = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    out = String.fromCharCode(65 + r) + out;
+    n = Math.floor((n - 1) / 26);
+  }
+  return out;
 }

@@ -1,9 +1,9 @@
-import { sheetText as tx } from '../../../handlers/text.ts';
+import { sheetText as tx } from '../text/sheet.ts';
 import type { Channel } from '../../schema.ts';
 import { isTotalRow, rateMatches, readCount, readRate } from './cells.ts';
 import { type Column, type ColumnKind, channelOfCell, countKinds, type Layout } from './columns.ts';
-import type { Problems } from './problems.ts';
-import type { Records } from './records.ts';
+import type { Problems } from '../refusal.ts';
+import type { Records } from '../records.ts';
 import { RowView } from './row-view.ts';
 
 const DASH = /^[-—–/\\]+$/;

@@ -109,6 +109,42 @@ describe('POST /api/rounds', () => {
     expect(events).toEqual([]);
   });
 
+  it('refuses a mistyped scope with 400 and suggestions, and learns no region from it', async () => {
+    const res = await post({ ...round, scope: '福建生' });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.details.problems).toEqual([{ where: 'scope', reason: expect.stringMatching(/^未知的通报范围“福建生”，是不是：福建省/) }]);
+    expect(store.isEmpty()).toBe(true);
+    expect(store.dataset().regions.all().some((r) => r.learned)).toBe(false);
+    expect(store.dataset().regions.resolve('福州')?.region.id).toBe('3501');
+  });
+
+  it('lists every problem of a round at once, each with its JSON path', async () => {
+    const bad = {
+      ...round,
+      period: '2020季度',
+      failures: [{ ...round.failures[0], region: '福洲' }, { ...round.failures[0], region: '厦闷' }],
+    };
+    const body = await (await post(bad)).json();
+    expect(body.details.problems.map((p: { where: string }) => p.where)).toEqual(['period', 'failures[0].region', 'failures[1].region']);
+  });
+
+  it('refuses with 409 a replacement that drops failures, and applies it with "replace": true', async () => {
+    await post(round);
+    const dropped = { ...round, failures: [] };
+    const refused = await post(dropped);
+    expect(refused.status).toBe(409);
+    const body = await refused.json();
+    expect(body).toMatchObject({ error: 'replace_refused', details: { round: '2020Q1@35', droppedFailures: [expect.objectContaining({ subject: '示例发布' })] } });
+    expect(body.message).toMatch(/"replace": true/);
+    expect(store.dataset().rounds[0]!.file.failures).toHaveLength(1);
+
+    const replaced = await post({ ...dropped, replace: true });
+    expect(replaced.status).toBe(200);
+    expect(await replaced.json()).toMatchObject({ replaced: true, failures: 0, diff: { droppedFailures: [expect.objectContaining({ subject: '示例发布' })] } });
+    expect(store.dataset().rounds[0]!.file.failures).toEqual([]);
+  });
+
   it('refuses a body over 5 MB with 413', async () => {
     const res = await post(`{"pad":"${'x'.repeat(5 * 1024 * 1024)}"}`);
     expect(res.status).toBe(413);

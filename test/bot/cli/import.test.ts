@@ -46,7 +46,7 @@ describe('npm run import -- <notice>', () => {
     expect(first.code).toBe(0);
     expect(first.lines.at(-1)).toBe('已导入 2020Q1@35。');
     expect(await written()).toEqual(['register.json', 'rounds', 'state.json']);
-    expect(await readdir(path.join(dataDir, 'rounds'))).toEqual(['2020Q1_35.json']);
+    expect(await readdir(path.join(dataDir, 'rounds'))).toEqual(['2020Q1@35.json']);
 
     const second = await run('--apply', SEED_NOTICE);
     expect(second.code).toBe(0);
@@ -62,13 +62,48 @@ describe('npm run import -- <notice>', () => {
     expect(lines.at(-1)).toBe('已用新内容替换 2020Q1@35。');
   });
 
+  it('never replaces the complete 2020Q1 round with the first 3,000 bytes of the notice: exit 1, the round intact', async () => {
+    await run(SEED_NOTICE, '--apply');
+    const cut = path.join(dir, 'cut.txt');
+    await writeFile(cut, readFileSync(SEED_NOTICE).subarray(0, 3000));
+    const before = readFileSync(path.join(dataDir, 'rounds', '2020Q1@35.json'), 'utf8');
+    const preview = await run(cut);
+    expect(preview.code).toBe(1);
+    const applied = await run(cut, '--apply', '--replace');
+    expect(applied.code).toBe(1);
+    expect(applied.lines[0]).toMatch(/^导入未执行：发现3处问题/);
+    expect(applied.lines).toContain('第10行：通报统计政府网站不合格2个，名单只列出0个，通报可能没有复制全。');
+    expect(readFileSync(path.join(dataDir, 'rounds', '2020Q1@35.json'), 'utf8')).toBe(before);
+  });
+
+  it('previews the difference when the round exists, and needs --replace to drop a failure', async () => {
+    await run(SEED_NOTICE, '--apply');
+    const text = readFileSync(SEED_NOTICE, 'utf8');
+    // The notice corrected: the second failed website was another department's.
+    const edited = path.join(dir, 'corrected.txt');
+    expect(text).toContain('\n福建省民政厅\n');
+    await writeFile(edited, text.replace('\n福建省民政厅\n', '\n福建省人力资源和社会保障厅\n'));
+    const preview = await run(edited);
+    expect(preview.text).toContain('已有2020Q1@35的数据，导入后将替换它。与已导入的内容相比：');
+    expect(preview.lines.filter((l) => l.startsWith('　－ 去掉不合格：'))).toEqual([expect.stringContaining('福建省民政厅')]);
+    expect(preview.lines.filter((l) => l.startsWith('　＋ 新增不合格：'))).toEqual([expect.stringContaining('福建省人力资源和社会保障厅')]);
+    expect(preview.text).toContain('须同时加 --replace');
+    const refused = await run(edited, '--apply');
+    expect(refused.code).toBe(1);
+    expect(refused.lines.at(-1)).toMatch(/^导入未执行：这次导入会替换已有的2020Q1@35，并去掉1项不合格/);
+    const replaced = await run(edited, '--apply', '--replace');
+    expect(replaced.code).toBe(0);
+    expect(replaced.lines.at(-1)).toBe('已用新内容替换 2020Q1@35。');
+  });
+
   it('refuses a notice that was not copied in full: exit 1, the message names the line, nothing is written', async () => {
     const cut = path.join(dir, 'cut.txt');
     await writeFile(cut, readFileSync(SEED_NOTICE, 'utf8').split('\n').slice(0, 185).join('\n'));
     const { code, lines } = await run(cut, '--apply');
     expect(code).toBe(1);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^第185行：.*通报可能没有复制全。$/);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^导入未执行：发现1处问题/);
+    expect(lines[1]).toMatch(/^第185行：.*通报可能没有复制全。$/);
     expect(await written()).toEqual([]);
   });
 
@@ -90,7 +125,7 @@ describe('npm run import -- <notice>', () => {
   it('exits 2 with the usage without a file or with two text files', async () => {
     expect(await run('--apply')).toMatchObject({
       code: 2,
-      text: '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--apply]',
+      text: '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--apply [--replace]]',
     });
     expect((await run(SEED_NOTICE, SEED_NOTICE)).code).toBe(2);
   });
@@ -147,10 +182,18 @@ describe('npm run import -- <any file a user might give>', () => {
   });
 
   it('reads a .docx as a notice and previews it, writing nothing', async () => {
-    const line = await run(path.join(files, 'excerpt.docx'));
+    const line = await run(path.join(files, 'notice.docx'));
     expect(line.code).toBe(0);
-    expect(line.text).toContain('发文：福建省人民政府办公厅');
-    expect(line.text).toContain('福建省：运行435，检查435（推算），不合格2');
+    expect(line.text).toContain('发文：福建省人民政府办公厅，2020-04-13印发');
+    expect(line.text).toContain('福建省：运行435，检查435，不合格2，不合格率0.46%');
+    expect(await written()).toEqual([]);
+  });
+
+  it('refuses the first 2,500 bytes of the notice saved as .docx as not copied in full, not as "not a notice"', async () => {
+    const line = await run(path.join(files, 'excerpt.docx'), '--apply');
+    expect(line.code).toBe(1);
+    expect(line.text).not.toContain('这不是一份检查情况通报');
+    expect(line.text).toContain('通报可能没有复制全');
     expect(await written()).toEqual([]);
   });
 

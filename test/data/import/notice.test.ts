@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ImportError } from '../../../bot/errors.ts';
+import { type ImportRefused, ImportError } from '../../../data/import/refusal.ts';
 import { Dataset } from '../../../data/dataset.ts';
 import { parseNotice } from '../../../data/import/notice.ts';
 import { SEED_NOTICE } from '../../../data/import/seed.ts';
@@ -22,7 +22,7 @@ function seedWithLine(no: number, replacement: string): string {
   return lines.join('\n');
 }
 
-function refusal(fn: () => unknown): ImportError {
+function refusal(fn: () => unknown): ImportRefused {
   try {
     fn();
   } catch (err) {
@@ -255,33 +255,33 @@ describe('refusals name the line and change nothing', () => {
   it('a text that is not a notice', () => {
     const err = refusal(() => parse(fixture('not-a-notice.txt')));
     expect(err.line).toBe(1);
-    expect(err.message).toMatch(/不是一份检查情况通报/);
+    expect(err.lines[0]).toMatch(/不是一份检查情况通报/);
   });
 
   it('an empty file', () => {
-    expect(refusal(() => parse('\n\n')).message).toBe('第1行：文件是空的。');
+    expect(refusal(() => parse('\n\n')).lines).toEqual(['第1行：文件是空的。']);
   });
 
   it('a number that does not parse', () => {
     const err = refusal(() => parse(seedWithLine(38, '3O')));
-    expect(err.message).toBe('第38行：“3O”不是一个数字。');
+    expect(err.lines).toEqual(['第38行：“3O”不是一个数字。']);
   });
 
   it('a text cut off inside a table', () => {
     const cut = seedText.split('\n').slice(0, 185).join('\n');
     const err = refusal(() => parse(cut));
     expect(err.line).toBe(185);
-    expect(err.message).toMatch(/中间结束|没有复制全/);
+    expect(err.lines[0]).toMatch(/中间结束|没有复制全/);
   });
 
   it('a text whose listed attachments stop early', () => {
     const cut = seedText.split('\n').slice(0, 192).join('\n');
     const err = refusal(() => parse(cut));
-    expect(err.message).toBe('第192行：正文列出4个附件，文本中只有3个，通报可能没有复制全。');
+    expect(err.lines).toEqual(['第192行：正文列出4个附件，文本中只有3个，通报可能没有复制全。']);
   });
 
   it('more failed than checked', () => {
     const err = refusal(() => parse(seedWithLine(39, '40')));
-    expect(err.message).toBe('第39行：“福州市”不合格数40大于检查数39。');
+    expect(err.lines).toEqual(['第39行：“福州市”不合格数40大于检查数39。']);
   });
 });

@@ -61,7 +61,7 @@ describe('dingtalk.decodeMessage()', () => {
     (msgtype) => {
       const { text: _, ...rest } = official;
       const m = decodeMessage({ ...rest, msgtype, content: { downloadCode: 'x' } }, groups);
-      expect(m).toMatchObject({ unsupported: msgtype, inbound: { text: '', msgId: official.msgId } });
+      expect(m).toMatchObject({ inbound: { unsupported: msgtype, text: '', msgId: official.msgId } });
       expect(m?.session?.url).toBe(official.sessionWebhook);
     },
   );

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../bot/logger.ts';
-import { type Inbound, type PipelineDeps, receive } from '../../../../bot/pipeline.ts';
-import { createAnswerer } from '../../../../bot/platforms/dingtalk/answer.ts';
+import type { Inbound, PipelineDeps } from '../../../../bot/pipeline.ts';
 import { createHttpInbound } from '../../../../bot/platforms/dingtalk/http.ts';
-import { dingtalkText } from '../../../../handlers/text.ts';
+import { answerInbound, createResponder } from '../../../../bot/respond.ts';
+import { t } from '../../../../handlers/text.ts';
 import { FakeDingtalk } from '../../../fakes/dingtalk.ts';
 import { APP_SECRET, dingtalkSign, emptyStore, groups, http, serve, signedHeaders } from './helpers.ts';
 
@@ -25,29 +25,32 @@ beforeEach(() => {
   calls.length = 0;
 });
 
-/** The app with POST /dingtalk whose pipeline entry records what reached it. */
-async function app(o: { clock?: () => number; slowMs?: number; fail?: boolean } = {}) {
-  const answerer = createAnswerer({
-    pipeline,
-    http,
-    oapiBase: fake.url,
-    log: silentLogger,
+/** The app with POST /dingtalk whose answering step records what reached it. */
+async function app(
+  o: { clock?: () => number; slowMs?: number; fail?: boolean; store?: typeof store.store } = {},
+) {
+  const on = o.store ?? store.store;
+  const responder = createResponder({
+    pipeline: { ...pipeline, store: on },
     groups,
-    receive: async (deps, msg) => {
+    log: silentLogger,
+    answer: async (deps, msg) => {
       calls.push(msg);
       if (o.fail) throw new Error('disk full');
       if (o.slowMs) await new Promise((r) => setTimeout(r, o.slowMs));
-      return receive(deps, msg);
+      return answerInbound(deps, msg);
     },
   });
   const inbound = createHttpInbound({
     appSecret: APP_SECRET,
     groups,
-    log: silentLogger,
-    answerer,
+    store: on,
+    responder,
+    http,
+    oapiBase: fake.url,
     ...(o.clock ? { clock: o.clock } : {}),
   });
-  const server = await serve(store.store, [inbound.router()]);
+  const server = await serve(on, [inbound.router()]);
   return { ...server, idle: inbound.idle };
 }
 
@@ -166,8 +169,8 @@ describe('POST /dingtalk', () => {
     expect((await post(s.base, msg, signedHeaders({ ts: Date.now() - 1 }))).status).toBe(200);
     await s.idle();
     const answers = fake.answers('cidPICTURE') as Array<{ markdown: { title: string } }>;
-    expect(answers.map((a) => a.markdown.title)).toEqual([dingtalkText.textOnly]);
-    expect(calls).toHaveLength(0);
+    expect(answers.map((a) => a.markdown.title)).toEqual([t.textOnly]);
+    expect(calls.map((c) => c.unsupported)).toEqual(['picture']);
     await s.close();
   });
 

@@ -6,9 +6,9 @@ import { makeGroups } from '../../../../bot/groups.ts';
 import { systemClock } from '../../../../bot/outbox/clock.ts';
 import { Drain } from '../../../../bot/outbox/drain.ts';
 import { Outbox } from '../../../../bot/outbox/queue.ts';
-import { createAnswerer } from '../../../../bot/platforms/dingtalk/answer.ts';
-import { decodeMessage } from '../../../../bot/platforms/dingtalk/decode.ts';
-import { createDingtalkPusher } from '../../../../bot/platforms/dingtalk/send.ts';
+import { type DingtalkMessage, decodeMessage } from '../../../../bot/platforms/dingtalk/decode.ts';
+import { createDingtalkPusher, sessionChannel } from '../../../../bot/platforms/dingtalk/send.ts';
+import { createResponder } from '../../../../bot/respond.ts';
 import { replyKey } from '../../../../bot/platforms/late-reply.ts';
 import { LowStore } from '../../../../data/store.ts';
 import { FakeDingtalk } from '../../../fakes/dingtalk.ts';
@@ -59,15 +59,19 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const answerer = () =>
-  createAnswerer({
+/** What POST /dingtalk and the Stream both do with a decoded message: respond() through its session webhook. */
+const answerer = () => {
+  const responder = createResponder({
     pipeline: { store, log: capture.log, now: () => new Date() },
-    http,
-    oapiBase: fake.url,
     log: capture.log,
     groups,
     replies: outbox,
   });
+  return {
+    accept: (msg: DingtalkMessage) => responder.accept(msg.inbound, sessionChannel(http, fake.url, msg)),
+    idle: () => responder.idle(),
+  };
+};
 
 const robotMarkdown = () =>
   fake.delivered('token-fz') as Array<{ markdown: { text: string }; at: { atUserIds?: string[] } }>;

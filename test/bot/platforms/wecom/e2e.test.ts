@@ -3,9 +3,10 @@ import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../bot/logger.ts';
 import type { PipelineDeps } from '../../../../bot/pipeline.ts';
-import { createCallback } from '../../../../bot/platforms/wecom/callback.ts';
+import { createResponder } from '../../../../bot/respond.ts';
+import { createCallback } from '../../../../bot/platforms/wecom/http.ts';
 import { createCipher } from '../../../../bot/platforms/wecom/crypto.ts';
-import { WecomLongConn } from '../../../../bot/platforms/wecom/longconn.ts';
+import { WecomLongConn } from '../../../../bot/platforms/wecom/socket.ts';
 import { FakeWecom } from '../../../fakes/wecom.ts';
 import { openSeededStore } from '../../../support/seeded-store.ts';
 import { groups, KEY, serve, signedPost, TOKEN, textMessage } from './helpers.ts';
@@ -32,9 +33,9 @@ describe('/rate 福州 over WeCom', () => {
   it('comes back in the passive reply of POST /wecom with the Fuzhou figures', async () => {
     const callback = createCallback({
       cipher: createCipher({ token: TOKEN, encodingAESKey: KEY }),
-      pipeline,
       groups,
       log: silentLogger,
+      responder: createResponder({ pipeline, groups, log: silentLogger }),
       http: axios.create({ timeout: 2000 }),
       apiBase: fake.url,
     });
@@ -61,9 +62,9 @@ describe('/rate 福州 over WeCom', () => {
       url: fake.wsUrl,
       botId: 'aibE2E',
       secret: 'e2e-secret',
-      pipeline,
       groups,
       log: silentLogger,
+      responder: createResponder({ pipeline, groups, log: silentLogger }),
     });
     await conn.start();
     const reqId = fake.push('aibE2E', textMessage('／ｒａｔｅ　福州', 'e2e-lc'));

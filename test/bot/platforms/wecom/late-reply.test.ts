@@ -9,11 +9,12 @@ import { makeGroups } from '../../../../bot/groups.ts';
 import { systemClock } from '../../../../bot/outbox/clock.ts';
 import { Drain } from '../../../../bot/outbox/drain.ts';
 import { Outbox } from '../../../../bot/outbox/queue.ts';
-import { receive } from '../../../../bot/pipeline.ts';
+import { answerInbound, createResponder } from '../../../../bot/respond.ts';
 import { replyKey } from '../../../../bot/platforms/late-reply.ts';
-import { createCallback } from '../../../../bot/platforms/wecom/callback.ts';
+import { createCallback } from '../../../../bot/platforms/wecom/http.ts';
 import { createCipher } from '../../../../bot/platforms/wecom/crypto.ts';
 import { createWecomPusher } from '../../../../bot/platforms/wecom/send.ts';
+import { WecomLongConn } from '../../../../bot/platforms/wecom/socket.ts';
 import { LowStore } from '../../../../data/store.ts';
 import { resentNote } from '../../../../handlers/text.ts';
 import { FakeWecom } from '../../../fakes/wecom.ts';
@@ -39,7 +40,7 @@ let capture: ReturnType<typeof captureLog>;
 let store: LowStore;
 
 beforeAll(async () => {
-  fake = await FakeWecom.start({ keys: ['key-fuzhou'] });
+  fake = await FakeWecom.start({ keys: ['key-fuzhou'], bots: [{ botId: 'aibLATE', secret: 'late-secret' }] });
 });
 afterAll(() => fake.close());
 beforeEach(async () => {
@@ -71,19 +72,23 @@ async function bot(o: { tookMs?: number; apiBase?: string; timeoutMs?: number } 
   let offset = -(o.tookMs ?? 0);
   const callback = createCallback({
     cipher: createCipher({ token: TOKEN, encodingAESKey: KEY }),
-    pipeline: { store, log: capture.log, now: () => new Date() },
     groups,
     log: capture.log,
     http: axios.create({ timeout: o.timeoutMs ?? 2000 }),
     apiBase: o.apiBase ?? fake.url,
-    replies: outbox,
     budgetMs: 10,
     clock: () => Date.now() + offset,
-    receive: async (deps, msg) => {
-      await new Promise((r) => setTimeout(r, 30));
-      offset = 0;
-      return receive(deps, msg);
-    },
+    responder: createResponder({
+      pipeline: { store, log: capture.log, now: () => new Date() },
+      groups,
+      log: capture.log,
+      replies: outbox,
+      answer: async (deps, msg) => {
+        await new Promise((r) => setTimeout(r, 30));
+        offset = 0;
+        return answerInbound(deps, msg);
+      },
+    }),
   });
   const server = await serve(store, [callback.router()]);
   const ask = async (message: unknown) => {
@@ -174,5 +179,34 @@ describe('a slow answer in WeCom callback mode', () => {
     });
     expect(fake.pushes).toEqual([]);
     await s.close();
+  });
+});
+
+describe('an answer the long connection cannot carry', () => {
+  it('arrives through the group robot when WeCom refuses the aibot_respond_msg', async () => {
+    const conn = new WecomLongConn({
+      url: fake.wsUrl,
+      botId: 'aibLATE',
+      secret: 'late-secret',
+      groups,
+      log: capture.log,
+      responder: createResponder({
+        pipeline: { store, log: capture.log, now: () => new Date() },
+        groups,
+        log: capture.log,
+        replies: outbox,
+      }),
+      startWaitMs: 2000,
+    });
+    await conn.start();
+    fake.failRespondNext(1);
+    fake.push('aibLATE', textMessage('/help', 'lc-refused'));
+    await fake.waitFor('the robot push', () => robotContent().length === 1);
+    expect(robotContent()[0]).toContain('/rate');
+    expect(robotContent()[0]).toContain('<@zhangsan>');
+    expect(fake.respondMsgs).toEqual([]);
+    await drain.idle();
+    expect(outbox.get(replyKey('wecom', 'lc-refused'))).toMatchObject({ status: 'sent', kind: 'reply' });
+    await conn.stop();
   });
 });

@@ -1,7 +1,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planSheets, SheetImportError } from '../../../../data/import/sheet/index.ts';
+import { ImportRefused } from '../../../../data/import/refusal.ts';
+import { planSheets } from '../../../../data/import/sheet/index.ts';
 import type { LowStore } from '../../../../data/store.ts';
 import { openEmptyStore } from '../../../support/seeded-store.ts';
 import { csv, failedAccountsHeader, failedSitesHeader, meta, sheetDir, tallyHeader, xlsx } from '../../../support/sheets.ts';
@@ -25,7 +26,7 @@ async function refusal(files: string[], opts: { period?: string; scope?: string 
   try {
     await planSheets(files, store.dataset(), { now, ...opts });
   } catch (err) {
-    if (err instanceof SheetImportError) return err.message.split('\n').slice(1);
+    if (err instanceof ImportRefused) return err.message.split('\n').slice(1);
     throw err;
   }
   throw new Error('the import was not refused');
@@ -34,7 +35,7 @@ async function refusal(files: string[], opts: { period?: string; scope?: string 
 describe('planSheets() with the documented templates', () => {
   it('reads results.xlsx into a round: meta, tallies for both channels, failures with codes', async () => {
     const plan = await planSheets([path.join(templates, 'results.xlsx')], store.dataset(), { now });
-    const file = plan.round!.roundFile;
+    const file = plan.round!.write.roundFile;
     expect(file.round).toMatchObject({
       key: '2020Q2@35',
       period: '2020Q2',
@@ -57,8 +58,8 @@ describe('planSheets() with the documented templates', () => {
     const names = ['results-说明.csv', 'results-汇总.csv', 'results-不合格网站.csv', 'results-不合格新媒体.csv'];
     const fromCsv = await planSheets(names.map((n) => path.join(templates, n)), store.dataset(), { now });
     const fromXlsx = await planSheets([path.join(templates, 'results.xlsx')], store.dataset(), { now });
-    expect(fromCsv.round!.roundFile.tallies).toEqual(fromXlsx.round!.roundFile.tallies);
-    expect(fromCsv.round!.roundFile.failures).toEqual(fromXlsx.round!.roundFile.failures);
+    expect(fromCsv.round!.write.roundFile.tallies).toEqual(fromXlsx.round!.write.roundFile.tallies);
+    expect(fromCsv.round!.write.roundFile.failures).toEqual(fromXlsx.round!.write.roundFile.failures);
   });
 
   it('reads register.xlsx into a declared region, units with contacts, sites and accounts', async () => {
@@ -91,7 +92,7 @@ describe('planSheets() reading offices’ files', () => {
       [1, '福州市', 57, 57, 1, '1.75%', '复查'],
     ]);
     const plan = await planSheets([file], store.dataset(), { now, period: '2020年第三季度', scope: '福建' });
-    expect(plan.round!.roundFile.round.key).toBe('2020Q3@35');
+    expect(plan.round!.write.roundFile.round.key).toBe('2020Q3@35');
     expect(plan.tables[0]).toMatchObject({ kind: 'tally', headerRow: 2, ignoredHeaders: ['备注'] });
   });
 
@@ -100,7 +101,9 @@ describe('planSheets() reading offices’ files', () => {
     const gbk = path.join(dir, 'gbk.csv');
     await writeFile(gbk, gb18030(text));
     const plan = await planSheets([gbk], store.dataset(), { now, period: '2020Q3', scope: '福建' });
-    expect(plan.round!.roundFile.tallies).toEqual([{ regionId: '3502', channel: 'website', total: 40, checked: 40, failed: 0 }]);
+    expect(plan.round!.write.roundFile.tallies).toEqual([
+      { regionId: '3502', channel: 'website', total: 40, checked: 40, failed: 0 },
+    ]);
   });
 
   it('fills a merged region cell down the failed list', async () => {
@@ -110,17 +113,18 @@ describe('planSheets() reading offices’ files', () => {
       不合格网站: [failedSitesHeader, [1, '福州市', '甲局', '甲局网站', '首页不更新'], [2, '', '乙局', '乙局网站', '站点无法访问']],
     });
     const plan = await planSheets([file], store.dataset(), { now });
-    expect(plan.round!.roundFile.failures.map((f) => f.regionId)).toEqual(['3501', '3501']);
+    expect(plan.round!.write.roundFile.failures.map((f) => f.regionId)).toEqual(['3501', '3501']);
   });
 
-  it('learns the regions of a scope the store knows nothing under, and the scope itself', async () => {
+  it('learns the regions of a scope declared in the 地区 sheet that the store knows nothing under', async () => {
     const file = await xlsx(dir, 'js.xlsx', {
       说明: meta('2021Q1', '江苏省'),
+      地区: [['地区名称', '上级地区', '地区类型'], ['江苏省', '', '省']],
       汇总: [tallyHeader, [1, '南京市', 80, 80, 1, '', 300, 300, 0, ''], [2, '徐州市', 60, 60, 0, '', 200, 200, 0, '']],
     });
     const plan = await planSheets([file], store.dataset(), { now });
-    expect(plan.round!.roundFile.round.key).toBe('2021Q1@new/江苏省');
-    expect(plan.round!.newRegions.map((r) => [r.id, r.kind, r.parent])).toEqual([
+    expect(plan.round!.write.roundFile.round.key).toBe('2021Q1@new/江苏省');
+    expect(plan.round!.write.newRegions.map((r) => [r.id, r.kind, r.parent])).toEqual([
       ['new/江苏省', 'province', undefined],
       ['new/江苏省/南京市', 'city', 'new/江苏省'],
       ['new/江苏省/徐州市', 'city', 'new/江苏省'],
@@ -227,7 +231,6 @@ function gb18030(text: string): Buffer {
   for (const ch of text) bytes.push(...(ch.charCodeAt(0) < 0x80 ? [ch.charCodeAt(0)] : (table.get(ch) ?? [0x3f])));
   return Buffer.from(bytes);
 }
-
 
 describe('planSheets() declaring regions', () => {
   it('attaches a known province to a declared country instead of copying it, and places cities under it', async () => {

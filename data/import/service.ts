@@ -1,0 +1,65 @@
+import type { ApplyOptions, ApplyOutcome, ImportWrite, InspectionStore } from '../store.ts';
+
+/** What listeners (alerts, reminder tasks) learn after a round was written. */
+export interface RoundImported {
+  roundKey: string;
+  /** False when the same round was already stored: listeners must still be idempotent. */
+  changed: boolean;
+  replaced: boolean;
+  at: Date;
+}
+
+export type ImportListener = (event: RoundImported) => Promise<void>;
+
+/** The one thing the service says about a failing listener; pino's logger fits it. */
+export interface ImportLog {
+  error(details: object, message: string): void;
+}
+
+/**
+ * The one code path every import takes (notice text, spreadsheet, HTTP API, the shipped seed):
+ * write the round, then tell the listeners. A listener failure is logged and does not undo the
+ * import; listeners are idempotent scans ("every alert due and not yet queued"), so a later run
+ * catches up.
+ *
+ * Replacing a stored round (same period and scope) is refused when it would drop failures or
+ * regions, unless `replace` says so (ReplacementRefused, decided by the store under its import
+ * lock, so the check and the write see the same round).
+ */
+export class ImportService {
+  private readonly listeners: ImportListener[] = [];
+
+  constructor(
+    private readonly store: InspectionStore,
+    private readonly log: ImportLog,
+  ) {}
+
+  onImported(listener: ImportListener): void {
+    this.listeners.push(listener);
+  }
+
+  async apply(
+    write: ImportWrite,
+    at: Date,
+    options: ApplyOptions = {},
+  ): Promise<ApplyOutcome & { roundKey: string }> {
+    const outcome = await this.store.applyImport(write, at, options);
+    const event: RoundImported = {
+      roundKey: write.roundFile.round.key,
+      changed: outcome.changed,
+      replaced: outcome.replaced,
+      at,
+    };
+    for (const listener of this.listeners) {
+      try {
+        await listener(event);
+      } catch (err) {
+        this.log.error(
+          { err, round: event.roundKey },
+          'import listener failed; it will catch up on its next run',
+        );
+      }
+    }
+    return { ...outcome, roundKey: event.roundKey };
+  }
+}
