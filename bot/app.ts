@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { InspectionStore } from '../data/store.ts';
@@ -9,6 +10,31 @@ export interface AppDeps {
   log: Logger;
   /** Platform and API routers (bot/platforms/*, bot/api/*), mounted as given. */
   routers?: Router[];
+  /** How long a request body may take to arrive (bot/http/raw-body.ts); tests shorten it. */
+  bodyTimeoutMs?: number;
+}
+
+/**
+ * Node's own limits, as a backstop behind readRawBody's: headers within 10 s, the whole request
+ * within 15 s, checked every second (Node's defaults are 300 s, checked every 30 s: a body sent
+ * a byte at a time was held 327 s).
+ */
+export const SERVER_LIMITS = {
+  headersTimeout: 10_000,
+  requestTimeout: 15_000,
+  connectionsCheckingInterval: 1_000,
+};
+
+/** Listens with SERVER_LIMITS; resolves once listening. */
+export function listen(app: Koa, port: number, host: string): Promise<Server> {
+  const server = createServer(SERVER_LIMITS, app.callback());
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }
 
 /**
@@ -19,6 +45,7 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = true;
   app.use(async (ctx, next) => {
+    if (deps.bodyTimeoutMs !== undefined) ctx.state.bodyTimeoutMs = deps.bodyTimeoutMs;
     try {
       await next();
     } catch (err) {

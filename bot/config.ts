@@ -64,6 +64,21 @@ const envSchema = z.object({
 
   /** Bearer token for POST /api/rounds; the API is off without it. */
   API_TOKEN: optional,
+
+  /**
+   * The bot's address as the chat platforms' servers reach it (https://bot.example.gov.cn). DingTalk
+   * shows a chart only by URL: `PUBLIC_BASE_URL/charts/<signed id>.png`. Unset: DingTalk gets text.
+   */
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** Key that signs chart links; default a random key kept in $DATA_DIR/chart-link.key. */
+  CHART_LINK_SECRET: optional,
+  /** How long a chart link works, in hours (default a week). */
+  CHART_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(168),
+  /** Another CJK font for charts (.ttf/.otf/.ttc) and its family name; default Noto Sans SC from npm. */
+  CHART_FONT: optional,
+  CHART_FONT_FAMILY: optional,
+  /** Dashboard login token (GET /); unset: the dashboard answers only on the loopback interface. */
+  DASHBOARD_TOKEN: optional,
 });
 
 export type Env = z.infer<typeof envSchema>;

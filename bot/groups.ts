@@ -23,6 +23,8 @@ const base = {
   admins: z.array(contactSchema).default([]),
   /** Send a short all-clear when a round has no failures in the group's scope. */
   allClear: z.boolean().default(false),
+  /** Send a chart of the round's rates under the alerts of a new round (README "Charts"). */
+  chart: z.boolean().optional(),
 };
 
 const dingtalkGroup = z.object({

@@ -5,7 +5,8 @@ import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
 import { openStore } from '../data/open-store.ts';
 import { createApiRouter } from './api/rounds.ts';
-import { createApp } from './app.ts';
+import { createApp, listen } from './app.ts';
+import { openCharts } from './charts/setup.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
@@ -40,7 +41,9 @@ export async function start(config: Config, env: Record<string, string | undefin
   const reminders = await openReminders(config.dataDir);
   const imports = new ImportService(store, log);
   // Alerts and the outbox (README "Alerts and the outbox"): listener on imports, drain per robot.
-  const delivery = await openDelivery({ config, store, groups, imports, http, log });
+  // Charts (README "Charts"): pictures for /chart and chart pushes, links served at /charts/.
+  const charts = await openCharts(config, store);
+  const delivery = await openDelivery({ config, store, groups, imports, http, log, charts: charts.images });
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
   jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
@@ -53,15 +56,22 @@ export async function start(config: Config, env: Record<string, string | undefin
   };
   const pipeline = { store, log, now: () => new Date(), services };
   // Answers a reply channel cannot carry go to the group robot through the outbox.
-  const platforms = createPlatforms({ config, pipeline, groups, log, http, replies: delivery.outbox });
+  const platforms = createPlatforms({
+    config,
+    pipeline,
+    groups,
+    log,
+    http,
+    replies: delivery.outbox,
+    charts: charts.images,
+  });
   const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));
+  routers.push(charts.router);
   // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
   const app = createApp({ store, log, routers });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-  });
+  const server: Server = await listen(app, config.PORT, config.HOST);
   for (const p of platforms) await p.start?.();
   await delivery.start(Boolean(seeded));
   // Deadline reminders (README "Deadline reminders"): a scan now, every 5 minutes, and after each import.

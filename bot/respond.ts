@@ -6,6 +6,7 @@ import {
   type LateOutcome,
   type LateReason,
   type LateReplyDeps,
+  queueLateChart,
   queueLateReply,
 } from './platforms/late-reply.ts';
 
@@ -24,8 +25,16 @@ import {
 export interface ReplyChannel {
   /** For logs: `sessionWebhook`, `response_url`, `aibot_respond_msg`. */
   readonly name: string;
-  send(answer: Reply): Promise<void>;
+  /**
+   * Resolves CHART_NOT_CARRIED when the answer had a chart and the channel delivered its text
+   * only (WeCom response_url and long connection): the picture then goes through the group robot
+   * (late-reply.ts queueLateChart). Any other value means delivered as it was.
+   */
+  send(answer: Reply): Promise<unknown>;
 }
+
+/** What a ReplyChannel resolves when it carried an answer's text but not its chart. */
+export const CHART_NOT_CARRIED = 'chart not carried';
 
 /** The channel cannot carry an answer at all; the message says why (for the log). */
 export class ChannelClosed extends Error {}
@@ -67,7 +76,8 @@ export function createResponder(deps: ResponderDeps): Responder {
     const r = await answer(p, msg);
     const late = (reason: LateReason) => queueLateReply(deps, msg.platform, msg, r, reason, p.now());
     try {
-      await channel.send(r);
+      const sent = await channel.send(r);
+      if (r.chart && sent === CHART_NOT_CARRIED) await queueLateChart(deps, msg.platform, msg, r, p.now());
       return 'answered';
     } catch (err) {
       if (err instanceof ChannelClosed) return late({ why: err.message });

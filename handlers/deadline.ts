@@ -1,11 +1,13 @@
 import { CalendarGapError } from '../bot/reminders/calendar.ts';
 import { isClockTime, isIsoDate } from '../bot/reminders/time.ts';
+import type { TaskService } from '../bot/reminders/service.ts';
+import type { Task } from '../bot/reminders/tasks.ts';
 import type { Deadline } from '../data/schema.ts';
 import type { HandlerContext } from './context.ts';
 import { parsePeriod, periodLabel } from './format.ts';
 import { deadlineLabel } from './reminders.ts';
 import { type Reply, reply } from './reply.ts';
-import { displayName, isAdmin } from './task-scope.ts';
+import { actorOf, groupsInScope, isAdmin, tasksInScope } from './task-scope.ts';
 import { taskListReply } from './task-list.ts';
 import { t, taskText as tx } from './text.ts';
 
@@ -33,26 +35,61 @@ async function setDeadline(args: string[], ctx: HandlerContext): Promise<Reply> 
   if (time !== undefined && !isClockTime(time)) return reply(tx.setBadTime(time));
   const rounds = ctx.data.rounds.filter((v) => v.round.period === period);
   if (rounds.length === 0) {
-    return reply(tx.setNoRound(periodLabel(period)), [t.availablePeriods([...new Set(ctx.data.rounds.map((v) => v.round.period))])]);
+    return reply(tx.setNoRound(periodLabel(period)), [
+      t.availablePeriods([...new Set(ctx.data.rounds.map((v) => v.round.period))]),
+    ]);
   }
   const value: Deadline = time ? { date, time } : { date };
-  const by = displayName(ctx.sender);
+  const by = actorOf(ctx.sender);
   const unitText = rest.join(' ');
   const lines = [tx.setRemindersFollow, ...calendarWarning(ctx, value)];
-  if (!unitText) {
-    for (const v of rounds) await service.setRoundDeadline(v.round.key, value, by, ctx.now);
-    return reply(tx.setRoundDone(periodLabel(period), deadlineLabel(value)), lines);
-  }
   const keys = new Set(rounds.map((v) => v.round.key));
-  const tasks = service.tasks(ctx.data).filter((task) => keys.has(task.round.key));
-  const exact = tasks.filter((task) => task.unitName === unitText || task.unit?.aliases.includes(unitText));
-  const matched = exact.length > 0 ? exact : tasks.filter((task) => task.unitName.includes(unitText));
+  const inRounds = (task: Task) => keys.has(task.round.key);
+  const all = service.tasks(ctx.data).filter(inRounds);
+  // Only units and regions the group follows: an admin of one group never moves another's deadline.
+  const mine = tasksInScope(ctx, service).filter(inRounds);
+  if (!unitText) {
+    if (groupsInScope(ctx) === undefined || mine.length === all.length) {
+      for (const v of rounds) await service.setRoundDeadline(v.round.key, value, by, ctx.now);
+      return reply(tx.setRoundDone(periodLabel(period), deadlineLabel(value)), lines);
+    }
+    if (mine.length === 0) return reply(tx.setNothingInScope(periodLabel(period)));
+    await setUnits(service, mine, value, by, ctx.now);
+    const units = [...new Set(mine.map((task) => task.unitName))];
+    return reply(tx.setUnitsDone(periodLabel(period), units, deadlineLabel(value)), lines);
+  }
+  const matched = byUnit(mine, unitText);
   const units = [...new Set(matched.map((task) => task.unitName))];
-  if (units.length === 0) return reply(tx.setUnknownUnit(periodLabel(period), unitText));
+  if (units.length === 0) {
+    const elsewhere = byUnit(all, unitText).length > 0;
+    return reply(
+      elsewhere
+        ? tx.setOutOfScope(periodLabel(period), unitText)
+        : tx.setUnknownUnit(periodLabel(period), unitText),
+    );
+  }
   if (units.length > 1) return reply(tx.doneAmbiguous(unitText, units));
-  const targets = new Map(matched.map((task) => [`${task.round.key} ${task.unitKey}`, task] as const));
-  for (const task of targets.values()) await service.setUnitDeadline(task.round.key, task.unitKey, value, by, ctx.now);
+  await setUnits(service, matched, value, by, ctx.now);
   return reply(tx.setUnitDone(periodLabel(period), units[0]!, deadlineLabel(value)), lines);
+}
+
+/** The tasks of the unit named exactly (or by an alias), else of units whose name contains the text. */
+function byUnit(tasks: Task[], unitText: string): Task[] {
+  const exact = tasks.filter((task) => task.unitName === unitText || task.unit?.aliases.includes(unitText));
+  return exact.length > 0 ? exact : tasks.filter((task) => task.unitName.includes(unitText));
+}
+
+/** One deadline per round and unit among `tasks`. */
+async function setUnits(
+  service: TaskService,
+  tasks: Task[],
+  value: Deadline,
+  by: string,
+  now: Date,
+): Promise<void> {
+  const targets = new Map(tasks.map((task) => [`${task.round.key} ${task.unitKey}`, task] as const));
+  for (const task of targets.values())
+    await service.setUnitDeadline(task.round.key, task.unitKey, value, by, now);
 }
 
 function calendarWarning(ctx: HandlerContext, value: Deadline): string[] {

@@ -6,7 +6,7 @@ import { openTasks, unitNames } from '../bot/reminders/tasks.ts';
 import type { HandlerContext } from './context.ts';
 import { itemLine } from './reminders.ts';
 import { type Contact, type Reply, reply } from './reply.ts';
-import { currentGroup, displayName, isOperator, visibleTasks } from './task-scope.ts';
+import { actorOf, currentGroup, displayName, isOperator, visibleTasks } from './task-scope.ts';
 import { taskText as tx } from './text.ts';
 
 /**
@@ -19,11 +19,18 @@ export async function done(args: string[], ctx: HandlerContext): Promise<Reply> 
   if (!service) return reply(tx.notConfigured);
   const text = args.join(' ').trim();
   if (!text) return reply(tx.doneUsage);
-  const all = service.tasks(ctx.data);
+  // In a group, only what the group follows (visibleTasks): its admins never close another group's units.
+  const all = visibleTasks(ctx, service);
   const matched = match(openTasks(all), text);
   if (matched.length === 0) {
-    const closed = match(all.filter((task) => task.done), text)[0];
-    if (closed?.done) return reply(tx.doneAlready(closed.unitName, closed.done.at.slice(0, 10), closed.done.by));
+    if (currentGroup(ctx) && match(openTasks(service.tasks(ctx.data)), text).length > 0)
+      return reply(tx.doneOutOfScope(text));
+    const closed = match(
+      all.filter((task) => task.done),
+      text,
+    )[0];
+    if (closed?.done)
+      return reply(tx.doneAlready(closed.unitName, closed.done.at.slice(0, 10), closed.done.by));
     const units = [...new Set(openTasks(visibleTasks(ctx, service)).map((task) => task.unitName))];
     return reply(tx.doneUnknown(text), units.length > 0 ? [tx.doneOpenUnits(units)] : []);
   }
@@ -33,10 +40,18 @@ export async function done(args: string[], ctx: HandlerContext): Promise<Reply> 
   const allowed = whoMayClose(ctx, service, task);
   if (!isOperator(ctx) && !allowed.some((c) => samePerson(c, ctx.sender))) {
     const names = [...new Set(allowed.map(displayName))];
-    return reply(tx.doneNotAllowed(task.unitName), [names.length > 0 ? tx.doneWhoMay(names) : tx.doneNobody(task.unitName)]);
+    return reply(tx.doneNotAllowed(task.unitName), [
+      names.length > 0 ? tx.doneWhoMay(names) : tx.doneNobody(task.unitName),
+    ]);
   }
-  const by = displayName(ctx.sender);
-  const closed = new Set(await service.close(matched.map((m) => m.id), by, ctx.now));
+  const by = actorOf(ctx.sender);
+  const closed = new Set(
+    await service.close(
+      matched.map((m) => m.id),
+      by,
+      ctx.now,
+    ),
+  );
   const items = matched.filter((m) => closed.has(m.id));
   return reply(tx.doneTitle(task.unitName), [...items.map(itemLine), tx.doneStopped(items.length, by)]);
 }
@@ -47,7 +62,9 @@ function match(tasks: Task[], text: string): Task[] {
   if (item.length > 0) return item;
   const unit = tasks.filter((task) => unitNames(task).includes(text));
   if (unit.length > 0) return unit;
-  return tasks.filter((task) => [...unitNames(task), task.failure.subject].some((name) => name.includes(text)));
+  return tasks.filter((task) =>
+    [...unitNames(task), task.failure.subject].some((name) => name.includes(text)),
+  );
 }
 
 /** The unit's contacts and the admins of the groups (here: this group) that follow the task. */

@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { chart } from './chart.ts';
 import type { HandlerContext } from './context.ts';
 import { deadline } from './deadline.ts';
 import { done } from './done.ts';
@@ -29,6 +30,7 @@ export const commands: CommandSpec[] = [
   { name: 'rank', aliases: ['排名', '排行'], run: rank },
   { name: 'fail', aliases: ['不合格', '名单'], run: fail },
   { name: 'trend', aliases: ['走势', '趋势', '历史'], run: trend },
+  { name: 'chart', aliases: ['图表', '图', '画图'], run: chart },
   { name: 'repeat', aliases: ['连续不合格', '屡查屡犯'], run: repeat },
   { name: 'deadline', aliases: ['截止', '整改', '截止日期'], run: deadline },
   { name: 'overdue', aliases: ['逾期'], run: overdue },

@@ -2,7 +2,8 @@ import type { Dataset, RoundView } from '../data/dataset.ts';
 import { type Channel, channels, type Region } from '../data/schema.ts';
 import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
-import { counted, percent, periodLabel } from './format.ts';
+import { rankRows } from './charts/figures.ts';
+import { periodLabel } from './format.ts';
 import { type Reply, reply } from './reply.ts';
 import { channelName, t } from './text.ts';
 
@@ -22,25 +23,13 @@ export function rank(args: string[], ctx: HandlerContext): Reply {
 }
 
 function rankLines(data: Dataset, view: RoundView, scope: Region, ch: Channel): string[] {
-  const rows = data.regions
-    .childrenOf(scope.id)
-    .map((r) => ({ r, tally: data.tally(view, r.id, ch) }))
-    .flatMap((x) => (x.tally && counted(x.tally) && x.tally.checked > 0 ? [{ r: x.r, tally: x.tally }] : []))
-    .map((x) => ({ r: x.r, failed: x.tally.failed, checked: x.tally.checked, rate: x.tally.failed / x.tally.checked }))
-    .sort((a, b) => b.rate - a.rate || b.failed - a.failed || a.r.name.localeCompare(b.r.name, 'zh'));
+  const rows = rankRows(data, view, scope, ch);
   if (rows.length === 0) return [t.rankEmpty];
   // Officials look for the laggards: the regions with failures are listed, the 0% remainder is one
   // line. When no region failed, the whole list is shown (there is no "rest" to summarise).
   const failing = rows.filter((row) => row.failed > 0);
   const listed = failing.length > 0 ? failing : rows;
-  const out: string[] = [];
-  let position = 0;
-  let previousRate = Number.NaN;
-  for (const [i, row] of listed.entries()) {
-    if (row.rate !== previousRate) position = i + 1;
-    previousRate = row.rate;
-    out.push(t.rankRow(position, row.r.name, percent(row.failed, row.checked), row.failed, row.checked));
-  }
+  const out = listed.map((row) => t.rankRow(row.position, row.region.name, row.failRate, row.failed, row.checked));
   const rest = rows.length - listed.length;
   if (rest > 0) out.push(t.rankRest(rest));
   return out;

@@ -4,6 +4,8 @@
  * mention an @ in the platform's own form (WeCom `<@userid>` / mobile list, DingTalk `@mobile`
  * + `at.atMobiles`). Handlers never build platform syntax themselves.
  */
+import type { ChartRef } from './charts/spec.ts';
+
 export interface Contact {
   /** Display name, e.g. 张三 */
   name?: string;
@@ -19,6 +21,11 @@ export interface Reply {
   lines: string[];
   /** People to @-mention with this reply. */
   mentions: Contact[];
+  /**
+   * A picture to send with the answer (/chart): what it shows, drawn by the platform from the
+   * data (handlers/charts/). The lines are its text alternative.
+   */
+  chart?: ChartRef;
 }
 
 export function reply(title: string, lines: string[] = [], mentions: Contact[] = []): Reply {

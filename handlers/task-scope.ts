@@ -38,6 +38,41 @@ export function isAdmin(ctx: HandlerContext): boolean {
   return isOperator(ctx) || adminsInScope(ctx).some((a) => samePerson(a, ctx.sender));
 }
 
+/**
+ * The groups whose follows bound what the sender may change (/deadline set, /done): the current
+ * group; outside a group (a private chat, `npm run ask --as`), the groups the sender administers;
+ * undefined for the operator, who may change everything.
+ */
+export function groupsInScope(ctx: HandlerContext): Group[] | undefined {
+  if (isOperator(ctx)) return undefined;
+  const group = currentGroup(ctx);
+  if (group) return [group];
+  if (ctx.groupId) return [];
+  return (ctx.services.groups?.list ?? []).filter((g) => g.admins.some((a) => samePerson(a, ctx.sender)));
+}
+
+/** Tasks the sender may change: those some group in scope follows (all of them for the operator). */
+export function tasksInScope(ctx: HandlerContext, service: TaskService): Task[] {
+  const groups = groupsInScope(ctx);
+  const all = service.tasks(ctx.data);
+  return groups === undefined ? all : all.filter((t) => groups.some((g) => service.follows(g, t, ctx.data)));
+}
+
+/**
+ * Who did it, as recorded with a change: the platform user id (which the platform vouches for)
+ * with the display name (which the sender chose): `张三（wecom:zhangsan）`.
+ */
+export function actorOf(c: HandlerContext['sender']): string {
+  const id =
+    c.platform === 'wecom'
+      ? c.wecomUserId
+      : c.platform === 'dingtalk'
+        ? (c.dingtalkUserId ?? c.mobile)
+        : undefined;
+  if (!id) return displayName(c);
+  return c.name ? tx.actor(c.name, `${c.platform}:${id}`) : `${c.platform}:${id}`;
+}
+
 export function displayName(c: Contact): string {
   return c.name ?? c.mobile ?? c.wecomUserId ?? c.dingtalkUserId ?? tx.someone;
 }

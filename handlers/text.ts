@@ -82,6 +82,16 @@ export const commandText: Record<string, CommandText> = {
     usage: '/retry',
     details: ['先修正机器人配置（key、access_token、加签密钥或关键词），再发送 /retry。'],
   },
+  chart: {
+    summary: '把排名或走势画成图片发到群里',
+    usage: '/chart [地区] [网站|新媒体] [期次]，/chart trend [地区]',
+    details: [
+      '排名图：该地区下级各地区的不合格率，由高到低；不写类别时政府网站和政务新媒体并排。',
+      '走势图：最近8期（同一通报系列）的合格率。',
+      '图中数字与 /rate、/rank 一致；演示数据标有“示例数据”。',
+      '例：/chart 福建　/chart 福州 新媒体　/chart trend 福州',
+    ],
+  },
   trend: {
     summary: '查看地区历次检查的合格率走势',
     usage: '/trend [地区]',
@@ -103,7 +113,7 @@ export const t = {
   helpTitle: '检查通报助手：可用命令',
   helpFooter: '命令可不带斜杠，全角字符亦可。输入 /help <命令> 查看详细说明。',
   helpFor: (name: string) => `命令 /${name}`,
-  textOnly: '目前只能识别文字命令，请@我并输入命令，例如 /rate 福州。',
+  textOnly: '目前只能识别文字命令，请＠我并输入命令，例如 /rate 福州。',
   usage: (u: string) => `用法：${u}`,
   aliases: (a: string[]) => `也可写作：${a.join('、')}`,
 
@@ -219,6 +229,7 @@ export const taskText = {
   doneItem: (tag: string, subject: string, problem: string) => `${tag}${subject}：${problem}`,
   doneStopped: (n: number, by: string) => `由${by}确认，已停止这${n}项的提醒。`,
   someone: '（未署名）',
+  actor: (name: string, id: string) => `${name}（${id}）`,
 
   setUsage:
     '用法：/deadline set <期次> [单位] <日期> [时间]，例：/deadline set 2020Q1 2020-04-17　/deadline set 2020Q1 平潭综合实验区管委会 2020-04-20 17:00',
@@ -227,6 +238,11 @@ export const taskText = {
   setBadDate: (text: string) => `无法识别的日期“${text}”，请写成 2020-04-17。`,
   setBadTime: (text: string) => `无法识别的时间“${text}”，请写成 17:00。`,
   setUnknownUnit: (period: string, text: string) => `${period}没有“${text}”的整改任务。`,
+  setOutOfScope: (period: string, text: string) => `本群关注范围内没有${period}“${text}”的整改任务；其他单位的截止时间请由关注它的群设置。`,
+  setNothingInScope: (period: string) => `本群关注范围内没有${period}的整改任务。`,
+  setUnitsDone: (period: string, units: string[], deadline: string) =>
+    `已将本群关注的${units.join('、')}的${period}整改情况报送截止时间设为${deadline}。`,
+  doneOutOfScope: (text: string) => `“${text}”不在本群关注范围内，请在关注它的群里标记。`,
   setRoundDone: (period: string, deadline: string) => `已将${period}整改情况报送截止时间设为${deadline}。`,
   setUnitDone: (period: string, unit: string, deadline: string) =>
     `已将${unit}的${period}整改情况报送截止时间设为${deadline}。`,
@@ -237,6 +253,11 @@ export const taskText = {
 
 /** Added to a message sent again after a restart interrupted its first send (bot/outbox/drain.ts). */
 export const resentNote = '（重发：上次发送结果未能确认，如已收到请忽略）';
+
+/** Mentions past a message's share for them (the encode.ts of each platform). */
+export const mentionText = {
+  more: (n: number) => `等另外${n}人`,
+};
 
 /** Failure alerts (bot/alerts/compose.ts). */
 export const alertText = {

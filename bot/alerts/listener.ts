@@ -6,6 +6,8 @@ import type { Pusher } from '../platforms/platform.ts';
 import type { Clock } from '../outbox/clock.ts';
 import { fitsPusher } from '../outbox/digest.ts';
 import type { Outbox } from '../outbox/queue.ts';
+import type { ChartImages } from '../charts/images.ts';
+import { chartUnderAlerts } from './chart.ts';
 import { composeAlerts } from './compose.ts';
 import type { Subscriptions } from './subscriptions.ts';
 
@@ -17,6 +19,8 @@ export interface AlertDeps {
   pushers: Partial<Record<Group['platform'], Pusher>>;
   clock: Clock;
   log: Logger;
+  /** For groups that opted in to a chart under their alerts (bot/alerts/chart.ts). */
+  charts?: ChartImages;
 }
 
 /**
@@ -37,14 +41,17 @@ export async function alertRound(deps: AlertDeps, roundKey: string): Promise<num
       );
       return [];
     }
-    return composeAlerts({
+    const scope = deps.subscriptions.scopeOf(group.id, data);
+    const alerts = composeAlerts({
       data,
       view,
       group,
-      scope: deps.subscriptions.scopeOf(group.id, data),
+      scope,
       fits: fitsPusher(pusher),
       known: (key) => deps.outbox.knows(key),
     });
+    const chart = chartUnderAlerts({ data, view, group, scope, alerts, charts: deps.charts, log: deps.log, now: new Date(deps.clock.now()), known: (key) => deps.outbox.knows(key) });
+    return chart ? [...alerts, chart] : alerts;
   });
   const queued = await deps.outbox.enqueueAll(messages, new Date(deps.clock.now()));
   if (queued > 0) deps.log.info({ round: roundKey, queued }, 'alerts: queued');

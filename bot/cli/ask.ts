@@ -1,6 +1,8 @@
 import { ensureSeeded } from '../../data/import/seed.ts';
 import { openStore } from '../../data/open-store.ts';
 import { replyToText } from '../../handlers/reply.ts';
+import { chartText } from '../../handlers/chart-text.ts';
+import { saveChart } from '../charts/save.ts';
 import { loadConfig } from '../config.ts';
 import { loadGroups } from '../groups.ts';
 import { createLogger } from '../logger.ts';
@@ -8,13 +10,16 @@ import { readOutbox } from '../outbox/queue.ts';
 import { answer, type PipelineDeps } from '../pipeline.ts';
 import { openReminders } from '../reminders/setup.ts';
 
-const USAGE = 'npm run ask -- [--now <ISO时间>] [--group <群id>] [--as <手机号或userid>] "/rate 福州"';
+const USAGE =
+  'npm run ask -- [--now <ISO时间>] [--group <群id>] [--as <手机号或userid>] [--out <图片.png>] "/rate 福州"';
 
 interface AskArgs {
   text: string;
   now?: Date;
   group?: string;
   as?: string;
+  /** Where /chart writes its PNG (default var/charts/<name>.png). */
+  out?: string;
 }
 
 export function parseAskArgs(argv: string[]): AskArgs | string {
@@ -23,7 +28,7 @@ export function parseAskArgs(argv: string[]): AskArgs | string {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = argv[i + 1];
-    if (a === '--now' || a === '--group' || a === '--as') {
+    if (a === '--now' || a === '--group' || a === '--as' || a === '--out') {
       if (value === undefined) return `${a} 需要一个值。用法：${USAGE}`;
       i++;
       if (a === '--now') {
@@ -32,6 +37,7 @@ export function parseAskArgs(argv: string[]): AskArgs | string {
           return `--now 的时间无法识别：${value}（例：2020-04-15T09:00:00+08:00）`;
         out.now = d;
       } else if (a === '--group') out.group = value;
+      else if (a === '--out') out.out = value;
       else out.as = value;
     } else words.push(a);
   }
@@ -80,6 +86,8 @@ export async function runAsk(
   };
   const reply = await answer(deps, args.text, sender, args.group);
   out(replyToText(reply));
+  // /chart: the picture goes to a file, the way a group would receive it.
+  if (reply.chart) out(chartText.savedTo(await saveChart(store.dataset(), reply.chart, args.out)));
   return 0;
 }
 

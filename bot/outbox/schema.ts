@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chartRefSchema } from '../../handlers/charts/spec.ts';
 
 /**
  * $DATA_DIR/outbox.json: every outgoing push, written before the first attempt to send it.
@@ -34,6 +35,8 @@ export const replySchema = z.object({
   title: z.string(),
   lines: z.array(z.string()),
   mentions: z.array(contact),
+  /** A chart message (/chart, a group's chart under its alerts): drawn when sent. */
+  chart: chartRefSchema.optional(),
 });
 
 export const entrySchema = z.object({

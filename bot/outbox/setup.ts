@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import type { InspectionStore } from '../../data/store.ts';
 import { alertRound } from '../alerts/listener.ts';
 import { Subscriptions } from '../alerts/subscriptions.ts';
+import type { ChartImages } from '../charts/images.ts';
 import type { Config } from '../config.ts';
 import type { Groups } from '../groups.ts';
 import type { ImportService } from '../imports.ts';
@@ -21,6 +22,8 @@ export interface DeliveryDeps {
   http: AxiosInstance;
   log: Logger;
   clock?: Clock;
+  /** Chart pictures for chart messages (bot/charts/images.ts). */
+  charts?: ChartImages;
 }
 
 /**
@@ -33,8 +36,8 @@ export async function openDelivery(deps: DeliveryDeps) {
   const outbox = await Outbox.open(deps.config.dataDir, { warn: (message) => deps.log.warn(message) });
   const subscriptions = await Subscriptions.open(deps.config.dataDir, deps.groups);
   const pushers = {
-    wecom: createWecomPusher({ config: deps.config, http: deps.http }),
-    dingtalk: createDingtalkPusher({ config: deps.config, http: deps.http }),
+    wecom: createWecomPusher({ config: deps.config, http: deps.http, ...(deps.charts ? { charts: deps.charts } : {}) }),
+    dingtalk: createDingtalkPusher({ config: deps.config, http: deps.http, ...(deps.charts ? { charts: deps.charts } : {}) }),
   };
   const drain = new Drain({
     outbox,
@@ -52,6 +55,7 @@ export async function openDelivery(deps: DeliveryDeps) {
     pushers,
     clock,
     log: deps.log,
+    ...(deps.charts ? { charts: deps.charts } : {}),
   };
   /** Queues a round's alerts, then notes the import as scanned (both idempotent). */
   const scan = async (roundKey: string) => {

@@ -82,7 +82,41 @@ export async function queueLateReply(
     now,
   );
   deps.log.info({ ...where, groupId: group.id, fresh }, `${platform}: answer queued for the group robot`);
+  // A /chart answer's picture follows as its own message (a robot message is text or an image).
+  if (answer.chart) await deps.replies.enqueue(chartMessage(platform, msgId, group.id, answer), now);
   return fresh ? 'queued' : 'queued before';
+}
+
+/**
+ * Only the picture of an answer whose text went back through the reply channel (WeCom's
+ * response_url carries markdown only, §3.1), for the group robot; dropped with a warning when
+ * the conversation has no robot.
+ */
+export async function queueLateChart(
+  deps: LateReplyDeps,
+  platform: Group['platform'],
+  inbound: Inbound,
+  answer: Reply,
+  now: Date,
+): Promise<LateOutcome> {
+  const { msgId, conversationId } = inbound;
+  const group = conversationId ? deps.groups.byConversation(platform, conversationId) : undefined;
+  if (!answer.chart) return 'dropped';
+  if (!group?.robot || !deps.replies) {
+    deps.log.warn({ platform, msgId, conversationId }, `${platform}: chart not sent: the conversation has no group robot`);
+    return 'dropped';
+  }
+  const fresh = await deps.replies.enqueue(chartMessage(platform, msgId, group.id, answer), now);
+  return fresh ? 'queued' : 'queued before';
+}
+
+function chartMessage(platform: Group['platform'], msgId: string, groupId: string, answer: Reply) {
+  return {
+    key: `${replyKey(platform, msgId)}|chart`,
+    groupId,
+    kind: 'reply' as const,
+    reply: { title: answer.title, lines: [], mentions: [], ...(answer.chart ? { chart: answer.chart } : {}) },
+  };
 }
 
 /** The asker @-mentioned in the platform's form; the re-send note when the first try may have arrived. */

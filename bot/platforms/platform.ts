@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
 import { AxiosError, type AxiosInstance } from 'axios';
 import type { Reply } from '../../handlers/reply.ts';
+import type { ChartImages } from '../charts/images.ts';
 import type { Config } from '../config.ts';
 import { PlatformError } from '../errors.ts';
 import type { Group, Groups } from '../groups.ts';
@@ -28,6 +29,8 @@ export interface PlatformDeps {
    * robot instead (bot/platforms/late-reply.ts). Without it such answers are dropped and logged.
    */
   replies?: ReplyQueue;
+  /** Chart pictures for /chart answers and chart pushes (bot/charts/images.ts). */
+  charts?: ChartImages;
 }
 
 /** The one answering path (bot/respond.ts) over these dependencies, for a platform's transports. */
@@ -91,3 +94,38 @@ export function httpFailure(platform: string, err: unknown): PlatformError {
   }
   return new PlatformError(`${platform}: ${(err as Error).message ?? String(err)}`, true);
 }
+
+/**
+ * Text from data or chat made inert for a markdown dialect: each character in `swap` becomes its
+ * full-width twin (Chinese text reads them as ordinary punctuation), a `://` loses its colon to
+ * `：` so no bare URL is auto-linked, a line break inside the text becomes a space (one line of
+ * data never opens a heading or a list on the next), and a line that begins with a block marker
+ * (`-`, `+`, `=`, `>`, `#`, `|`, a space run) has that marker swapped too.
+ */
+export function neutralize(text: string, swap: Readonly<Record<string, string>>): string {
+  let out = '';
+  for (const ch of text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')) out += swap[ch] ?? ch;
+  out = out.replace(/:\/\//g, '：//');
+  return out.replace(/^[\s]*([-+=>#|])/, (_m, c: string) => FULL_WIDTH[c] ?? c);
+}
+
+/** Full-width twins of the ASCII characters markdown dialects read as markup. */
+export const FULL_WIDTH: Readonly<Record<string, string>> = {
+  '#': '＃',
+  '*': '＊',
+  '[': '［',
+  ']': '］',
+  '(': '（',
+  ')': '）',
+  '<': '＜',
+  '>': '＞',
+  '@': '＠',
+  '`': '｀',
+  '!': '！',
+  '|': '｜',
+  '~': '～',
+  '-': '－',
+  '+': '＋',
+  '=': '＝',
+  '\\': '＼',
+};

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { markdownImages } from './images.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGateway } from './dingtalk-gateway.ts';
@@ -40,10 +41,16 @@ export class FakeDingtalk {
   readonly pushes: Array<{ accessToken: string; body: unknown; errcode: number; errmsg: string }> = [];
   /** Every session-webhook POST, with the errcode it got. */
   readonly sessionPosts: Array<{ conversationId: string; body: unknown; errcode: number }> = [];
+  /**
+   * Every `![](url)` of an accepted markdown message, fetched as DingTalk's servers do to show it:
+   * status, content type and bytes (or the network error).
+   */
+  readonly imageFetches: Array<{ url: string; status: number; type: string; bytes: Buffer; error?: string }> = [];
   /** The Stream gateway: drive frames with fake.gateway.callback(), ping(), disconnect(), drop(). */
   readonly gateway: FakeGateway;
 
   private readonly sent = new Map<string, number[]>();
+  private readonly fetching = new Set<Promise<void>>();
   private readonly throttledUntil = new Map<string, number>();
   private readonly sessions = new Map<string, { conversationId: string; expiresAt: number }>();
   private failures: Array<{ status: 500 } | { errcode: number }> = [];
@@ -149,6 +156,7 @@ export class FakeDingtalk {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled([...this.fetching]);
     await this.gateway.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -176,6 +184,7 @@ export class FakeDingtalk {
           req.method === 'POST' ? this.robotSend(url, raw, body) : { errcode: 43002, errmsg: '需要POST请求' };
         if ('status' in out) return reply(500, { error: 'internal (fake)' });
         this.pushes.push({ accessToken, body, ...out });
+        if (out.errcode === 0) this.fetchImages(body);
         return reply(200, out);
       }
       if (req.method === 'POST' && url.pathname === '/robot/sendBySession') {
@@ -190,12 +199,31 @@ export class FakeDingtalk {
             ? content(raw, body)
             : { errcode: 300005, errmsg: 'session expired (fake)' };
         this.sessionPosts.push({ conversationId: s?.conversationId ?? '', body, errcode: out.errcode });
+        if (out.errcode === 0) this.fetchImages(body);
         return reply(200, out);
       }
       if (req.method === 'POST' && url.pathname === '/v1.0/gateway/connections/open')
         return this.gateway.open(req, res, body);
       reply(404, { errcode: 404, errmsg: 'not found (fake)' });
     });
+  }
+
+  /** Fetches the pictures a markdown message links to, in the background (see imageFetches). */
+  private fetchImages(body: unknown): void {
+    const text = (body as { markdown?: { text?: unknown } } | undefined)?.markdown?.text;
+    if (typeof text !== 'string') return;
+    for (const url of markdownImages(text)) {
+      const job = fetch(url)
+        .then(async (res) => {
+          const bytes = Buffer.from(await res.arrayBuffer());
+          this.imageFetches.push({ url, status: res.status, type: res.headers.get('content-type') ?? '', bytes });
+        })
+        .catch((err: unknown) => {
+          this.imageFetches.push({ url, status: 0, type: '', bytes: Buffer.alloc(0), error: String(err) });
+        })
+        .finally(() => this.fetching.delete(job));
+      this.fetching.add(job);
+    }
   }
 
   /** robot/send checks in DingTalk's order: token, 加签, throttle, size and type, rate (§4). */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkWecomImage } from './images.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -35,6 +36,8 @@ const RESPONSE_URL_TTL_MS = 3600_000; // single use, one hour (§3.1)
 export class FakeWecom {
   /** Every webhook/send request, with the errcode it got. */
   readonly pushes: Array<{ key: string; body: unknown; errcode: number }> = [];
+  /** Pictures accepted through webhook/send (image messages), decoded and checked. */
+  readonly images: Array<{ key: string; bytes: Buffer; type: 'png' | 'jpg' }> = [];
   /** Every response_url POST, with the errcode it got. */
   readonly responses: Array<{ code: string; body: unknown; errcode: number }> = [];
   readonly subscribes: Array<{ botId: string; errcode: number }> = [];
@@ -207,6 +210,13 @@ export class FakeWecom {
       return { errcode: 45009, errmsg: 'api freq out of limit' }; // §1.3
     const b = body as { msgtype?: string } & Record<string, { content?: unknown }>;
     const type = b?.msgtype ?? '';
+    if (type === 'image') {
+      const image = checkWecomImage((body as { image?: unknown }).image);
+      if (!image.ok) return { errcode: image.errcode, errmsg: image.errmsg };
+      recent.push(now);
+      this.images.push({ key, bytes: image.bytes, type: image.type });
+      return ok();
+    }
     const limit = LIMITS[type];
     const content = b?.[type]?.content;
     if (limit === undefined || typeof content !== 'string')

@@ -68,6 +68,42 @@ describe('/deadline set <期次> [单位] <日期> [时间]', () => {
     ]);
   });
 
+  it('never lets an admin of one group move a unit only another group follows', async () => {
+    const as = { as: people.lin, group: 'pt', at: '2020-04-15T09:00:00+08:00' };
+    expect(await world.say('/deadline set 2020Q1 福建省教育厅 2020-05-30', as)).toBe(
+      '本群关注范围内没有2020年第一季度“福建省教育厅”的整改任务；其他单位的截止时间请由关注它的群设置。',
+    );
+    expect(world.tasks.data.deadlines.units).toEqual({});
+  });
+
+  it("moves only the group's own units when a group admin sets the round's deadline", async () => {
+    const text = await world.say('/deadline set 2020Q1 2020-04-24', {
+      as: people.lin,
+      group: 'pt',
+      at: '2020-04-15T09:00:00+08:00',
+    });
+    expect(text.split('\n')[0]).toBe(
+      '已将本群关注的平潭综合实验区管委会的2020年第一季度整改情况报送截止时间设为2020年4月24日（周五）。',
+    );
+    const list = await world.say('/deadline', { at: '2020-04-15T09:00:00+08:00', group: 'fj' });
+    expect(list.split('\n').slice(1)).toEqual([
+      '1. 福建省教育厅：截止2020年4月17日（周五），还剩2个工作日',
+      '2. 福建省民政厅：截止2020年4月17日（周五），还剩2个工作日',
+      '3. 平潭综合实验区管委会（平潭政务）：截止2020年4月24日（周五），还剩7个工作日',
+    ]);
+  });
+
+  it('records who set it by platform user id', async () => {
+    await world.say('/deadline set 2020Q1 平潭综合实验区管委会 2020-04-20', {
+      at: '2020-04-15T09:00:00+08:00',
+      as: people.lin,
+      group: 'pt',
+    });
+    expect(Object.values(world.tasks.data.deadlines.units).map((d) => d.by)).toEqual([
+      '林科长（wecom:linkz）',
+    ]);
+  });
+
   it('refuses anyone but an admin', async () => {
     expect(
       await world.say('/deadline set 2020Q1 2020-04-24', {

@@ -16,7 +16,7 @@ describe('/done <单位或条目>', () => {
       [
         '已记录：平潭综合实验区管委会整改情况已报送',
         '【微信公众号】平潭政务：内容不更新',
-        '由张三确认，已停止这1项的提醒。',
+        '由张三（wecom:zhangsan）确认，已停止这1项的提醒。',
       ].join('\n'),
     );
   });
@@ -47,9 +47,7 @@ describe('/done <单位或条目>', () => {
 
   it('does not let the admin of a group that does not follow the unit close it', async () => {
     const text = await world.say('/done 福建省教育厅', { at, as: people.lin, group: 'pt' });
-    expect(text).toBe(
-      ['只有本群管理员或福建省教育厅登记的联系人可以标记整改已报送。', '可以标记的人：陈老师'].join('\n'),
-    );
+    expect(text).toBe('“福建省教育厅”不在本群关注范围内，请在关注它的群里标记。');
   });
 
   it('says whom to register when nobody may close the task', async () => {
@@ -68,7 +66,7 @@ describe('/done <单位或条目>', () => {
   it('answers a second /done with who closed it and when', async () => {
     await world.say('/done 平潭政务', { at, as: people.zhang, group: 'pt' });
     expect(await world.say('/done 平潭政务', { at, as: people.lin, group: 'pt' })).toBe(
-      '平潭综合实验区管委会已于2020-04-15由张三标记为已报送。',
+      '平潭综合实验区管委会已于2020-04-15由张三（wecom:zhangsan）标记为已报送。',
     );
   });
 

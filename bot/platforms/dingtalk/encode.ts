@@ -1,6 +1,7 @@
 import type { Contact, Reply } from '../../../handlers/reply.ts';
 import type { Sender } from '../../../handlers/context.ts';
-import { utf8Bytes } from '../platform.ts';
+import { mentionText } from '../../../handlers/text.ts';
+import { FULL_WIDTH, neutralize, utf8Bytes } from '../platform.ts';
 
 /**
  * Reply → DingTalk robot messages (protocols.md §4.3), for custom-robot pushes and session
@@ -12,6 +13,31 @@ import { utf8Bytes } from '../platform.ts';
 export const MAX_BODY_BYTES = 20_000;
 
 const CUT_MARK = '\n\n…（内容过长，已截断）';
+/** The notification preview and heading: a line, not a page (a 58 KB region name echoed in a title). */
+export const MAX_TITLE_BYTES = 256;
+/** Mentions take at most this share of a message; the rest are named as a count. */
+const MENTION_SHARE = 0.5;
+
+/**
+ * DingTalk markdown (custom robot §4.3, session webhook §5.3) reads `#` headings, `*` emphasis,
+ * `[text](url)` links and `![](url)` images, `>` quotes, backticks, a few HTML tags and `@mobile`
+ * or `@userId` words (which notify when `at` lists them). Text from data or chat goes through
+ * this before it is pushed, so it shows as typed and never becomes markup.
+ */
+const DINGTALK_SWAP = pick('#', '*', '[', ']', '<', '>', '@', '`');
+export function escapeDingtalk(text: string): string {
+  return neutralize(text, DINGTALK_SWAP);
+}
+
+/** A contact without a mobile or userId: `@name` shown, escaped, notifying nobody (never `@all`). */
+function namedOnly(name: string): string {
+  const n = escapeDingtalk(name);
+  return /^(all|所有人)$/i.test(n.trim()) ? n : `@${n}`;
+}
+
+function pick(...chars: string[]): Record<string, string> {
+  return Object.fromEntries(chars.map((c) => [c, FULL_WIDTH[c] ?? c]));
+}
 
 export interface At {
   atMobiles?: string[];
@@ -21,33 +47,54 @@ export interface At {
 export type MarkdownMessage = { msgtype: 'markdown'; markdown: { title: string; text: string }; at: At };
 export type TextMessage = { msgtype: 'text'; text: { content: string }; at: At };
 
+/** A mobile or userId fit to stand after `@`: anything else is named, escaped, without notifying. */
+const MENTIONABLE = /^[A-Za-z0-9_.+-]{1,64}$/;
+
 /**
  * Mentions as `at` plus the `@…` words for the text: by mobile when known (the custom robot's
  * own form), else by userId (staffId); a contact with neither is named without a notification.
+ * Past `maxBytes` of words and `at` entries the rest are counted, not listed.
  */
-export function mentions(list: Contact[]): { at: At; words: string[] } {
+export function mentions(list: Contact[], maxBytes = Number.POSITIVE_INFINITY): { at: At; words: string[] } {
   const mobiles = new Set<string>();
   const userIds = new Set<string>();
   const words: string[] = [];
+  let used = 0;
+  let left = 0;
   for (const c of list) {
-    const id = c.mobile ?? c.dingtalkUserId;
-    if (c.mobile) mobiles.add(c.mobile);
-    else if (c.dingtalkUserId) userIds.add(c.dingtalkUserId);
-    const word = id ?? c.name;
-    if (word && !words.includes(`@${word}`)) words.push(`@${word}`);
+    const mobile = c.mobile && MENTIONABLE.test(c.mobile) ? c.mobile : undefined;
+    const userId = c.dingtalkUserId && MENTIONABLE.test(c.dingtalkUserId) ? c.dingtalkUserId : undefined;
+    const id = mobile ?? userId;
+    const word = id ? `@${id}` : c.name ? namedOnly(c.name) : undefined;
+    if (!word || words.includes(word)) continue;
+    // The word in the text and the id in `at` (quoted, with a comma).
+    const cost = utf8Bytes(word) + 1 + (id ? utf8Bytes(id) + 3 : 0);
+    if (used + cost > maxBytes) {
+      left++;
+      continue;
+    }
+    used += cost;
+    if (mobile) mobiles.add(mobile);
+    else if (userId) userIds.add(userId);
+    words.push(word);
   }
+  if (left > 0) words.push(mentionText.more(left));
   const at: At = { isAtAll: false };
   if (mobiles.size > 0) at.atMobiles = [...mobiles];
   if (userIds.size > 0) at.atUserIds = [...userIds];
   return { at, words };
 }
 
-/** Markdown: the title as a heading (and as the notification preview), each line a paragraph. */
+/**
+ * Markdown: the title as a heading (and as the notification preview), each line a paragraph,
+ * everything from the reply escaped (escapeDingtalk) and the whole JSON body within 20,000 bytes.
+ */
 export function toMarkdown(reply: Reply): MarkdownMessage {
-  const { at, words } = mentions(reply.mentions);
+  const title = fitJson(escapeDingtalk(reply.title), MAX_TITLE_BYTES, '…');
+  const { at, words } = mentions(reply.mentions, MAX_BODY_BYTES * MENTION_SHARE);
   const tail = words.length > 0 ? `\n\n${words.join(' ')}` : '';
-  const body = [`#### ${reply.title}`, ...reply.lines.filter((l) => l !== '')].join('\n\n');
-  const shell: MarkdownMessage = { msgtype: 'markdown', markdown: { title: reply.title, text: tail }, at };
+  const body = [`#### ${title}`, ...reply.lines.filter((l) => l !== '').map(escapeDingtalk)].join('\n\n');
+  const shell: MarkdownMessage = { msgtype: 'markdown', markdown: { title, text: tail }, at };
   // The mentions are kept whole: they are the point of an alert.
   shell.markdown.text = fitJson(body, MAX_BODY_BYTES - jsonBytes(shell)) + tail;
   return shell;
@@ -55,7 +102,7 @@ export function toMarkdown(reply: Reply): MarkdownMessage {
 
 /** Plain text: title line, then the lines, then the mentions. */
 export function toText(reply: Reply): TextMessage {
-  const { at, words } = mentions(reply.mentions);
+  const { at, words } = mentions(reply.mentions, MAX_BODY_BYTES * MENTION_SHARE);
   const tail = words.length > 0 ? `\n${words.join(' ')}` : '';
   const shell: TextMessage = { msgtype: 'text', text: { content: tail }, at };
   shell.text.content =
@@ -80,10 +127,10 @@ export function jsonBytes(value: unknown): number {
  * Cuts `text` so that it takes at most `max` bytes inside a JSON string (escapes counted: a
  * newline is two bytes, a CJK character three), on a character boundary, marking the cut.
  */
-export function fitJson(text: string, max: number): string {
+export function fitJson(text: string, max: number, mark = CUT_MARK): string {
   const size = (s: string) => jsonBytes(s) - 2;
   if (size(text) <= max) return text;
-  const room = max - size(CUT_MARK);
+  const room = max - size(mark);
   let out = '';
   let used = 0;
   for (const ch of text) {
@@ -92,5 +139,5 @@ export function fitJson(text: string, max: number): string {
     out += ch;
     used += n;
   }
-  return out + CUT_MARK;
+  return out + mark;
 }

@@ -8,6 +8,7 @@ import { parseJson, readRawBody } from '../../http/raw-body.ts';
 import type { Responder } from '../../respond.ts';
 import { verifyHeaders } from './crypto.ts';
 import { decodeMessage } from './decode.ts';
+import type { ChartImages } from '../../charts/images.ts';
 import { sessionChannel } from './send.ts';
 
 /**
@@ -25,6 +26,8 @@ export interface HttpInboundOptions {
   /** Holds the replay guard's bindings (data/replay.ts), so they survive a restart. */
   store: Pick<InspectionStore, 'markSeen'>;
   responder: Responder;
+  /** Chart links for /chart answers (bot/charts/). */
+  charts?: ChartImages | undefined;
   http: AxiosInstance;
   oapiBase: string;
   /** Wall clock (ms) for the signature window and the session webhook's expiry. */
@@ -47,7 +50,7 @@ export function createHttpInbound(o: HttpInboundOptions) {
       if (!msg) throw new PayloadError('dingtalk: body is not a robot message (no msgtype)');
       if (!(await replay.claim(sign ?? '', msg.inbound.msgId, new Date(now))))
         throw new SignatureError('dingtalk: sign replayed with a different message');
-      o.responder.accept(msg.inbound, sessionChannel(o.http, o.oapiBase, msg, clock));
+      o.responder.accept(msg.inbound, sessionChannel(o.http, o.oapiBase, msg, clock, o.charts));
       ctx.status = 200;
       ctx.type = 'text/plain';
       ctx.body = '';

@@ -22,6 +22,7 @@ export function createDingtalk(deps: PlatformDeps): PlatformRuntime | undefined 
       responder,
       http: deps.http,
       oapiBase: c.DINGTALK_OAPI_BASE,
+      charts: deps.charts,
     });
     return { router: inbound.router(), stop: () => inbound.idle() };
   }
@@ -35,11 +36,12 @@ export function createDingtalk(deps: PlatformDeps): PlatformRuntime | undefined 
     log: deps.log,
     responder,
     oapiBase: c.DINGTALK_OAPI_BASE,
+    charts: deps.charts,
   });
   return { start: () => stream.start(), stop: () => stream.stop() };
 }
 
 /** Custom-robot pushes to `${DINGTALK_OAPI_BASE}/robot/send?access_token=…`, signed per request (§4). */
-export function createDingtalkPusher(deps: Pick<PlatformDeps, 'config' | 'http'>): Pusher {
-  return pusher(deps.http, deps.config.DINGTALK_OAPI_BASE);
+export function createDingtalkPusher(deps: Pick<PlatformDeps, 'config' | 'http' | 'charts'>): Pusher {
+  return pusher(deps.http, deps.config.DINGTALK_OAPI_BASE, Date.now, deps.charts);
 }

@@ -3,7 +3,9 @@ import type { Reply } from '../../../handlers/reply.ts';
 import { PlatformError } from '../../errors.ts';
 import type { Group } from '../../groups.ts';
 import { httpFailure, type PushBody, type Pusher } from '../platform.ts';
-import { jsonBytes, MAX_BODY_BYTES, toAnswer, toMarkdown } from './encode.ts';
+import type { ChartImages } from '../../charts/images.ts';
+import { jsonBytes, MAX_BODY_BYTES, toMarkdown } from './encode.ts';
+import { toChartAnswer, toChartPush } from './image.ts';
 import { signedQuery } from './crypto.ts';
 import type { DingtalkMessage } from './decode.ts';
 import { ChannelClosed, type ReplyChannel } from '../../respond.ts';
@@ -53,12 +55,14 @@ export function createDingtalkPusher(
   http: AxiosInstance,
   oapiBase: string,
   clock: () => number = Date.now,
+  charts?: ChartImages,
 ): Pusher {
   return {
     platform: 'dingtalk',
     maxBytes: MAX_BODY_BYTES,
     render(reply: Reply): PushBody {
-      const body = toMarkdown(reply);
+      // A chart message: the title and the picture by link (bot/platforms/dingtalk/image.ts).
+      const body = reply.chart ? toChartPush(reply, charts, new Date(clock())) : toMarkdown(reply);
       return { body, bytes: jsonBytes(body) };
     },
     async send(group: Group, body: Record<string, unknown>) {
@@ -99,6 +103,7 @@ export function sessionChannel(
   oapiBase: string,
   msg: DingtalkMessage,
   clock: () => number = Date.now,
+  charts?: ChartImages,
 ): ReplyChannel {
   return {
     name: 'sessionWebhook',
@@ -106,7 +111,8 @@ export function sessionChannel(
       if (!msg.session) throw new ChannelClosed('no sessionWebhook');
       if (clock() > msg.session.expiresAt)
         throw new ChannelClosed('sessionWebhook expired before the answer was ready');
-      await postSession(http, oapiBase, msg.session.url, toAnswer(answer, msg.inbound.sender));
+      // A /chart answer carries its picture as a link (or says why it cannot).
+      await postSession(http, oapiBase, msg.session.url, toChartAnswer(answer, msg.inbound.sender, charts, new Date(clock())));
     },
   };
 }

@@ -6,6 +6,7 @@ import { httpFailure } from '../platform.ts';
 import type { Responder } from '../../respond.ts';
 import { backoffDelay, FirstConnection } from '../reconnect.ts';
 import { decodeMessage } from './decode.ts';
+import type { ChartImages } from '../../charts/images.ts';
 import { sessionChannel } from './send.ts';
 
 /**
@@ -25,6 +26,8 @@ export interface StreamOptions extends GatewayCredentials {
   groups: Groups;
   log: Logger;
   responder: Responder;
+  /** Chart links for /chart answers (bot/charts/). */
+  charts?: ChartImages | undefined;
   /** Where session-webhook answers may go (DINGTALK_OAPI_BASE). */
   oapiBase: string;
   keepAliveMs?: number;
@@ -167,7 +170,7 @@ export class DingtalkStream {
     // A re-pushed frame carries the same msgId: respond() drops it through the store's dedupe.
     try {
       const msg = decodeMessage(JSON.parse(f.data ?? ''), this.o.groups);
-      if (msg) this.o.responder.accept(msg.inbound, sessionChannel(this.o.http, this.o.oapiBase, msg));
+      if (msg) this.o.responder.accept(msg.inbound, sessionChannel(this.o.http, this.o.oapiBase, msg, Date.now, this.o.charts));
     } catch (err) {
       this.o.log.warn(
         { err: (err as Error).message, messageId: id },

@@ -7,8 +7,13 @@ import { safeEqual } from '../platform.ts';
  * against node:crypto. Failures split by what they mean to the sender:
  * - a signature that does not match → SignatureError (401): the request is not WeCom's;
  * - ciphertext that does not decrypt to a well-formed plaintext (base64, padding, length,
- *   receiveid) → PayloadError (400). Both stop the request before anything acts on it.
+ *   receiveid) → one PayloadError (400), the same whatever went wrong: a different answer for bad
+ *   padding would be a padding oracle, and no decrypted byte is ever echoed or logged.
+ * Both stop the request before anything acts on it.
  */
+
+/** The one error of every decryption failure. */
+export const DECRYPT_FAILED = 'wecom.decrypt: the message could not be decrypted';
 
 /** The AES block WeCom pads to: PKCS#7 with a 32-byte block, not AES's 16 (§2.2, §7.12). */
 const PAD_BLOCK = 32;
@@ -64,7 +69,11 @@ export function createCipher(opts: WecomCipherOptions): WecomCipher {
         throw new SignatureError('wecom: msg_signature does not match');
       }
     },
-    decrypt: (encrypt) => decrypt(key, iv, receiveId, encrypt),
+    decrypt(encrypt) {
+      const plain = decrypt(key, iv, receiveId, encrypt);
+      if (plain === undefined) throw new PayloadError(DECRYPT_FAILED, 'bad_ciphertext');
+      return plain;
+    },
     encrypt(message, random = randomBytes(RANDOM_BYTES)) {
       if (random.length !== RANDOM_BYTES) throw new Error('wecom.crypto: random must be 16 bytes');
       const msg = Buffer.from(message, 'utf8');
@@ -81,35 +90,29 @@ export function createCipher(opts: WecomCipherOptions): WecomCipher {
   };
 }
 
-function decrypt(key: Buffer, iv: Buffer, receiveId: string, encrypt: string): string {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encrypt)) throw new PayloadError('wecom.decrypt: encrypt is not base64');
+/** The message text, or undefined when the ciphertext is not a well-formed WeCom message. */
+function decrypt(key: Buffer, iv: Buffer, receiveId: string, encrypt: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encrypt)) return undefined;
   const data = Buffer.from(encrypt, 'base64');
   if (data.length === 0 || data.length % PAD_BLOCK !== 0) {
-    throw new PayloadError(
-      `wecom.decrypt: ciphertext is ${data.length} bytes, not a multiple of ${PAD_BLOCK}`,
-    );
+    return undefined;
   }
   // Auto-padding off: Node's PKCS#7 expects 16-byte blocks and throws on WeCom's pads of 17..32 (§2.2).
   const decipher = createDecipheriv('aes-256-cbc', key, iv).setAutoPadding(false);
   const plain = Buffer.concat([decipher.update(data), decipher.final()]);
   const pad = plain[plain.length - 1] ?? 0;
-  if (pad < 1 || pad > PAD_BLOCK)
-    throw new PayloadError(`wecom.decrypt: padding byte ${pad} outside 1..${PAD_BLOCK}`);
+  if (pad < 1 || pad > PAD_BLOCK) return undefined;
   for (let i = plain.length - pad; i < plain.length; i++) {
-    if (plain[i] !== pad) throw new PayloadError('wecom.decrypt: padding bytes are inconsistent');
+    if (plain[i] !== pad) return undefined;
   }
   const body = plain.subarray(0, plain.length - pad);
-  if (body.length < HEADER_BYTES)
-    throw new PayloadError(`wecom.decrypt: plaintext is ${body.length} bytes, too short`);
+  if (body.length < HEADER_BYTES) return undefined;
   const len = body.readUInt32BE(RANDOM_BYTES);
   if (len > body.length - HEADER_BYTES) {
-    throw new PayloadError(
-      `wecom.decrypt: length field ${len} exceeds the ${body.length - HEADER_BYTES} bytes present`,
-    );
+    return undefined;
   }
   const message = body.subarray(HEADER_BYTES, HEADER_BYTES + len);
   const id = body.subarray(HEADER_BYTES + len).toString('utf8');
-  if (!safeEqual(id, receiveId))
-    throw new PayloadError(`wecom.decrypt: receiveid "${id}" is not the expected one`);
+  if (!safeEqual(id, receiveId)) return undefined;
   return message.toString('utf8');
 }

@@ -6,10 +6,15 @@ import { PayloadError, SignatureError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import { parseJson, readRawBody } from '../../http/raw-body.ts';
 import type { Logger } from '../../logger.ts';
-import type { Responder } from '../../respond.ts';
+import { CHART_NOT_CARRIED, type Responder } from '../../respond.ts';
 import type { WecomCipher } from './crypto.ts';
 import { decodeMessage } from './decode.ts';
+import type { ChartImages } from '../../charts/images.ts';
 import { toStream } from './encode.ts';
+import { chartImage, type WecomImage } from './image.ts';
+
+/** The passive reply: the answer and its chart's picture. */
+type Passive = { answer: Reply; image: WecomImage | undefined };
 import { responseUrlChannel } from './send.ts';
 
 /**
@@ -36,6 +41,8 @@ export interface CallbackOptions {
   http: AxiosInstance;
   apiBase: string;
   budgetMs?: number;
+  /** Chart pictures: a /chart answer carries its PNG in the finishing stream reply (§10.3). */
+  charts?: ChartImages | undefined;
   /** Wall clock for the timestamp window, passive-reply timestamps and the response_url's life (ms). */
   clock?: () => number;
 }
@@ -90,8 +97,8 @@ export function createCallback(opts: CallbackOptions) {
     if (!msg) return EMPTY;
     // The way back: the passive reply while this request waits (budgetMs), the response_url after.
     let state: 'waiting' | 'passive' | 'late' = 'waiting';
-    let settle: (r: Reply | undefined) => void = () => {};
-    const first = new Promise<Reply | undefined>((resolve) => {
+    let settle: (r: Passive | undefined) => void = () => {};
+    const first = new Promise<Passive | undefined>((resolve) => {
       settle = resolve;
     });
     const responseUrl = responseUrlChannel(opts.http, opts.apiBase, msg, clock);
@@ -99,11 +106,17 @@ export function createCallback(opts: CallbackOptions) {
       name: 'passive reply or response_url',
       async send(answer) {
         if (state === 'waiting') {
-          state = 'passive';
-          settle(answer);
-          return;
+          // The picture is drawn inside the budget: the passive reply carries it or nothing does.
+          const image = picture(answer);
+          if (state === 'waiting') {
+            state = 'passive';
+            settle({ answer, image });
+            return;
+          }
         }
         await responseUrl.send(answer);
+        // response_url carries markdown only (§3.1): the picture goes through the group robot.
+        return answer.chart ? CHART_NOT_CARRIED : undefined;
       },
     });
     const timer = setTimeout(() => {
@@ -118,11 +131,21 @@ export function createCallback(opts: CallbackOptions) {
         settle(undefined);
       },
     );
-    const answer = await first;
+    const passive = await first;
     clearTimeout(timer);
     if (state === 'waiting') state = 'late';
-    if (!answer) return EMPTY;
-    return passiveReply(JSON.stringify(toStream(answer, randomUUID())), q.get('nonce') ?? '');
+    if (!passive) return EMPTY;
+    return passiveReply(JSON.stringify(toStream(passive.answer, randomUUID(), passive.image)), q.get('nonce') ?? '');
+  }
+
+  /** A chart's picture for the passive reply; an answer whose chart cannot be drawn goes as text. */
+  function picture(answer: Reply): WecomImage | undefined {
+    try {
+      return chartImage(answer, opts.charts);
+    } catch (err) {
+      opts.log.error({ err }, 'wecom: chart not drawn; answering with text only');
+      return undefined;
+    }
   }
 
   /** Encrypted JSON passive reply; timestamp in seconds as a number, nonce reused (§2.6). */

@@ -26,6 +26,7 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
       responder,
       http: deps.http,
       apiBase: c.WECOM_API_BASE,
+      charts: deps.charts,
     });
     return { router: callback.router(), stop: () => callback.idle() };
   }
@@ -44,6 +45,6 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
 }
 
 /** Group robot pushes to `${WECOM_API_BASE}/cgi-bin/webhook/send?key=…` (§1). */
-export function createWecomPusher(deps: Pick<PlatformDeps, 'config' | 'http'>): Pusher {
-  return pusher(deps.http, deps.config.WECOM_API_BASE);
+export function createWecomPusher(deps: Pick<PlatformDeps, 'config' | 'http' | 'charts'>): Pusher {
+  return pusher(deps.http, deps.config.WECOM_API_BASE, deps.charts);
 }

@@ -5,7 +5,9 @@ import type { Group } from '../../groups.ts';
 import { httpFailure, type PushBody, type Pusher, utf8Bytes } from '../platform.ts';
 import { ChannelClosed, type ReplyChannel } from '../../respond.ts';
 import type { WecomInbound } from './decode.ts';
+import type { ChartImages } from '../../charts/images.ts';
 import { MARKDOWN_MAX_BYTES, toMarkdown, toResponseMarkdown } from './encode.ts';
+import { IMAGE_MAX_BYTES, toImageMessage } from './image.ts';
 
 /**
  * Outbound calls: group robot pushes (protocols.md §1) and the single reply through a 智能机器人
@@ -38,11 +40,18 @@ export function checkErrcode(what: string, data: unknown): void {
   throw new WecomError(at, false, errcode);
 }
 
-export function createWecomPusher(http: AxiosInstance, apiBase: string): Pusher {
+export function createWecomPusher(http: AxiosInstance, apiBase: string, charts?: ChartImages): Pusher {
   return {
     platform: 'wecom',
     maxBytes: MARKDOWN_MAX_BYTES,
     render(reply: Reply): PushBody {
+      // A chart message is the picture alone: the group robot's image message (§1.2).
+      if (reply.chart) {
+        const png = charts?.png(reply.chart);
+        if (!png) throw new WecomError('wecom.image: the chart has no data any more (or charts are off)', false);
+        const body = toImageMessage(png);
+        return { body, bytes: Math.min(png.length, IMAGE_MAX_BYTES) };
+      }
       const body = toMarkdown(reply);
       return { body, bytes: utf8Bytes(body.markdown.content) };
     },

@@ -3,7 +3,8 @@ import WebSocket from 'ws';
 import { PlatformError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import type { Logger } from '../../logger.ts';
-import { ChannelClosed, type ReplyChannel, type Responder } from '../../respond.ts';
+import type { Reply } from '../../../handlers/reply.ts';
+import { CHART_NOT_CARRIED, ChannelClosed, type ReplyChannel, type Responder } from '../../respond.ts';
 import { backoffDelay, FirstConnection } from '../reconnect.ts';
 import { decodeMessage } from './decode.ts';
 import { toStream } from './encode.ts';
@@ -223,28 +224,35 @@ export class WecomLongConn {
   private replyChannel(ws: WebSocket, reqId: string): ReplyChannel {
     return {
       name: 'aibot_respond_msg',
-      send: (answer) => {
-        if (ws.readyState !== WebSocket.OPEN || this.ws !== ws)
-          return Promise.reject(new ChannelClosed('long connection closed before the answer was ready'));
-        return new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => {
-            this.acks.delete(reqId);
-            reject(new Error('aibot_respond_msg: no ack in time (ETIMEDOUT)'));
-          }, this.o.ackTimeoutMs ?? ACK_TIMEOUT_MS);
-          this.acks.set(reqId, (f) => {
-            clearTimeout(timer);
-            if (f instanceof Error) reject(f);
-            else if (f.errcode === 0 || f.errcode === undefined) resolve();
-            else reject(new Error(`aibot_respond_msg: errcode ${f.errcode}`));
-          });
-          this.send(ws, {
-            cmd: 'aibot_respond_msg',
-            headers: { req_id: reqId },
-            body: toStream(answer, randomUUID()),
-          });
-        });
+      send: async (answer) => {
+        await this.respondFrame(ws, reqId, answer);
+        return answer.chart ? CHART_NOT_CARRIED : undefined;
       },
     };
+  }
+
+  private respondFrame(ws: WebSocket, reqId: string, answer: Reply): Promise<void> {
+    if (ws.readyState !== WebSocket.OPEN || this.ws !== ws)
+      return Promise.reject(new ChannelClosed('long connection closed before the answer was ready'));
+    // The reply frame takes no msg_item and an image reply needs a media upload first
+    // (§3.2, §10.3): a chart's picture follows through the group robot (replyChannel).
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.acks.delete(reqId);
+        reject(new Error('aibot_respond_msg: no ack in time (ETIMEDOUT)'));
+      }, this.o.ackTimeoutMs ?? ACK_TIMEOUT_MS);
+      this.acks.set(reqId, (f) => {
+        clearTimeout(timer);
+        if (f instanceof Error) reject(f);
+        else if (f.errcode === 0 || f.errcode === undefined) resolve();
+        else reject(new Error(`aibot_respond_msg: errcode ${f.errcode}`));
+      });
+      this.send(ws, {
+        cmd: 'aibot_respond_msg',
+        headers: { req_id: reqId },
+        body: toStream(answer, randomUUID()),
+      });
+    });
   }
 
   private send(ws: WebSocket, frame: Frame): void {

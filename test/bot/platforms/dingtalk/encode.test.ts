@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  escapeDingtalk,
   fitJson,
   MAX_BODY_BYTES,
   toAnswer,
@@ -84,5 +85,55 @@ describe('dingtalk.fitJson()', () => {
     const out = fitJson('福\n'.repeat(100), 64);
     expect(Buffer.byteLength(JSON.stringify(out)) - 2).toBeLessThanOrEqual(64);
     expect(out).not.toContain('\uFFFD');
+  });
+});
+
+describe('dingtalk.escapeDingtalk()', () => {
+  it.each([
+    ['a link', '[点我](http://evil.example/x)', '［点我］(http：//evil.example/x)'],
+    ['an image', '![](http://evil.example/p.png)', '!［］(http：//evil.example/p.png)'],
+    ['a heading', '# 紧急通知', '＃ 紧急通知'],
+    ['a quote', '> 引用', '＞ 引用'],
+    ['a mention of everyone', '@all 请注意 @13800000000', '＠all 请注意 ＠13800000000'],
+    ['HTML', '<font color=red>红</font>', '＜font color=red＞红＜/font＞'],
+    ['a line break that opens a heading', '福州\n# 标题', '福州 ＃ 标题'],
+    ['a setext underline', '===', '＝=='],
+    ['a bare URL', 'https://evil.example', 'https：//evil.example'],
+  ])('makes %s inert', (_what, input, expected) => {
+    expect(escapeDingtalk(input)).toBe(expected);
+  });
+
+  it('leaves ordinary Chinese text and figures alone', () => {
+    const line = '福州市人民政府(门户网站)：合格率99.54%，不合格1个；“连续2期不合格”';
+    expect(escapeDingtalk(line)).toBe(line);
+  });
+});
+
+describe('dingtalk.toMarkdown() with hostile text', () => {
+  it('escapes the title and every line, but not its own heading and mentions', () => {
+    const m = toMarkdown(reply('未知地区“[x](http://a)”', ['# 标题', '<@all>'], [{ mobile: '13800000001' }]));
+    expect(m.markdown.title).toBe('未知地区“［x］(http：//a)”');
+    expect(m.markdown.text).toBe('#### 未知地区“［x］(http：//a)”\n\n＃ 标题\n\n＜＠all＞\n\n@13800000001');
+  });
+
+  it('keeps a reply echoing a 58 KB region name within 20,000 bytes, title included', () => {
+    const name = '福'.repeat(19_800); // 59,400 bytes
+    const m = toMarkdown(reply(`未知地区“${name}”`, [`未知地区“${name}”：请检查名称`], [zhang]));
+    expect(Buffer.byteLength(JSON.stringify(m))).toBeLessThanOrEqual(20_000);
+    expect(Buffer.byteLength(m.markdown.title)).toBeLessThanOrEqual(256);
+    expect(m.markdown.text.endsWith('@13800000001')).toBe(true);
+  });
+
+  it('never @-mentions a contact id that is not a plain mobile or userId', () => {
+    const m = toMarkdown(reply('t', [], [{ dingtalkUserId: 'x\n#### 伪造' }, { name: 'all' }]));
+    expect(m.at).toEqual({ isAtAll: false });
+    expect(m.markdown.text).not.toContain('@all');
+  });
+
+  it('lists mentions up to half the message and counts the rest', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => ({ mobile: `1380000${String(i).padStart(4, '0')}` }));
+    const m = toMarkdown(reply('t', ['x'], many));
+    expect(Buffer.byteLength(JSON.stringify(m))).toBeLessThanOrEqual(20_000);
+    expect(m.markdown.text).toMatch(/等另外\d+人$/);
   });
 });

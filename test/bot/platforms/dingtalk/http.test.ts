@@ -3,6 +3,7 @@ import { silentLogger } from '../../../../bot/logger.ts';
 import type { Inbound, PipelineDeps } from '../../../../bot/pipeline.ts';
 import { createHttpInbound } from '../../../../bot/platforms/dingtalk/http.ts';
 import { answerInbound, createResponder } from '../../../../bot/respond.ts';
+import { LowStore } from '../../../../data/store.ts';
 import { t } from '../../../../handlers/text.ts';
 import { FakeDingtalk } from '../../../fakes/dingtalk.ts';
 import { APP_SECRET, dingtalkSign, emptyStore, groups, http, serve, signedHeaders } from './helpers.ts';
@@ -110,6 +111,25 @@ describe('POST /dingtalk', () => {
     await s.idle();
     expect(fake.answers('cidFORGED')).toHaveLength(0);
     await s.close();
+  });
+
+  it('refuses a captured signature reused for another message after a restart', async () => {
+    const first = await emptyStore();
+    const before = await app({ store: first.store });
+    const headers = signedHeaders();
+    expect((await post(before.base, fake.robotMessage({ content: '/subs' }), headers)).status).toBe(200);
+    await before.idle();
+    await before.close();
+    await first.store.close();
+    const reopened = await LowStore.open(first.store.dataDir);
+    const after = await app({ store: reopened });
+    const forged = fake.robotMessage({ content: '/unsub 福州', conversationId: 'cidRESTART' });
+    expect((await post(after.base, forged, headers)).status).toBe(401);
+    await after.idle();
+    expect(fake.answers('cidRESTART')).toHaveLength(0);
+    await after.close();
+    await reopened.close();
+    await first.cleanup();
   });
 
   it.each([

@@ -148,3 +148,32 @@ describe('a DingTalk answer the session webhook cannot carry', () => {
     expect(fake.pushes).toEqual([]);
   });
 });
+
+describe('a DingTalk answer echoing a 58 KB region name', () => {
+  it('reaches the group through the robot within the byte limit, never as a dead letter', async () => {
+    const a = answerer();
+    const name = '福'.repeat(19_800); // 59,400 bytes of region name in the command
+    a.accept(
+      decodeMessage(
+        fake.robotMessage({ content: `/rate ${name}`, msgId: 'dt-58k', sessionTtlMs: -1 }),
+        groups,
+      )!,
+    );
+    await a.idle();
+    await fake.waitFor('the robot push', () => robotMarkdown().length === 1);
+    await drain.idle();
+    expect(outbox.get(replyKey('dingtalk', 'dt-58k'))).toMatchObject({ status: 'sent' });
+    expect(Buffer.byteLength(JSON.stringify(robotMarkdown()[0]))).toBeLessThanOrEqual(20_000);
+  });
+
+  it('is answered at the session webhook within the byte limit', async () => {
+    const a = answerer();
+    const name = '福'.repeat(19_800);
+    a.accept(
+      decodeMessage(fake.robotMessage({ content: `/rate ${name}`, msgId: 'dt-58k-session' }), groups)!,
+    );
+    await a.idle();
+    expect(fake.sessionPosts.map((p) => p.errcode)).toEqual([0]);
+    expect(outbox.get(replyKey('dingtalk', 'dt-58k-session'))).toBeUndefined();
+  });
+});

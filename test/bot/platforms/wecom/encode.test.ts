@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reply } from '../../../../handlers/reply.ts';
 import {
+  escapeWecom,
   fitBytes,
   MARKDOWN_MAX_BYTES,
   STREAM_MAX_BYTES,
@@ -85,5 +86,38 @@ describe('wecom.fitBytes()', () => {
     expect(bytes(out)).toBeLessThanOrEqual(64);
     expect(out).not.toContain('\uFFFD');
     expect(Buffer.from(out, 'utf8').toString('utf8')).toBe(out);
+  });
+});
+
+describe('wecom.escapeWecom()', () => {
+  it.each([
+    ['a link', '[点我](http://evil.example/x)', '［点我］(http：//evil.example/x)'],
+    ['a mention', '<@zhangsan> <@all>', '＜＠zhangsan＞ ＜＠all＞'],
+    ['a coloured font', '<font color="warning">红</font>', '＜font color="warning"＞红＜/font＞'],
+    ['a heading on the next line', '福州\n## 标题', '福州 ＃＃ 标题'],
+    ['bold', '**假标题**', '＊＊假标题＊＊'],
+    ['code', '`rm -rf`', '｀rm -rf｀'],
+  ])('makes %s inert', (_what, input, expected) => {
+    expect(escapeWecom(input)).toBe(expected);
+  });
+});
+
+describe('wecom.toMarkdown() with hostile text', () => {
+  it('escapes the title and every line, but not its own bold and mentions', () => {
+    const content = toMarkdown(reply('**x** [y](http://a)', ['<@all>'], [zhang])).markdown.content;
+    expect(content).toBe('**＊＊x＊＊ ［y］(http：//a)**\n＜＠all＞\n<@zhangsan>');
+  });
+
+  it('keeps a reply echoing a 58 KB region name within 4,096 bytes', () => {
+    const name = '福'.repeat(19_800);
+    const content = toMarkdown(reply(`未知地区“${name}”`, [name], [zhang])).markdown.content;
+    expect(bytes(content)).toBeLessThanOrEqual(MARKDOWN_MAX_BYTES);
+    expect(content.endsWith('<@zhangsan>')).toBe(true);
+  });
+
+  it('never mentions a userid that is not one, nor @all in mentioned_list', () => {
+    const r = reply('t', [], [{ wecomUserId: 'x><@all' }, { wecomUserId: '@all' }, { mobile: '@all' }]);
+    expect(toMarkdown(r).markdown.content).not.toMatch(/<@/);
+    expect(toText(r).text).toEqual({ content: 't' });
   });
 });
