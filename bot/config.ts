@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { fujianRegions } from '../data/reference/fujian.ts';
+import { RegionIndex } from '../data/regions.ts';
 import { ConfigError } from './errors.ts';
 
 /** The repository root (where package.json lives). */
@@ -32,6 +34,11 @@ const envSchema = z.object({
   INSTANCE_ID: optional,
   GROUPS_FILE: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * The deployment's own region, by name, short form or code (湖南, 红河州, 长沙市, 350102): a bare
+   * /rate answers it, and it is preferred when a name is shared (鼓楼区) or mistyped.
+   */
+  HOME_REGION: optional,
 
   // DingTalk (protocols.md §4–§6)
   DINGTALK_MODE: z.enum(['off', 'http', 'stream']).default('off'),
@@ -64,6 +71,8 @@ const envSchema = z.object({
 
   /** Bearer token for POST /api/rounds; the API is off without it. */
   API_TOKEN: optional,
+  /** The admin door for the CLI, always on 127.0.0.1; 0 lets the kernel choose (bot/admin/server.ts). */
+  ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 
   /**
    * The bot's address as the chat platforms' servers reach it (https://bot.example.gov.cn). DingTalk
@@ -111,6 +120,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(`WECOM_ENCODING_AES_KEY: must be 43 characters, got ${aesKey.length}`);
   if (mode('WECOM_MODE') === 'longconn' && !(raw('WECOM_BOT_ID') && raw('WECOM_BOT_SECRET')))
     problems.push('WECOM_BOT_ID, WECOM_BOT_SECRET: required when WECOM_MODE=longconn');
+  const home = raw('HOME_REGION');
+  if (home) {
+    const regions = new RegionIndex(fujianRegions());
+    if (!regions.resolve(home)) {
+      const near = regions.suggest(home).map((r) => regions.describe(r));
+      problems.push(
+        `HOME_REGION: no region named "${home}"${near.length > 0 ? ` (closest: ${near.join(', ')})` : ''}`,
+      );
+    }
+  }
   if (raw('STORE') === 'postgres' && !raw('DATABASE_URL'))
     problems.push('DATABASE_URL: required when STORE=postgres');
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

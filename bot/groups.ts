@@ -113,7 +113,7 @@ export async function parseGroups(
     seen.add(g.id);
     for (const name of g.follows.regions) {
       if (!data.regions.resolve(name)) {
-        const hint = data.regions.suggest(name).map((r) => r.name);
+        const hint = data.regions.suggest(name).map((r) => data.regions.describe(r));
         problems.push(`${at}: follows unknown region "${name}"${hint.length ? ` (did you mean ${hint.join(', ')}?)` : ''}`);
       }
     }

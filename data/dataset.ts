@@ -1,5 +1,11 @@
 import { RegionIndex } from './regions.ts';
-import type { Channel, Failure, RegisterFile, Round, RoundFile, StatedRate, Tally, Unit } from './schema.ts';
+import { isSampleRound } from './sample.ts';
+import type { Channel, Failure, Region, RegisterFile, Round, RoundFile, StatedRate, Tally, Unit } from './schema.ts';
+
+export interface DatasetOptions {
+  /** HOME_REGION: the deployment's own region, by name, short form or code (湖南, 红河, 350102). */
+  home?: string;
+}
 
 /**
  * A tally for one region and channel, possibly summed from the region's children. A count the
@@ -38,16 +44,24 @@ export class Dataset {
   /** Sums of children, per round, channel and region, computed once (a province sums ~3,000 rows). */
   private readonly sums = new WeakMap<RoundView, Record<Channel, Map<string, RegionTally | null>>>();
 
+  /**
+   * Rounds of the shipped sample notice set aside because a real round of another region was
+   * imported: they no longer take part in any answer, ranking or rate.
+   */
+  readonly setAside: RoundView[] = [];
+  private readonly samples = new WeakSet<RoundView>();
+
   constructor(
     readonly register: RegisterFile,
     roundFiles: readonly RoundFile[],
+    opts: DatasetOptions = {},
   ) {
-    this.regions = new RegionIndex(register.regions);
+    this.regions = new RegionIndex(register.regions, opts.home ? { home: opts.home } : {});
     for (const u of register.units) {
       this.unitsByName.set(u.name, u);
       for (const a of u.aliases) this.unitsByName.set(a, u);
     }
-    this.rounds = roundFiles
+    const views = roundFiles
       .map((file) => {
         const byChannel: Record<Channel, Map<string, Tally>> = { website: new Map(), newmedia: new Map() };
         for (const t of file.tallies) byChannel[t.channel].set(t.regionId, t);
@@ -61,6 +75,39 @@ export class Dataset {
       .sort(
         (a, b) => comparePeriods(a.round.period, b.round.period) || a.round.key.localeCompare(b.round.key),
       );
+    for (const v of views) if (isSampleRound(v.round)) this.samples.add(v);
+    // The sample is the zero-configuration demo: once a real round of a region outside the sample's
+    // scope exists, the sample is set aside. A real round of the sample's own region (a later
+    // Fujian notice) keeps it, marked as sample data wherever it is shown.
+    const real = views.filter((v) => !this.samples.has(v));
+    this.rounds = views.filter((v) => {
+      const aside =
+        this.samples.has(v) &&
+        real.some((r) => !this.regions.within(r.round.scopeRegionId, v.round.scopeRegionId));
+      if (aside) this.setAside.push(v);
+      return !aside;
+    });
+    this.regions.near ??= this.rounds.at(-1)?.round.scopeRegionId;
+  }
+
+  /** The deployment's own region (HOME_REGION), when configured and known. */
+  get home(): Region | undefined {
+    return this.regions.home ? this.regions.get(this.regions.home) : undefined;
+  }
+
+  /** True for a round of the shipped sample notice (answers drawn from it say 示例数据). */
+  isSample(view: RoundView): boolean {
+    return this.samples.has(view);
+  }
+
+  /** The regions rounds report on as a whole (their scopes), in round order, each once. */
+  scopes(): Region[] {
+    const out: Region[] = [];
+    for (const v of this.rounds) {
+      const r = this.regions.get(v.round.scopeRegionId);
+      if (r && !out.includes(r)) out.push(r);
+    }
+    return out;
   }
 
   unit(name: string): Unit | undefined {

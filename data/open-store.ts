@@ -14,6 +14,8 @@ export interface StoreSettings {
   dataDir: string;
   /** Names this process in the database (leases, job slots, pg_stat_activity). */
   instanceId?: string;
+  /** The deployment's own region (bot/config.ts): a bare /rate answers it. */
+  HOME_REGION?: string | undefined;
 }
 
 export interface OpenOptions {
@@ -54,6 +56,7 @@ export async function openStore(s: StoreSettings, o: OpenOptions = {}): Promise<
     const store = await LowStore.open(s.dataDir, {
       ...(o.readOnly ? { readOnly: true } : {}),
       ...(o.warn ? { warn: o.warn } : {}),
+      ...(s.HOME_REGION ? { home: s.HOME_REGION } : {}),
     });
     return { store, close: () => store.close() };
   }
@@ -65,7 +68,12 @@ export async function openStore(s: StoreSettings, o: OpenOptions = {}): Promise<
   try {
     if (!o.oneShot) hub = await PgHub.open(options);
     const opened = hub;
-    const store = await PgStore.open({ pool, dataDir: s.dataDir, ...(opened ? { hub: opened } : {}) });
+    const store = await PgStore.open({
+      pool,
+      dataDir: s.dataDir,
+      ...(opened ? { hub: opened } : {}),
+      ...(s.HOME_REGION ? { home: s.HOME_REGION } : {}),
+    });
     return {
       store,
       pg: { url: s.DATABASE_URL, schema: s.DATABASE_SCHEMA, pool, hub: opened, instanceId },

@@ -1,7 +1,7 @@
 import { access, open as openFile, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Doc } from './doc.ts';
-import { Dataset } from './dataset.ts';
+import { Dataset, type DatasetOptions } from './dataset.ts';
 import { diffRounds, type RoundDiff } from './import/diff.ts';
 import { ReplacementRefused } from './import/refusal.ts';
 import { fujianRegions } from './reference/fujian.ts';
@@ -112,6 +112,7 @@ export class LowStore implements InspectionStore {
     readonly state: Doc<typeof stateFileSchema>,
     /** Absent when opened read-only. */
     private readonly seen: SeenIds | undefined,
+    private readonly options: DatasetOptions,
   ) {
     this.current = this.build();
   }
@@ -119,11 +120,12 @@ export class LowStore implements InspectionStore {
   /**
    * `readOnly`: for a process that only looks (a preview, `npm run jobs`) while another owns the
    * directory: nothing is written, not even a torn journal tail cut off, and writes are refused.
-   * `warn` hears of a torn last line dropped from a journal.
+   * `warn` hears of a torn last line dropped from a journal. `home`: HOME_REGION, the deployment's
+   * own region (a bare /rate answers it; preferred when a name is shared).
    */
   static async open(
     dataDir: string,
-    opts: { readOnly?: boolean; warn?: (message: string) => void } = {},
+    opts: { readOnly?: boolean; warn?: (message: string) => void } & DatasetOptions = {},
   ): Promise<LowStore> {
     const register = await Doc.open({
       file: path.join(dataDir, 'register.json'),
@@ -162,7 +164,7 @@ export class LowStore implements InspectionStore {
     const seen = opts.readOnly
       ? undefined
       : await SeenIds.open(dataDir, opts.warn ? { warn: opts.warn } : {});
-    return new LowStore(dataDir, register, rounds, state, seen);
+    return new LowStore(dataDir, register, rounds, state, seen, opts.home ? { home: opts.home } : {});
   }
 
   dataset(): Dataset {
@@ -291,6 +293,7 @@ export class LowStore implements InspectionStore {
     return new Dataset(
       this.register.data,
       [...this.rounds.values()].map((d) => d.data),
+      this.options,
     );
   }
 }

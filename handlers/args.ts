@@ -3,6 +3,7 @@ import type { Channel, Region } from '../data/schema.ts';
 import type { HandlerContext } from './context.ts';
 import { parseChannel, parsePeriod, periodLabel } from './format.ts';
 import { type Reply, reply } from './reply.ts';
+import { scopeLabel } from './sample.ts';
 import { t } from './text.ts';
 
 export interface Scope {
@@ -33,15 +34,19 @@ export function readScope(args: string[], ctx: HandlerContext, opts: { channel?:
   }
   if (data.rounds.length === 0) return reply(t.noRounds);
 
+  // Shared and mistyped names lean towards the home region, or without one the latest round's.
+  const near = nearRegion(data);
   let region: Region;
   let note: string | undefined;
   if (regionText) {
-    const res = data.regions.resolve(regionText, data.rounds.at(-1)?.round.scopeRegionId);
+    const res = data.regions.resolve(regionText, near);
     if (!res) return unknownRegion(regionText, data);
     region = res.region;
     if (res.alternatives.length > 0) {
-      note = t.ambiguousRegion(regionText, res.alternatives.map((r) => data.regions.describe(r)));
+      note = t.ambiguousRegion(regionText, res.alternatives.map((r) => data.regions.describe(r, near)));
     }
+  } else if (data.home) {
+    region = data.home;
   } else {
     const latest = period ? data.rounds.filter((v) => v.round.period === period).at(-1) : data.rounds.at(-1);
     const scopeId = (latest ?? data.rounds.at(-1)!).round.scopeRegionId;
@@ -50,15 +55,35 @@ export function readScope(args: string[], ctx: HandlerContext, opts: { channel?:
 
   const view = findView(data, region, period);
   if (!view) {
-    const periods = [...new Set(data.roundsFor(region.id).map((v) => v.round.period))];
-    const lines = periods.length > 0 ? [t.availablePeriods(periods)] : [];
-    return reply(t.noRoundForRegion(region.name, period ? periodLabel(period) : undefined), lines);
+    const periods = [...new Set(ancestry(data, region).flatMap((r) => data.roundsFor(r.id).map((v) => v.round.period)))];
+    if (periods.length === 0) return noData(region, data, note);
+    return reply(t.noRoundForRegion(region.name, period ? periodLabel(period) : undefined), [t.availablePeriods(periods)]);
   }
   const scope: Scope = { region, view };
   if (note) scope.note = note;
   if (period) scope.period = period;
   if (channel) scope.channel = channel;
   return scope;
+}
+
+/** The region names lean towards: HOME_REGION, else the latest round's scope. */
+export function nearRegion(data: Dataset): string | undefined {
+  return data.regions.near;
+}
+
+/** A region and the regions above it. */
+function ancestry(data: Dataset, region: Region): Region[] {
+  const out: Region[] = [];
+  for (let cur: Region | undefined = region; cur && out.length < 10; cur = data.regions.parentOf(cur)) out.push(cur);
+  return out;
+}
+
+/** 该地区暂无检查数据, with the regions that have data (never a list of the sample's places). */
+function noData(region: Region, data: Dataset, note: string | undefined): Reply {
+  const near = nearRegion(data);
+  const scopes = data.scopes().map((r) => scopeLabel(data, r.id));
+  const lines = [...(note ? [note] : []), t.regionsWithData(scopes), t.importHint];
+  return reply(t.noDataForRegion(data.regions.describe(region, near)), lines);
 }
 
 /** The round for a region, falling back to its parent city when the region is not listed. */
@@ -73,7 +98,8 @@ function findView(data: Dataset, region: Region, period?: string): RoundView | u
 }
 
 export function unknownRegion(text: string, data: Dataset): Reply {
-  const suggestions = data.regions.suggest(text).map((r) => data.regions.describe(r));
+  const near = nearRegion(data);
+  const suggestions = data.regions.suggest(text, 3, near).map((r) => data.regions.describe(r, near));
   return reply(t.unknownRegion(text), [suggestions.length > 0 ? t.didYouMean(suggestions) : t.noSuggestion]);
 }
 

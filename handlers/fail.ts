@@ -3,6 +3,7 @@ import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
 import { periodLabel } from './format.ts';
 import { type Reply, reply } from './reply.ts';
+import { markSample } from './sample.ts';
 import { t } from './text.ts';
 
 /** /fail [地区] [期次]: the failed items in a region's subtree, with problem and responsible unit. */
@@ -30,5 +31,5 @@ export function fail(args: string[], ctx: HandlerContext): Reply {
   }
   const mentions = view.file.mentions.length;
   if (mentions > 0 && region.id === view.round.scopeRegionId) lines.push(t.mentionsNote(mentions));
-  return reply(title, lines);
+  return markSample(reply(title, lines), [view]);
 }

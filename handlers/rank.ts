@@ -5,6 +5,7 @@ import type { HandlerContext } from './context.ts';
 import { rankRows } from './charts/figures.ts';
 import { periodLabel } from './format.ts';
 import { type Reply, reply } from './reply.ts';
+import { markSample } from './sample.ts';
 import { channelName, t } from './text.ts';
 
 /** /rank [网站|新媒体] [地区] [期次]: the regions below a scope, worst failure rate first. */
@@ -19,7 +20,7 @@ export function rank(args: string[], ctx: HandlerContext): Reply {
     if (chosen.length > 1) lines.push(t.rankSection(channelName[ch]));
     lines.push(...rankLines(data, view, scope.region, ch));
   }
-  return reply(t.rankTitle(scope.region.name, periodLabel(view.round.period)), lines);
+  return markSample(reply(t.rankTitle(scope.region.name, periodLabel(view.round.period)), lines), [view]);
 }
 
 function rankLines(data: Dataset, view: RoundView, scope: Region, ch: Channel): string[] {

@@ -4,6 +4,7 @@ import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
 import { counted, passRateOf, percent, periodLabel, shortProblem, statedRateText } from './format.ts';
 import { type Reply, reply } from './reply.ts';
+import { markSample } from './sample.ts';
 import { channelName, scaleText, t } from './text.ts';
 
 /** Vetoes named in a /rate answer; the rest are counted. */
@@ -64,7 +65,7 @@ export function rate(args: string[], ctx: HandlerContext): Reply {
     ? `${r.deadline.date}${r.deadline.time ? ` ${r.deadline.time}` : ''}`
     : undefined;
   lines.push(t.sourceLine(r.issuer, r.issuedOn, deadline));
-  return reply(t.rateTitle(shown.name, periodLabel(r.period)), lines);
+  return markSample(reply(t.rateTitle(shown.name, periodLabel(r.period)), lines), [view]);
 }
 
 function listedAncestor(data: Dataset, view: RoundView, region: Region): Region {

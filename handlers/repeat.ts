@@ -3,6 +3,7 @@ import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
 import { periodLabel, shortProblem } from './format.ts';
 import { type Reply, reply } from './reply.ts';
+import { markSample } from './sample.ts';
 import { channelName, historyText as hx } from './text.ts';
 
 /** /repeat [地区] [期次]: items of the round that failed in the round before too, longest streak first. */
@@ -13,12 +14,13 @@ export function repeat(args: string[], ctx: HandlerContext): Reply {
   const { view, region } = scope;
   const title = hx.repeatTitle(region.name, periodLabel(view.round.period));
   const lines: string[] = scope.note ? [scope.note] : [];
-  if (!data.previousRound(view, view.round.scopeRegionId)) return reply(title, [...lines, hx.repeatNoPrevious]);
+  if (!data.previousRound(view, view.round.scopeRegionId))
+    return markSample(reply(title, [...lines, hx.repeatNoPrevious]), [view]);
   const items = repeatedFailures(data, view, region.id);
   if (items.length === 0) lines.push(hx.repeatNone(region.name));
   items.forEach(({ failure: f, rounds, since }, i) => {
     const tag = f.channel === 'website' ? hx.website : (f.platform ?? channelName.newmedia);
     lines.push(hx.repeatItem(i + 1, tag, f.subject, shortProblem(f.problem), rounds, periodLabel(since.round.period)));
   });
-  return reply(title, lines);
+  return markSample(reply(title, lines), [view]);
 }

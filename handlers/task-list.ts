@@ -1,9 +1,10 @@
-import { openTasks } from '../bot/reminders/tasks.ts';
-import type { TaskService } from '../bot/reminders/service.ts';
+import { openTasks } from '../data/deadlines/task.ts';
 import type { HandlerContext } from './context.ts';
 import { periodLabel } from './format.ts';
 import { statusText } from './reminders.ts';
 import { type Reply, reply } from './reply.ts';
+import { markSample } from './sample.ts';
+import type { TaskService } from './services.ts';
 import { visibleTasks } from './task-scope.ts';
 import { taskText as tx } from './text.ts';
 
@@ -33,5 +34,8 @@ export function taskListReply(ctx: HandlerContext, service: TaskService, only?: 
   }
   const gaps = [...new Set(rows.flatMap((r) => (r.status.gap ? [r.status.gap] : [])))].sort();
   if (gaps.length > 0) lines.push(tx.calendarGap(gaps));
-  return reply(title, lines);
+  return markSample(
+    reply(title, lines),
+    rows.map((r) => r.task.round),
+  );
 }

@@ -130,6 +130,13 @@ export const t = {
   noRoundForRegion: (region: string, period?: string) =>
     period ? `${period} 没有涉及${region}的检查数据。` : `暂无涉及${region}的检查数据。`,
   availablePeriods: (periods: string[]) => `已有期次：${periods.join('、')}`,
+  noDataForRegion: (region: string) => `${region}：该地区暂无检查数据`,
+  regionsWithData: (regions: string[]) => `有检查数据的地区：${regions.join('、')}`,
+  importHint: '导入该地区的检查通报：npm run import -- <通报文件> --apply',
+  sampleTag: '（示例数据）',
+  sampleTitle: (title: string) => `【示例数据】${title}`,
+  sampleLine: (round: string) =>
+    `示例数据：以下内容来自系统自带的示例通报（${round}），仅供演示；导入其他地区的检查通报后即不再使用。`,
 
   rateTitle: (region: string, period: string) => `${region} ${period}检查情况`,
   notListed: (region: string, shown: string) => `本期通报未单列${region}，以下为${shown}的数据。`,
@@ -386,4 +393,16 @@ export const historyText = {
 /** Answers at national scale, where lists run to thousands (issue 7). */
 export const scaleText = {
   vetoMore: (n: number) => `等${n}项（发送 /fail 查看名单）`,
+};
+
+/** The one-writer rule (issue 11): how a CLI reaches the running bot, and why it may not. */
+export const writerText = {
+  viaBot: (pid: number) => `（经由运行中的机器人 pid ${pid} 执行）`,
+  secretUnreadable: (file: string) =>
+    `机器人正在运行，但读不到它的管理密钥 ${file}（仅机器人的运行用户可读）。请以运行机器人的用户执行本命令。`,
+  botUnreachable: (pid: number, reason: string) =>
+    `机器人（pid ${pid}）正在运行，但无法通过本机管理端口联系它（${reason}）。请稍后重试，或查看机器人的日志。`,
+  botRefused: (status: number, message: string) => `机器人拒绝了这个请求（HTTP ${status}）：${message}`,
+  otherHost: (holder: string) =>
+    `数据目录由另一台主机上的进程写入：${holder}。命令只能在那台主机上执行，以便经由它的机器人写入。`,
 };

@@ -5,7 +5,8 @@ import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
 import { counted, passRateOf, percent, periodLabel, statedRateText } from './format.ts';
 import { type Reply, reply } from './reply.ts';
-import { channelName, historyText as hx } from './text.ts';
+import { markSample } from './sample.ts';
+import { channelName, historyText as hx, t } from './text.ts';
 
 /** /trend [地区]: both channels' pass rates over the last rounds of the series, oldest first. */
 export function trend(args: string[], ctx: HandlerContext): Reply {
@@ -15,6 +16,7 @@ export function trend(args: string[], ctx: HandlerContext): Reply {
   const region = scope.region;
   const points = trendOf(data, scope.view, region.id);
   const lines: string[] = scope.note ? [scope.note] : [];
+  const allSample = points.every((p) => data.isSample(p.view));
   points.forEach((p, i) => {
     const before = points[i - 1];
     const parts = channels.map((ch) => {
@@ -22,7 +24,10 @@ export function trend(args: string[], ctx: HandlerContext): Reply {
       if (!now) return hx.trendMissing(channelName[ch]);
       return hx.trendCell(channelName[ch], rateText(now), now.failed, now.checked, arrow(now, before?.[ch]));
     });
-    lines.push(hx.trendRow(periodLabel(p.view.round.period), parts));
+    // A sample round among real ones is marked on its own row; an all-sample answer in its title.
+    const label = periodLabel(p.view.round.period);
+    const sampleRow = data.isSample(p.view) && !allSample;
+    lines.push(hx.trendRow(sampleRow ? `${label}${t.sampleTag}` : label, parts));
   });
   const first = points[0];
   const last = points.at(-1);
@@ -35,7 +40,8 @@ export function trend(args: string[], ctx: HandlerContext): Reply {
       lines.push(hx.trendSummary(channelName[ch], rateText(a), rateText(b), points.length));
     }
   }
-  return reply(hx.trendTitle(region.name), lines);
+  const answer = reply(hx.trendTitle(region.name), lines);
+  return allSample ? markSample(answer, points.map((p) => p.view)) : answer;
 }
 
 /** The pass rate from the counts, or the notice's own rate when it stated no counts. */

@@ -35,6 +35,7 @@
 import { distance } from 'fastest-levenshtein';
 import { nameKey } from '../normalize.ts';
 import { nameForms, shortForm } from './names.ts';
+import { isLatin, Phonetic } from './phonetic.ts';
 import { RENAMES, type Rename } from './renames.ts';
 import { type Level, readSource, SOURCE, type SourceRow } from './source.ts';
 
@@ -64,6 +65,16 @@ export interface Lookup {
   how: How;
 }
 
+export interface Suggestion {
+  place: Place;
+  /** Lower is nearer: edit distance, level weight, home bonus (suggestScored). */
+  score: number;
+  /** Distinct characters in common with the text. */
+  shared: number;
+  /** Inside the home region given. */
+  home: boolean;
+}
+
 export interface LookupOptions {
   /** Prefer places inside this code (the notice's or the round's scope). */
   scope?: string;
@@ -76,7 +87,7 @@ export const GAZETTEER_SOURCE = SOURCE;
 const howRank: Record<How, number> = { name: 0, code: 0, short: 1, alias: 2, former: 3 };
 const levelRank: Record<Level, number> = { province: 0, prefecture: 1, county: 2 };
 export const SUGGEST_LEVEL_WEIGHT: Record<Level, number> = { prefecture: 0, province: 0.25, county: 0.5 };
-export const SUGGEST_HOME_BONUS = 0.25;
+export const SUGGEST_HOME_BONUS = 0.5;
 
 interface Entry {
   place: Place;
@@ -90,6 +101,11 @@ export class Gazetteer {
   private readonly kids = new Map<string, Place[]>();
   /** Distinct non-numeric keys, for suggestions. */
   private readonly keys: string[] = [];
+  private soundIndex?: {
+    phonetic: Phonetic;
+    byReading: Map<string, string[]>;
+    byCompact: Map<string, string[]>;
+  };
   /** Longest key length, bounding prefix() and scan(). */
   private maxKeyLength = 0;
 
@@ -232,26 +248,16 @@ export class Gazetteer {
   /**
    * Suggestions with their score (lower is nearer): the edit distance (1 when one name contains
    * the other), plus 0.25 for a province and 0.5 for a county (people ask about prefectures most),
-   * minus 0.25 inside `home`. So 福洲 → 福州市, 福建省, 福清市 and, from Fujian, 长砂 → 长沙市 before
-   * 长乐区. Ties: more characters in common, then code order.
+   * minus 0.5 inside `home`. A homophone (长砂 → 长沙, by pinyin) counts 0.5, and so does pinyin
+   * typed in letters (changsha; fuzhou gives both 福州 and 抚州). So 福洲 → 福州市, 福建省 from Fujian.
+   * Ties: inside home first, then more characters in common, then code order.
    */
-  suggestScored(
-    text: string,
-    opts: { home?: string; max?: number } = {},
-  ): Array<{ place: Place; score: number; shared: number }> {
+  suggestScored(text: string, opts: { home?: string; max?: number } = {}): Suggestion[] {
     const key = nameKey(text);
     const max = opts.max ?? 3;
     if (!key || /^\d+$/.test(key)) return [];
-    const best = new Map<Place, { place: Place; score: number; shared: number }>();
-    const chars = new Set(key);
-    for (const k of this.keys) {
-      // Cheap filters first: a near name shares a character and is about as long.
-      if (![...k].some((c) => chars.has(c))) continue;
-      const limit = Math.max(1, Math.floor(Math.max(key.length, k.length) / 3));
-      const contains = k.length >= 2 && key.length >= 2 && (k.includes(key) || key.includes(k));
-      if (!contains && Math.abs(k.length - key.length) > limit) continue;
-      const d = contains ? Math.min(distance(key, k), 1) : distance(key, k);
-      if (d > limit && !contains) continue;
+    const best = new Map<Place, Suggestion>();
+    const consider = (k: string, d: number) => {
       const shared = sharedChars(key, k);
       for (const e of this.byKey.get(k) ?? []) {
         if (e.place.statistical) continue;
@@ -259,12 +265,66 @@ export class Gazetteer {
         const score = d + SUGGEST_LEVEL_WEIGHT[e.place.level] - home;
         const prev = best.get(e.place);
         if (!prev || score < prev.score || (score === prev.score && shared > prev.shared))
-          best.set(e.place, { place: e.place, score, shared });
+          best.set(e.place, { place: e.place, score, shared, home: home > 0 });
+      }
+    };
+    const sounds = this.sounds();
+    if (isLatin(key)) {
+      // Pinyin typed in letters: changsha, fuzhou (福州 and 抚州), one wrong letter from five on.
+      const typed = key.replace(/[' ]/g, '');
+      for (const [compact, keys] of sounds.byCompact) {
+        const d =
+          compact === typed ? 0.5 : typed.length >= 5 && distance(compact, typed) <= 1 ? 1.5 : undefined;
+        if (d !== undefined) for (const k of keys) consider(k, d);
+      }
+    } else {
+      // A homophone from the input method (长砂 → 长沙) is nearer than any other one-character slip.
+      for (const k of sounds.byReading.get(sounds.phonetic.of(key)) ?? []) if (k !== key) consider(k, 0.5);
+      const chars = new Set(key);
+      for (const k of this.keys) {
+        // Cheap filters first: a near name shares a character and is about as long.
+        if (![...k].some((c) => chars.has(c))) continue;
+        const limit = Math.max(1, Math.floor(Math.max(key.length, k.length) / 3));
+        const contains = k.length >= 2 && key.length >= 2 && (k.includes(key) || key.includes(k));
+        if (!contains && Math.abs(k.length - key.length) > limit) continue;
+        const d = contains ? Math.min(distance(key, k), 1) : distance(key, k);
+        if (d > limit && !contains) continue;
+        // Two characters with one wrong are only half a name: keep the slip when the first is right
+        // (鼓娄 → 鼓楼), not when only the second is (火星 is not 娄星 or 七星).
+        if (!contains && Math.min(key.length, k.length) <= 2 && k[0] !== key[0]) continue;
+        consider(k, d);
       }
     }
     return [...best.values()]
-      .sort((a, b) => a.score - b.score || b.shared - a.shared || a.place.code.localeCompare(b.place.code))
+      .sort(
+        (a, b) =>
+          a.score - b.score ||
+          Number(b.home) - Number(a.home) ||
+          b.shared - a.shared ||
+          a.place.code.localeCompare(b.place.code),
+      )
       .slice(0, max);
+  }
+
+  /** Readings of every name, built on the first suggestion. */
+  private sounds(): {
+    phonetic: Phonetic;
+    byReading: Map<string, string[]>;
+    byCompact: Map<string, string[]>;
+  } {
+    if (!this.soundIndex) {
+      const phonetic = new Phonetic(this.keys);
+      const byReading = new Map<string, string[]>();
+      const byCompact = new Map<string, string[]>();
+      for (const k of this.keys) {
+        const reading = phonetic.of(k);
+        byReading.set(reading, [...(byReading.get(reading) ?? []), k]);
+        const compact = reading.replace(/ /g, '');
+        byCompact.set(compact, [...(byCompact.get(compact) ?? []), k]);
+      }
+      this.soundIndex = { phonetic, byReading, byCompact };
+    }
+    return this.soundIndex;
   }
 
   /** '鼓楼区（江苏省南京市，320106）', '红河哈尼族彝族自治州（云南省，5325）', '湖南省（43）'. */

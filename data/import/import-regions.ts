@@ -69,7 +69,12 @@ export class ImportRegions {
   require(cell: Text, scopeId: string | undefined, problems: Problems): Region | undefined {
     const region = this.find(cell.text, scopeId);
     if (region) return region;
-    const near = this.regions.suggest(cell.text).map((r) => r.name);
+    // Only names inside the scope can be meant: find() takes no other.
+    const near = this.regions
+      .suggest(cell.text, 12, scopeId)
+      .filter((r) => !scopeId || this.regions.within(r.id, scopeId))
+      .slice(0, 3)
+      .map((r) => this.regions.describe(r, scopeId));
     problems.add(cell.where, tx.unknownRegion(cell.text, near));
     return undefined;
   }

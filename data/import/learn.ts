@@ -5,25 +5,38 @@ import type { Region, RegionKind } from '../schema.ts';
 import type { Place, PlaceBook } from './places.ts';
 
 /**
- * Resolves region names during an import and learns the ones the store does not know (a notice
- * from another province or city): they are created under the notice's scope region, marked
- * `learned`, and listed in the report. Learned ids are derived from the names, so importing the
- * same notice twice learns the same regions.
+ * Resolves region names during an import and learns the ones neither the store nor the national
+ * gazetteer knows. A name the gazetteer knows (长沙市, 红河州, 沙县) is its real unit, under its real
+ * parent, whatever the notice's issuer; only names it does not know (市直部门, a development zone
+ * the NBS does not list) are created under the notice's scope region, marked `learned`, and listed
+ * in the report. Learned ids are derived from the names, so importing the same notice twice learns
+ * the same regions.
  */
 export class RegionLearner {
   private readonly index: RegionIndex;
   readonly learned: Region[] = [];
 
-  constructor(known: readonly Region[]) {
-    this.index = new RegionIndex(known);
+  /** `known`: the store's region index (its register regions, gazetteer and home region). */
+  constructor(known: RegionIndex | readonly Region[]) {
+    this.index = known instanceof RegionIndex ? known.derive(known.all()) : new RegionIndex(known);
   }
 
   get regions(): RegionIndex {
     return this.index;
   }
 
+  /**
+   * The region a text names, preferring the scope. A register region of another province (福建's
+   * 省直部门 or 平潭 for a 湖南 notice's 省直部门 row) is not an answer: the text then names the
+   * scope's own unit, which is learned.
+   */
   resolve(text: string, scopeId?: string): Region | undefined {
-    return this.index.resolve(text, scopeId)?.region;
+    const res = this.index.resolve(text, scopeId);
+    if (!res || !scopeId || this.index.within(res.region.id, scopeId)) return res?.region;
+    const scope = this.index.get(scopeId);
+    if (!scope || scope.kind === 'country') return res.region;
+    const gazetteerUnit = res.region.code !== undefined && res.region.code === res.region.id;
+    return gazetteerUnit ? res.region : undefined;
   }
 
   /** The longest known region name a text starts with: 福州市退役军人事务局 → 福州市. */

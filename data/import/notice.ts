@@ -168,6 +168,7 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   // missing page): refused, every channel at once. More named than counted is the publisher's
   // slip: a warning. A notice that names none of its failures (most prose notices) is not refused.
   const problems = new Problems();
+  const replacing = data.rounds.some((v) => v.round.key === roundKey);
   for (const [channel, rows] of tallies) {
     const own = rows.find((r) => r.regionId === scope.id);
     const named = failures.filter((f) => f.channel === channel).length;
@@ -178,8 +179,13 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
           0,
         );
     if (failed === undefined || (!listed.has(channel) && named === 0 && !cut)) continue;
-    if (named < failed) problems.add({ line: cut?.no ?? lastLine }, tx.fewerNamedThanCounted(channel, named, failed));
-    else if (named > failed) ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
+    if (named < failed) {
+      // A list that names fewer than it counts lost rows. A text cut mid-sentence that counts
+      // failures it never names may only be a partial copy of a prose notice: it is previewed
+      // with a warning, but it never replaces a round already stored (that would drop its list).
+      if (listed.has(channel) || replacing) problems.add({ line: cut?.no ?? lastLine }, tx.fewerNamedThanCounted(channel, named, failed));
+      else ctx.warnings.push(tx.fewerNamedThanCounted(channel, named, failed));
+    } else if (named > failed) ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
   }
   if (cut && !problems.empty) problems.add({ line: cut.no }, tx.cutMidSentence(cut.text.slice(-12)));
   problems.throwIfAny();

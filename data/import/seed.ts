@@ -1,17 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SAMPLE_NOTICE } from '../sample.ts';
 import type { InspectionStore } from '../store.ts';
 import { parseNotice } from './notice.ts';
 import { ImportService } from './service.ts';
 
-/** The shipped notice: Fujian 2020 Q1 (copied from shared/seed), the bot's default data. */
-export const SEED_NOTICE = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'seed',
-  'fujian-2020q1-notice.txt',
-);
+/** The shipped notice: Fujian 2020 Q1 (../shared/seed), the bot's default data (data/sample.ts). */
+export const SEED_NOTICE = SAMPLE_NOTICE;
 
 /**
  * Imports the shipped notice through the ordinary door (parseNotice → the builder →

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { Dataset } from '../dataset.ts';
+import { Dataset, type DatasetOptions } from '../dataset.ts';
 import { diffRounds } from '../import/diff.ts';
 import { ReplacementRefused } from '../import/refusal.ts';
 import { fujianRegions } from '../reference/fujian.ts';
@@ -50,6 +50,8 @@ export interface PgStoreOptions {
   dataDir: string;
   /** Reload on other instances' writes (LISTEN/NOTIFY); without it the store sees only its own. */
   hub?: PgHub;
+  /** HOME_REGION: the deployment's own region (data/dataset.ts DatasetOptions). */
+  home?: string;
 }
 
 /**
@@ -77,11 +79,12 @@ export class PgStore implements InspectionStore {
   private constructor(
     readonly pool: pg.Pool,
     readonly dataDir: string,
+    private readonly options: DatasetOptions,
   ) {}
 
   static async open(o: PgStoreOptions): Promise<PgStore> {
     await migrate(o.pool);
-    const store = new PgStore(o.pool, o.dataDir);
+    const store = new PgStore(o.pool, o.dataDir, o.home ? { home: o.home } : {});
     o.hub?.on('store', () => {
       void store.reload();
     });
@@ -148,7 +151,7 @@ export class PgStore implements InspectionStore {
       rev = Math.max(rev, r.rev);
     }
     this.rev = rev;
-    this.current = new Dataset(this.register(), [...this.rounds.values()]);
+    this.current = new Dataset(this.register(), [...this.rounds.values()], this.options);
     if (since > 0) for (const fn of this.listeners) fn();
   }
 

@@ -1,7 +1,7 @@
 import type { Dataset, RegionTally, RoundView } from '../../data/dataset.ts';
 import { type TrendPoint, trendOf } from '../../data/history.ts';
 import type { Channel, Region, Round } from '../../data/schema.ts';
-import { SEED_FILE } from '../../data/sample.ts';
+import { isSampleRound } from '../../data/sample.ts';
 import { counted, passRateOf, percent, statedRateText } from '../format.ts';
 
 /**
@@ -99,5 +99,5 @@ function cellRate(t: RegionTally): string {
 
 /** The shipped Fujian demo notice: every picture drawn from it says 示例数据. */
 export function isSample(round: Round): boolean {
-  return round.source.kind === 'notice' && round.source.file === SEED_FILE;
+  return isSampleRound(round);
 }

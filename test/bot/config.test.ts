@@ -132,4 +132,17 @@ describe('loadConfig()', () => {
       expect((err as ConfigError).code).toBe('bad_config');
     }
   });
+
+  it('takes HOME_REGION by any name, short form or code of the national gazetteer', () => {
+    expect(loadConfig({ HOME_REGION: '红河州' }).HOME_REGION).toBe('红河州');
+    expect(loadConfig({ HOME_REGION: '350102' }).HOME_REGION).toBe('350102');
+    expect(loadConfig({ HOME_REGION: '平潭' }).HOME_REGION).toBe('平潭');
+    expect(loadConfig({}).HOME_REGION).toBeUndefined();
+  });
+
+  it('refuses a HOME_REGION that names no region, with the closest names', () => {
+    expect(problems({ HOME_REGION: '湖难' })).toEqual([
+      expect.stringMatching(/^HOME_REGION: no region named "湖难" \(closest: 湖南省/),
+    ]);
+  });
 });

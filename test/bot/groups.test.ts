@@ -96,7 +96,7 @@ describe('parseGroups()', () => {
       ),
     );
     expect(list).toEqual([
-      'groups: groups.0 (fz-office): follows unknown region "福洲" (did you mean 福州市, 福建省, 福清市?)',
+      'groups: groups.0 (fz-office): follows unknown region "福洲" (did you mean 福州市（福建省）, 抚州市（江西省）, 福建省?)',
       'groups: groups.0 (fz-office): follows unknown region "火星"',
       `groups: groups.0 (fz-office): robot.key: secret file ${path.join(dir, 'absent.key')} cannot be read`,
       'groups: groups.1 (fz-office): duplicate id',

@@ -75,7 +75,7 @@ describe('respond(inbound, channel)', () => {
   it('answers a new message through its own channel', async () => {
     const c = channel();
     expect(await responder().respond(inbound('m1', '/rate 福州'), c)).toBe('answered');
-    expect(c.carried.map((r) => r.title)).toEqual(['福州市 2020年第一季度检查情况']);
+    expect(c.carried.map((r) => r.title)).toEqual(['【示例数据】福州市 2020年第一季度检查情况']);
   });
 
   it('answers a redelivered message id once, and logs the duplicate', async () => {
@@ -118,7 +118,7 @@ describe('respond(inbound, channel)', () => {
     expect(outbox.get(replyKey('wecom', 'm1'))).toMatchObject({
       groupId: 'fz',
       kind: 'reply',
-      reply: { title: '福州市 2020年第一季度检查情况', mentions: [{ wecomUserId: 'zhangsan' }] },
+      reply: { title: '【示例数据】福州市 2020年第一季度检查情况', mentions: [{ wecomUserId: 'zhangsan' }] },
     });
   });
 

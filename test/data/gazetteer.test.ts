@@ -109,13 +109,32 @@ describe('Gazetteer.suggest()', () => {
     expect(g.suggest('红合')[0]?.name).toBe('红河哈尼族彝族自治州');
   });
 
-  it('weights the home region', () => {
+  it('puts a homophone from the input method first', () => {
+    expect(g.suggest('长砂')[0]?.name).toBe('长沙市');
+    expect(g.suggest('湖难')[0]?.name).toBe('湖南省');
     expect(
       g
-        .suggest('福洲', { home: '35' })
+        .suggest('福洲')
         .map((p) => p.name)
         .slice(0, 2),
-    ).toEqual(['福州市', '福建省']);
+    ).toEqual(['福州市', '抚州市']);
+  });
+
+  it('reads pinyin typed in letters', () => {
+    expect(g.suggest('changsha')[0]?.name).toBe('长沙市');
+    expect(g.suggest('qiandongnan').map((p) => p.name)).toEqual(['黔东南苗族侗族自治州']);
+    expect(
+      g
+        .suggest('fuzhou')
+        .map((p) => p.name)
+        .slice(0, 2),
+    ).toEqual(['福州市', '抚州市']);
+  });
+
+  it('weights the home region', () => {
+    expect(g.suggest('平谭', { home: '35' })[0]?.name).toBe('平潭县');
+    expect(g.suggest('鼓娄', { home: '41' })[0]?.code).toBe('410204');
+    expect(g.suggest('鼓娄', { home: '32' })[0]?.code).toBe('320106');
   });
 
   it('offers nothing for a code or an empty text', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fujianRegions } from '../../data/reference/fujian.ts';
 import { RegionIndex } from '../../data/regions.ts';
 
-const index = new RegionIndex(fujianRegions());
+const index = new RegionIndex(fujianRegions(), { home: '35' });
 const resolved = (text: string) => index.resolve(text)?.region.name;
 
 describe('the shipped Fujian regions', () => {
@@ -147,5 +147,74 @@ describe('RegionIndex.provinceOf()', () => {
   it('walks up to the province', () => {
     expect(index.provinceOf(index.get('350102')!)?.id).toBe('35');
     expect(index.provinceOf(index.get('35')!)?.id).toBe('35');
+  });
+});
+
+describe('RegionIndex over the national gazetteer', () => {
+  const national = (home?: string) => new RegionIndex(fujianRegions(), home ? { home } : {});
+
+  it('resolves any province, prefecture or county by the forms people write', () => {
+    const idx = national('35');
+    expect(idx.resolve('红河')?.region).toMatchObject({ id: '5325', kind: 'city', parent: '53' });
+    expect(idx.resolve('黔东南')?.region.name).toBe('黔东南苗族侗族自治州');
+    expect(idx.resolve('长沙')?.region).toMatchObject({ id: '4301', parent: '43' });
+    expect(idx.resolve('湖南')?.region).toMatchObject({ id: '43', kind: 'province' });
+    expect(idx.resolve('海南')?.region.id).toBe('46');
+  });
+
+  it('keeps the curated Fujian regions: 平潭 is its own region, not 福州’s 平潭县; 省直 the departments', () => {
+    const idx = national();
+    expect(idx.resolve('平潭县')?.region.id).toBe('35-pt');
+    expect(idx.get('350128')?.id).toBe('35-pt');
+    expect(idx.childrenOf('3501').map((r) => r.id)).not.toContain('350128');
+    expect(idx.childrenOf('3501').map((r) => r.id)).not.toContain('35-pt');
+    expect(idx.resolve('省直')?.region.id).toBe('35-sz');
+    expect(idx.resolve('榕城')?.region.id).toBe('3501');
+  });
+
+  it('lists a gazetteer region’s children, and the same children as the register for a Fujian city', () => {
+    const idx = national();
+    expect(idx.childrenOf('5325').map((r) => r.name)).toContain('个旧市');
+    expect(
+      idx
+        .childrenOf('3504')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(
+      index
+        .childrenOf('3504')
+        .map((r) => r.name)
+        .sort(),
+    );
+  });
+
+  it('prefers the home region for a shared name and offers the others with their parents', () => {
+    const nanjing = national('3201');
+    const res = nanjing.resolve('鼓楼');
+    expect(res?.region.id).toBe('320106');
+    expect(res?.alternatives.map((r) => nanjing.describe(r))).toEqual([
+      '鼓楼区（福建省福州市，350102）',
+      '鼓楼区（徐州市，320302）',
+      '鼓楼区（河南省开封市，410204）',
+    ]);
+    expect(national('35').resolve('鼓楼')?.region.id).toBe('350102');
+    expect(national('35').resolve('鼓楼', '3203')?.region.id).toBe('320302');
+  });
+
+  it('takes HOME_REGION by any name or code', () => {
+    expect(national('红河州').home).toBe('5325');
+    expect(national('350102').home).toBe('350102');
+    expect(national('福洲').home).toBeUndefined();
+  });
+
+  it('suggests nationally, weighted to the home region', () => {
+    expect(national('35').suggest('长砂')[0]?.name).toBe('长沙市');
+    expect(national('35').suggest('平谭')[0]?.id).toBe('35-pt');
+    expect(national('53').suggest('红合')[0]?.id).toBe('5325');
+  });
+
+  it('finds today’s unit by a former code', () => {
+    expect(national().resolve('350427')?.region.name).toBe('沙县区');
+    expect(national().get('350681')?.name).toBe('龙海区');
   });
 });

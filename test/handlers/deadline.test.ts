@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SAMPLE_LINE } from '../support/sample.ts';
 import { openTaskWorld, people, type TaskWorld } from '../support/task-world.ts';
 
 let world: TaskWorld;
@@ -11,7 +12,8 @@ describe('/deadline', () => {
   it('lists the open tasks a group follows with working days left', async () => {
     expect(await world.say('/deadline', { at: '2020-04-15T09:00:00+08:00', group: 'fj' })).toBe(
       [
-        '未完成的整改任务（3项）',
+        '【示例数据】未完成的整改任务（3项）',
+        SAMPLE_LINE,
         '1. 福建省教育厅：截止2020年4月17日（周五），还剩2个工作日',
         '2. 福建省民政厅：截止2020年4月17日（周五），还剩2个工作日',
         '3. 平潭综合实验区管委会（平潭政务）：截止2020年4月17日（周五），还剩2个工作日',
@@ -19,7 +21,8 @@ describe('/deadline', () => {
     );
     expect(await world.say('/deadline', { at: '2020-04-17T09:00:00+08:00', group: 'pt' })).toBe(
       [
-        '未完成的整改任务（1项）',
+        '【示例数据】未完成的整改任务（1项）',
+        SAMPLE_LINE,
         '1. 平潭综合实验区管委会（平潭政务）：今天截止（2020年4月17日（周五））',
       ].join('\n'),
     );
@@ -48,7 +51,8 @@ describe('/deadline set <期次> [单位] <日期> [时间]', () => {
     );
     expect(await world.say('/deadline', { at: '2020-04-20T09:00:00+08:00', group: 'pt' })).toBe(
       [
-        '未完成的整改任务（1项）',
+        '【示例数据】未完成的整改任务（1项）',
+        SAMPLE_LINE,
         '1. 平潭综合实验区管委会（平潭政务）：截止2020年4月24日（周五）17:00，还剩4个工作日',
       ].join('\n'),
     );
@@ -61,7 +65,7 @@ describe('/deadline set <期次> [单位] <日期> [时间]', () => {
       group: 'pt',
     });
     const list = await world.say('/deadline', { at: '2020-04-15T09:00:00+08:00', group: 'fj' });
-    expect(list.split('\n').slice(1)).toEqual([
+    expect(list.split('\n').slice(2)).toEqual([
       '1. 福建省教育厅：截止2020年4月17日（周五），还剩2个工作日',
       '2. 福建省民政厅：截止2020年4月17日（周五），还剩2个工作日',
       '3. 平潭综合实验区管委会（平潭政务）：截止2020年4月20日（周一），还剩3个工作日',
@@ -86,7 +90,7 @@ describe('/deadline set <期次> [单位] <日期> [时间]', () => {
       '已将本群关注的平潭综合实验区管委会的2020年第一季度整改情况报送截止时间设为2020年4月24日（周五）。',
     );
     const list = await world.say('/deadline', { at: '2020-04-15T09:00:00+08:00', group: 'fj' });
-    expect(list.split('\n').slice(1)).toEqual([
+    expect(list.split('\n').slice(2)).toEqual([
       '1. 福建省教育厅：截止2020年4月17日（周五），还剩2个工作日',
       '2. 福建省民政厅：截止2020年4月17日（周五），还剩2个工作日',
       '3. 平潭综合实验区管委会（平潭政务）：截止2020年4月24日（周五），还剩7个工作日',
@@ -125,7 +129,8 @@ describe('/deadline set <期次> [单位] <日期> [时间]', () => {
     );
     expect(await world.say('/deadline', { at: '2020-04-15T09:00:00+08:00', group: 'pt' })).toBe(
       [
-        '未完成的整改任务（1项）',
+        '【示例数据】未完成的整改任务（1项）',
+        SAMPLE_LINE,
         '1. 平潭综合实验区管委会（平潭政务）：截止2027年1月15日（周五）；2027年节假日安排未录入，无法计算工作日',
         '日历缺少2027年的节假日安排，相关提醒暂停。请管理员在数据目录的 calendar.json 中补充（见 README“Deadline reminders”）。',
       ].join('\n'),

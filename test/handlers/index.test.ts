@@ -25,7 +25,7 @@ describe('dispatch()', () => {
   it('answers a mistyped bare region name with region suggestions, not "unknown command"', async () => {
     expect(await lines('福洲')).toEqual([
       '未找到地区“福洲”',
-      '您是不是要找：福州市、福建省、福清市（福州市，350181）？',
+      '您是不是要找：福州市、抚州市（江西省）、福建省？',
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_LINE } from '../support/sample.ts';
 import { seededTranscript, transcript } from '../support/transcript.ts';
 import { otherRound, setTally } from '../support/rounds.ts';
 import { openSeededStore } from '../support/seeded-store.ts';
@@ -8,7 +9,8 @@ const { lines } = seededTranscript();
 describe('/rank', () => {
   it('lists the regions with failures, worst first, per channel, and sums up the 0% rest in one line', async () => {
     expect(await lines('/rank')).toEqual([
-      '福建省 2020年第一季度各地区不合格率排名',
+      '【示例数据】福建省 2020年第一季度各地区不合格率排名',
+      SAMPLE_LINE,
       '【政府网站】',
       '1. 省直部门　不合格率4.00%（2/50）',
       '其余10个地区不合格率为0。',
@@ -20,13 +22,14 @@ describe('/rank', () => {
 
   it('ranks one channel when asked, in Chinese or English', async () => {
     const websites = [
-      '福建省 2020年第一季度各地区不合格率排名',
+      '【示例数据】福建省 2020年第一季度各地区不合格率排名',
+      SAMPLE_LINE,
       '1. 省直部门　不合格率4.00%（2/50）',
       '其余10个地区不合格率为0。',
     ];
     expect(await lines('/rank 网站')).toEqual(websites);
     expect(await lines('/rank website 2020Q1')).toEqual(websites);
-    expect((await lines('/rank 新媒体'))[1]).toBe('1. 平潭综合实验区　不合格率4.55%（1/22）');
+    expect((await lines('/rank 新媒体'))[2]).toBe('1. 平潭综合实验区　不合格率4.55%（1/22）');
   });
 
   it('gives tied regions the same place', async () => {
@@ -71,7 +74,8 @@ describe('/rank', () => {
 
   it('says there is nothing to rank when the notice lists no region below the scope', async () => {
     expect(await lines('/rank 网站 福州')).toEqual([
-      '福州市 2020年第一季度各地区不合格率排名',
+      '【示例数据】福州市 2020年第一季度各地区不合格率排名',
+      SAMPLE_LINE,
       '本期没有可排名的地区数据。',
     ]);
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LowStore } from '../../data/store.ts';
 import { seededTranscript, transcript } from '../support/transcript.ts';
 import { otherRound, setTally } from '../support/rounds.ts';
+import { SAMPLE_LINE } from '../support/sample.ts';
 import { openSeededStore } from '../support/seeded-store.ts';
 
 const { lines } = seededTranscript();
@@ -9,7 +10,8 @@ const { lines } = seededTranscript();
 describe('/rate', () => {
   it('without a region answers for the whole province in the latest round', async () => {
     expect(await lines('/rate')).toEqual([
-      '福建省 2020年第一季度检查情况',
+      '【示例数据】福建省 2020年第一季度检查情况',
+      SAMPLE_LINE,
       '政府网站：运行435个，检查435个，不合格2个；合格率99.54%，不合格率0.46%',
       '政务新媒体：运行2170个，检查2170个，不合格1个；合格率99.95%，不合格率0.05%',
       '较上期：暂无上期数据可比。',
@@ -20,7 +22,7 @@ describe('/rate', () => {
 
   it('answers 福州: 39/39/0 websites and 303/303/0 accounts, no vetoes', async () => {
     const reply = await lines('/rate 福州');
-    expect(reply[0]).toBe('福州市 2020年第一季度检查情况');
+    expect(reply[0]).toBe('【示例数据】福州市 2020年第一季度检查情况');
     expect(reply).toContain('政府网站：运行39个，检查39个，不合格0个；合格率100.00%，不合格率0.00%');
     expect(reply).toContain('政务新媒体：运行303个，检查303个，不合格0个；合格率100.00%，不合格率0.00%');
     expect(reply).toContain('单项否决：无');
@@ -28,21 +30,21 @@ describe('/rate', () => {
 
   it('answers 省直: 50/50 with 2 failed, 4.00%', async () => {
     const reply = await lines('/rate 省直');
-    expect(reply[0]).toBe('省直部门 2020年第一季度检查情况');
+    expect(reply[0]).toBe('【示例数据】省直部门 2020年第一季度检查情况');
     expect(reply).toContain('政府网站：运行50个，检查50个，不合格2个；合格率96.00%，不合格率4.00%');
     expect(reply).toContain('单项否决：福建省教育厅（栏目不更新）；福建省民政厅（栏目不更新）');
   });
 
   it('answers 平潭 as its own region: new media 22/22 with 1 failed, 4.55%', async () => {
     const reply = await lines('/rate 平潭');
-    expect(reply[0]).toBe('平潭综合实验区 2020年第一季度检查情况');
+    expect(reply[0]).toBe('【示例数据】平潭综合实验区 2020年第一季度检查情况');
     expect(reply).toContain('政务新媒体：运行22个，检查22个，不合格1个；合格率95.45%，不合格率4.55%');
     expect(reply).toContain('单项否决：平潭政务（微信公众号，内容不更新）');
   });
 
   it('takes a period argument in either position', async () => {
-    expect((await lines('/rate 2020Q1'))[0]).toBe('福建省 2020年第一季度检查情况');
-    expect((await lines('/rate 2020年第一季度 福州'))[0]).toBe('福州市 2020年第一季度检查情况');
+    expect((await lines('/rate 2020Q1'))[0]).toBe('【示例数据】福建省 2020年第一季度检查情况');
+    expect((await lines('/rate 2020年第一季度 福州'))[0]).toBe('【示例数据】福州市 2020年第一季度检查情况');
   });
 
   it('says which periods exist when asked for one it does not have', async () => {
@@ -54,7 +56,7 @@ describe('/rate', () => {
 
   it('answers a district the notice does not list with its city, naming both', async () => {
     const reply = await lines('/rate 沙县');
-    expect(reply[0]).toBe('三明市 2020年第一季度检查情况');
+    expect(reply[0]).toBe('【示例数据】三明市 2020年第一季度检查情况');
     expect(reply).toContain('本期通报未单列沙县区（三明市，350405），以下为三明市的数据。');
   });
 
@@ -67,7 +69,7 @@ describe('/rate', () => {
   it('answers an unknown region with the closest names, never a bare error', async () => {
     expect(await lines('/rate 福洲')).toEqual([
       '未找到地区“福洲”',
-      '您是不是要找：福州市、福建省、福清市（福州市，350181）？',
+      '您是不是要找：福州市、抚州市（江西省）、福建省？',
     ]);
   });
 
@@ -120,7 +122,7 @@ describe('/rate with a second round', () => {
 
   it('answers an older period on request, with nothing before it to compare', async () => {
     const reply = await linesTwo('/rate 福州 2020Q1');
-    expect(reply[0]).toBe('福州市 2020年第一季度检查情况');
+    expect(reply[0]).toBe('【示例数据】福州市 2020年第一季度检查情况');
     expect(reply).toContain('较上期：暂无上期数据可比。');
   });
 

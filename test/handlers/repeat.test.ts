@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHistoryWorld } from '../support/history-world.ts';
+import { SAMPLE_LINE } from '../support/sample.ts';
 
 let world: Awaited<ReturnType<typeof openHistoryWorld>>;
 beforeAll(async () => {
@@ -30,9 +31,11 @@ describe('/repeat', () => {
 
   it('says there is nothing to compare with for the first round of a series', async () => {
     expect(await world.say('/repeat 2020Q1')).toBe(
-      ['福建省 2020年第一季度连续不合格名单', '本期之前没有同一系列的通报，无法判断是否连续不合格。'].join(
-        '\n',
-      ),
+      [
+        '【示例数据】福建省 2020年第一季度连续不合格名单',
+        SAMPLE_LINE,
+        '本期之前没有同一系列的通报，无法判断是否连续不合格。',
+      ].join('\n'),
     );
   });
 

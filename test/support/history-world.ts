@@ -51,6 +51,8 @@ function later(base: RoundFile, period: string, failures: Failure[], fuzhouWebsi
     key: `${period}@35`,
     title: `${period}通报`,
     importedAt: new Date(0).toISOString(),
+    // Another notice's text: a copy of the sample's hash would make it sample data.
+    source: { ...file.round.source, file: `${period}.txt`, sha256: `history-${period}` },
   };
   delete file.round.deadline;
   file.failures = failures.map((f) => ({ ...f, id: `${period}-${f.id}` }));

@@ -189,12 +189,14 @@ describe('npm run import -- <any file a user might give>', () => {
     expect(await written()).toEqual([]);
   });
 
-  it('refuses the first 2,500 bytes of the notice saved as .docx as not copied in full, not as "not a notice"', async () => {
-    const line = await run(path.join(files, 'excerpt.docx'), '--apply');
+  it('never replaces the round with the first 2,500 bytes of the notice saved as .docx, and says it is cut, not "not a notice"', async () => {
+    await run(SEED_NOTICE, '--apply');
+    const before = await written();
+    const line = await run(path.join(files, 'excerpt.docx'), '--apply', '--replace');
     expect(line.code).toBe(1);
     expect(line.text).not.toContain('这不是一份检查情况通报');
     expect(line.text).toContain('通报可能没有复制全');
-    expect(await written()).toEqual([]);
+    expect(await written()).toEqual(before);
   });
 
   it('refuses a workbook named .csv, telling to rename it', async () => {

@@ -50,7 +50,7 @@ describe('/rate 福州 over DingTalk', () => {
     expect(res.status).toBe(200);
     await fake.waitFor('answer', () => fake.answers('cidE2EHTTP').length === 1);
     const [answer] = fake.answers('cidE2EHTTP') as Answer[];
-    expect(answer!.markdown.title.startsWith('福州')).toBe(true);
+    expect(answer!.markdown.title.startsWith('【示例数据】福州')).toBe(true);
     expect(answer!.markdown.text).toContain(WEBSITES);
     expect(answer!.markdown.text).toContain(NEWMEDIA);
     expect(answer!.markdown.text.endsWith('@manager7675')).toBe(true);

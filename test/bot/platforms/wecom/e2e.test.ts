@@ -51,7 +51,7 @@ describe('/rate 福州 over WeCom', () => {
     expect(body.msgsignature).toBe(oracle.getSignature(TOKEN, body.timestamp, body.nonce, body.encrypt));
     const content = (JSON.parse(oracle.decrypt(KEY, body.encrypt).message) as { stream: { content: string } })
       .stream.content;
-    expect(content.startsWith('**福州')).toBe(true);
+    expect(content.startsWith('**【示例数据】福州')).toBe(true);
     expect(content).toContain(WEBSITES);
     expect(content).toContain(NEWMEDIA);
     await s.close();

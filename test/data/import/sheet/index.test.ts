@@ -116,19 +116,18 @@ describe('planSheets() reading offices’ files', () => {
     expect(plan.round!.write.roundFile.failures.map((f) => f.regionId)).toEqual(['3501', '3501']);
   });
 
-  it('learns the regions of a scope declared in the 地区 sheet that the store knows nothing under', async () => {
+  it('places the regions of a scope outside the register under their real parents from the gazetteer', async () => {
     const file = await xlsx(dir, 'js.xlsx', {
       说明: meta('2021Q1', '江苏省'),
       地区: [['地区名称', '上级地区', '地区类型'], ['江苏省', '', '省']],
       汇总: [tallyHeader, [1, '南京市', 80, 80, 1, '', 300, 300, 0, ''], [2, '徐州市', 60, 60, 0, '', 200, 200, 0, '']],
     });
     const plan = await planSheets([file], store.dataset(), { now });
-    expect(plan.round!.write.roundFile.round.key).toBe('2021Q1@new/江苏省');
-    expect(plan.round!.write.newRegions.map((r) => [r.id, r.kind, r.parent])).toEqual([
-      ['new/江苏省', 'province', undefined],
-      ['new/江苏省/南京市', 'city', 'new/江苏省'],
-      ['new/江苏省/徐州市', 'city', 'new/江苏省'],
-    ]);
+    expect(plan.round!.write.roundFile.round.key).toBe('2021Q1@32');
+    expect(plan.round!.write.newRegions).toEqual([]);
+    expect(plan.round!.write.roundFile.tallies.map((t) => t.regionId)).toEqual(
+      expect.arrayContaining(['3201', '3203']),
+    );
   });
 });
 
@@ -142,7 +141,7 @@ describe('planSheets() refusing bad rows', () => {
       [4, '三明市', 30, 30, 1, '5%'],
     ]);
     expect(await refusal([file], { period: '2020Q3', scope: '福建' })).toEqual([
-      'bad.csv 第2行 B列（部门/地区）：未知地区“福洲市”，是不是：福州市、福清市、福安市？',
+      'bad.csv 第2行 B列（部门/地区）：未知地区“福洲市”，是不是：福州市、福清市（福州市，350181）、福安市（宁德市，350981）？',
       'bad.csv 第3行 D列（检查网站数）：检查数41大于运行总数40',
       'bad.csv 第4行 E列（不合格网站数）：“四十”不是非负整数',
       'bad.csv 第5行 F列（不合格率）：比率“5%”与数量不符（1/30）',
