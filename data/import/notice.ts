@@ -65,7 +65,9 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   const period =
     periodIn(title?.text ?? '') ??
     firstPeriod(body.slice(0, 8)) ??
-    firstPeriod(o.attachments.flatMap((a) => (a.title ? [a.title] : [])));
+    firstPeriod(o.attachments.flatMap((a) => (a.title ? [a.title] : []))) ??
+    roundPeriod(body) ??
+    yearlessQuarter(body, src.published);
   const prose = readProse(body);
   if (!period) {
     const looksLikeNotice = o.attachments.length > 0 || prose.tallies.size > 0;
@@ -428,4 +430,47 @@ function firstPeriod(lines: Line[]): string | undefined {
     if (p) return p;
   }
   return undefined;
+}
+
+const CN_NUM: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4 };
+
+/**
+ * 2021年第二次全省政府网站…抽查 (Hubei numbers its checks): the quarter the check was held in, by
+ * the month of the first date after it (6月16日至6月22日 → Q2), else the N-th quarter.
+ */
+function roundPeriod(body: Line[]): string | undefined {
+  for (const l of body.slice(0, 12)) {
+    const m = l.text.match(/(\d{4})年(?:度)?第([一二三四])次/);
+    if (!m) continue;
+    const text = body.slice(body.indexOf(l), body.indexOf(l) + 8).map((x) => x.text).join('');
+    const month = text.slice(text.indexOf(m[0])).match(/(\d{1,2})月(?:\d{1,2}日|中旬|上旬|下旬|份)/)?.[1];
+    const q = month && Number(month) >= 1 && Number(month) <= 12 ? Math.ceil(Number(month) / 3) : CN_NUM[m[2] as string];
+    return `${m[1]}Q${q}`;
+  }
+  return undefined;
+}
+
+/**
+ * 第一季度 without a year: the year of the notice's dates (its sign-off, the page's date, the
+ * first full date in the text); a notice dated before its quarter began is the year before's.
+ */
+function yearlessQuarter(body: Line[], published: string | undefined): string | undefined {
+  const head = body.slice(0, 12).map((l) => l.text.replace(/《[^》]*》/g, ''));
+  const q = head.join('').match(/第?([一二三四])季度/)?.[1];
+  if (!q) return undefined;
+  const signed = [...body].reverse().find((l) => dateLine(l.text));
+  const iso =
+    (signed && dateLine(signed.text)) ??
+    published ??
+    body
+      .map((l) => l.text.match(/(\d{4})年(\d{1,2})月\d{1,2}日/))
+      .filter((m): m is RegExpMatchArray => m !== null)
+      .map((m) => `${m[1]}-${(m[2] as string).padStart(2, '0')}`)
+      .sort()
+      .at(-1);
+  if (!iso) return undefined;
+  const year = Number(iso.slice(0, 4));
+  const month = Number(iso.slice(5, 7));
+  const quarter = CN_NUM[q] as number;
+  return `${month < (quarter - 1) * 3 + 1 ? year - 1 : year}Q${quarter}`;
 }

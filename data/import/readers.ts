@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { docxText } from './files/docx.ts';
-import { htmlText } from './files/html.ts';
-import { pdfText } from './files/pdf.ts';
+import type { PdfText } from './files/pdf.ts';
 import { decodeText } from './files/text.ts';
 import { type FileFacts, type FileKind, FileRefusedError, type FileReaders } from './file-kind.ts';
 import { fileText as tx } from './file-text.ts';
@@ -33,6 +31,8 @@ export const noticeReaders: FileReaders<NoticeText> = {
     const bytes = await readFile(file.path);
     let text: string;
     try {
+      // The Word, PDF and HTML libraries load only when such a file is read (a CLI start stays light).
+      const { docxText } = await import('./files/docx.ts');
       text = await docxText(bytes);
     } catch {
       throw new FileRefusedError(tx.broken(file.given, tx.kindName.docx), 'unreadable');
@@ -41,8 +41,9 @@ export const noticeReaders: FileReaders<NoticeText> = {
   },
   pdf: async (file) => {
     const bytes = await readFile(file.path);
-    let read: Awaited<ReturnType<typeof pdfText>>;
+    let read: PdfText;
     try {
+      const { pdfText } = await import('./files/pdf.ts');
       read = await pdfText(bytes);
     } catch {
       throw new FileRefusedError(tx.broken(file.given, tx.kindName.pdf), 'unreadable');
@@ -51,6 +52,7 @@ export const noticeReaders: FileReaders<NoticeText> = {
     return { text: read.text, format: 'pdf', ...(read.title ? { title: read.title } : {}) };
   },
   html: async (file) => {
+    const { htmlText } = await import('./files/html.ts');
     const page = htmlText(await readFile(file.path));
     return withText(file, {
       text: page.text,
