@@ -34,6 +34,8 @@ export interface ProseTally {
   fullCoverage: boolean;
   /** 全部合格 / 均为合格 / 未发现不合格. */
   allPassed: boolean;
+  /** 8家政府网站不同程度存在问题: failures if the stated rate says so. */
+  withProblems?: number;
   platforms: PlatformFigures[];
 }
 
@@ -163,6 +165,22 @@ export function channelRuns(
     runs.push(both ? { ...run, both: true } : run);
     k = j;
   }
+  // 其中1个网站不合格: a count just before a channel noun belongs to that noun's run.
+  for (let i = 1; i < runs.length; i++) {
+    const prev = runs[i - 1] as { text: string };
+    const m = prev.text.match(/(?:其中|有|共)?\d+(?:个|家)$/);
+    if (!m || m.index === undefined || m.index === 0) continue;
+    prev.text = prev.text.slice(0, m.index);
+    (runs[i] as { text: string }).text = m[0] + (runs[i] as { text: string }).text;
+  }
+  // 对134家政府网站、381家政务新媒体进行了全面检查: the verb after the last one is every one's.
+  for (let i = runs.length - 2; i >= 0; i--) {
+    const cur = runs[i] as { text: string };
+    const next = runs[i + 1] as { text: string };
+    if (!/\d+(?:个|家)[\u4e00-\u9fa5]{0,8}[、和及与]$/.test(cur.text)) continue;
+    const tail = next.text.match(/^\d+(?:个|家)[^,，;；。\d]{0,12}?(?:政府网站|网站|政务新媒体|新媒体|账号)((?:进行了?|开展了?)[^,，;；。]{0,12})/)?.[1];
+    if (tail) cur.text = cur.text.replace(/[、和及与]$/, '') + tail;
+  }
   return runs;
 }
 
@@ -249,6 +267,11 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
     }
     // 发现2家存在问题: problems found, counted as failed (not 被抽查出一定的问题).
     const foundProblems = /发现(?:了)?$/.test(left) && new RegExp(`^(?:个|家)${CH}(?:存在|有)问题`).test(right);
+    // 8家政府网站不同程度存在问题: failed only if the stated rate agrees (proseTally checks).
+    if (!foundProblems && new RegExp(`^(?:个|家)${CH}(?:不同程度|均)?(?:地)?存在(?:一定)?问题`).test(right)) {
+      t.withProblems ??= value;
+      return;
+    }
     if (FAILED_AFTER.test(right) || FAILED_BEFORE.test(left) || foundProblems) {
       t.failed ??= value;
       return;
@@ -291,6 +314,9 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
   } else if (!rate) {
     const after = text.match(RATE_AFTER);
     if (after) t.rate ??= stated(after[3] as string, after[1] as string, after[2]);
+    // 政务新媒体100%合格
+    const plain = text.match(/(\d+(?:\.(\d+))?)%(?:的)?(?:政府网站|网站|政务新媒体|新媒体|账号)?(?:均|都)?合格(?!率)/);
+    if (plain && !after) t.rate ??= stated('合格率', plain[1] as string, plain[2]);
   }
   if (ALL_PASSED.test(text) && !/(个别|部分|少数|一些)/.test(text.split(ALL_PASSED)[0] ?? '')) t.allPassed = true;
   return firstLeft;
@@ -359,6 +385,7 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
           probe.failed !== undefined ||
           probe.rate !== undefined ||
           probe.allPassed ||
+          probe.withProblems !== undefined ||
           probe.platforms.length > 0;
         if (!has) continue;
         const t = get(channel, s.line);
@@ -367,6 +394,7 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
         t.passed ??= probe.passed;
         t.failed ??= probe.failed;
         t.rate ??= probe.rate;
+        t.withProblems ??= probe.withProblems;
         t.allPassed ||= probe.allPassed;
         for (const p of probe.platforms) {
           const e = t.platforms.find((x) => x.platform === p.platform);

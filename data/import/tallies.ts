@@ -108,6 +108,15 @@ export function proseTally(p: ProseTally, scope: Region, ctx: ImportContext): Ta
   let { total, checked, failed } = p;
   const { passed } = p;
   if (failed === undefined && p.allPassed) failed = 0;
+  // 8家…存在问题 with 合格率94.3% of 134: the problems are the failures when the rate says so.
+  const base = checked ?? (p.fullCoverage ? total : undefined);
+  if (failed === undefined && p.withProblems !== undefined && p.rate && !p.rate.bound && base) {
+    const computed = ((p.rate.kind === 'fail' ? p.withProblems : base - p.withProblems) / base) * 100;
+    if (rateAgrees(p.rate.value, p.rate.decimals, computed)) {
+      failed = p.withProblems;
+      derived.add('failed');
+    }
+  }
   if (failed === undefined && exact100(p.rate)) {
     failed = 0;
     derived.add('failed');
