@@ -3,7 +3,7 @@ import type { Channel, Failure, Mention, Region } from '../schema.ts';
 import type { ColumnKind } from './headers.ts';
 import type { ImportContext } from './notice.ts';
 import { places } from './places.ts';
-import { failureId } from './notice.ts';
+import { failureId } from './failure-id.ts';
 import { isVeto, problemCode } from './problems.ts';
 import type { ProseName } from './prose.ts';
 import type { ListTable } from './tables.ts';

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseNotice } from '../../data/import/notice.ts';
+import { ReplacementRefused } from '../../data/import/refusal.ts';
 import { SEED_NOTICE } from '../../data/import/seed.ts';
+import { replayGuard } from '../../data/replay.ts';
 import type { InspectionStore } from '../../data/store.ts';
 import { otherRound, setTally } from '../support/rounds.ts';
 import { type OpenedStore, seedStore, storeKinds } from '../support/stores.ts';
@@ -103,6 +105,20 @@ describe.each(storeKinds)('InspectionStore on $name', (kind) => {
       expect((await reopen()).dataset().rounds[0]!.tally('3501', 'website')).toMatchObject({ total: 40 });
     });
 
+    it('refuses a replacement that drops failures unless replace is given, keeping the stored round', async () => {
+      const { store, reopen } = await seeded();
+      const fewer = otherRound(store.dataset().rounds[0]!.file, '2020Q1', (f) => {
+        f.failures = f.failures.slice(1);
+      });
+      await expect(store.applyImport(fewer, AT)).rejects.toBeInstanceOf(ReplacementRefused);
+      expect(store.dataset().rounds[0]!.file.failures).toHaveLength(3);
+      expect((await reopen()).dataset().rounds[0]!.file.failures).toHaveLength(3);
+      const outcome = await store.applyImport(fewer, AT, { replace: true });
+      expect(outcome).toMatchObject({ changed: true, replaced: true });
+      expect(outcome.diff?.droppedFailures).toHaveLength(1);
+      expect(store.dataset().rounds[0]!.file.failures).toHaveLength(2);
+    });
+
     it('keeps rounds of different periods apart, in period order', async () => {
       const { store, reopen } = await seeded();
       await store.applyImport(otherRound(store.dataset().rounds[0]!.file, '2020Q2'), AT);
@@ -184,21 +200,17 @@ describe.each(storeKinds)('InspectionStore on $name', (kind) => {
     });
   });
 
-  describe('bindSignature()', () => {
+  describe('replayGuard() over the store', () => {
     const t0 = new Date('2020-04-15T09:00:00+08:00');
 
-    it('binds a signature to the first message it carried and refuses it with another', async () => {
-      const { store } = await empty();
-      expect(await store.bindSignature('sig-1', 'msg-1', t0)).toBe(true);
-      expect(await store.bindSignature('sig-1', 'msg-1', t0)).toBe(true);
-      expect(await store.bindSignature('sig-1', 'msg-2', t0)).toBe(false);
-      expect(await store.bindSignature('sig-2', 'msg-2', t0)).toBe(true);
-    });
-
-    it('forgets a binding once the signature could no longer be accepted (two hours)', async () => {
-      const { store } = await empty();
-      await store.bindSignature('sig-1', 'msg-1', t0);
-      expect(await store.bindSignature('sig-1', 'msg-2', new Date(t0.getTime() + 2.5 * 3600_000))).toBe(true);
+    it('binds a signature to the first message it carried and refuses it with another, after a restart too', async () => {
+      const { store, reopen } = await empty();
+      const guard = replayGuard(store, 'dingtalk');
+      expect(await guard.claim('sig-1', 'msg-1', t0)).toBe(true);
+      expect(await guard.claim('sig-1', 'msg-1', t0)).toBe(true);
+      expect(await guard.claim('sig-1', 'msg-2', t0)).toBe(false);
+      expect(await replayGuard(await reopen(), 'dingtalk').claim('sig-1', 'msg-3', t0)).toBe(false);
+      expect(await guard.claim('sig-2', 'msg-2', t0)).toBe(true);
     });
   });
 });
