@@ -1,4 +1,7 @@
+import { findCommand } from '../handlers/index.ts';
+import { parseCommand } from '../handlers/parse.ts';
 import { type Reply, reply } from '../handlers/reply.ts';
+import * as metrics from './metrics.ts';
 import { t } from '../handlers/text.ts';
 import { answer as pipelineAnswer, type Inbound, type PipelineDeps } from './pipeline.ts';
 import {
@@ -61,7 +64,30 @@ export function createResponder(deps: ResponderDeps): Responder {
   const answer = deps.answer ?? ((p: PipelineDeps, m: Inbound) => answerInbound(p, m));
 
   async function run(msg: Inbound, channel: ReplyChannel): Promise<Outcome> {
+    const started = performance.now();
+    const outcome = await answerOnce(msg, channel);
+    // One line per message answered: platform, command name (never the message's text), group, outcome, time.
+    const command = commandOf(msg);
+    const seconds = (performance.now() - started) / 1000;
+    metrics.messagesAnswered.inc({ platform: msg.platform, outcome });
+    if (outcome !== 'duplicate') metrics.commandSeconds.observe({ command }, seconds);
+    deps.log.info(
+      {
+        platform: msg.platform,
+        msgId: msg.msgId,
+        command,
+        group: msg.groupId ?? null,
+        outcome,
+        ms: Math.round(seconds * 1000),
+      },
+      'command answered',
+    );
+    return outcome;
+  }
+
+  async function answerOnce(msg: Inbound, channel: ReplyChannel): Promise<Outcome> {
     const p = deps.pipeline;
+    metrics.messagesReceived.inc({ platform: msg.platform });
     // The store's check-and-set is synchronous, so concurrent redeliveries cannot both pass.
     if (!(await p.store.markSeen(`${msg.platform}:${msg.msgId}`, p.now()))) {
       deps.log.info({ platform: msg.platform, msgId: msg.msgId }, 'duplicate delivery ignored');
@@ -106,6 +132,14 @@ export function createResponder(deps: ResponderDeps): Responder {
   }
 
   return { respond, accept, idle };
+}
+
+/** The command a message runs, by its table name (rate, done …), for logs and metrics only. */
+export function commandOf(msg: Inbound): string {
+  if (msg.unsupported !== undefined) return `(${msg.unsupported.slice(0, 20).replace(/[^\w-]/g, '')})`;
+  const word = parseCommand(msg.text).word;
+  if (word === '') return 'help';
+  return findCommand(word)?.name ?? 'other';
 }
 
 /** A message the bot cannot read (a picture, a file) gets a hint; text goes to the handlers. */
