@@ -68,8 +68,10 @@ export const apiRequests = new Counter({
 });
 
 /** The outbox as the gauges read it at scrape time. */
+type OutboxCounts = { pending: number; sending: number; dead: number; oldestPendingAt?: Date };
 export interface OutboxGaugeSource {
-  stats(): { pending: number; sending: number; dead: number; oldestPendingAt?: Date };
+  /** Synchronous for the file outbox, a query for the PostgreSQL one. */
+  stats(): OutboxCounts | Promise<OutboxCounts>;
 }
 
 let outboxSource: OutboxGaugeSource | undefined;
@@ -82,8 +84,8 @@ new Gauge({
   name: 'inspection_bot_outbox_depth',
   help: 'Messages waiting to be sent (pending or sending)',
   registers: [registry],
-  collect() {
-    const s = outboxSource?.stats();
+  async collect() {
+    const s = await outboxSource?.stats();
     this.set(s ? s.pending + s.sending : 0);
   },
 });
@@ -91,8 +93,8 @@ new Gauge({
   name: 'inspection_bot_outbox_oldest_age_seconds',
   help: 'Age of the oldest message waiting to be sent; 0 when none waits',
   registers: [registry],
-  collect() {
-    const at = outboxSource?.stats().oldestPendingAt;
+  async collect() {
+    const at = (await outboxSource?.stats())?.oldestPendingAt;
     this.set(at ? Math.max(0, (Date.now() - at.getTime()) / 1000) : 0);
   },
 });
@@ -100,8 +102,8 @@ new Gauge({
   name: 'inspection_bot_outbox_dead_letters',
   help: 'Messages given up on (dead letters), waiting for /retry after a fix',
   registers: [registry],
-  collect() {
-    this.set(outboxSource?.stats().dead ?? 0);
+  async collect() {
+    this.set((await outboxSource?.stats())?.dead ?? 0);
   },
 });
 
