@@ -103,7 +103,6 @@ export class LowStore implements InspectionStore {
    * the same round file twice (the HTTP API and a CLI import can overlap).
    */
   private imports: Promise<unknown> = Promise.resolve();
-  private readonly signs = new Map<string, { msgId: string; at: number }>();
 
   private constructor(
     readonly dataDir: string,
@@ -272,17 +271,20 @@ export class LowStore implements InspectionStore {
     return this.seen.mark(key, now);
   }
 
-  /** Kept in memory for now: a restart forgets the bindings (issue 11 moves them to disk). */
+  /**
+   * The signature is bound to the first message it carried (a redelivery of that message under
+   * it passes; another message is a replay). The bindings are marks in the dedupe journal, so
+   * they survive a restart. They are decided in memory at once and reach the disk with the next
+   * group commit (milliseconds): the HTTP callback is answered without waiting for a disk flush,
+   * and only a binding made in the instant before a crash could be lost.
+   */
   async bindSignature(sign: string, msgId: string, now: Date): Promise<boolean> {
-    const t = now.getTime();
-    for (const [k, v] of this.signs) {
-      if (t - v.at <= SIGN_TTL_MS) break; // insertion order is time order
-      this.signs.delete(k);
-    }
-    const prior = this.signs.get(sign);
-    if (prior) return prior.msgId === msgId;
-    this.signs.set(sign, { msgId, at: t });
-    return true;
+    if (!this.seen) throw new Error(`store: ${this.dataDir} was opened read-only`);
+    const pair = this.seen.markNow(`dingtalk-sign+msg:${sign}|${msgId}`, now, SIGN_TTL_MS);
+    const first = this.seen.markNow(`dingtalk-sign:${sign}`, now, SIGN_TTL_MS);
+    for (const w of [pair.written, first.written]) w.catch(() => undefined);
+    // A pair seen before is a redelivery of that message; a new pair under a used sign is a replay.
+    return !pair.fresh || first.fresh;
   }
 
   close(): Promise<void> {

@@ -85,9 +85,15 @@ describe.each(storeKinds)('InspectionStore on $name', (kind) => {
     it('changes nothing when the identical round is applied again, even after a restart', async () => {
       const { store, reopen } = await seeded();
       const later = new Date('2020-05-01T09:00:00+08:00');
-      expect(await store.applyImport(await seedWrite(store), later)).toEqual({ changed: false, replaced: false });
+      expect(await store.applyImport(await seedWrite(store), later)).toEqual({
+        changed: false,
+        replaced: false,
+      });
       const again = await reopen();
-      expect(await again.applyImport(await seedWrite(again), later)).toEqual({ changed: false, replaced: false });
+      expect(await again.applyImport(await seedWrite(again), later)).toEqual({
+        changed: false,
+        replaced: false,
+      });
       expect(again.state.data.lastImport?.at).toBe(AT.toISOString());
     });
 
@@ -135,7 +141,10 @@ describe.each(storeKinds)('InspectionStore on $name', (kind) => {
     it('writes the same new round applied twice at once only once', async () => {
       const { store } = await seeded();
       const q2 = otherRound(store.dataset().rounds[0]!.file, '2020Q2');
-      const outcomes = await Promise.all([store.applyImport(q2, AT), store.applyImport(structuredClone(q2), AT)]);
+      const outcomes = await Promise.all([
+        store.applyImport(q2, AT),
+        store.applyImport(structuredClone(q2), AT),
+      ]);
       // Whichever runs first writes it; the other finds it stored.
       expect(outcomes.map((o) => JSON.stringify(o)).sort()).toEqual([
         JSON.stringify({ changed: false, replaced: false }),
@@ -193,6 +202,15 @@ describe.each(storeKinds)('InspectionStore on $name', (kind) => {
       expect(await store.bindSignature('sig-1', 'msg-1', t0)).toBe(true);
       expect(await store.bindSignature('sig-1', 'msg-2', t0)).toBe(false);
       expect(await store.bindSignature('sig-2', 'msg-2', t0)).toBe(true);
+    });
+
+    it('survives a restart: a captured signature stays bound to its message', async () => {
+      const { store, reopen } = await empty();
+      expect(await store.bindSignature('sig-1', 'msg-1', t0)).toBe(true);
+      await store.markSeen('flush', t0); // the binding rides on this group commit
+      const again = await reopen();
+      expect(await again.bindSignature('sig-1', 'msg-2', t0)).toBe(false);
+      expect(await again.bindSignature('sig-1', 'msg-1', t0)).toBe(true);
     });
 
     it('forgets a binding once the signature could no longer be accepted (two hours)', async () => {
