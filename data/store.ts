@@ -22,12 +22,6 @@ import {
 } from './schema.ts';
 import { STATE_VERSION, type StateFile, stateFileSchema } from './state.ts';
 
-/**
- * How long a DingTalk HTTP signature stays bound to the message it first carried: twice the
- * hour DingTalk accepts a timestamp for (protocols.md §5.1), so clock skew cannot reopen it.
- */
-export const SIGN_TTL_MS = 2 * 3600_000;
-
 /** What an import writes: regions it learned, and the round's bulk data. */
 export interface ImportWrite {
   newRegions: Region[];
@@ -84,11 +78,13 @@ export interface InspectionStore {
   applyRegister(write: RegisterWrite): Promise<RegisterOutcome>;
   /** Records an inbound message id; false if it was seen before (redelivery). */
   markSeen(key: string, now: Date): Promise<boolean>;
+  /** Every inbound message id remembered, with when it was seen (a copy to another store). */
+  seenIds(): Promise<Array<{ key: string; at: Date }>>;
   /**
-   * The DingTalk HTTP replay guard: binds a signature to the first message id it carried; false
-   * when it already carried another message (a captured signature replayed with another body).
+   * Called after the data changed through another process (PostgreSQL: another instance or a CLI
+   * import, by NOTIFY); a lowdb directory has one writer and never calls it.
    */
-  bindSignature(sign: string, msgId: string, now: Date): Promise<boolean>;
+  onChange?(fn: () => void): void;
   /** Small state: the last import. */
   readonly state: { readonly data: StateFile };
   /** Finishes pending writes and releases open files (shutdown). */
@@ -271,20 +267,14 @@ export class LowStore implements InspectionStore {
     return this.seen.mark(key, now);
   }
 
-  /**
-   * The signature is bound to the first message it carried (a redelivery of that message under
-   * it passes; another message is a replay). The bindings are marks in the dedupe journal, so
-   * they survive a restart. They are decided in memory at once and reach the disk with the next
-   * group commit (milliseconds): the HTTP callback is answered without waiting for a disk flush,
-   * and only a binding made in the instant before a crash could be lost.
-   */
-  async bindSignature(sign: string, msgId: string, now: Date): Promise<boolean> {
+  /** markSeen() decided at once; `written` resolves with the next group commit (data/replay.ts). */
+  markSeenNow(key: string, now: Date): { fresh: boolean; written: Promise<void> } {
     if (!this.seen) throw new Error(`store: ${this.dataDir} was opened read-only`);
-    const pair = this.seen.markNow(`dingtalk-sign+msg:${sign}|${msgId}`, now, SIGN_TTL_MS);
-    const first = this.seen.markNow(`dingtalk-sign:${sign}`, now, SIGN_TTL_MS);
-    for (const w of [pair.written, first.written]) w.catch(() => undefined);
-    // A pair seen before is a redelivery of that message; a new pair under a used sign is a replay.
-    return !pair.fresh || first.fresh;
+    return this.seen.markNow(key, now);
+  }
+
+  async seenIds(): Promise<Array<{ key: string; at: Date }>> {
+    return this.seen?.entries() ?? [];
   }
 
   close(): Promise<void> {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseNotice } from '../../data/import/notice.ts';
 import { ReplacementRefused } from '../../data/import/refusal.ts';
 import { SEED_NOTICE } from '../../data/import/seed.ts';
+import { replayGuard } from '../../data/replay.ts';
 import type { InspectionStore } from '../../data/store.ts';
 import { otherRound, setTally } from '../support/rounds.ts';
 import { type OpenedStore, seedStore, storeKinds } from '../support/stores.ts';
@@ -86,15 +87,9 @@ describe.each(storeKinds)('InspectionStore on $name', (kind) => {
     it('changes nothing when the identical round is applied again, even after a restart', async () => {
       const { store, reopen } = await seeded();
       const later = new Date('2020-05-01T09:00:00+08:00');
-      expect(await store.applyImport(await seedWrite(store), later)).toEqual({
-        changed: false,
-        replaced: false,
-      });
+      expect(await store.applyImport(await seedWrite(store), later)).toEqual({ changed: false, replaced: false });
       const again = await reopen();
-      expect(await again.applyImport(await seedWrite(again), later)).toEqual({
-        changed: false,
-        replaced: false,
-      });
+      expect(await again.applyImport(await seedWrite(again), later)).toEqual({ changed: false, replaced: false });
       expect(again.state.data.lastImport?.at).toBe(AT.toISOString());
     });
 
@@ -156,10 +151,7 @@ describe.each(storeKinds)('InspectionStore on $name', (kind) => {
     it('writes the same new round applied twice at once only once', async () => {
       const { store } = await seeded();
       const q2 = otherRound(store.dataset().rounds[0]!.file, '2020Q2');
-      const outcomes = await Promise.all([
-        store.applyImport(q2, AT),
-        store.applyImport(structuredClone(q2), AT),
-      ]);
+      const outcomes = await Promise.all([store.applyImport(q2, AT), store.applyImport(structuredClone(q2), AT)]);
       // Whichever runs first writes it; the other finds it stored.
       expect(outcomes.map((o) => JSON.stringify(o)).sort()).toEqual([
         JSON.stringify({ changed: false, replaced: false }),
@@ -208,30 +200,19 @@ describe.each(storeKinds)('InspectionStore on $name', (kind) => {
     });
   });
 
-  describe('bindSignature()', () => {
+  describe('replayGuard() over the store', () => {
     const t0 = new Date('2020-04-15T09:00:00+08:00');
 
-    it('binds a signature to the first message it carried and refuses it with another', async () => {
-      const { store } = await empty();
-      expect(await store.bindSignature('sig-1', 'msg-1', t0)).toBe(true);
-      expect(await store.bindSignature('sig-1', 'msg-1', t0)).toBe(true);
-      expect(await store.bindSignature('sig-1', 'msg-2', t0)).toBe(false);
-      expect(await store.bindSignature('sig-2', 'msg-2', t0)).toBe(true);
-    });
-
-    it('survives a restart: a captured signature stays bound to its message', async () => {
+    it('binds a signature to the first message it carried and refuses it with another, after a restart too', async () => {
       const { store, reopen } = await empty();
-      expect(await store.bindSignature('sig-1', 'msg-1', t0)).toBe(true);
-      await store.markSeen('flush', t0); // the binding rides on this group commit
-      const again = await reopen();
-      expect(await again.bindSignature('sig-1', 'msg-2', t0)).toBe(false);
-      expect(await again.bindSignature('sig-1', 'msg-1', t0)).toBe(true);
-    });
-
-    it('forgets a binding once the signature could no longer be accepted (two hours)', async () => {
-      const { store } = await empty();
-      await store.bindSignature('sig-1', 'msg-1', t0);
-      expect(await store.bindSignature('sig-1', 'msg-2', new Date(t0.getTime() + 2.5 * 3600_000))).toBe(true);
+      const guard = replayGuard(store, 'dingtalk');
+      expect(await guard.claim('sig-1', 'msg-1', t0)).toBe(true);
+      expect(await guard.claim('sig-1', 'msg-1', t0)).toBe(true);
+      expect(await guard.claim('sig-1', 'msg-2', t0)).toBe(false);
+      // LowStore decides at once and writes the bindings with its next group commit (data/replay.ts).
+      await store.markSeen('next-commit', t0);
+      expect(await replayGuard(await reopen(), 'dingtalk').claim('sig-1', 'msg-3', t0)).toBe(false);
+      expect(await guard.claim('sig-2', 'msg-2', t0)).toBe(true);
     });
   });
 });

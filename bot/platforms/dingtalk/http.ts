@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { AxiosInstance } from 'axios';
-import type { InspectionStore } from '../../../data/store.ts';
+import { replayGuard } from '../../../data/replay.ts';
 import { PayloadError, SignatureError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import { parseJson, readRawBody } from '../../http/raw-body.ts';
@@ -22,8 +22,8 @@ export const BODY_LIMIT = 64 * 1024;
 export interface HttpInboundOptions {
   appSecret: string;
   groups: Groups;
-  /** Holds the replay guard's sign → msgId bindings, so they survive a restart (and, in PostgreSQL, are shared). */
-  store: Pick<InspectionStore, 'bindSignature'>;
+  /** Holds the replay guard's bindings (data/replay.ts), so they survive a restart. */
+  store: Parameters<typeof replayGuard>[0];
   responder: Responder;
   /** Chart links for /chart answers (bot/charts/). */
   charts?: ChartImages | undefined;
@@ -35,6 +35,7 @@ export interface HttpInboundOptions {
 
 export function createHttpInbound(o: HttpInboundOptions) {
   const clock = o.clock ?? Date.now;
+  const replay = replayGuard(o.store, 'dingtalk');
 
   function router(): Router {
     const r = new Router();
@@ -47,7 +48,7 @@ export function createHttpInbound(o: HttpInboundOptions) {
       const msg = decodeMessage(parseJson(body, 'dingtalk'), o.groups);
       if (!msg) throw new PayloadError('dingtalk: body is not a robot message (no msgtype)');
       // The sign covers no body: bound to the first message it carried (replays refused, §5.1).
-      if (!(await o.store.bindSignature(sign ?? '', msg.inbound.msgId, new Date(now))))
+      if (!(await replay.claim(sign ?? '', msg.inbound.msgId, new Date(now))))
         throw new SignatureError('dingtalk: sign replayed with a different message');
       // Acknowledged once admitted (bot/respond.ts MAX_IN_FLIGHT), answered in the background.
       await o.responder.accept(msg.inbound, sessionChannel(o.http, o.oapiBase, msg, clock, o.charts));
