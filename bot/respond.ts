@@ -48,19 +48,37 @@ export interface ResponderDeps extends LateReplyDeps {
   pipeline: PipelineDeps;
   /** parse → dispatch; tests put a slow or failing one here. */
   answer?: (deps: PipelineDeps, msg: Inbound) => Promise<Reply>;
+  /** Answers in progress at once; past it, new messages wait for a slot (MAX_IN_FLIGHT). */
+  maxInFlight?: number;
 }
+
+/**
+ * Answers in progress at once. A transport that acknowledges before answering (DingTalk HTTP,
+ * the long connections) would otherwise take messages faster than they can be answered under a
+ * burst, piling up answers (and outbound connections) without bound; at the limit it waits for
+ * a slot before acknowledging, so the platform slows down instead.
+ */
+export const MAX_IN_FLIGHT = 64;
 
 export interface Responder {
   /** Answers one message; resolves with what became of the answer. Tracked for idle(). */
   respond(msg: Inbound, channel: ReplyChannel): Promise<Outcome>;
-  /** respond() in the background (the transport acknowledged the message already); failures are logged. */
-  accept(msg: Inbound, channel: ReplyChannel): void;
+  /**
+   * respond() in the background; resolves once the message is admitted (a slot is free), so
+   * the transport acknowledges it then. Failures are logged.
+   */
+  accept(msg: Inbound, channel: ReplyChannel): Promise<void>;
   /** Resolves when every answer in progress has been delivered, queued or given up. */
   idle(): Promise<void>;
 }
 
 export function createResponder(deps: ResponderDeps): Responder {
   const pending = new Set<Promise<unknown>>();
+  const limit = deps.maxInFlight ?? MAX_IN_FLIGHT;
+  const waiting: Array<() => void> = [];
+  async function admit(): Promise<void> {
+    while (pending.size >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   const answer = deps.answer ?? ((p: PipelineDeps, m: Inbound) => answerInbound(p, m));
 
   async function run(msg: Inbound, channel: ReplyChannel): Promise<Outcome> {
@@ -111,20 +129,39 @@ export function createResponder(deps: ResponderDeps): Responder {
     }
   }
 
-  function respond(msg: Inbound, channel: ReplyChannel): Promise<Outcome> {
+  /** Runs one answer, tracked for idle() and the in-flight limit. */
+  function start(msg: Inbound, channel: ReplyChannel): Promise<Outcome> {
     const work = run(msg, channel);
-    const tracked = work.catch(() => undefined).finally(() => pending.delete(tracked));
+    const tracked = work
+      .catch(() => undefined)
+      .finally(() => {
+        pending.delete(tracked);
+        waiting.shift()?.();
+      });
     pending.add(tracked);
     return work;
   }
 
-  function accept(msg: Inbound, channel: ReplyChannel): void {
-    respond(msg, channel).catch((err: unknown) =>
-      deps.log.error(
-        { err, platform: msg.platform, msgId: msg.msgId },
-        `${msg.platform}: message not answered`,
-      ),
-    );
+  // With a slot free, both start at once (no promise hop), so idle() right after sees the work.
+  function respond(msg: Inbound, channel: ReplyChannel): Promise<Outcome> {
+    if (pending.size < limit) return start(msg, channel);
+    return admit().then(() => start(msg, channel));
+  }
+
+  function accept(msg: Inbound, channel: ReplyChannel): Promise<void> {
+    const begin = () => {
+      start(msg, channel).catch((err: unknown) =>
+        deps.log.error(
+          { err, platform: msg.platform, msgId: msg.msgId },
+          `${msg.platform}: message not answered`,
+        ),
+      );
+    };
+    if (pending.size < limit) {
+      begin();
+      return Promise.resolve();
+    }
+    return admit().then(begin);
   }
 
   async function idle(): Promise<void> {
