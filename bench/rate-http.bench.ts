@@ -1,15 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { ImportService } from '../bot/imports.ts';
-import { silentLogger } from '../bot/logger.ts';
-import { planSheets } from '../data/import/sheet/index.ts';
-import { LowStore } from '../data/store.ts';
-import { generateNational } from './generate.ts';
 import { benchDir, fmt, machine, outDir, writeSection } from './lib.ts';
+import { ensureNationalStore } from './national-store.ts';
 import { sampleCities } from './national.ts';
 
 /**
@@ -24,7 +19,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? '10');
 const SECRET = 'bench-app-secret';
 
 const dataDir = path.join(outDir, 'national-store');
-if (!existsSync(path.join(dataDir, 'register.json'))) await buildNationalStore(dataDir);
+await ensureNationalStore(dataDir);
 
 const children: ChildProcess[] = [];
 async function server(script: string, env: Record<string, string> = {}): Promise<{ port: number; child: ChildProcess }> {
@@ -162,15 +157,6 @@ outbound request, but protocols.md marks that reply path unverified ([T][?]), so
 console.log(md);
 await writeSection('rate-http', md);
 
-async function buildNationalStore(dir: string): Promise<void> {
-  const files = await generateNational(1);
-  const store = await LowStore.open(dir);
-  const imports = new ImportService(store, silentLogger);
-  const now = new Date();
-  await store.applyRegister((await planSheets([files.register], store.dataset(), { now })).register!);
-  for (const f of files.rounds)
-    await imports.apply((await planSheets([f], store.dataset(), { now })).round!.write, now);
-}
 
 process.on('exit', () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');

@@ -71,6 +71,8 @@ const envSchema = z.object({
 
   /** Bearer token for POST /api/rounds; the API is off without it. */
   API_TOKEN: optional,
+  /** The admin door for the CLI, always on 127.0.0.1; 0 lets the kernel choose (bot/admin/server.ts). */
+  ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 
   /**
    * The bot's address as the chat platforms' servers reach it (https://bot.example.gov.cn). DingTalk

@@ -3,10 +3,15 @@ import { Agent as HttpsAgent } from 'node:https';
 import path from 'node:path';
 import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
+import { DataLock, LockHeldError } from '../data/lock.ts';
 import { openStore } from '../data/open-store.ts';
+import { startAdmin } from './admin/server.ts';
+import { askInBot } from './cli/ask.ts';
+import { importCommand } from './cli/import.ts';
 import { createApiRouter } from './api/rounds.ts';
 import { createApp, listen } from './app.ts';
 import { openCharts } from './charts/setup.ts';
+import { createDashboardRouter } from './dashboard/routes.ts';
 import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
@@ -21,12 +26,37 @@ import { textFits } from './reminders/job.ts';
 import { startReminderJob } from './reminders/schedule.ts';
 import { openReminders } from './reminders/setup.ts';
 
-/** Composition root: config → store → groups → platforms → HTTP app. */
+/**
+ * Composition root: the data directory's lock → store → groups → platforms → HTTP app → the
+ * admin door for the CLI. The bot is the directory's one writer (README “One writer”): a second
+ * bot, or a CLI writing on its own, is refused while it runs.
+ */
 export async function start(config: Config, env: Record<string, string | undefined>, log: Logger) {
+  // The lowdb files have no guard of their own, so the directory is locked. With STORE=postgres
+  // the outbox, tasks and subscriptions still live in DATA_DIR files, so the lock holds there
+  // too until they move into the database.
+  const lock = await DataLock.acquire(config.dataDir, { role: 'bot', command: 'npm start' });
+  const cleanups: Array<() => Promise<void>> = [() => lock.release()];
+  try {
+    return await startLocked(config, env, log, lock, cleanups);
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startLocked(
+  config: Config,
+  env: Record<string, string | undefined>,
+  log: Logger,
+  lock: DataLock,
+  cleanups: Array<() => Promise<void>>,
+) {
   const opened = await openStore(
     { ...config, ...(config.INSTANCE_ID ? { instanceId: config.INSTANCE_ID } : {}) },
     { warn: (message) => log.warn(message) },
   );
+  cleanups.push(() => opened.close());
   const store = opened.store;
   const seeded = await ensureSeeded(store, new Date());
   if (seeded) log.info({ round: seeded }, 'empty store: imported the shipped Fujian 2020Q1 notice');
@@ -44,6 +74,7 @@ export async function start(config: Config, env: Record<string, string | undefin
   // Charts (README "Charts"): pictures for /chart and chart pushes, links served at /charts/.
   const charts = await openCharts(config, store);
   const delivery = await openDelivery({ config, store, groups, imports, http, log, charts: charts.images });
+  cleanups.push(() => delivery.stop());
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
   jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
@@ -67,11 +98,23 @@ export async function start(config: Config, env: Record<string, string | undefin
   });
   const routers = platforms.flatMap((p) => (p.router ? [p.router] : []));
   routers.push(charts.router);
+  // The dashboard at / (README "Dashboard"): read-only, DASHBOARD_TOKEN or this machine only.
+  routers.push(
+    createDashboardRouter({
+      store,
+      token: config.DASHBOARD_TOKEN,
+      now: () => new Date(),
+      tasks: reminders.service,
+      outbox: delivery.outbox,
+      log,
+    }),
+  );
   // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
   const app = createApp({ store, log, routers });
   const server: Server = await listen(app, config.PORT, config.HOST);
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   for (const p of platforms) await p.start?.();
   await delivery.start(Boolean(seeded));
   // Deadline reminders (README "Deadline reminders"): a scan now, every 5 minutes, and after each import.
@@ -91,6 +134,18 @@ export async function start(config: Config, env: Record<string, string | undefin
   });
   imports.onImported(() => reminderJob.runNow());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
+  cleanups.push(() => reminderJob.stop());
+  // The CLI's way in (bot/admin/server.ts): `npm run import … --apply` and `npm run ask` run here.
+  const admin = await startAdmin({
+    dataDir: config.dataDir,
+    store,
+    log,
+    port: config.ADMIN_PORT,
+    commands: {
+      import: (argv, out) => importCommand(argv, { store, imports, cwd: process.cwd() }, out),
+      ask: askInBot(pipeline),
+    },
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
@@ -101,12 +156,15 @@ export async function start(config: Config, env: Record<string, string | undefin
     port,
     /** What handlers see (for tests that ask the running bot). */
     pipeline,
+    adminPort: admin.port,
     async stop() {
+      await admin.stop();
       await reminderJob.stop();
       await delivery.stop();
       for (const p of platforms) await p.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await opened.close();
+      await lock.release();
     },
   };
 }
@@ -142,7 +200,7 @@ async function main() {
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof LockHeldError) {
       console.error(err.message);
       process.exit(2);
     }

@@ -32,14 +32,15 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 }
 
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+/** `mode` applies to the new file (e.g. 0o600 for a secret only its owner may read). */
+export async function writeFileAtomic(file: string, text: string, mode = 0o666): Promise<void> {
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   // Whatever fails before the rename (open, a short write, fsync, the rename itself) must not
   // leave the temporary file behind; the target is untouched until the rename succeeds.
   try {
-    const handle = await open(tmp, 'w');
+    const handle = await open(tmp, 'w', mode);
     try {
       await handle.writeFile(text, 'utf8');
       await handle.sync();

@@ -1,10 +1,16 @@
 import type { Dataset } from '../data/dataset.ts';
 import type { InspectionStore } from '../data/store.ts';
-import type { Subscriptions } from '../bot/alerts/subscriptions.ts';
-import type { Groups } from '../bot/groups.ts';
-import type { Outbox, OutboxReport } from '../bot/outbox/queue.ts';
-import type { TaskService } from '../bot/reminders/service.ts';
 import type { Contact } from './reply.ts';
+import type {
+  GroupDirectory,
+  OutboxDesk,
+  OutboxView,
+  ScheduledJob,
+  SubscriptionBook,
+  TaskService,
+} from './services.ts';
+
+export type { ScheduledJob } from './services.ts';
 
 export type PlatformName = 'dingtalk' | 'wecom' | 'cli' | 'api';
 
@@ -19,7 +25,7 @@ export interface HandlerContext {
   store: InspectionStore;
   now: Date;
   sender: Sender;
-  /** The declared group the message came from, when known (bot/groups.ts). */
+  /** The declared group the message came from, when known (GROUPS_FILE). */
   groupId?: string;
   /** Stateful services (subscriptions, outbox, tasks …); see Services. */
   services: Services;
@@ -31,25 +37,18 @@ export interface HandlerContext {
  * Features add their service here (one field each).
  */
 export interface Services {
-  groups?: Groups;
+  groups?: GroupDirectory;
   /** Rectification tasks and their deadlines (/done, /deadline, /overdue). */
   tasks?: TaskService;
   /** What each group follows, changed by /sub and /unsub (bot/alerts/subscriptions.ts). */
-  subscriptions?: Subscriptions;
+  subscriptions?: SubscriptionBook;
   /** Outgoing pushes: /status reads it, /retry re-queues dead letters (bot/outbox/queue.ts). */
-  outbox?: Outbox;
+  outbox?: OutboxDesk;
   /**
    * A read-only look at the outbox files, for /status where `outbox` is not opened (`npm run
    * ask`: the running bot is the outbox's only writer). /retry needs `outbox`.
    */
-  outboxReport?: OutboxReport;
+  outboxReport?: OutboxView;
   /** Background jobs and when each next runs by itself (outbox drain, reminder scan), for /status. */
   jobs?: { upcoming(): ScheduledJob[] };
-}
-
-/** A background job's next run. */
-export interface ScheduledJob {
-  /** As shown to users (handlers/text.ts statusText). */
-  name: string;
-  at: Date;
 }

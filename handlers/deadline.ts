@@ -1,12 +1,12 @@
-import { CalendarGapError } from '../bot/reminders/calendar.ts';
-import { isClockTime, isIsoDate } from '../bot/reminders/time.ts';
-import type { TaskService } from '../bot/reminders/service.ts';
-import type { Task } from '../bot/reminders/tasks.ts';
+import { CalendarGapError } from '../data/deadlines/calendar.ts';
+import type { Task } from '../data/deadlines/task.ts';
+import { isClockTime, isIsoDate } from '../data/deadlines/time.ts';
 import type { Deadline } from '../data/schema.ts';
 import type { HandlerContext } from './context.ts';
 import { parsePeriod, periodLabel } from './format.ts';
 import { deadlineLabel } from './reminders.ts';
 import { type Reply, reply } from './reply.ts';
+import type { TaskService } from './services.ts';
 import { actorOf, groupsInScope, isAdmin, tasksInScope } from './task-scope.ts';
 import { taskListReply } from './task-list.ts';
 import { t, taskText as tx } from './text.ts';

@@ -1,11 +1,9 @@
-import type { Group } from '../bot/groups.ts';
-import { contactsOf, samePerson } from '../bot/reminders/audience.ts';
-import type { TaskService } from '../bot/reminders/service.ts';
-import type { Task } from '../bot/reminders/tasks.ts';
-import { openTasks, unitNames } from '../bot/reminders/tasks.ts';
+import { openTasks, type Task, unitNames } from '../data/deadlines/task.ts';
 import type { HandlerContext } from './context.ts';
 import { itemLine } from './reminders.ts';
+import { contactsOf, samePerson } from './people.ts';
 import { type Contact, type Reply, reply } from './reply.ts';
+import type { GroupInfo, TaskService } from './services.ts';
 import { actorOf, currentGroup, displayName, isOperator, visibleTasks } from './task-scope.ts';
 import { taskText as tx } from './text.ts';
 
@@ -70,7 +68,7 @@ function match(tasks: Task[], text: string): Task[] {
 /** The unit's contacts and the admins of the groups (here: this group) that follow the task. */
 function whoMayClose(ctx: HandlerContext, service: TaskService, task: Task): Contact[] {
   const group = currentGroup(ctx);
-  let groups: Group[];
+  let groups: readonly GroupInfo[];
   if (group) groups = service.follows(group, task, ctx.data) ? [group] : [];
   else if (ctx.groupId) groups = [];
   else groups = (ctx.services.groups?.list ?? []).filter((g) => service.follows(g, task, ctx.data));

@@ -1,7 +1,7 @@
-import { CalendarGapError, type WorkCalendar } from '../bot/reminders/calendar.ts';
-import { type Step, standing } from '../bot/reminders/plan.ts';
-import type { Task } from '../bot/reminders/tasks.ts';
-import { weekday } from '../bot/reminders/time.ts';
+import { CalendarGapError, type WorkCalendar } from '../data/deadlines/calendar.ts';
+import { type Step, standing } from '../data/deadlines/plan.ts';
+import type { Task } from '../data/deadlines/task.ts';
+import { weekday } from '../data/deadlines/time.ts';
 import type { Deadline } from '../data/schema.ts';
 import { periodLabel, shortProblem } from './format.ts';
 import type { Contact } from './reply.ts';

@@ -1,18 +1,18 @@
-import type { Entry } from '../bot/outbox/schema.ts';
 import type { HandlerContext } from './context.ts';
 import { groupOf } from './group-admin.ts';
 import { type Reply, reply } from './reply.ts';
+import type { DeadLetter } from './services.ts';
 import { statusText as s } from './text.ts';
 
 /** Dead letters listed by name; the rest are counted. */
 const MAX_DEAD_SHOWN = 5;
 
 /** /status: outbox depth and oldest pending age, dead letters, last import, next scheduled work. */
-export function status(_args: string[], ctx: HandlerContext): Reply {
+export async function status(_args: string[], ctx: HandlerContext): Promise<Reply> {
   const lines: string[] = [];
   const outbox = ctx.services.outbox ?? ctx.services.outboxReport;
   if (outbox) {
-    const st = outbox.stats();
+    const st = await outbox.stats();
     const waiting = st.pending + st.sending;
     lines.push(
       waiting > 0 && st.oldestPendingAt
@@ -21,7 +21,7 @@ export function status(_args: string[], ctx: HandlerContext): Reply {
     );
     lines.push(s.sent(st.sent));
     const group = groupOf(ctx);
-    const dead = outbox.deadLetters(group?.id);
+    const dead = await outbox.deadLetters(group?.id);
     if (dead.length === 0) lines.push(group ? s.noDeadHere : s.noDead);
     else {
       lines.push(s.deadHeading(dead.length));
@@ -41,7 +41,7 @@ export function status(_args: string[], ctx: HandlerContext): Reply {
   return reply(s.title, lines);
 }
 
-function deadLine(e: Entry, withGroup: boolean): string {
+function deadLine(e: DeadLetter, withGroup: boolean): string {
   const hint = e.dead?.errcode !== undefined ? s.hints[e.dead.errcode] : undefined;
   return s.deadLine(
     e.reply?.title ?? e.key,

@@ -1,9 +1,8 @@
-import { resolveTarget, type Subscriptions, type Target } from '../bot/alerts/subscriptions.ts';
-import type { Group } from '../bot/groups.ts';
 import { unknownRegion } from './args.ts';
 import type { HandlerContext } from './context.ts';
 import { adminNames, groupOf, isGroupAdmin } from './group-admin.ts';
 import { type Reply, reply } from './reply.ts';
+import { type GroupInfo, resolveTarget, type SubscriptionBook, type Target } from './services.ts';
 import { subText as s } from './text.ts';
 
 /** /sub <地区或单位>…: the group follows more regions or units (admins only). */
@@ -57,7 +56,7 @@ async function change(args: string[], ctx: HandlerContext, op: 'add' | 'remove')
   return reply(title, [...lines, '', ...listLines(service, group, ctx)]);
 }
 
-function listLines(service: Subscriptions, group: Group, ctx: HandlerContext): string[] {
+function listLines(service: SubscriptionBook, group: GroupInfo, ctx: HandlerContext): string[] {
   const scope = service.scopeOf(group.id, ctx.data);
   const regions = scope.regions.map((id) => ctx.data.regions.get(id)?.name ?? id);
   const lines = [

@@ -1,10 +1,10 @@
-import { openTasks } from '../bot/reminders/tasks.ts';
-import type { TaskService } from '../bot/reminders/service.ts';
+import { openTasks } from '../data/deadlines/task.ts';
 import type { HandlerContext } from './context.ts';
 import { periodLabel } from './format.ts';
 import { statusText } from './reminders.ts';
 import { type Reply, reply } from './reply.ts';
 import { markSample } from './sample.ts';
+import type { TaskService } from './services.ts';
 import { visibleTasks } from './task-scope.ts';
 import { taskText as tx } from './text.ts';
 

@@ -1,13 +1,12 @@
-import { samePerson } from '../bot/reminders/audience.ts';
-import type { TaskService } from '../bot/reminders/service.ts';
-import type { Task } from '../bot/reminders/tasks.ts';
-import type { Group } from '../bot/groups.ts';
+import type { Task } from '../data/deadlines/task.ts';
 import type { HandlerContext } from './context.ts';
+import { samePerson } from './people.ts';
 import type { Contact } from './reply.ts';
+import type { GroupInfo, TaskService } from './services.ts';
 import { taskText as tx } from './text.ts';
 
 /** The declared group the message came from, if any. */
-export function currentGroup(ctx: HandlerContext): Group | undefined {
+export function currentGroup(ctx: HandlerContext): GroupInfo | undefined {
   return ctx.groupId ? ctx.services.groups?.byId(ctx.groupId) : undefined;
 }
 
@@ -43,7 +42,7 @@ export function isAdmin(ctx: HandlerContext): boolean {
  * group; outside a group (a private chat, `npm run ask --as`), the groups the sender administers;
  * undefined for the operator, who may change everything.
  */
-export function groupsInScope(ctx: HandlerContext): Group[] | undefined {
+export function groupsInScope(ctx: HandlerContext): GroupInfo[] | undefined {
   if (isOperator(ctx)) return undefined;
   const group = currentGroup(ctx);
   if (group) return [group];

@@ -392,3 +392,15 @@ export const historyText = {
 export const scaleText = {
   vetoMore: (n: number) => `等${n}项（发送 /fail 查看名单）`,
 };
+
+/** The one-writer rule (issue 11): how a CLI reaches the running bot, and why it may not. */
+export const writerText = {
+  viaBot: (pid: number) => `（经由运行中的机器人 pid ${pid} 执行）`,
+  secretUnreadable: (file: string) =>
+    `机器人正在运行，但读不到它的管理密钥 ${file}（仅机器人的运行用户可读）。请以运行机器人的用户执行本命令。`,
+  botUnreachable: (pid: number, reason: string) =>
+    `机器人（pid ${pid}）正在运行，但无法通过本机管理端口联系它（${reason}）。请稍后重试，或查看机器人的日志。`,
+  botRefused: (status: number, message: string) => `机器人拒绝了这个请求（HTTP ${status}）：${message}`,
+  otherHost: (holder: string) =>
+    `数据目录由另一台主机上的进程写入：${holder}。命令只能在那台主机上执行，以便经由它的机器人写入。`,
+};

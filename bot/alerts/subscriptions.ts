@@ -2,9 +2,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Dataset } from '../../data/dataset.ts';
 import { Doc } from '../../data/doc.ts';
-import { nameKey } from '../../data/normalize.ts';
-import type { Region } from '../../data/schema.ts';
+import type { SubscriptionBook, Target } from '../../handlers/services.ts';
 import type { Group, Groups } from '../groups.ts';
+
 
 /**
  * What each group follows. Until a group's admins change it, a group follows what groups.json
@@ -23,9 +23,8 @@ const fileSchema = z.object({
 });
 
 export type Scope = z.infer<typeof scopeSchema>;
-export type Target = { kind: 'region'; region: Region } | { kind: 'unit'; name: string };
 
-export class Subscriptions {
+export class Subscriptions implements SubscriptionBook {
   private constructor(
     private readonly doc: Doc<typeof fileSchema>,
     private readonly groups: Groups,
@@ -98,21 +97,4 @@ function declaredScope(group: Group, data: Dataset): Scope {
     .map((name) => data.regions.resolve(name)?.region.id)
     .filter((id): id is string => id !== undefined);
   return { regions: [...new Set(regions)], units: [...group.follows.units] };
-}
-
-/**
- * What `/sub 福州` or `/sub 福建省教育厅` means: a region first (preferring the latest round's
- * province for shared names), then a unit known to the register or named in any round.
- */
-export function resolveTarget(text: string, data: Dataset): Target | undefined {
-  const region = data.regions.resolve(text, data.rounds.at(-1)?.round.scopeRegionId);
-  if (region) return { kind: 'region', region: region.region };
-  const unit = data.unit(text);
-  if (unit) return { kind: 'unit', name: unit.name };
-  const key = nameKey(text);
-  for (const view of data.rounds) {
-    const f = view.file.failures.find((x) => x.unitName && nameKey(x.unitName) === key);
-    if (f?.unitName) return { kind: 'unit', name: f.unitName };
-  }
-  return undefined;
 }

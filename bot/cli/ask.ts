@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ensureSeeded } from '../../data/import/seed.ts';
 import { openStore } from '../../data/open-store.ts';
 import { replyToText } from '../../handlers/reply.ts';
@@ -7,6 +8,10 @@ import { loadConfig } from '../config.ts';
 import { loadGroups } from '../groups.ts';
 import { createLogger } from '../logger.ts';
 import { readOutbox } from '../outbox/queue.ts';
+import { Subscriptions } from '../alerts/subscriptions.ts';
+import type { AdminCommand } from '../admin/server.ts';
+import { throughWriter } from './writer.ts';
+import { BotError } from '../errors.ts';
 import { answer, type PipelineDeps } from '../pipeline.ts';
 import { openReminders } from '../reminders/setup.ts';
 
@@ -50,6 +55,10 @@ export function parseAskArgs(argv: string[]): AskArgs | string {
  * `npm run ask -- "/rate 福州"`: the same pipeline as the chat platforms, answered in the
  * terminal. `--now` shows the state at another time (deadlines); `--group` answers as if asked in a
  * declared group; `--as` names the asker (for admin-only commands).
+ *
+ * Commands may write (/done, /sub, /deadline set, /retry), so the question goes through the one
+ * writer (bot/cli/writer.ts): inside the running bot when one runs — the answer comes from its
+ * live state and what it changes stays changed — else here, under the data directory's lock.
  */
 export async function runAsk(
   argv: string[],
@@ -63,19 +72,52 @@ export async function runAsk(
   }
   const config = loadConfig(env);
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const { store } = await openStore(config, { oneShot: true });
-  const now = args.now ?? new Date();
-  await ensureSeeded(store, now);
-  const groups = await loadGroups(config.groupsFile, env, store.dataset());
-  const reminders = await openReminders(config.dataDir);
-  // The outbox only read (for /status): the running bot is its one writer and sender.
-  const outboxReport = await readOutbox(config.dataDir);
-  const deps: PipelineDeps = {
-    store,
-    log,
-    now: () => now,
-    services: { groups, tasks: reminders.service, ...(outboxReport ? { outboxReport } : {}) },
+  return throughWriter({
+    dataDir: config.dataDir,
+    command: 'ask',
+    // A chart's --out path is the user's: the bot, elsewhere, gets it absolute.
+    argv: argv.map((a, i) => (argv[i - 1] === '--out' ? path.resolve(env.INIT_CWD ?? process.cwd(), a) : a)),
+    out,
+    alone: async () => {
+      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m) });
+      const store = opened.store;
+      const now = args.now ?? new Date();
+      await ensureSeeded(store, now);
+      const groups = await loadGroups(config.groupsFile, env, store.dataset());
+      const reminders = await openReminders(config.dataDir);
+      // Subscriptions are this process's to change while it holds the lock (/sub). The outbox is
+      // only read (/status): sending and re-sending (/retry) are the bot's.
+      const subscriptions = await Subscriptions.open(config.dataDir, groups);
+      const outboxReport = await readOutbox(config.dataDir);
+      const deps: PipelineDeps = {
+        store,
+        log,
+        now: () => now,
+        services: { groups, tasks: reminders.service, subscriptions, ...(outboxReport ? { outboxReport } : {}) },
+      };
+      try {
+        return await askCommand(args, deps, out);
+      } finally {
+        await opened.close();
+      }
+    },
+  });
+}
+
+/** What the bot runs for `npm run ask` (bot/admin/server.ts), over its own pipeline and services. */
+export function askInBot(deps: PipelineDeps): AdminCommand {
+  return async (argv, out) => {
+    const args = parseAskArgs(argv);
+    if (typeof args === 'string') {
+      out(args);
+      return 2;
+    }
+    return askCommand(args, args.now ? { ...deps, now: () => args.now as Date } : deps, out);
   };
+}
+
+/** Answers one question through the pipeline and prints the reply as text. */
+export async function askCommand(args: AskArgs, deps: PipelineDeps, out: (line: string) => void): Promise<number> {
   const sender = {
     platform: 'cli' as const,
     ...(args.as
@@ -87,10 +129,16 @@ export async function runAsk(
   const reply = await answer(deps, args.text, sender, args.group);
   out(replyToText(reply));
   // /chart: the picture goes to a file, the way a group would receive it.
-  if (reply.chart) out(chartText.savedTo(await saveChart(store.dataset(), reply.chart, args.out)));
+  if (reply.chart) out(chartText.savedTo(await saveChart(deps.store.dataset(), reply.chart, args.out)));
   return 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runAsk(process.argv.slice(2), process.env, (l) => console.log(l));
+  try {
+    process.exitCode = await runAsk(process.argv.slice(2), process.env, (l) => console.log(l));
+  } catch (err) {
+    // The bot could not be reached, its secret not read, a file not opened: one line, no stack.
+    console.log(err instanceof BotError && err.expose ? err.message : String((err as Error).message ?? err));
+    process.exitCode = 1;
+  }
 }

@@ -10,22 +10,76 @@ import { replacementPreview } from '../../data/import/diff.ts';
 import { parseNotice } from '../../data/import/notice.ts';
 import { noticeReaders, sheetKinds } from '../../data/import/readers.ts';
 import { renderReport } from '../../data/import/report.ts';
+import path from 'node:path';
 import { importText as tx } from '../../data/import/text/notice.ts';
 import { openStore } from '../../data/open-store.ts';
+import type { InspectionStore } from '../../data/store.ts';
 import { loadConfig } from '../config.ts';
 import { ImportService } from '../imports.ts';
 import { createLogger } from '../logger.ts';
 import { runSheetCli } from './sheet-import.ts';
+import { throughWriter } from './writer.ts';
 
 /**
  * `npm run import -- <file> [--apply [--replace]]`: shows what the importer understood (and, when
  * the round is stored already, what would change) and writes nothing until --apply. A replacement
  * that drops failures or regions also needs --replace. Exit codes: 0 done or previewed, 1 refused
  * (the message names every problem's line), 2 usage.
+ *
+ * A preview reads the data directory as it stands (read-only). `--apply` writes through the one
+ * writer (bot/cli/writer.ts): inside the running bot when one runs — so its answers change at once
+ * and its alerts and reminder tasks follow — else under the directory's lock in this process.
  */
 export async function runImport(
   argv: string[],
   env: Record<string, string | undefined>,
+  out: (line: string) => void,
+): Promise<number> {
+  const config = loadConfig(env);
+  // npm run starts scripts in the package folder; INIT_CWD is where the user typed the command.
+  const cwd = env.INIT_CWD ?? process.cwd();
+  const progress = process.stderr;
+  if (!argv.includes('--apply')) {
+    const opened = await openStore(config, { oneShot: true, readOnly: true });
+    try {
+      return await importCommand(argv, { store: opened.store, cwd, progress }, out);
+    } finally {
+      await opened.close();
+    }
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  return throughWriter({
+    dataDir: config.dataDir,
+    command: 'import',
+    // The bot runs elsewhere: it gets absolute paths.
+    argv: argv.map((a) => (a.startsWith('--') ? a : path.resolve(cwd, a))),
+    out,
+    alone: async () => {
+      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m) });
+      const store = opened.store;
+      try {
+        return await importCommand(argv, { store, imports: new ImportService(store, log), cwd, progress }, out);
+      } finally {
+        await opened.close();
+      }
+    },
+  });
+}
+
+export interface ImportCommandDeps {
+  store: InspectionStore;
+  /** The apply path; absent for a preview. */
+  imports?: ImportService;
+  /** Where relative paths start. */
+  cwd: string;
+  /** Where a spreadsheet's progress bar is drawn (a terminal); absent inside the bot. */
+  progress?: NodeJS.WriteStream;
+}
+
+/** The import command over a given store: what `npm run import` runs, here or inside the bot. */
+export async function importCommand(
+  argv: string[],
+  deps: ImportCommandDeps,
   out: (line: string) => void,
 ): Promise<number> {
   const apply = argv.includes('--apply');
@@ -35,8 +89,7 @@ export async function runImport(
     out(tx.usage);
     return 2;
   }
-  // npm run starts scripts in the package folder; INIT_CWD is where the user typed the command.
-  const cwd = env.INIT_CWD ?? process.cwd();
+  const { cwd, store } = deps;
   let files: FileFacts[];
   try {
     files = await Promise.all(given.map((f) => inspectFile(f, cwd)));
@@ -53,9 +106,9 @@ export async function runImport(
     return runSheetCli(
       argv,
       files.map((f) => f.path),
-      apply,
-      env,
+      apply && deps.imports ? { store, imports: deps.imports } : { store },
       out,
+      deps.progress,
     );
   // One notice at a time; a file neither importer reads is refused by name.
   const file = files.find((f) => !isSheet(f)) as FileFacts;
@@ -68,8 +121,6 @@ export async function runImport(
     out(refusalOf(file).message);
     return 1;
   }
-  const config = loadConfig(env);
-  const { store } = await openStore(config, { oneShot: true });
   let text: string;
   try {
     text = await read(file);
@@ -83,12 +134,11 @@ export async function runImport(
     const replacing = replacementPreview(plan.write.roundFile, store.dataset(), plan.write.newRegions);
     if (replacing.length > 0) for (const line of ['', ...replacing]) out(line);
     out('');
-    if (!apply) {
+    if (!apply || !deps.imports) {
       out(tx.reportPreview);
       return 0;
     }
-    const service = new ImportService(store, createLogger(config.LOG_LEVEL));
-    const outcome = await service.apply(plan.write, new Date(), { replace });
+    const outcome = await deps.imports.apply(plan.write, new Date(), { replace });
     const key = outcome.roundKey;
     out(
       !outcome.changed

@@ -1,4 +1,5 @@
 import { ensureSeeded } from '../../data/import/seed.ts';
+import { DataLock, LockHeldError } from '../../data/lock.ts';
 import { openStore } from '../../data/open-store.ts';
 import { replyToText } from '../../handlers/reply.ts';
 import { deadlineLabel } from '../../handlers/reminders.ts';
@@ -35,8 +36,27 @@ export async function runJobs(
   if (!dryRun) return usage(out, tx.dryRunOnly);
 
   const config = loadConfig(env);
-  const { store } = await openStore(config, { oneShot: true });
-  await ensureSeeded(store, now);
+  // A dry run only reads, beside whatever writes the directory. Only a directory nobody ever
+  // started needs the shipped notice written first — under the lock, as any writer.
+  let opened = await openStore(config, { oneShot: true, readOnly: true });
+  if (opened.store.isEmpty()) {
+    await opened.close();
+    let lock: DataLock;
+    try {
+      lock = await DataLock.acquire(config.dataDir, { role: 'cli', command: 'npm run jobs' });
+    } catch (err) {
+      if (!(err instanceof LockHeldError)) throw err;
+      out(err.message);
+      return 1;
+    }
+    try {
+      opened = await openStore(config, { oneShot: true });
+      await ensureSeeded(opened.store, now);
+    } finally {
+      await lock.release();
+    }
+  }
+  const store = opened.store;
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
   const reminders = await openReminders(config.dataDir);
   const scan = await scanReminders(

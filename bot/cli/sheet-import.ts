@@ -2,12 +2,9 @@ import { AppError } from '../../data/errors.ts';
 import { replacementPreview } from '../../data/import/diff.ts';
 import { planSheets } from '../../data/import/sheet/index.ts';
 import { previewLines } from '../../data/import/sheet/preview.ts';
-import { openStore } from '../../data/open-store.ts';
 import { sheetPreviewText as px } from '../../data/import/text/sheet.ts';
 import type { InspectionStore } from '../../data/store.ts';
-import { loadConfig } from '../config.ts';
-import { ImportService } from '../imports.ts';
-import { createLogger } from '../logger.ts';
+import type { ImportService } from '../imports.ts';
 import { progressBar } from './progress.ts';
 
 export interface SheetImportArgs {
@@ -22,7 +19,8 @@ export interface SheetImportArgs {
 
 export interface SheetImportDeps {
   store: InspectionStore;
-  imports: ImportService;
+  /** Absent for a preview. */
+  imports?: ImportService;
   print: (line: string) => void;
   /** Where the progress bar is drawn (a TTY); omitted in tests. */
   progress?: NodeJS.WriteStream;
@@ -56,7 +54,7 @@ export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDep
   if (plan.round)
     for (const line of replacementPreview(plan.round.write.roundFile, data, plan.round.write.newRegions))
       deps.print(line);
-  if (!args.apply) {
+  if (!args.apply || !deps.imports) {
     deps.print(px.previewOnly);
     return 0;
   }
@@ -81,22 +79,32 @@ export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDep
   return 0;
 }
 
-/** The CLI entry for spreadsheets: `--period=2020Q1` and `--scope=福建省` override the 说明 sheet. */
+/**
+ * The CLI entry for spreadsheets: `--period=2020Q1` and `--scope=福建省` override the 说明 sheet.
+ * `imports` given: --apply writes through it; absent: a preview only.
+ */
 export async function runSheetCli(
   argv: string[],
   files: string[],
-  apply: boolean,
-  env: Record<string, string | undefined>,
+  deps: { store: InspectionStore; imports?: ImportService },
   out: (line: string) => void,
+  progress?: NodeJS.WriteStream,
 ): Promise<number> {
   const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const config = loadConfig(env);
-  const { store } = await openStore(config, { oneShot: true });
-  const imports = new ImportService(store, createLogger(config.LOG_LEVEL));
-  const args: SheetImportArgs = { files, apply, replace: argv.includes('--replace'), now: new Date() };
+  const args: SheetImportArgs = {
+    files,
+    apply: deps.imports !== undefined,
+    replace: argv.includes('--replace'),
+    now: new Date(),
+  };
   const period = option('period');
   const scope = option('scope');
   if (period) args.period = period;
   if (scope) args.scope = scope;
-  return runSheetImport(args, { store, imports, print: out, progress: process.stderr });
+  return runSheetImport(args, {
+    store: deps.store,
+    ...(deps.imports ? { imports: deps.imports } : {}),
+    print: out,
+    ...(progress ? { progress } : {}),
+  });
 }

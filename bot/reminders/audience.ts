@@ -1,13 +1,8 @@
 import type { Dataset } from '../../data/dataset.ts';
-import type { Contact } from '../../handlers/reply.ts';
+import type { FollowScope } from '../../handlers/services.ts';
 import type { Group, Groups } from '../groups.ts';
-import { type Task, unitNames } from './tasks.ts';
+import { type Task, unitNames } from '../../data/deadlines/task.ts';
 
-/** What a group follows: region ids (a region covers its sub-regions) and unit names. */
-export interface FollowScope {
-  regions: string[];
-  units: string[];
-}
 
 export type ScopeOf = (group: Group, data: Dataset) => FollowScope;
 
@@ -34,17 +29,4 @@ export function follows(group: Group, task: Task, data: Dataset, scopeOf: ScopeO
 /** Every group a task's reminders go to. */
 export function followers(groups: Groups, task: Task, data: Dataset, scopeOf: ScopeOf = declaredScope): Group[] {
   return groups.list.filter((g) => follows(g, task, data, scopeOf));
-}
-
-/** Two contacts are the same person when they share a mobile or a platform user id. */
-export function samePerson(a: Contact, b: Contact): boolean {
-  return (
-    (a.mobile !== undefined && a.mobile === b.mobile) ||
-    (a.wecomUserId !== undefined && a.wecomUserId === b.wecomUserId) ||
-    (a.dingtalkUserId !== undefined && a.dingtalkUserId === b.dingtalkUserId)
-  );
-}
-
-export function contactsOf(task: Task): Contact[] {
-  return task.unit?.contacts ?? [];
 }

@@ -7,11 +7,13 @@ import { type Reply, replyToText } from '../../handlers/reply.ts';
 import { digest, type Fits } from '../outbox/digest.ts';
 import type { Group, Groups } from '../groups.ts';
 import type { Logger } from '../logger.ts';
-import { contactsOf, declaredScope, followers, type ScopeOf } from './audience.ts';
-import type { WorkCalendar } from './calendar.ts';
-import { currentStep, type PlanConfig, planReminders, type Step } from './plan.ts';
+import { contactsOf } from '../../handlers/people.ts';
+import { declaredScope, followers, type ScopeOf } from './audience.ts';
+import type { WorkCalendar } from '../../data/deadlines/calendar.ts';
+import { currentStep, type PlanConfig, planReminders, type Step } from '../../data/deadlines/plan.ts';
 import { reminderKey, type TaskStore } from './task-store.ts';
-import { deriveTasks, openTasks, type Task } from './tasks.ts';
+import { openTasks, type Task } from '../../data/deadlines/task.ts';
+import { deriveTasks } from './tasks.ts';
 
 /**
  * Where reminders go: the outbox (bot/outbox/queue.ts) persists a message before sending it and

@@ -1,25 +1,13 @@
-import type { Dataset } from '../../data/dataset.ts';
-import type { Group } from '../groups.ts';
+import type { TaskService } from '../../handlers/services.ts';
 import { declaredScope, follows, type ScopeOf } from './audience.ts';
-import type { Deadline } from '../../data/schema.ts';
-import type { WorkCalendar } from './calendar.ts';
-import type { PlanConfig } from './plan.ts';
+import type { WorkCalendar } from '../../data/deadlines/calendar.ts';
+import type { PlanConfig } from '../../data/deadlines/plan.ts';
 import type { TaskStore } from './task-store.ts';
-import { deriveTasks, type Task } from './tasks.ts';
+import { deriveTasks } from './tasks.ts';
 
-/** What the /done, /deadline and /overdue handlers use (HandlerContext.services.tasks). */
-export interface TaskService {
-  readonly calendar: WorkCalendar;
-  readonly plan: PlanConfig;
-  tasks(data: Dataset): Task[];
-  /** Whether a group follows a task's unit or region (and so sees it and gets its reminders). */
-  follows(group: Group, task: Task, data: Dataset): boolean;
-  /** Marks tasks submitted; returns the ids that were still open. */
-  close(ids: readonly string[], by: string, at: Date): Promise<string[]>;
-  setRoundDeadline(roundKey: string, deadline: Deadline, by: string, at: Date): Promise<void>;
-  setUnitDeadline(roundKey: string, unitKey: string, deadline: Deadline, by: string, at: Date): Promise<void>;
-}
+export type { TaskService } from '../../handlers/services.ts';
 
+/** The task service handlers use (handlers/services.ts), over tasks.json and the stored rounds. */
 export function createTaskService(
   store: TaskStore,
   calendar: WorkCalendar,

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
-import type { WorkCalendar } from './calendar.ts';
+import type { WorkCalendar } from '../../data/deadlines/calendar.ts';
 import { loadCalendar } from './calendar-file.ts';
-import { type PlanConfig, planConfigSchema } from './plan.ts';
+import { type PlanConfig, planConfigSchema } from '../../data/deadlines/plan.ts';
 import { createTaskService, type TaskService } from './service.ts';
 import { TaskStore } from './task-store.ts';
 

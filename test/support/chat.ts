@@ -14,16 +14,17 @@ import { openSeededStore } from './seeded-store.ts';
 export async function openChat(groups: Group[], now = new Date('2020-04-14T10:00:00+08:00')) {
   const seeded = await openSeededStore();
   const declared = makeGroups(groups);
+  const outbox = await Outbox.open(seeded.dir);
   const services: Services = {
     groups: declared,
     subscriptions: await Subscriptions.open(seeded.dir, declared),
-    outbox: await Outbox.open(seeded.dir),
+    outbox,
   };
   const deps = { store: seeded.store, log: silentLogger, now: () => now, services };
   return {
     ...seeded,
     services,
-    outbox: services.outbox!,
+    outbox,
     async say(text: string, sender: Sender, groupId?: string): Promise<string> {
       return replyToText(await answer(deps, text, sender, groupId));
     },

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveTarget, Subscriptions } from '../../../bot/alerts/subscriptions.ts';
+import { Subscriptions } from '../../../bot/alerts/subscriptions.ts';
+import { resolveTarget } from '../../../handlers/services.ts';
 import { makeGroups } from '../../../bot/groups.ts';
 import { dataset, failure, roundFile, wecomGroup } from '../../support/alert-world.ts';
 

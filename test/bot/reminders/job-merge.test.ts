@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../../bot/outbox/queue.ts';
 import { scanReminders, WECOM_MARKDOWN_BYTES } from '../../../bot/reminders/job.ts';
-import { planReminders } from '../../../bot/reminders/plan.ts';
+import { planReminders } from '../../../data/deadlines/plan.ts';
 import type { Failure } from '../../../data/schema.ts';
 import { replyToText } from '../../../handlers/reply.ts';
 import { openTaskWorld, people, type TaskWorld } from '../../support/task-world.ts';

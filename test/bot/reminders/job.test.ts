@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scanReminders } from '../../../bot/reminders/job.ts';
-import { planReminders } from '../../../bot/reminders/plan.ts';
+import { planReminders } from '../../../data/deadlines/plan.ts';
 import { openTaskWorld, type TaskWorld } from '../../support/task-world.ts';
 
 let world: TaskWorld;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../bot/errors.ts';
-import { defaultPlan } from '../../../bot/reminders/plan.ts';
+import { defaultPlan } from '../../../data/deadlines/plan.ts';
 import { loadPlan, openReminders } from '../../../bot/reminders/setup.ts';
 
 let dir: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shippedCalendar, WorkCalendar } from '../../../bot/reminders/calendar.ts';
+import { shippedCalendar, WorkCalendar } from '../../../data/deadlines/calendar.ts';
 import {
   currentStep,
   deadlineInstant,
@@ -7,7 +7,7 @@ import {
   planReminders,
   standing,
   type Plan,
-} from '../../../bot/reminders/plan.ts';
+} from '../../../data/deadlines/plan.ts';
 
 const cal = new WorkCalendar(shippedCalendar());
 const at = (iso: string) => new Date(iso);

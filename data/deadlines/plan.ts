@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Deadline } from '../../data/schema.ts';
+import type { Deadline } from '../schema.ts';
 import { CalendarGapError, type WorkCalendar } from './calendar.ts';
 import { addDays, isClockTime, shanghaiDate, shanghaiTime } from './time.ts';
 

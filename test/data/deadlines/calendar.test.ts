@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CalendarGapError, mergeCalendar, shippedCalendar, WorkCalendar } from '../../../bot/reminders/calendar.ts';
+import { CalendarGapError, mergeCalendar, shippedCalendar, WorkCalendar } from '../../../data/deadlines/calendar.ts';
 import { loadCalendar } from '../../../bot/reminders/calendar-file.ts';
 import { ConfigError } from '../../../bot/errors.ts';
 
