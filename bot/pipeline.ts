@@ -36,6 +36,7 @@ export async function answer(
   text: string,
   sender: Sender,
   groupId?: string,
+  conversationId?: string,
 ): Promise<Reply> {
   const ctx: HandlerContext = {
     data: deps.store.dataset(),
@@ -45,6 +46,7 @@ export async function answer(
     services: deps.services ?? {},
   };
   if (groupId) ctx.groupId = groupId;
+  if (conversationId) ctx.conversationId = conversationId;
   try {
     return await dispatch(parseCommand(text), ctx);
   } catch (err) {

@@ -111,5 +111,5 @@ export function createResponder(deps: ResponderDeps): Responder {
 /** A message the bot cannot read (a picture, a file) gets a hint; text goes to the handlers. */
 export function answerInbound(deps: PipelineDeps, msg: Inbound): Promise<Reply> {
   if (msg.unsupported !== undefined) return Promise.resolve(reply(t.textOnly, [t.seeHelp]));
-  return pipelineAnswer(deps, msg.text, msg.sender, msg.groupId);
+  return pipelineAnswer(deps, msg.text, msg.sender, msg.groupId, msg.conversationId);
 }

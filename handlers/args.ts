@@ -1,4 +1,5 @@
 import type { Dataset, RoundView } from '../data/dataset.ts';
+import type { Resolution } from '../data/regions.ts';
 import type { Channel, Region } from '../data/schema.ts';
 import type { HandlerContext } from './context.ts';
 import { parseChannel, parsePeriod, periodLabel } from './format.ts';
@@ -8,6 +9,8 @@ import { t } from './text.ts';
 
 export interface Scope {
   region: Region;
+  /** When the text named a responsible unit (/fail 福建省教育厅): its name; region is its region. */
+  unit?: string;
   /** Sentence noting other regions the text could mean, if any. */
   note?: string;
   period?: string;
@@ -19,7 +22,11 @@ export interface Scope {
  * Reads `[地区] [期次]` (and `[网站|新媒体]` where allowed) in any order. Returns a Reply instead
  * when the user needs to hear something: an unknown region with suggestions, no data.
  */
-export function readScope(args: string[], ctx: HandlerContext, opts: { channel?: boolean } = {}): Scope | Reply {
+export function readScope(
+  args: string[],
+  ctx: HandlerContext,
+  opts: { channel?: boolean } = {},
+): Scope | Reply {
   const data = ctx.data;
   let regionText: string | undefined;
   let period: string | undefined;
@@ -38,12 +45,19 @@ export function readScope(args: string[], ctx: HandlerContext, opts: { channel?:
   const near = nearRegion(data);
   let region: Region;
   let note: string | undefined;
+  let unit: string | undefined;
   if (regionText) {
-    const res = data.regions.resolve(regionText, near);
-    if (!res) return unknownRegion(regionText, data);
-    region = res.region;
-    if (res.alternatives.length > 0) {
-      note = t.ambiguousRegion(regionText, res.alternatives.map((r) => data.regions.describe(r, near)));
+    const res = data.regions.resolve(regionText, near) ?? resolveCompound(data, regionText, near);
+    if (res) {
+      region = res.region;
+      if (res.alternatives.length > 0) {
+        note = t.ambiguousRegion(regionText, res.alternatives.map((r) => data.regions.describe(r, near)));
+      }
+    } else {
+      const named = unitNamed(data, regionText);
+      if (!named) return unknownRegion(regionText, data);
+      unit = named.name;
+      region = named.region;
     }
   } else if (data.home) {
     region = data.home;
@@ -61,9 +75,47 @@ export function readScope(args: string[], ctx: HandlerContext, opts: { channel?:
   }
   const scope: Scope = { region, view };
   if (note) scope.note = note;
+  if (unit) scope.unit = unit;
   if (period) scope.period = period;
   if (channel) scope.channel = channel;
   return scope;
+}
+
+/**
+ * A region written with its parent (福州市鼓楼区, 福建省福州市, 三明市沙县): a prefix that is a
+ * region and a rest that is a region inside it. The longest such prefix wins.
+ */
+export function resolveCompound(data: Dataset, text: string, scopeId?: string): Resolution | undefined {
+  const chars = [...text.trim()];
+  for (let i = chars.length - 2; i >= 2; i--) {
+    const head = data.regions.resolve(chars.slice(0, i).join(''), scopeId);
+    if (!head) continue;
+    const restText = chars.slice(i).join('');
+    const rest =
+      data.regions.resolve(restText, head.region.id) ?? resolveCompound(data, restText, head.region.id);
+    if (rest && data.regions.within(rest.region.id, head.region.id))
+      return { region: rest.region, alternatives: [] };
+  }
+  return undefined;
+}
+
+/**
+ * A responsible unit named instead of a region (/fail 福建省教育厅): by its register name or
+ * alias, else by the name failures carry. Its region is the register's, else the region of its
+ * failures in the latest round.
+ */
+function unitNamed(data: Dataset, text: string): { name: string; region: Region } | undefined {
+  const unit = data.unit(text);
+  if (unit?.regionId) {
+    const region = data.regions.get(unit.regionId);
+    if (region) return { name: unit.name, region };
+  }
+  for (const view of [...data.rounds].reverse()) {
+    const f = view.file.failures.find((x) => x.unitName === text);
+    const region = f ? data.regions.get(f.regionId) : undefined;
+    if (f && region) return { name: unit?.name ?? text, region };
+  }
+  return undefined;
 }
 
 /** The region names lean towards: HOME_REGION, else the latest round's scope. */

@@ -14,7 +14,6 @@ export const chartText = {
   summed: '（由下级汇总）',
   sample: '示例数据',
   sampleLead: '示例数据 · ',
-  sampleNote: '（示例数据：随程序附带的演示通报）',
   source: (issuer: string, title: string, issuedOn?: string) =>
     `数据来源：${issuer}${title ? `《${title.replace(/^《|》$/g, '')}》` : ''}${issuedOn ? `（${issuedOn}）` : ''}`,
   sourceMany: (n: number, issuer: string) => `数据来源：${issuer}等${n}期通报`,

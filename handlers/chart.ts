@@ -6,6 +6,7 @@ import type { ChartRef } from './charts/spec.ts';
 import type { HandlerContext } from './context.ts';
 import { periodLabel } from './format.ts';
 import { type Reply, reply } from './reply.ts';
+import { markSample } from './sample.ts';
 import { channelName } from './text.ts';
 
 const TREND_WORDS = new Set(['trend', '走势', '趋势', '历史']);
@@ -52,9 +53,8 @@ export function chart(args: string[], ctx: HandlerContext): Reply {
         : ct.summaryRank(channelName[ch], rows.length, worst.region.name, worst.failRate, worst.failed, worst.checked),
     );
   }
-  if (drawn.sample) lines.push(ct.sampleNote);
   lines.push(ct.seeText(`/rank ${scope.channel ? `${scope.channel === 'website' ? '网站' : '新媒体'} ` : ''}${region.name} ${view.round.period}`));
-  return { ...reply(drawn.title, lines), chart: ref };
+  return { ...markSample(reply(drawn.title, lines), [view]), chart: ref };
 }
 
 function trendChart(args: string[], ctx: HandlerContext): Reply {
@@ -69,7 +69,7 @@ function trendChart(args: string[], ctx: HandlerContext): Reply {
     lines.push(ct.summaryTrend(periodLabel(row.period), parts));
   }
   if (drawn.trend.length === 1) lines.push(ct.trendOne);
-  if (drawn.sample) lines.push(ct.sampleNote);
   lines.push(ct.seeText(`/trend ${scope.region.name}`));
-  return { ...reply(drawn.title, lines), chart: ref };
+  const rounds = drawn.trend.flatMap((row) => ctx.data.rounds.filter((v) => v.round.key === row.roundKey));
+  return { ...markSample(reply(drawn.title, lines), rounds), chart: ref };
 }

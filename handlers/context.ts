@@ -27,6 +27,8 @@ export interface HandlerContext {
   sender: Sender;
   /** The declared group the message came from, when known (GROUPS_FILE). */
   groupId?: string;
+  /** The platform's id of the chat (WeCom chatid, DingTalk conversationId), for /whoami. */
+  conversationId?: string;
   /** Stateful services (subscriptions, outbox, tasks …); see Services. */
   services: Services;
 }

@@ -7,7 +7,7 @@ import { parsePeriod, periodLabel } from './format.ts';
 import { deadlineLabel } from './reminders.ts';
 import { type Reply, reply } from './reply.ts';
 import type { TaskService } from './services.ts';
-import { actorOf, groupsInScope, isAdmin, tasksInScope } from './task-scope.ts';
+import { groupsInScope, isAdmin, senderName, tasksInScope } from './task-scope.ts';
 import { taskListReply } from './task-list.ts';
 import { t, taskText as tx } from './text.ts';
 
@@ -40,7 +40,7 @@ async function setDeadline(args: string[], ctx: HandlerContext): Promise<Reply> 
     ]);
   }
   const value: Deadline = time ? { date, time } : { date };
-  const by = actorOf(ctx.sender);
+  const by = senderName(ctx);
   const unitText = rest.join(' ');
   const lines = [tx.setRemindersFollow, ...calendarWarning(ctx, value)];
   const keys = new Set(rounds.map((v) => v.round.key));

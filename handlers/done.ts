@@ -4,7 +4,7 @@ import { itemLine } from './reminders.ts';
 import { contactsOf, samePerson } from './people.ts';
 import { type Contact, type Reply, reply } from './reply.ts';
 import type { GroupInfo, TaskService } from './services.ts';
-import { actorOf, currentGroup, displayName, isOperator, visibleTasks } from './task-scope.ts';
+import { currentGroup, displayName, isOperator, senderName, visibleTasks } from './task-scope.ts';
 import { taskText as tx } from './text.ts';
 
 /**
@@ -21,8 +21,18 @@ export async function done(args: string[], ctx: HandlerContext): Promise<Reply> 
   const all = visibleTasks(ctx, service);
   const matched = match(openTasks(all), text);
   if (matched.length === 0) {
-    if (currentGroup(ctx) && match(openTasks(service.tasks(ctx.data)), text).length > 0)
-      return reply(tx.doneOutOfScope(text));
+    const here = currentGroup(ctx);
+    const elsewhere = here ? match(openTasks(service.tasks(ctx.data)), text) : [];
+    const task = elsewhere[0];
+    if (here && task) {
+      // Not this group's task: say so, and who may close it (its contacts, the admins of groups that follow it).
+      if (new Set(elsewhere.map((x) => x.unitName)).size > 1) return reply(tx.doneOutOfScope(text));
+      const others = (ctx.services.groups?.list ?? []).filter((g) => service.follows(g, task, ctx.data));
+      const names = [...new Set([...contactsOf(task), ...others.flatMap((g) => g.admins)].map(displayName))];
+      return reply(tx.doneNotFollowed(here.name, task.unitName), [
+        names.length > 0 ? tx.doneWhoMay(names) : tx.doneNobody(task.unitName),
+      ]);
+    }
     const closed = match(
       all.filter((task) => task.done),
       text,
@@ -42,7 +52,7 @@ export async function done(args: string[], ctx: HandlerContext): Promise<Reply> 
       names.length > 0 ? tx.doneWhoMay(names) : tx.doneNobody(task.unitName),
     ]);
   }
-  const by = actorOf(ctx.sender);
+  const by = senderName(ctx);
   const closed = new Set(
     await service.close(
       matched.map((m) => m.id),

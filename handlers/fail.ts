@@ -12,17 +12,24 @@ export function fail(args: string[], ctx: HandlerContext): Reply {
   if (isReply(scope)) return scope;
   const data = ctx.data;
   const { view, region } = scope;
-  const failures = data.failures(view, region.id);
+  const unitNames = scope.unit ? new Set([scope.unit, ...(data.unit(scope.unit)?.aliases ?? [])]) : undefined;
+  const failures = data
+    .failures(view, region.id)
+    .filter((f) => !unitNames || (f.unitName !== undefined && unitNames.has(f.unitName)));
   const lines: string[] = scope.note ? [scope.note] : [];
-  const title = t.failTitle(region.name, periodLabel(view.round.period));
+  const who = scope.unit ?? region.name;
+  const title = t.failTitle(who, periodLabel(view.round.period));
   if (failures.length === 0) {
-    lines.push(t.failNone(region.name));
+    lines.push(scope.unit ? t.failNoneUnit(scope.unit) : t.failNone(region.name));
   }
-  const ordered = [...failures].sort((a, b) => (a.channel === b.channel ? 0 : a.channel === 'website' ? -1 : 1));
+  const ordered = [...failures].sort((a, b) =>
+    a.channel === b.channel ? 0 : a.channel === 'website' ? -1 : 1,
+  );
   for (const [i, f] of ordered.entries()) {
     const marked = f.veto && !f.problem.includes('单项否决') ? `${f.problem}${t.vetoMark}` : f.problem;
     const streak = streakOf(data, view, f);
-    const problem = streak.rounds >= 2 ? `${marked}${t.failingSince(periodLabel(streak.since.round.period))}` : marked;
+    const problem =
+      streak.rounds >= 2 ? `${marked}${t.failingSince(periodLabel(streak.since.round.period))}` : marked;
     lines.push(
       f.channel === 'website'
         ? t.failWebsite(i + 1, f.subject, problem, f.unitName)
@@ -30,6 +37,6 @@ export function fail(args: string[], ctx: HandlerContext): Reply {
     );
   }
   const mentions = view.file.mentions.length;
-  if (mentions > 0 && region.id === view.round.scopeRegionId) lines.push(t.mentionsNote(mentions));
+  if (mentions > 0 && !scope.unit && region.id === view.round.scopeRegionId) lines.push(t.mentionsNote(mentions));
   return markSample(reply(title, lines), [view]);
 }

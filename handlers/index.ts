@@ -16,6 +16,7 @@ import { status } from './status.ts';
 import { sub, subs, unsub } from './sub.ts';
 import { t } from './text.ts';
 import { trend } from './trend.ts';
+import { whoami } from './whoami.ts';
 
 export interface CommandSpec {
   name: string;
@@ -40,6 +41,7 @@ export const commands: CommandSpec[] = [
   { name: 'subs', aliases: ['订阅列表', '我的订阅'], run: subs },
   { name: 'status', aliases: ['状态'], run: status },
   { name: 'retry', aliases: ['重发', '重试'], run: retry },
+  { name: 'whoami', aliases: ['我是谁', '我的账号'], run: whoami },
   { name: 'help', aliases: ['帮助', '?', '？'], run: (args, ctx) => help(args, ctx, commands) },
 ];
 

@@ -20,7 +20,8 @@ export function rank(args: string[], ctx: HandlerContext): Reply {
     if (chosen.length > 1) lines.push(t.rankSection(channelName[ch]));
     lines.push(...rankLines(data, view, scope.region, ch));
   }
-  return markSample(reply(t.rankTitle(scope.region.name, periodLabel(view.round.period)), lines), [view]);
+  const chName = scope.channel ? channelName[scope.channel] : undefined;
+  return markSample(reply(t.rankTitle(scope.region.name, periodLabel(view.round.period), chName), lines), [view]);
 }
 
 function rankLines(data: Dataset, view: RoundView, scope: Region, ch: Channel): string[] {

@@ -18,6 +18,7 @@ export function rate(args: string[], ctx: HandlerContext): Reply {
   const { view } = scope;
   const lines: string[] = [];
   if (scope.note) lines.push(scope.note);
+  if (scope.unit) lines.push(t.unitRegion(scope.unit, scope.region.name));
 
   // A district the notice does not list on its own is answered with its nearest listed ancestor.
   const shown = listedAncestor(data, view, scope.region);

@@ -1,4 +1,5 @@
 import type { HandlerContext } from './context.ts';
+import { periodLabel } from './format.ts';
 import { groupOf } from './group-admin.ts';
 import { type Reply, reply } from './reply.ts';
 import type { DeadLetter } from './services.ts';
@@ -33,12 +34,22 @@ export async function status(_args: string[], ctx: HandlerContext): Promise<Repl
   } else lines.push(s.noOutbox);
 
   const last = ctx.store.state.data.lastImport;
-  lines.push(last ? s.lastImport(last.roundKey, shanghai(new Date(last.at)), last.source) : s.noImport);
+  lines.push(
+    last ? s.lastImport(roundName(ctx, last.roundKey), shanghai(new Date(last.at)), last.source) : s.noImport,
+  );
 
   const upcoming = [...(ctx.services.jobs?.upcoming() ?? [])].sort((a, b) => a.at.getTime() - b.at.getTime());
   if (upcoming.length === 0) lines.push(s.noJobs);
   else lines.push(s.jobs(upcoming.map((j) => s.job(j.name, shanghai(j.at)))));
   return reply(s.title, lines);
+}
+
+/** 福建省2020年第一季度 for the stored round 2020Q1@35; the key itself for a round no longer stored. */
+export function roundName(ctx: HandlerContext, key: string): string {
+  const view = ctx.data.rounds.find((v) => v.round.key === key);
+  if (!view) return key;
+  const scope = ctx.data.regions.get(view.round.scopeRegionId);
+  return `${scope?.name ?? ''}${periodLabel(view.round.period)}`;
 }
 
 function deadLine(e: DeadLetter, withGroup: boolean): string {

@@ -75,3 +75,19 @@ export function actorOf(c: HandlerContext['sender']): string {
 export function displayName(c: Contact): string {
   return c.name ?? c.mobile ?? c.wecomUserId ?? c.dingtalkUserId ?? tx.someone;
 }
+
+/**
+ * The sender as recorded with a change and shown in its confirmation: the name registered for
+ * them (a group's admins, a unit's contacts), else the name the platform gave (DingTalk's nick),
+ * with the platform user id — `张三（wecom:zhangsan）`; never "（未署名）" when an id is known.
+ */
+export function senderName(ctx: HandlerContext): string {
+  const s = ctx.sender;
+  const known = [
+    ...(ctx.services.groups?.list.flatMap((g) => g.admins) ?? []),
+    ...ctx.data.register.units.flatMap((u) => u.contacts),
+  ].find((c) => c.name && samePerson(c, s));
+  const name = known?.name ?? s.name;
+  const actor = actorOf(name ? { ...s, name } : s);
+  return name || actor === displayName(s) ? actor : tx.actor(tx.unnamed, actor);
+}

@@ -95,12 +95,23 @@ export const commandText: Record<string, CommandText> = {
   trend: {
     summary: '查看地区历次检查的合格率走势',
     usage: '/trend [地区]',
-    details: ['列出最近8期（同一通报系列）政府网站和政务新媒体的合格率及升降。', '例：/trend 福州　/trend 平潭'],
+    details: [
+      '列出最近8期（同一通报系列）政府网站和政务新媒体的合格率及升降。',
+      '例：/trend 福州　/trend 平潭',
+    ],
   },
   repeat: {
     summary: '列出连续两期及以上不合格的网站和政务新媒体',
     usage: '/repeat [地区] [期次]',
     details: ['按连续不合格期数排列，并注明自哪一期起不合格。', '例：/repeat　/repeat 福州 2020Q2'],
+  },
+  whoami: {
+    summary: '查看自己的账号和本群的会话ID',
+    usage: '/whoami',
+    details: [
+      '回答您在本平台的账号（企业微信 userid 或钉钉 userId）和本群的会话ID（chatid 或 conversationId）。',
+      '把账号告诉管理员登记到 groups.json 的 admins 或单位名册，提醒才能@到您；把会话ID登记到 groups.json 的群配置中。',
+    ],
   },
   help: {
     summary: '查看命令说明',
@@ -154,7 +165,8 @@ export const t = {
   sourceLine: (issuer: string, issued: string | undefined, deadline: string | undefined) =>
     `来源：${issuer}${issued ? `（${issued}印发）` : ''}${deadline ? `；整改情况报送截止${deadline}` : ''}`,
 
-  rankTitle: (scope: string, period: string) => `${scope} ${period}各地区不合格率排名`,
+  rankTitle: (scope: string, period: string, channel?: string) =>
+    `${scope} ${period}各地区${channel ?? ''}不合格率排名`,
   rankSection: (ch: string) => `【${ch}】`,
   rankRow: (rank: number, region: string, rate: string, failed: number, checked: number) =>
     `${rank}. ${region}　不合格率${rate}（${failed}/${checked}）`,
@@ -163,6 +175,8 @@ export const t = {
 
   failTitle: (region: string, period: string) => `${region} ${period}不合格名单`,
   failNone: (region: string) => `${region}本期政府网站和政务新媒体均合格。`,
+  failNoneUnit: (unit: string) => `${unit}本期没有不合格的网站和政务新媒体。`,
+  unitRegion: (unit: string, region: string) => `${unit}属于${region}，以下为${region}的检查情况。`,
   failWebsite: (i: number, subject: string, problem: string, unit: string | undefined) =>
     `${i}. 【网站】${subject}：${problem}${unit && unit !== subject ? `（责任单位：${unit}）` : ''}`,
   failAccount: (i: number, platform: string, subject: string, problem: string, unit: string | undefined) =>
@@ -193,6 +207,7 @@ export const taskText = {
   leftLine: (deadline: string, n: number) => `整改情况报送截止${deadline}，还剩${n}个工作日。`,
   dayOfLine: (deadline: string) => `今天是整改情况报送截止日（${deadline}），请按时报送。`,
   overdueLine: (deadline: string, n: number) => `整改情况报送截止${deadline}，已逾期${n}个工作日。`,
+  lateTodayLine: (deadline: string) => `整改情况报送截止${deadline}，已过截止时间。`,
   escalateLine: '逾期多日，请管理员督办。',
   reportTo: (to: string) => `报送至：${to}。`,
   doneHint: (unit: string) => `报送后请在群里发送：/done ${unit}`,
@@ -202,6 +217,7 @@ export const taskText = {
   doneHintList: (unit: string, item: string) =>
     `全部报送后请在群里发送：/done ${unit}；单项报送后发送该项名称，例：/done ${item}`,
   reminderPart: (k: number, n: number) => `（${k}/${n}）`,
+  noContactsShort: (unit: string) => `（${unit}尚未登记联系人，未能@到责任人，见本轮第一条提醒。）`,
   noContacts: (unit: string) =>
     `${unit}尚未登记联系人，本提醒无法@到责任人。请管理员把${unit}负责整改的同志拉进本群，并在单位名册中登记其手机号或企业微信、钉钉账号。`,
 
@@ -216,8 +232,12 @@ export const taskText = {
   statusToday: (deadline: string) => `今天截止（${deadline}）`,
   statusLate: (deadline: string, n: number) => `截止${deadline}，已逾期${n}个工作日`,
   statusLateToday: (deadline: string) => `已过截止时间（${deadline}）`,
+  statusLateLong: (deadline: string, span: string) => `截止${deadline}，已逾期${span}`,
+  spanMonths: (n: number) => `${n}个多月`,
+  spanYears: (n: number) => `${n}年多`,
   statusNoDeadline: '未设截止日期，不提醒',
-  statusUnknownDays: (deadline: string, year: number) => `截止${deadline}；${year}年节假日安排未录入，无法计算工作日`,
+  statusUnknownDays: (deadline: string, year: number) =>
+    `截止${deadline}；${year}年节假日安排未录入，无法计算工作日`,
   calendarGap: (years: number[]) =>
     `日历缺少${years.join('、')}年的节假日安排，相关提醒暂停。请管理员在数据目录的 calendar.json 中补充（见 README“Deadline reminders”）。`,
 
@@ -225,7 +245,8 @@ export const taskText = {
   doneUnknown: (text: string) => `未找到未完成的整改任务“${text}”。`,
   doneOpenUnits: (names: string[]) => `未完成的单位：${names.join('、')}`,
   doneAlready: (unit: string, at: string, by: string) => `${unit}已于${at}由${by}标记为已报送。`,
-  doneAmbiguous: (text: string, units: string[]) => `“${text}”对应多个单位：${units.join('、')}。请写出单位全称。`,
+  doneAmbiguous: (text: string, units: string[]) =>
+    `“${text}”对应多个单位：${units.join('、')}。请写出单位全称。`,
   doneNotAllowed: (unit: string) => `只有本群管理员或${unit}登记的联系人可以标记整改已报送。`,
   doneWhoMay: (names: string[]) => `可以标记的人：${names.join('、')}`,
   doneNobody: (unit: string) =>
@@ -235,6 +256,9 @@ export const taskText = {
   doneStopped: (n: number, by: string) => `由${by}确认，已停止这${n}项的提醒。`,
   someone: '（未署名）',
   actor: (name: string, id: string) => `${name}（${id}）`,
+  unnamed: '未登记姓名',
+  doneNotFollowed: (group: string, unit: string) =>
+    `${group}未关注${unit}，不能在本群标记。请由关注该单位的群的管理员或${unit}登记的联系人标记。`,
 
   setUsage:
     '用法：/deadline set <期次> [单位] <日期> [时间]，例：/deadline set 2020Q1 2020-04-17　/deadline set 2020Q1 平潭综合实验区管委会 2020-04-20 17:00',
@@ -266,13 +290,22 @@ export const mentionText = {
 
 /** Failure alerts (bot/alerts/compose.ts). */
 export const alertText = {
-  title: (period: string, n: number) => (n > 0 ? `【检查结果】${period}本群关注范围内${n}项不合格` : `【检查结果】${period}整改情况`),
+  title: (period: string, n: number) =>
+    n > 0 ? `【检查结果】${period}本群关注范围内${n}项不合格` : `【检查结果】${period}整改情况`,
   part: (k: number, n: number) => `（${k}/${n}）`,
   source: (issuer: string, deadline: string | undefined) =>
     `来源：${issuer}${deadline ? `；整改情况报送截止${deadline}` : ''}`,
   website: '网站',
   newmedia: '政务新媒体',
-  item: (n: number, what: string, subject: string, problem: string, veto: string, unit: string | undefined, repeat: string) =>
+  item: (
+    n: number,
+    what: string,
+    subject: string,
+    problem: string,
+    veto: string,
+    unit: string | undefined,
+    repeat: string,
+  ) =>
     `${n}. 【${what}】${subject}：${problem}${veto}${unit && unit !== subject ? `（责任单位：${unit}）` : ''}${repeat}`,
   veto: '（单项否决）',
   streak: (n: number) => `【连续${n}期不合格】`,
@@ -391,6 +424,26 @@ export const historyText = {
 /** Answers at national scale, where lists run to thousands (issue 7). */
 export const scaleText = {
   vetoMore: (n: number) => `等${n}项（发送 /fail 查看名单）`,
+};
+
+/** /whoami (handlers/whoami.ts). */
+export const whoamiText = {
+  title: '您的账号',
+  platform: (p: string) => `平台：${p === 'wecom' ? '企业微信' : p === 'dingtalk' ? '钉钉' : '终端'}`,
+  wecomId: (id: string) => `企业微信 userid：${id}`,
+  dingtalkId: (id: string) => `钉钉 userId：${id}`,
+  noId: '消息未带账号（钉钉组织外用户没有 userId），请用手机号登记。',
+  name: (n: string) => `姓名：${n}`,
+  chat: (platform: string, id: string) =>
+    platform === 'wecom' ? `本群 chatid：${id}` : `本群 conversationId：${id}`,
+  privateChat: '这是单聊，没有群会话ID。',
+  declared: (name: string, id: string) => `本群已登记：${name}（${id}）`,
+  undeclared: '本群尚未在 groups.json 中登记；请把上面的会话ID告诉运维人员（见 README“Groups”）。',
+  admin: '您是本群管理员。',
+  notAdmin: (names: string[]) =>
+    names.length > 0 ? `您不是本群管理员；管理员：${names.join('、')}。` : '本群尚未登记管理员。',
+  register:
+    '要让提醒@到您，请把上面的账号交给管理员，登记到单位名册（企业微信账号、钉钉账号列）或 groups.json 的 admins。',
 };
 
 /** The one-writer rule (issue 11): how a CLI reaches the running bot, and why it may not. */

@@ -1,4 +1,5 @@
 import {
+  checkSize,
   type FileFacts,
   FileRefusedError,
   inspectFile,
@@ -8,7 +9,7 @@ import {
 import { AppError } from '../../data/errors.ts';
 import { replacementPreview } from '../../data/import/diff.ts';
 import { parseNotice } from '../../data/import/notice.ts';
-import { noticeReaders, sheetKinds } from '../../data/import/readers.ts';
+import { NOTICE_MAX_BYTES, noticeReaders, sheetKinds } from '../../data/import/readers.ts';
 import { renderReport } from '../../data/import/report.ts';
 import path from 'node:path';
 import { importText as tx } from '../../data/import/text/notice.ts';
@@ -119,6 +120,12 @@ export async function importCommand(
   }
   if (!read || misnamed(file)) {
     out(refusalOf(file).message);
+    return 1;
+  }
+  try {
+    checkSize(file, NOTICE_MAX_BYTES);
+  } catch (err) {
+    out((err as FileRefusedError).message);
     return 1;
   }
   let text: string;

@@ -104,6 +104,9 @@ export function dueReminders(input: DueInput): ReminderScan {
   }
   const scopeOf = input.scopeOf ?? declaredScope;
   const fitsFor = input.fits ?? textFits;
+  // The "no contacts registered" paragraph is said once per group per scan (a morning's
+  // reminders); later messages of the same scan carry a short mark.
+  const toldNoContacts = new Set<string>();
   const due = [...batches.values()].map(({ unitKey, step, tasks }): DueReminder => {
     const groups = new Map<string, { group: Group; tasks: Task[] }>();
     for (const task of tasks) {
@@ -113,20 +116,43 @@ export function dueReminders(input: DueInput): ReminderScan {
         groups.set(group.id, entry);
       }
     }
-    const deliveries = [...groups.values()].flatMap(({ group, tasks: theirs }) =>
-      deliver(group, unitKey, step, theirs, fitsFor(group)),
-    );
+    const deliveries = [...groups.values()].flatMap(({ group, tasks: theirs }) => {
+      const noContacts = contactsOf(theirs[0] as Task).length === 0;
+      const note = noContacts && toldNoContacts.has(group.id) ? 'short' : 'full';
+      if (noContacts) toldNoContacts.add(group.id);
+      return deliver(group, unitKey, step, theirs, fitsFor(group), {
+        now: input.now,
+        cal: input.calendar,
+        note,
+      });
+    });
     const first = tasks[0] as Task;
-    return { keys: tasks.map((t) => reminderKey(t.id, step.key)), tasks, unitName: first.unitName, step, deliveries };
+    return {
+      keys: tasks.map((t) => reminderKey(t.id, step.key)),
+      tasks,
+      unitName: first.unitName,
+      step,
+      deliveries,
+    };
   });
   return { due, gaps };
 }
 
 /** One group's message(s) for one unit's tasks at one step. */
-function deliver(group: Group, unitKey: string, step: Step, tasks: Task[], fits: Fits): Delivery[] {
+function deliver(
+  group: Group,
+  unitKey: string,
+  step: Step,
+  tasks: Task[],
+  fits: Fits,
+  at: { now: Date; cal: WorkCalendar; note: 'full' | 'short' },
+): Delivery[] {
   const message = reminderMessage({
     tasks,
     step,
+    now: at.now,
+    cal: at.cal,
+    noContactsNote: at.note,
     contacts: contactsOf(tasks[0] as Task),
     admins: step.escalate ? group.admins : [],
   });
@@ -145,7 +171,12 @@ function deliver(group: Group, unitKey: string, step: Step, tasks: Task[], fits:
     tx.reminderPart,
   );
   const ids = createHash('sha256')
-    .update(tasks.map((t) => t.id).sort().join('\n'))
+    .update(
+      tasks
+        .map((t) => t.id)
+        .sort()
+        .join('\n'),
+    )
     .digest('hex')
     .slice(0, 12);
   return parts.map((p, k) => ({
@@ -195,11 +226,17 @@ export async function scanReminders(
   if (opts.dryRun) return scan;
   for (const r of scan.due) {
     if (r.deliveries.length === 0) {
-      deps.log.info({ tasks: r.tasks.map((t) => t.id), unit: r.unitName }, 'reminders: no group follows this unit or region');
+      deps.log.info(
+        { tasks: r.tasks.map((t) => t.id), unit: r.unitName },
+        'reminders: no group follows this unit or region',
+      );
       continue;
     }
     for (const d of r.deliveries) {
-      await deps.sink.enqueue({ key: d.outboxKey, groupId: d.group.id, reply: d.reply, kind: 'reminder', items: d.items }, now);
+      await deps.sink.enqueue(
+        { key: d.outboxKey, groupId: d.group.id, reply: d.reply, kind: 'reminder', items: d.items },
+        now,
+      );
     }
     // Every task of the message is recorded in one write: all sent, or none (and re-queued by
     // the next scan under the same key, which the outbox refuses).

@@ -47,7 +47,7 @@ export interface FileFacts {
 export class FileRefusedError extends Error {
   constructor(
     message: string,
-    readonly code: 'missing' | 'not_a_file' | 'unreadable' | 'empty' | 'unsupported',
+    readonly code: 'missing' | 'not_a_file' | 'unreadable' | 'empty' | 'unsupported' | 'too_large',
   ) {
     super(message);
     this.name = 'FileRefusedError';
@@ -280,6 +280,11 @@ export function refusal(file: FileFacts, readers: FileReaders<unknown>): FileRef
     tx.refused(file.given, what, named, tx.advice[file.kind], accepted),
     'unsupported',
   );
+}
+
+/** Refuses a file larger than `limit` bytes, naming both sizes. */
+export function checkSize(file: FileFacts, limit: number): void {
+  if (file.size > limit) throw new FileRefusedError(tx.tooLarge(file.given, file.size, limit), 'too_large');
 }
 
 /**

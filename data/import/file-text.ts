@@ -1,5 +1,7 @@
 import type { FileKind } from './file-kind.ts';
 
+const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
 /** Every sentence about a file the importer cannot read (data/import/file-kind.ts). */
 export const fileText = {
   missing: (given: string, abs: string) =>
@@ -8,6 +10,8 @@ export const fileText = {
   notRegular: (given: string) => `“${given}”不是普通文件，无法导入。`,
   noPermission: (given: string) => `没有权限读取“${given}”：请检查文件权限。`,
   unreadable: (given: string, code: string) => `无法读取“${given}”（${code}）。`,
+  tooLarge: (given: string, size: number, limit: number) =>
+    `“${given}”有${mb(size)}，超过通报文件${mb(limit)}的上限：请确认选对了文件。`,
   empty: (given: string) => `“${given}”是空文件（0 字节），没有可导入的内容。`,
   namedAs: (ext: string) => `（扩展名却是 ${ext}）`,
   refused: (given: string, what: string, named: string, advice: string, accepted: string[]) =>

@@ -9,5 +9,11 @@ export const noticeReaders: FileReaders<string> = {
   text: (file) => readFile(file.path, 'utf8'),
 };
 
+/**
+ * A notice is a few pages: the shipped one is 20 KB of text, a scanned PDF a few MB. Anything
+ * past this is refused before it is read (a file held whole in memory to be parsed).
+ */
+export const NOTICE_MAX_BYTES = 20 * 1024 * 1024;
+
 /** Spreadsheets go to data/import/sheet by path; these kinds are what it reads. */
 export const sheetKinds: readonly FileKind[] = ['xlsx', 'csv'];

@@ -77,6 +77,9 @@ export type MentionRecord = Mention & { where?: Where };
 export interface ContactRecord {
   name?: string;
   mobile?: string;
+  /** 企业微信 userid and 钉钉 userId (staffId): what a mention needs to notify. */
+  wecomUserId?: string;
+  dingtalkUserId?: string;
 }
 
 export interface SiteRecord {

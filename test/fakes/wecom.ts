@@ -91,6 +91,31 @@ export class FakeWecom {
     return this.pushes.filter((p) => p.key === key && p.errcode === 0).map((p) => p.body);
   }
 
+  /**
+   * Who an accepted push notified, as WeCom does it (protocols.md §10.4): `<@userid>` inside a
+   * markdown content, `mentioned_list` / `mentioned_mobile_list` of a text message. A name written
+   * as `@李四` notifies nobody, and the lists are ignored outside `text`.
+   */
+  notified(key?: string): Array<{ userid: string } | { mobile: string }> {
+    const out: Array<{ userid: string } | { mobile: string }> = [];
+    for (const p of this.pushes) {
+      if (p.errcode !== 0 || (key !== undefined && p.key !== key)) continue;
+      const body = p.body as {
+        msgtype?: string;
+        markdown?: { content?: string };
+        text?: { mentioned_list?: string[]; mentioned_mobile_list?: string[] };
+      };
+      if (body.msgtype === 'markdown')
+        for (const m of (body.markdown?.content ?? '').matchAll(/<@([^>\s]+)>/g))
+          out.push({ userid: m[1] as string });
+      if (body.msgtype === 'text') {
+        for (const userid of body.text?.mentioned_list ?? []) out.push({ userid });
+        for (const mobile of body.text?.mentioned_mobile_list ?? []) out.push({ mobile });
+      }
+    }
+    return out;
+  }
+
   /** The next `n` webhook/send requests fail with HTTP 500 or the given errcode (45009, -1…). */
   failNext(n: number, failure: { status: 500 } | { errcode: number }): void {
     for (let i = 0; i < n; i++) this.failures.push(failure);

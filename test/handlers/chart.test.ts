@@ -20,7 +20,7 @@ describe('/chart [地区] [网站|新媒体] [期次]', () => {
   it('names a ranking of 福建省’s regions this round, with its text alternative', async () => {
     const r = await ask('/chart 福建');
     expect(r.chart).toEqual({ kind: 'rank', regionId: '35', roundKey: '2020Q1@35' });
-    expect(r.title).toBe('福建省 2020年第一季度各地区不合格率');
+    expect(r.title).toBe('【示例数据】福建省 2020年第一季度各地区不合格率');
     const text = replyToText(r);
     expect(text).toContain('政府网站：11个地区，不合格率最高为省直部门 4.00%（2/50）');
     expect(text).toContain('政务新媒体：11个地区，不合格率最高为平潭综合实验区 4.55%（1/22）');

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scanReminders } from '../../bot/reminders/job.ts';
+import type { HandlerContext } from '../../handlers/context.ts';
+import { senderName } from '../../handlers/task-scope.ts';
 import { openTaskWorld, people, type TaskWorld } from '../support/task-world.ts';
 
 let world: TaskWorld;
@@ -45,9 +47,43 @@ describe('/done <单位或条目>', () => {
     expect(world.tasks.data.done).toEqual({});
   });
 
-  it('does not let the admin of a group that does not follow the unit close it', async () => {
+  it('tells the admin of a group that does not follow the unit that the group does not, and who may', async () => {
     const text = await world.say('/done 福建省教育厅', { at, as: people.lin, group: 'pt' });
-    expect(text).toBe('“福建省教育厅”不在本群关注范围内，请在关注它的群里标记。');
+    expect(text).toBe(
+      [
+        '平潭整改群未关注福建省教育厅，不能在本群标记。请由关注该单位的群的管理员或福建省教育厅登记的联系人标记。',
+        '可以标记的人：陈老师、王主任',
+      ].join('\n'),
+    );
+    expect(world.tasks.data.done).toEqual({});
+  });
+
+  it('does not claim the group has no admins when it only does not follow a unit without contacts', async () => {
+    const text = await world.say('/done 福建省民政厅', { at, as: people.lin, group: 'pt' });
+    expect(text).toBe(
+      [
+        '平潭整改群未关注福建省民政厅，不能在本群标记。请由关注该单位的群的管理员或福建省民政厅登记的联系人标记。',
+        '可以标记的人：王主任',
+      ].join('\n'),
+    );
+  });
+
+  it('confirms with the name registered for the sender, not the platform id', async () => {
+    // 张三 writes from WeCom: the message carries only his userid; the register knows his name.
+    const text = await world.say('/done 平潭政务', { at, as: { wecomUserId: 'zhangsan' }, group: 'pt' });
+    expect(text.split('\n').at(-1)).toBe('由张三（wecom:zhangsan）确认，已停止这1项的提醒。');
+  });
+
+  it('names a sender nobody registered by their platform id, marked as such, never （未署名）', async () => {
+    const ctx = {
+      data: world.store.dataset(),
+      services: {},
+      sender: { platform: 'wecom' as const, wecomUserId: 'wx-new' },
+    } as unknown as HandlerContext;
+    expect(senderName(ctx)).toBe('未登记姓名（wecom:wx-new）');
+    expect(
+      senderName({ ...ctx, sender: { platform: 'dingtalk', dingtalkUserId: 'u1', name: '钉钉昵称' } }),
+    ).toBe('钉钉昵称（dingtalk:u1）');
   });
 
   it('says whom to register when nobody may close the task', async () => {

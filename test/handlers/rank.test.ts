@@ -22,14 +22,19 @@ describe('/rank', () => {
 
   it('ranks one channel when asked, in Chinese or English', async () => {
     const websites = [
-      '【示例数据】福建省 2020年第一季度各地区不合格率排名',
+      '【示例数据】福建省 2020年第一季度各地区政府网站不合格率排名',
       SAMPLE_LINE,
       '1. 省直部门　不合格率4.00%（2/50）',
       '其余10个地区不合格率为0。',
     ];
     expect(await lines('/rank 网站')).toEqual(websites);
     expect(await lines('/rank website 2020Q1')).toEqual(websites);
-    expect((await lines('/rank 新媒体'))[2]).toBe('1. 平潭综合实验区　不合格率4.55%（1/22）');
+    expect(await lines('/rank 新媒体')).toEqual([
+      '【示例数据】福建省 2020年第一季度各地区政务新媒体不合格率排名',
+      SAMPLE_LINE,
+      '1. 平潭综合实验区　不合格率4.55%（1/22）',
+      '其余10个地区不合格率为0。',
+    ]);
   });
 
   it('gives tied regions the same place', async () => {
@@ -43,7 +48,7 @@ describe('/rank', () => {
         new Date('2020-07-14T09:00:00+08:00'),
       );
       expect(await transcript(s).lines('/rank 网站')).toEqual([
-        '福建省 2020年第二季度各地区不合格率排名',
+        '福建省 2020年第二季度各地区政府网站不合格率排名',
         '1. 福州市　不合格率4.00%（2/50）',
         '1. 省直部门　不合格率4.00%（2/50）',
         '3. 厦门市　不合格率1.92%（1/52）',
@@ -74,7 +79,7 @@ describe('/rank', () => {
 
   it('says there is nothing to rank when the notice lists no region below the scope', async () => {
     expect(await lines('/rank 网站 福州')).toEqual([
-      '【示例数据】福州市 2020年第一季度各地区不合格率排名',
+      '【示例数据】福州市 2020年第一季度各地区政府网站不合格率排名',
       SAMPLE_LINE,
       '本期没有可排名的地区数据。',
     ]);

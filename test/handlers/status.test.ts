@@ -42,7 +42,7 @@ describe('/status', () => {
       '发送失败（需处理）：1条',
       '• 【检查结果】福州：企业微信机器人 key 无效，请检查 groups.json 中的 robot.key（wecom.send(fz): errcode 93000 (invalid webhook url)）',
       '修正配置后，管理员发送 /retry 重新发送。',
-      '最近导入：2020Q1@35（2020-04-14 09:00，fujian-2020q1-notice.txt）',
+      '最近导入：福建省2020年第一季度（2020-04-14 09:00，fujian-2020q1-notice.txt）',
       '计划任务：无',
     ]);
   });

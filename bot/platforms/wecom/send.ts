@@ -6,7 +6,7 @@ import { httpFailure, type PushBody, type Pusher, utf8Bytes } from '../platform.
 import { ChannelClosed, type ReplyChannel } from '../../respond.ts';
 import type { WecomInbound } from './decode.ts';
 import type { ChartImages } from '../../charts/images.ts';
-import { MARKDOWN_MAX_BYTES, toMarkdown, toResponseMarkdown } from './encode.ts';
+import { MARKDOWN_MAX_BYTES, toMarkdown, toResponseMarkdown, toText } from './encode.ts';
 import { IMAGE_MAX_BYTES, toImageMessage } from './image.ts';
 
 /**
@@ -40,6 +40,11 @@ export function checkErrcode(what: string, data: unknown): void {
   throw new WecomError(at, false, errcode);
 }
 
+/** A mention only a mobile can reach: the push goes as `text` (≤2,048 bytes) to notify them. */
+export function needsText(reply: Reply): boolean {
+  return reply.mentions.some((c) => !c.wecomUserId && Boolean(c.mobile));
+}
+
 export function createWecomPusher(http: AxiosInstance, apiBase: string, charts?: ChartImages): Pusher {
   return {
     platform: 'wecom',
@@ -51,6 +56,12 @@ export function createWecomPusher(http: AxiosInstance, apiBase: string, charts?:
         if (!png) throw new WecomError('wecom.image: the chart has no data any more (or charts are off)', false);
         const body = toImageMessage(png);
         return { body, bytes: Math.min(png.length, IMAGE_MAX_BYTES) };
+      }
+      // Markdown @s by userid only (<@userid>); a contact known only by mobile is reached by a
+      // text message's mentioned_mobile_list (protocols.md §10.4), so such a push goes as text.
+      if (needsText(reply)) {
+        const body = toText(reply);
+        return { body, bytes: utf8Bytes(body.text.content) };
       }
       const body = toMarkdown(reply);
       return { body, bytes: utf8Bytes(body.markdown.content) };

@@ -44,7 +44,8 @@ export const registerIds = {
   unit: (regionId: string, name: string) => `u-${hash53(regionId, key(name))}`,
   site: (regionId: string, name: string, siteCode?: string) =>
     siteCode ? `s-${siteCode}` : `s-${hash53(regionId, key(name))}`,
-  account: (regionId: string, platform: string, name: string) => `a-${hash53(regionId, key(platform), key(name))}`,
+  account: (regionId: string, platform: string, name: string) =>
+    `a-${hash53(regionId, key(platform), key(name))}`,
 };
 
 /**
@@ -63,7 +64,11 @@ export function buildRegister(
   const stored = new Map(data.register.units.map((u) => [u.id, u]));
   // The unit a (region, 单位名称) names, per region then per name: no key string built per row.
   const unitsByRegion = new Map<Region, Map<string, Unit>>();
-  const unitFor = (region: Region, name: string | undefined, contact: ContactRecord | undefined): string | undefined => {
+  const unitFor = (
+    region: Region,
+    name: string | undefined,
+    contact: ContactRecord | undefined,
+  ): string | undefined => {
     if (!name) return undefined;
     let byName = unitsByRegion.get(region);
     if (!byName) {
@@ -76,12 +81,25 @@ export function buildRegister(
       unit = units.get(id);
       if (!unit) {
         const before = stored.get(id);
-        unit = before ? structuredClone(before) : { id, name, regionId: region.id, aliases: [], contacts: [] };
+        unit = before
+          ? structuredClone(before)
+          : { id, name, regionId: region.id, aliases: [], contacts: [] };
         units.set(id, unit);
       }
       byName.set(name, unit);
     }
-    if (contact && !unit.contacts.some((c) => c.name === contact.name && c.mobile === contact.mobile)) {
+    // One person per name or mobile: a later row adds the platform ids an earlier one lacked.
+    const same = contact
+      ? unit.contacts.find(
+          (c) =>
+            (c.name === contact.name && c.mobile === contact.mobile) ||
+            (contact.mobile && c.mobile === contact.mobile),
+        )
+      : undefined;
+    if (same && contact) {
+      if (contact.wecomUserId) same.wecomUserId = contact.wecomUserId;
+      if (contact.dingtalkUserId) same.dingtalkUserId = contact.dingtalkUserId;
+    } else if (contact) {
       unit.contacts.push({ ...contact });
     }
     return unit.id;

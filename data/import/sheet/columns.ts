@@ -20,6 +20,8 @@ export type ColumnKind =
   | 'problem'
   | 'contact'
   | 'mobile'
+  | 'wecomUserId'
+  | 'dingtalkUserId'
   | 'channel'
   | 'total'
   | 'checked'
@@ -58,6 +60,9 @@ const rules: Array<[ColumnKind, RegExp]> = [
   ['regionKind', /^(地区类型|层级|级别)$/],
   ['contact', /^(联系人|负责人)$/],
   ['mobile', /^(联系电话|手机|手机号|手机号码|电话)$/],
+  // Platform user ids, so that mentions reach the person (企业微信 userid, 钉钉 userId).
+  ['wecomUserId', /^(企业微信(账号|帐号|userid|用户ID|ID)|企微(账号|帐号|ID))$/i],
+  ['dingtalkUserId', /^(钉钉(账号|帐号|userid|userId|用户ID|ID))$/i],
   ['channel', /^(类别|渠道)$/],
   ['unit', /(单位名称|主办单位|开办主体|开设主体|责任单位|主管单位)$/],
   ['region', /(部门\/地区|地区\/部门|所属地区|地区名称|地区|区域|设区市|部门|所属地|县\(市、区\))$/],

@@ -116,10 +116,19 @@ export class RowView {
     const name = this.text('contact');
     const mobile = this.text('mobile');
     if (mobile && !/^[\d+\-() ]{5,20}$/.test(mobile)) this.problem('mobile', tx.badMobile(mobile));
-    if (!name && !mobile) return undefined;
+    const wecomUserId = this.text('wecomUserId');
+    const dingtalkUserId = this.text('dingtalkUserId');
+    for (const [kind, id] of [
+      ['wecomUserId', wecomUserId],
+      ['dingtalkUserId', dingtalkUserId],
+    ] as const)
+      if (id && !/^[\x21-\x7e]{1,64}$/.test(id)) this.problem(kind, tx.badUserId(id));
+    if (!name && !mobile && !wecomUserId && !dingtalkUserId) return undefined;
     const c: ContactRecord = {};
     if (name) c.name = name;
     if (mobile) c.mobile = mobile;
+    if (wecomUserId) c.wecomUserId = wecomUserId;
+    if (dingtalkUserId) c.dingtalkUserId = dingtalkUserId;
     return c;
   }
 

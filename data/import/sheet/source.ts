@@ -3,6 +3,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
+import { ImportRefused } from '../refusal.ts';
+import { limitText } from '../text/limits.ts';
+import { checkFileSize, checkUnzippedSize } from './limits.ts';
 import { readCsv } from './read-csv.ts';
 import { readXlsx } from './read-xlsx.ts';
 
@@ -51,6 +54,12 @@ export async function readSheets(
   let bytes = 0;
   let rows = 0;
   for (const [i, file] of files.entries()) {
+    const name = path.basename(file);
+    const size = sizes[i] ?? 0;
+    checkFileSize(name, size);
+    const isCsv = path.extname(file).toLowerCase() === '.csv';
+    // A workbook is inflated once, counting, before exceljs holds any of it (a zip bomb's headers lie).
+    const unzipped = isCsv ? 0 : await checkUnzippedSize(file, name);
     const tap = new PassThrough();
     tap.on('data', (chunk: Buffer) => {
       hash.update(chunk);
@@ -58,13 +67,22 @@ export async function readSheets(
       onProgress?.({ bytes, totalBytes, rows });
     });
     const input: Readable = createReadStream(file).pipe(tap);
-    const name = path.basename(file);
     const emit = (row: SheetRow) => {
       rows += 1;
       onRow(row);
     };
-    if (path.extname(file).toLowerCase() === '.csv') await readCsv(input, name, emit);
-    else await readXlsx(input, name, sizes[i] ?? 0, emit);
+    try {
+      if (isCsv) await readCsv(input, name, emit);
+      else await readXlsx(input, name, size, unzipped, emit);
+    } catch (err) {
+      if (err instanceof ImportRefused) throw err;
+      // exceljs and csv-parse on a damaged file: one line naming the file, never a stack trace.
+      throw new ImportRefused([
+        { where: { file: name }, reason: isCsv ? limitText.unreadableCsv : limitText.damaged },
+      ]);
+    } finally {
+      input.destroy();
+    }
   }
   onProgress?.({ bytes, totalBytes, rows });
   return { sha256: hash.digest('hex'), bytes, rows };

@@ -16,6 +16,7 @@ export const sheetText = {
   badSiteCode: (text: string) => `网站标识码“${text}”应为10位字母数字（部门网站为 bm 加8位数字）`,
   badSiteKind: (text: string) => `网站类型“${text}”应为“门户网站”或“部门网站”`,
   badMobile: (text: string) => `联系电话“${text}”格式不对`,
+  badUserId: (text: string) => `账号“${text}”格式不对（企业微信、钉钉账号是不含空格的字母、数字或符号）`,
   badRegionKind: (text: string) => `地区类型“${text}”应为 全国、省、市、县区、省直部门 或 特区 之一`,
   badPeriod: (text: string) => `期次“${text}”无法识别，请写成 2020Q1、2020年第一季度、2020H2 或 2023-09`,
   badDate: (text: string) => `日期“${text}”无法识别，请写成 2020-04-17（可加时间 17:00）`,

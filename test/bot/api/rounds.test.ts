@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiRouter } from '../../../bot/api/rounds.ts';
 import { createApp } from '../../../bot/app.ts';
@@ -197,5 +197,29 @@ describe('GET /api/rates', () => {
     const r = await get('/api/rates?round=2019Q4');
     expect(r.status).toBe(404);
     expect((await r.json()).message).toBe('api: round 2019Q4 not found; known: 2020Q1@35');
+  });
+
+  it('accepts the query as README writes it (curl -G --data-urlencode) and a raw UTF-8 line gets 400, never 500', async () => {
+    await post(round);
+    const readme = await get('/api/rates?region=%E7%A6%8F%E5%B7%9E&round=2020Q1');
+    expect((await readme.json()).region).toEqual({ id: '3501', name: '福州市' });
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(base).port), '127.0.0.1', () => {
+        socket.write(
+          Buffer.concat([
+            Buffer.from('GET /api/rates?region='),
+            Buffer.from('福州', 'utf8'),
+            Buffer.from(` HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`),
+          ]),
+        );
+      });
+      let out = '';
+      socket.on('data', (d) => {
+        out += d.toString('latin1');
+      });
+      socket.on('end', () => resolve(out));
+      socket.on('error', reject);
+    });
+    expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
   });
 });

@@ -109,7 +109,7 @@ describe('/chart 福建 in a group', () => {
     await dingtalk.waitFor('answer', () => dingtalk.answers('cidCHART').length === 1, 15_000);
     const [answer] = dingtalk.answers('cidCHART') as Array<{ markdown: { text: string } }>;
     expect(answer!.markdown.text).toMatch(
-      new RegExp(`!\\[福建省 2020年第一季度各地区不合格率\\]\\(http://127\\.0\\.0\\.1:${port}/charts/[\\w-]+\\.[\\w-]+\\.png\\)`),
+      new RegExp(`!\\[【示例数据】福建省 2020年第一季度各地区不合格率\\]\\(http://127\\.0\\.0\\.1:${port}/charts/[\\w-]+\\.[\\w-]+\\.png\\)`),
     );
     expect(answer!.markdown.text).toContain('不合格率最高为省直部门 4.00%（2/50）');
     await dingtalk.waitFor('image fetched', () => dingtalk.imageFetches.length === 1, 15_000);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runImport } from '../../../bot/cli/import.ts';
 import { SEED_NOTICE } from '../../../data/import/seed.ts';
+import { deflated, repeatedDeflate, zip } from '../../support/zip.ts';
 
 const templatesDir = path.resolve(import.meta.dirname, '../../../data/templates');
 
@@ -85,8 +86,12 @@ describe('npm run import -- <notice>', () => {
     await writeFile(edited, text.replace('\n福建省民政厅\n', '\n福建省人力资源和社会保障厅\n'));
     const preview = await run(edited);
     expect(preview.text).toContain('已有2020Q1@35的数据，导入后将替换它。与已导入的内容相比：');
-    expect(preview.lines.filter((l) => l.startsWith('　－ 去掉不合格：'))).toEqual([expect.stringContaining('福建省民政厅')]);
-    expect(preview.lines.filter((l) => l.startsWith('　＋ 新增不合格：'))).toEqual([expect.stringContaining('福建省人力资源和社会保障厅')]);
+    expect(preview.lines.filter((l) => l.startsWith('　－ 去掉不合格：'))).toEqual([
+      expect.stringContaining('福建省民政厅'),
+    ]);
+    expect(preview.lines.filter((l) => l.startsWith('　＋ 新增不合格：'))).toEqual([
+      expect.stringContaining('福建省人力资源和社会保障厅'),
+    ]);
     expect(preview.text).toContain('须同时加 --replace');
     const refused = await run(edited, '--apply');
     expect(refused.code).toBe(1);
@@ -212,5 +217,35 @@ describe('npm run import -- <any file a user might give>', () => {
 
   it('refuses a folder', async () => {
     expect(await refused(dir)).toBe(`“${dir}”是一个文件夹，不是文件：请给出其中的通报或表格文件。`);
+  });
+});
+
+describe('npm run import -- <a hostile spreadsheet>', () => {
+  it('refuses a 620 KB zip bomb with exit 1, naming the limit, writing nothing', async () => {
+    const file = path.join(dir, '结果.xlsx');
+    await writeFile(
+      file,
+      zip([
+        deflated('[Content_Types].xml', '<?xml version="1.0"?><Types/>'),
+        deflated('xl/workbook.xml', '<?xml version="1.0"?><workbook/>'),
+        {
+          name: 'xl/worksheets/sheet1.xml',
+          data: repeatedDeflate(Buffer.alloc(1 << 20, 0x41), 600),
+          declaredSize: 1024,
+        },
+      ]),
+    );
+    const { code, text } = await run(file, '--apply');
+    expect(code).toBe(1);
+    expect(text).toContain('结果.xlsx：表格解压后超过256 MB的上限');
+    expect(await written()).toEqual([]);
+  });
+
+  it('refuses a notice file past 20 MB before reading it', async () => {
+    const file = path.join(dir, '通报.txt');
+    await writeFile(file, Buffer.alloc(21 * 1024 * 1024, '通报\n'));
+    const { code, text } = await run(file);
+    expect(code).toBe(1);
+    expect(text).toMatch(/超过通报文件20 MB的上限/);
   });
 });

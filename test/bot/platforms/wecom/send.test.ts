@@ -31,7 +31,7 @@ async function failure(p: Promise<unknown>): Promise<WecomError> {
 }
 
 beforeAll(async () => {
-  fake = await FakeWecom.start({ keys: ['k1', 'k2'], now: () => clock });
+  fake = await FakeWecom.start({ keys: ['k1', 'k2', 'k3'], now: () => clock });
 });
 afterAll(() => fake.close());
 beforeEach(() => {
@@ -40,6 +40,41 @@ beforeEach(() => {
 
 describe('wecom pusher.send()', () => {
   const pusher = () => createWecomPusher({ config: { WECOM_API_BASE: fake.url } as never, http });
+
+  it('mentions contacts with a userid as <@userid> in markdown, and the fake records them notified', async () => {
+    const p = pusher();
+    const before = fake.notified('k3').length;
+    const body = p.render(
+      reply('整改提醒', ['……'], [{ name: '张三', mobile: '13800000001', wecomUserId: 'zhangsan' }]),
+    );
+    await p.send(group('k3'), body.body);
+    expect(body.body).toEqual({
+      msgtype: 'markdown',
+      markdown: { content: '**整改提醒**\n……\n<@zhangsan>' },
+    });
+    expect(fake.notified('k3').slice(before)).toEqual([{ userid: 'zhangsan' }]);
+  });
+
+  it('sends as text with mentioned_mobile_list when a contact is known only by mobile', async () => {
+    const p = pusher();
+    const before = fake.notified('k3').length;
+    const body = p.render(
+      reply(
+        '整改提醒',
+        ['……'],
+        [
+          { name: '李四', mobile: '13900000000' },
+          { name: '张三', wecomUserId: 'zhangsan' },
+        ],
+      ),
+    );
+    await p.send(group('k3'), body.body);
+    expect(body.body).toEqual({
+      msgtype: 'text',
+      text: { content: '整改提醒\n……', mentioned_list: ['zhangsan'], mentioned_mobile_list: ['13900000000'] },
+    });
+    expect(fake.notified('k3').slice(before)).toEqual([{ userid: 'zhangsan' }, { mobile: '13900000000' }]);
+  });
 
   it('delivers the rendered markdown to the group robot key', async () => {
     const p = pusher();

@@ -79,8 +79,32 @@ describe('planSheets() with the documented templates', () => {
       ['新浪微博', '示例区发布', '3501'],
     ]);
     const unit = reg.units.find((u) => u.name === '福建省示例厅');
-    expect(unit?.contacts).toEqual([{ name: '王五', mobile: '13800000003' }]);
+    expect(unit?.contacts).toEqual([{ name: '王五', mobile: '13800000003', wecomUserId: 'wangwu' }]);
+    // The platform user ids beside the mobile: what makes a mention notify (issue 13).
+    expect(reg.units.find((u) => u.name === '福州市人民政府办公厅')?.contacts).toEqual([
+      { name: '张三', mobile: '13800000001', wecomUserId: 'zhangsan', dingtalkUserId: 'manager0001' },
+    ]);
+    expect(reg.units.find((u) => u.name === '福州市示例区政府')?.contacts).toEqual([
+      { name: '赵六', mobile: '13800000004', dingtalkUserId: 'zhaoliu01' },
+    ]);
     expect(plan.round).toBeUndefined();
+  });
+});
+
+describe('planSheets() contact columns', () => {
+  it('refuses a platform account with spaces, naming the cell, and merges a later row’s ids into the same contact', async () => {
+    const header = ['部门/地区', '单位名称', '网站名称', '联系人', '联系电话', '企业微信ID', '钉钉账号'];
+    const bad = await csv(dir, '网站名册.csv', [header, ['福州市', '福州市示例局', '示例网', '李四', '13800000002', 'li si', '']]);
+    expect((await refusal([bad])).join('\n')).toMatch(/F列（企业微信ID）：账号“li si”格式不对/);
+    const good = await csv(dir, '网站名册2.csv', [
+      header,
+      ['福州市', '福州市示例局', '示例网', '李四', '13800000002', '', ''],
+      ['福州市', '福州市示例局', '示例网二', '李四', '13800000002', 'lisi', 'dd-lisi'],
+    ]);
+    const plan = await planSheets([good], store.dataset(), { now });
+    expect(plan.register!.units[0]!.contacts).toEqual([
+      { name: '李四', mobile: '13800000002', wecomUserId: 'lisi', dingtalkUserId: 'dd-lisi' },
+    ]);
   });
 });
 
