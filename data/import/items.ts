@@ -2,7 +2,7 @@ import { importText as tx } from './text/notice.ts';
 import type { Channel, Failure, Mention, Region } from '../schema.ts';
 import type { ColumnKind } from './headers.ts';
 import type { ImportContext } from './notice.ts';
-import { failureId } from './notice.ts';
+import { failureId } from './failure-id.ts';
 import { isVeto, problemCode } from './problems.ts';
 import type { ProseName } from './prose.ts';
 import type { ListTable } from './tables.ts';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseNotice } from '../../data/import/notice.ts';
+import { ReplacementRefused } from '../../data/import/refusal.ts';
 import { SEED_NOTICE } from '../../data/import/seed.ts';
 import type { InspectionStore } from '../../data/store.ts';
 import { otherRound, setTally } from '../support/rounds.ts';
@@ -101,6 +102,20 @@ describe.each(storeKinds)('InspectionStore on $name', (kind) => {
       expect(store.dataset().tally(view, '3501', 'website')).toMatchObject({ total: 40, checked: 40 });
       expect(store.dataset().rounds).toHaveLength(1);
       expect((await reopen()).dataset().rounds[0]!.tally('3501', 'website')).toMatchObject({ total: 40 });
+    });
+
+    it('refuses a replacement that drops failures unless replace is given, keeping the stored round', async () => {
+      const { store, reopen } = await seeded();
+      const fewer = otherRound(store.dataset().rounds[0]!.file, '2020Q1', (f) => {
+        f.failures = f.failures.slice(1);
+      });
+      await expect(store.applyImport(fewer, AT)).rejects.toBeInstanceOf(ReplacementRefused);
+      expect(store.dataset().rounds[0]!.file.failures).toHaveLength(3);
+      expect((await reopen()).dataset().rounds[0]!.file.failures).toHaveLength(3);
+      const outcome = await store.applyImport(fewer, AT, { replace: true });
+      expect(outcome).toMatchObject({ changed: true, replaced: true });
+      expect(outcome.diff?.droppedFailures).toHaveLength(1);
+      expect(store.dataset().rounds[0]!.file.failures).toHaveLength(2);
     });
 
     it('keeps rounds of different periods apart, in period order', async () => {

@@ -52,7 +52,10 @@ describe('npm run import --apply with no bot running', () => {
     expect(cli.stdout).toContain('福州市');
     // The next bot starts too: the lock names nobody alive.
     const again = await startBot(env);
-    expect(JSON.parse(await readFile(path.join(dir, 'writer.lock'), 'utf8')).pid).toBe(again.proc.pid);
-    await again.stop();
+    try {
+      expect(JSON.parse(await readFile(path.join(dir, 'writer.lock'), 'utf8')).pid).toBe(again.proc.pid);
+    } finally {
+      await again.stop();
+    }
   }, 90_000);
 });

@@ -135,7 +135,7 @@ async function say(conversationId: string, content: string): Promise<string> {
   await fake.waitFor(
     `answer in ${conversationId}`,
     () => fake.answers(conversationId).length > before,
-    20_000,
+    60_000,
   );
   return (fake.answers(conversationId).at(-1) as { markdown: { text: string } }).markdown.text;
 }
@@ -313,10 +313,15 @@ describe('the running bot as the one writer', () => {
     const health = (await (await fetch(`${bot.base}/healthz`)).json()) as { rounds: number };
     expect(health.rounds).toBe(2 + 2 + periods.length);
     expect(await say('cid-g-s1', '/subs')).toContain('厦门市');
-  }, 120_000);
+  }, 180_000);
 
   it('refuses a second bot on the same directory, naming the holder', async () => {
-    await expect(startBot({ ...env }, 30_000)).rejects.toThrow(
+    // Should it start after all, it is stopped before the test fails.
+    const second = startBot({ ...env }, 30_000).then(async (b) => {
+      await b.stop();
+      return 'a second bot started';
+    });
+    await expect(second).rejects.toThrow(
       new RegExp(`数据目录已被另一个写入进程占用：机器人进程 pid ${bot.proc.pid}，主机 ${os.hostname()}`),
     );
   }, 60_000);

@@ -156,6 +156,17 @@ describe('planSheets() reading offices’ files', () => {
 });
 
 describe('planSheets() refusing bad rows', () => {
+  it('refuses an unknown scope with suggestions, whether from 说明 or --scope, and learns nothing', async () => {
+    const file = await xlsx(dir, 'typo.xlsx', {
+      说明: meta('2021Q1', '福建生'),
+      汇总: [tallyHeader, [1, '福州', 80, 80, 0, '', 300, 300, 0, '']],
+    });
+    const fromSheet = await refusal([file]);
+    expect(fromSheet).toEqual([expect.stringMatching(/^typo\.xlsx 说明 第\d+行 .*未知的通报范围“福建生”，是不是：福建省/)]);
+    expect(await refusal([file], { scope: '福建生' })).toEqual([expect.stringMatching(/^--scope：未知的通报范围“福建生”，是不是：福建省/)]);
+    expect(store.dataset().regions.all().some((r) => r.learned)).toBe(false);
+  });
+
   it('lists every bad cell with file, row, column and reason, in row order', async () => {
     const file = await csv(dir, 'bad.csv', [
       ['序号', '部门/地区', '运行网站总数', '检查网站数', '不合格网站数', '不合格率'],
