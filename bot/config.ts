@@ -68,6 +68,11 @@ const envSchema = z.object({
    * with the same shortened window (test/fakes windowMs); never shorten it against the platforms.
    */
   OUTBOX_WINDOW_MS: z.coerce.number().int().min(100).max(60_000).default(60_000),
+  /**
+   * STORE=postgres: how long an instance's claim on a message lasts; when it dies mid-send, the
+   * message is sent again (with the re-send note) after this. Pushes time out at half of it.
+   */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
 
   /** Bearer token for POST /api/rounds; the API is off without it. */
   API_TOKEN: optional,

@@ -5,6 +5,8 @@ import axios from 'axios';
 import { ensureSeeded } from '../data/import/seed.ts';
 import { DataLock, LockHeldError } from '../data/lock.ts';
 import { openStore } from '../data/open-store.ts';
+import { PgCoordinator } from '../data/pg/coordinator.ts';
+import { type Leadership, LocalCoordinator } from './coordination.ts';
 import { startAdmin } from './admin/server.ts';
 import { askInBot } from './cli/ask.ts';
 import { importCommand } from './cli/import.ts';
@@ -33,10 +35,13 @@ import { openReminders } from './reminders/setup.ts';
  */
 export async function start(config: Config, env: Record<string, string | undefined>, log: Logger) {
   // The lowdb files have no guard of their own, so the directory is locked. With STORE=postgres
-  // the outbox, tasks and subscriptions still live in DATA_DIR files, so the lock holds there
-  // too until they move into the database.
-  const lock = await DataLock.acquire(config.dataDir, { role: 'bot', command: 'npm start' });
-  const cleanups: Array<() => Promise<void>> = [() => lock.release()];
+  // every piece of state is in the database, which orders all writers (transactions, advisory
+  // locks): instances and CLIs write it side by side, and no directory lock is taken.
+  const lock =
+    config.STORE === 'postgres'
+      ? undefined
+      : await DataLock.acquire(config.dataDir, { role: 'bot', command: 'npm start' });
+  const cleanups: Array<() => Promise<void>> = lock ? [() => lock.release()] : [];
   try {
     return await startLocked(config, env, log, lock, cleanups);
   } catch (err) {
@@ -49,7 +54,7 @@ async function startLocked(
   config: Config,
   env: Record<string, string | undefined>,
   log: Logger,
-  lock: DataLock,
+  lock: DataLock | undefined,
   cleanups: Array<() => Promise<void>>,
 ) {
   const opened = await openStore(
@@ -58,22 +63,39 @@ async function startLocked(
   );
   cleanups.push(() => opened.close());
   const store = opened.store;
-  const seeded = await ensureSeeded(store, new Date());
+  // Several instances on PostgreSQL agree through it (one scan per slot, one holder per long
+  // connection); one process on a data directory agrees with itself.
+  const coordinator = opened.pg
+    ? new PgCoordinator(opened.pg.pool, opened.pg, opened.pg.instanceId)
+    : new LocalCoordinator();
+  // Instances starting together on an empty database import the shipped notice once.
+  const seeded = await coordinator.exclusive('seed', () => ensureSeeded(store, new Date()));
   if (seeded) log.info({ round: seeded }, 'empty store: imported the shipped Fujian 2020Q1 notice');
   const groups = await loadGroups(config.groupsFile, env, store.dataset());
   // Keep-alive: every answer to a DingTalk session webhook or WeCom response_url is an outbound
   // request; a fresh TCP (and TLS) connection for each cost more than the /rate answer itself.
   const http = axios.create({
-    timeout: 10_000,
+    // A push must end well within its outbox claim (OUTBOX_LEASE_MS, STORE=postgres).
+    timeout: Math.min(10_000, Math.floor(config.OUTBOX_LEASE_MS / 2)),
     httpAgent: new HttpAgent({ keepAlive: true }),
     httpsAgent: new HttpsAgent({ keepAlive: true }),
   });
-  const reminders = await openReminders(config.dataDir);
+  const reminders = await openReminders(config.dataDir, opened.pg);
   const imports = new ImportService(store, log);
   // Alerts and the outbox (README "Alerts and the outbox"): listener on imports, drain per robot.
   // Charts (README "Charts"): pictures for /chart and chart pushes, links served at /charts/.
   const charts = await openCharts(config, store);
-  const delivery = await openDelivery({ config, store, groups, imports, http, log, charts: charts.images });
+  const delivery = await openDelivery({
+    config,
+    store,
+    groups,
+    imports,
+    http,
+    log,
+    charts: charts.images,
+    pg: opened.pg,
+    coordinator,
+  });
   cleanups.push(() => delivery.stop());
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
@@ -115,37 +137,66 @@ async function startLocked(
   const app = createApp({ store, log, routers });
   const server: Server = await listen(app, config.PORT, config.HOST);
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  for (const p of platforms) await p.start?.();
+  // Long connections: one instance holds each (PostgreSQL: an advisory lock on a connection of its
+  // own; when the holder dies the server releases it and a standby connects within a second).
+  const leaderships: Leadership[] = [];
+  for (const p of platforms) {
+    if (!p.start) continue;
+    if (!opened.pg) await p.start();
+    else {
+      const name = p.connection ?? 'long-connection';
+      leaderships.push(
+        coordinator.lead(
+          name,
+          { start: () => p.start!(), stop: () => p.stop?.() ?? Promise.resolve() },
+          (holding) =>
+            log.info(
+              { connection: name, holding },
+              holding ? 'long connection: this instance holds it' : 'long connection: released',
+            ),
+        ),
+      );
+    }
+  }
   await delivery.start(Boolean(seeded));
   // Deadline reminders (README "Deadline reminders"): a scan now, every 5 minutes, and after each import.
-  const reminderJob = startReminderJob({
-    store,
-    groups,
-    tasks: reminders.tasks,
-    calendar: reminders.calendar,
-    plan: reminders.plan,
-    sink: delivery.outbox,
-    scopeOf: (group, data) => delivery.subscriptions.scopeOf(group.id, data),
-    fits: (group) => {
-      const pusher = delivery.pushers[group.platform];
-      return pusher ? fitsPusher(pusher) : textFits(group);
+  const reminderJob = startReminderJob(
+    {
+      store,
+      groups,
+      tasks: reminders.tasks,
+      calendar: reminders.calendar,
+      plan: reminders.plan,
+      sink: delivery.outbox,
+      scopeOf: (group, data) => delivery.subscriptions.scopeOf(group.id, data),
+      fits: (group) => {
+        const pusher = delivery.pushers[group.platform];
+        return pusher ? fitsPusher(pusher) : textFits(group);
+      },
+      log,
     },
-    log,
-  });
+    undefined,
+    coordinator,
+  );
   imports.onImported(() => reminderJob.runNow());
+  // An import by another process (PostgreSQL) changes the tasks here too.
+  store.onChange?.(() => void reminderJob.runNow());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
   cleanups.push(() => reminderJob.stop());
   // The CLI's way in (bot/admin/server.ts): `npm run import … --apply` and `npm run ask` run here.
-  const admin = await startAdmin({
-    dataDir: config.dataDir,
-    store,
-    log,
-    port: config.ADMIN_PORT,
-    commands: {
-      import: (argv, out) => importCommand(argv, { store, imports, cwd: process.cwd() }, out),
-      ask: askInBot(pipeline),
-    },
-  });
+  // On PostgreSQL a CLI writes to the database itself and the instances hear of it (NOTIFY).
+  const admin = lock
+    ? await startAdmin({
+        dataDir: config.dataDir,
+        store,
+        log,
+        port: config.ADMIN_PORT,
+        commands: {
+          import: (argv, out) => importCommand(argv, { store, imports, cwd: process.cwd() }, out),
+          ask: askInBot(pipeline),
+        },
+      })
+    : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
@@ -156,15 +207,16 @@ async function startLocked(
     port,
     /** What handlers see (for tests that ask the running bot). */
     pipeline,
-    adminPort: admin.port,
+    adminPort: admin?.port,
     async stop() {
-      await admin.stop();
+      await admin?.stop();
       await reminderJob.stop();
       await delivery.stop();
-      for (const p of platforms) await p.stop?.();
+      for (const l of leaderships) await l.stop();
+      for (const p of platforms) if (!opened.pg || !p.start) await p.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await opened.close();
-      await lock.release();
+      await lock?.release();
     },
   };
 }

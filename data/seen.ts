@@ -57,6 +57,11 @@ export class SeenIds {
     return ids;
   }
 
+  /** Every id remembered, with when it was marked (a copy to another store: npm run migrate). */
+  entries(): Array<{ key: string; at: Date }> {
+    return [...this.seen].map(([key, at]) => ({ key, at: new Date(at) }));
+  }
+
   async mark(key: string, now: Date): Promise<boolean> {
     const t = now.getTime();
     const at = this.seen.get(key);

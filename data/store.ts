@@ -22,11 +22,6 @@ import {
 } from './schema.ts';
 import { STATE_VERSION, type StateFile, stateFileSchema } from './state.ts';
 
-/**
- * How long a DingTalk HTTP signature stays bound to the message it first carried: twice the
- * hour DingTalk accepts a timestamp for (protocols.md §5.1), so clock skew cannot reopen it.
- */
-export const SIGN_TTL_MS = 2 * 3600_000;
 
 /** What an import writes: regions it learned, and the round's bulk data. */
 export interface ImportWrite {
@@ -84,11 +79,13 @@ export interface InspectionStore {
   applyRegister(write: RegisterWrite): Promise<RegisterOutcome>;
   /** Records an inbound message id; false if it was seen before (redelivery). */
   markSeen(key: string, now: Date): Promise<boolean>;
+  /** Every inbound message id remembered, with when it was seen (a copy to another store). */
+  seenIds(): Promise<Array<{ key: string; at: Date }>>;
   /**
-   * The DingTalk HTTP replay guard: binds a signature to the first message id it carried; false
-   * when it already carried another message (a captured signature replayed with another body).
+   * Called after the data changed through another process (PostgreSQL: another instance or a CLI
+   * import, by NOTIFY); a lowdb directory has one writer and never calls it.
    */
-  bindSignature(sign: string, msgId: string, now: Date): Promise<boolean>;
+  onChange?(fn: () => void): void;
   /** Small state: the last import. */
   readonly state: { readonly data: StateFile };
   /** Finishes pending writes and releases open files (shutdown). */
@@ -103,7 +100,6 @@ export class LowStore implements InspectionStore {
    * the same round file twice (the HTTP API and a CLI import can overlap).
    */
   private imports: Promise<unknown> = Promise.resolve();
-  private readonly signs = new Map<string, { msgId: string; at: number }>();
 
   private constructor(
     readonly dataDir: string,
@@ -272,17 +268,8 @@ export class LowStore implements InspectionStore {
     return this.seen.mark(key, now);
   }
 
-  /** Kept in memory for now: a restart forgets the bindings (issue 11 moves them to disk). */
-  async bindSignature(sign: string, msgId: string, now: Date): Promise<boolean> {
-    const t = now.getTime();
-    for (const [k, v] of this.signs) {
-      if (t - v.at <= SIGN_TTL_MS) break; // insertion order is time order
-      this.signs.delete(k);
-    }
-    const prior = this.signs.get(sign);
-    if (prior) return prior.msgId === msgId;
-    this.signs.set(sign, { msgId, at: t });
-    return true;
+  async seenIds(): Promise<Array<{ key: string; at: Date }>> {
+    return this.seen?.entries() ?? [];
   }
 
   close(): Promise<void> {

@@ -426,6 +426,30 @@ export const scaleText = {
   vetoMore: (n: number) => `等${n}项（发送 /fail 查看名单）`,
 };
 
+/** `npm run migrate` (bot/cli/migrate.ts): copying a store between lowdb and PostgreSQL. */
+export const migrateText = {
+  usage: '用法：npm run migrate -- --to postgres [--from <数据目录>]，或 --to lowdb [--into <数据目录>]（数据库由 DATABASE_URL 指定）',
+  unknownArg: (arg: string) => `无法识别的参数“${arg}”`,
+  needUrl: '请先设置 DATABASE_URL（例：postgres://用户:密码@主机:5432/数据库）。',
+  targetNotEmpty: (where: string, what: string) => `目标${where}已有数据（${what}），未复制任何内容；请换一个空的数据库或目录。`,
+  database: '数据库',
+  directory: (dir: string) => `目录 ${dir} `,
+  copied: (to: string) => `已复制到${to}：`,
+  line: (what: string, n: number) => `  ${what}：${n}`,
+  what: {
+    regions: '地区',
+    units: '单位',
+    sites: '网站',
+    accounts: '新媒体账号',
+    rounds: '检查期次',
+    seen: '已处理的消息id（48小时内）',
+    subscriptions: '改过订阅的群',
+    tasks: '整改任务记录（已报送、已提醒、改过的期限）',
+    outbox: '推送消息（含已发送、待发送、失败）',
+  },
+  auditStays: '  （审计记录留在数据库中，lowdb 不保存审计记录。）',
+};
+
 /** /whoami (handlers/whoami.ts). */
 export const whoamiText = {
   title: '您的账号',

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { Pusher } from '../platforms/platform.ts';
 import type { Clock } from '../outbox/clock.ts';
 import { fitsPusher } from '../outbox/digest.ts';
-import type { Outbox } from '../outbox/queue.ts';
+import type { OutboxQueue } from '../outbox/queue.ts';
 import type { ChartImages } from '../charts/images.ts';
 import { chartUnderAlerts } from './chart.ts';
 import { composeAlerts } from './compose.ts';
@@ -15,7 +15,7 @@ export interface AlertDeps {
   store: Pick<InspectionStore, 'dataset'>;
   groups: Groups;
   subscriptions: Subscriptions;
-  outbox: Outbox;
+  outbox: OutboxQueue;
   pushers: Partial<Record<Group['platform'], Pusher>>;
   clock: Clock;
   log: Logger;
@@ -29,6 +29,8 @@ export interface AlertDeps {
  * crash, queues only what is missing.
  */
 export async function alertRound(deps: AlertDeps, roundKey: string): Promise<number> {
+  // What other instances queued counts as known (PostgreSQL); the scan runs on one instance at a time.
+  await deps.outbox.sync?.();
   const data = deps.store.dataset();
   const view = data.rounds.find((v) => v.round.key === roundKey);
   if (!view) return 0;

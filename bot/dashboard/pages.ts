@@ -6,8 +6,11 @@ import { isSample } from '../../handlers/charts/figures.ts';
 import { dashText as d } from '../../handlers/dashboard-text.ts';
 import { passRate, percent, periodLabel, shortProblem } from '../../handlers/format.ts';
 import { statusText } from '../../handlers/reminders.ts';
-import type { OutboxReport } from '../outbox/queue.ts';
+import type { OutboxStats } from '../outbox/queue.ts';
+import type { Entry } from '../outbox/schema.ts';
 import type { TaskService } from '../reminders/service.ts';
+import type { Task } from '../../data/deadlines/task.ts';
+import { deadlineInstant } from '../../data/deadlines/plan.ts';
 import { type Html, html, raw, shanghai } from './html.ts';
 
 /**
@@ -25,7 +28,13 @@ export interface PageInput {
   /** 1-based page of the failures table. */
   page: number;
   tasks?: TaskService | undefined;
-  outbox?: OutboxReport | undefined;
+  outbox?: OutboxSnapshot | undefined;
+}
+
+/** The outbox's counts and dead letters, already read (routes.ts). */
+export interface OutboxSnapshot {
+  stats(): OutboxStats;
+  deadLetters(): Entry[];
 }
 
 /** Rows of the failures table per page: a national round lists thousands. */
@@ -156,21 +165,50 @@ function failures(data: Dataset, region: Region, view: RoundView, page: number):
   return html`<section id="failures">${head}<table><thead><tr><th scope="col">${d.no}</th><th scope="col">${d.kind}</th><th scope="col">${d.subject}</th><th scope="col">${d.platform}</th><th scope="col">${d.problem}</th><th scope="col">${d.veto}</th><th scope="col">${d.unit}</th><th scope="col">${d.failingFor}</th></tr></thead><tbody>${rows}</tbody></table>${pager}</section>`;
 }
 
+/** Plain code-point order: a national round sorts 3,300 tasks, which a collator makes slow. */
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Derived tasks per data set, kept briefly: a national data set has ~26,000 across its rounds. */
+const taskCache = new WeakMap<Dataset, { at: number; tasks: Task[] }>();
+/** A /done shows on the dashboard within this long. */
+export const TASKS_FRESH_MS = 10_000;
+
+function allTasks(service: TaskService, data: Dataset, now: Date): Task[] {
+  const hit = taskCache.get(data);
+  if (hit && Math.abs(now.getTime() - hit.at) < TASKS_FRESH_MS) return hit.tasks;
+  const tasks = service.tasks(data);
+  taskCache.set(data, { at: now.getTime(), tasks });
+  return tasks;
+}
+
 function deadlines(p: PageInput): Html {
   const head = html`<h2>${d.deadlines}</h2>`;
   if (!p.tasks) return html`<section id="deadlines">${head}<p class="muted">${d.deadlinesOff}</p></section>`;
   const inRegion = new Set(p.data.failures(p.view, p.region.id).map((f) => f.id));
   const service = p.tasks;
-  const tasks = service
-    .tasks(p.data)
-    .filter((t) => t.round.key === p.view.round.key && inRegion.has(t.id))
-    .map((task) => ({ task, status: task.done ? undefined : statusText(task, p.now, service.calendar) }));
+  const tasks = allTasks(service, p.data, p.now).filter((t) => t.round.key === p.view.round.key && inRegion.has(t.id));
   if (tasks.length === 0) return html`<section id="deadlines">${head}<p>${d.deadlinesNone}</p></section>`;
-  const overdue = tasks.filter((t) => t.status?.overdue);
-  const open = tasks.filter((t) => t.status && !t.status.overdue);
-  const done = tasks.filter((t) => !t.status);
+  // Counted by the deadline's instant; working days are worked out only for the rows shown.
+  const late = (t: Task) => t.deadline !== undefined && p.now.getTime() >= deadlineInstant(t.deadline).getTime();
+  const byDeadline = (a: Task, b: Task) =>
+    cmp(a.deadline?.date ?? '9999', b.deadline?.date ?? '9999') || cmp(a.unitName, b.unitName);
+  const overdue = tasks.filter((t) => !t.done && late(t)).sort(byDeadline);
+  const open = tasks.filter((t) => !t.done && !late(t)).sort(byDeadline);
+  const done = tasks.filter((t) => t.done);
   const shown = [...overdue, ...open, ...done].slice(0, TASKS_SHOWN);
-  const rows = shown.map(({ task, status }) => {
+  // The status depends on the deadline alone, and a round's tasks mostly share one.
+  const statuses = new Map<string, ReturnType<typeof statusText>>();
+  const statusOf = (task: Task) => {
+    const key = `${task.deadline?.date ?? ''} ${task.deadline?.time ?? ''}`;
+    let status = statuses.get(key);
+    if (!status) {
+      status = statusText(task, p.now, service.calendar);
+      statuses.set(key, status);
+    }
+    return status;
+  };
+  const rows = shown.map((task) => {
+    const status = task.done ? undefined : statusOf(task);
     const cls = status ? (status.overdue ? 'overdue' : '') : 'done';
     const text = status ? status.text : d.doneAt(shanghai(task.done?.at ?? ''));
     const due = task.deadline ? `${task.deadline.date}${task.deadline.time ? ` ${task.deadline.time}` : ''}` : '—';
@@ -180,7 +218,7 @@ function deadlines(p: PageInput): Html {
 <table><thead><tr><th scope="col">${d.unit}</th><th scope="col">${d.subject}</th><th scope="col">${d.deadline}</th><th scope="col">${d.status}</th></tr></thead><tbody>${rows}</tbody></table>${tasks.length > shown.length ? html`<p class="muted">${d.deadlinesMore(shown.length, tasks.length)}</p>` : ''}</section>`;
 }
 
-function outbox(report: OutboxReport | undefined): Html {
+function outbox(report: OutboxSnapshot | undefined): Html {
   const head = html`<h2>${d.outbox}</h2>`;
   if (!report) return html`<section id="outbox">${head}<p class="muted">${d.outboxOff}</p></section>`;
   const s = report.stats();

@@ -7,6 +7,7 @@ import { dashText as d } from '../../handlers/dashboard-text.ts';
 import { readRawBody } from '../http/raw-body.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboxReport } from '../outbox/queue.ts';
+import type { OutboxSnapshot } from './pages.ts';
 import { safeEqual } from '../platforms/platform.ts';
 import type { TaskService } from '../reminders/service.ts';
 import { html, page } from './html.ts';
@@ -77,7 +78,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
     send(ctx, 404, d.notFound, html`<p>${d.notFound}</p><p><a href="/">${d.backHome}</a></p>`);
   }
 
-  function show(ctx: Context, data: Dataset, regionId: string) {
+  async function show(ctx: Context, data: Dataset, regionId: string): Promise<void> {
     const region = data.regions.get(regionId);
     const roundKey = typeof ctx.query.round === 'string' ? ctx.query.round : undefined;
     const view = region
@@ -94,22 +95,22 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
       now: deps.now(),
       page: Number.isFinite(pageNo) ? pageNo : 1,
       tasks: deps.tasks,
-      outbox: deps.outbox,
+      outbox: deps.outbox ? await outboxNow(deps.outbox) : undefined,
     });
     send(ctx, 200, out.title, out.body);
   }
 
-  r.get('/', (ctx) => {
+  r.get('/', async (ctx) => {
     if (!allowed(ctx)) return;
     const data = deps.store.dataset();
     const latest = data.rounds.at(-1);
     if (!latest) return send(ctx, 200, d.siteTitle, html`<p>${d.noRounds}</p>`);
-    show(ctx, data, latest.round.scopeRegionId);
+    await show(ctx, data, latest.round.scopeRegionId);
   });
 
-  r.get('/r/:id', (ctx) => {
+  r.get('/r/:id', async (ctx) => {
     if (!allowed(ctx)) return;
-    show(ctx, deps.store.dataset(), ctx.params.id ?? '');
+    await show(ctx, deps.store.dataset(), ctx.params.id ?? '');
   });
 
   const loginForm = (error?: string) =>
@@ -147,4 +148,10 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
   });
 
   return r;
+}
+
+/** The outbox as of now, read once (PostgreSQL answers asynchronously; the page renders synchronously). */
+async function outboxNow(report: OutboxReport): Promise<OutboxSnapshot> {
+  const [stats, dead] = await Promise.all([report.stats(), report.deadLetters()]);
+  return { stats: () => stats, deadLetters: () => dead };
 }

@@ -24,11 +24,33 @@ export interface OutboxStats {
   oldestPendingAt?: Date;
 }
 
-/** What /status reads: the running bot's Outbox, or a read-only look at its files (readOutbox). */
+/**
+ * What /status reads: the running bot's outbox (files or PostgreSQL), or a read-only look at its
+ * files (readOutbox).
+ */
 export interface OutboxReport {
-  stats(): OutboxStats;
+  stats(): OutboxStats | Promise<OutboxStats>;
   /** Dead letters, optionally of one group, oldest first. */
-  deadLetters(groupId?: string): Entry[];
+  deadLetters(groupId?: string): Entry[] | Promise<Entry[]>;
+}
+
+/**
+ * The outbox as features and handlers use it: Outbox (files, one process) or PgOutbox
+ * (PostgreSQL, shared by every instance: bot/outbox/pg-queue.ts).
+ */
+export interface OutboxQueue extends OutboxReport {
+  /** Called after anything becomes sendable (the drain wakes up). */
+  onChange(fn: () => void): void;
+  /** True when a message or item key was queued before (PgOutbox: as of its last sync). */
+  knows(key: string): boolean;
+  /** Catches `knows` up with what other instances queued; nothing to do for one process. */
+  sync?(): Promise<void>;
+  /** Queues one message; false when its key (or all its items) was queued before. */
+  enqueue(msg: OutgoingMessage, now: Date): Promise<boolean>;
+  /** Queues several messages in one write (all or none); returns how many were new. */
+  enqueueAll(msgs: OutgoingMessage[], now: Date): Promise<number>;
+  /** dead → pending for a group's dead letters (or all), after the configuration was fixed. */
+  retryDead(groupId: string | undefined, now: Date): Promise<number>;
 }
 
 /**
@@ -69,7 +91,7 @@ const KEEP_SENT_TEXT_MS = 7 * 24 * 3600_000;
  * it and a status change is recorded before the next step. Changes are serialized; status moves
  * follow schema.ts `transitions`.
  */
-export class Outbox implements OutboxReport {
+export class Outbox implements OutboxQueue {
   private readonly known = new Set<string>();
   private readonly listeners: Array<() => void> = [];
 

@@ -1,5 +1,7 @@
 import type { AxiosInstance } from 'axios';
+import type { PgConnection } from '../../data/open-store.ts';
 import type { InspectionStore } from '../../data/store.ts';
+import { type Coordinator, LocalCoordinator } from '../coordination.ts';
 import { alertRound } from '../alerts/listener.ts';
 import { Subscriptions } from '../alerts/subscriptions.ts';
 import type { ChartImages } from '../charts/images.ts';
@@ -12,7 +14,9 @@ import { createWecomPusher } from '../platforms/wecom/index.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Drain } from './drain.ts';
 import { Pacer } from './pace.ts';
-import { Outbox } from './queue.ts';
+import { PgOutbox } from './pg-queue.ts';
+import { Outbox, type OutboxQueue } from './queue.ts';
+import { SharedDrain } from './shared-drain.ts';
 
 export interface DeliveryDeps {
   config: Config;
@@ -24,6 +28,17 @@ export interface DeliveryDeps {
   clock?: Clock;
   /** Chart pictures for chart messages (bot/charts/images.ts). */
   charts?: ChartImages;
+  /** With STORE=postgres: the outbox and subscriptions live there, shared by every instance. */
+  pg?: PgConnection | undefined;
+  coordinator?: Coordinator;
+}
+
+/** The single-process Drain or, on PostgreSQL, the SharedDrain: the same four verbs. */
+export interface Drainer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  kick(): void;
+  nextWake(): Date | undefined;
 }
 
 /**
@@ -33,20 +48,29 @@ export interface DeliveryDeps {
  */
 export async function openDelivery(deps: DeliveryDeps) {
   const clock = deps.clock ?? systemClock;
-  const outbox = await Outbox.open(deps.config.dataDir, { warn: (message) => deps.log.warn(message) });
-  const subscriptions = await Subscriptions.open(deps.config.dataDir, deps.groups);
+  const coordinator = deps.coordinator ?? new LocalCoordinator();
+  const pg = deps.pg;
+  const pgOutbox = pg ? await PgOutbox.open(pg.pool, { owner: pg.instanceId, hub: pg.hub }) : undefined;
+  const outbox: OutboxQueue =
+    pgOutbox ?? (await Outbox.open(deps.config.dataDir, { warn: (message) => deps.log.warn(message) }));
+  const subscriptions = pg
+    ? await Subscriptions.openPg(pg.pool, deps.groups, pg.hub)
+    : await Subscriptions.open(deps.config.dataDir, deps.groups);
   const pushers = {
     wecom: createWecomPusher({ config: deps.config, http: deps.http, ...(deps.charts ? { charts: deps.charts } : {}) }),
     dingtalk: createDingtalkPusher({ config: deps.config, http: deps.http, ...(deps.charts ? { charts: deps.charts } : {}) }),
   };
-  const drain = new Drain({
-    outbox,
-    groups: deps.groups,
-    pushers,
-    clock,
-    log: deps.log,
-    pacer: new Pacer(deps.config.OUTBOX_PER_MINUTE),
-  });
+  const pace = { perMinute: deps.config.OUTBOX_PER_MINUTE, windowMs: deps.config.OUTBOX_WINDOW_MS };
+  const drain: Drainer = pgOutbox
+    ? new SharedDrain({ outbox: pgOutbox, groups: deps.groups, pushers, clock, log: deps.log, pace, leaseMs: deps.config.OUTBOX_LEASE_MS })
+    : new Drain({
+        outbox: outbox as Outbox,
+        groups: deps.groups,
+        pushers,
+        clock,
+        log: deps.log,
+        pacer: new Pacer(pace.perMinute, pace.windowMs),
+      });
   const alertDeps = {
     store: deps.store,
     groups: deps.groups,
@@ -57,12 +81,30 @@ export async function openDelivery(deps: DeliveryDeps) {
     log: deps.log,
     ...(deps.charts ? { charts: deps.charts } : {}),
   };
-  /** Queues a round's alerts, then notes the import as scanned (both idempotent). */
-  const scan = async (roundKey: string) => {
-    await alertRound(alertDeps, roundKey);
-    const last = deps.store.state.data.lastImport;
-    if (last?.roundKey === roundKey) await subscriptions.markScanned(last);
-  };
+  /**
+   * Queues a round's alerts, then notes the import as scanned (both idempotent). One instance at a
+   * time, on subscriptions as every instance last changed them.
+   */
+  const scan = (roundKey: string) =>
+    coordinator.exclusive('alerts', async () => {
+      await subscriptions.reload();
+      await alertRound(alertDeps, roundKey);
+      const last = deps.store.state.data.lastImport;
+      if (last?.roundKey === roundKey) await subscriptions.markScanned(last);
+    });
+  /** An import whose alerts were never queued (a crash, or an import by another process) is scanned. */
+  const catchUp = (seeded: boolean) =>
+    coordinator.exclusive('alerts', async () => {
+      await subscriptions.reload();
+      const last = deps.store.state.data.lastImport;
+      const scanned = subscriptions.scanned();
+      if (!last || (scanned?.roundKey === last.roundKey && scanned.at === last.at)) return;
+      if (seeded) await subscriptions.markScanned(last);
+      else {
+        await alertRound(alertDeps, last.roundKey);
+        await subscriptions.markScanned(last);
+      }
+    });
   deps.imports.onImported((event) => scan(event.roundKey));
   return {
     outbox,
@@ -74,20 +116,16 @@ export async function openDelivery(deps: DeliveryDeps) {
     /**
      * Resumes sending. An import whose alerts were never queued (the process died between
      * writing the round and queueing) is scanned now. `seeded`: the shipped round was imported
-     * on this start; it is noted as scanned without alerting anyone.
+     * on this start; it is noted as scanned without alerting anyone. On PostgreSQL an import by
+     * another process (npm run import, another instance's API) is caught up when it is notified.
      */
     async start(seeded: boolean): Promise<void> {
-      const last = deps.store.state.data.lastImport;
-      const scanned = subscriptions.scanned();
-      if (last && (scanned?.roundKey !== last.roundKey || scanned.at !== last.at)) {
-        if (seeded) await subscriptions.markScanned(last);
-        else await scan(last.roundKey);
-      }
+      await catchUp(seeded);
+      deps.store.onChange?.(() => {
+        catchUp(false).catch((err: unknown) => deps.log.error({ err }, 'alerts: catch-up scan failed'));
+      });
       await drain.start();
     },
-    async stop(): Promise<void> {
-      await drain.stop();
-      await outbox.close();
-    },
+    stop: () => drain.stop(),
   };
 }

@@ -46,6 +46,11 @@ export function responderFor(deps: PlatformDeps): Responder {
 export interface PlatformRuntime {
   /** Inbound HTTP routes (POST /dingtalk, GET|POST /wecom), if the mode uses them. */
   router?: Router;
+  /**
+   * The long connection's name (`wecom-longconn:<bot id>`): with several instances on PostgreSQL
+   * one holds it at a time (bot/coordination.ts), the others take over when it dies.
+   */
+  connection?: string;
   /** Opens long-lived connections (DingTalk Stream, WeCom long connection). */
   start?(): Promise<void>;
   /** Closes them; resolves when closed. */

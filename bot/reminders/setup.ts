@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type pg from 'pg';
+import type { PgHub } from '../../data/pg/hub.ts';
 import { ConfigError } from '../errors.ts';
 import type { WorkCalendar } from '../../data/deadlines/calendar.ts';
 import { loadCalendar } from './calendar-file.ts';
@@ -21,8 +23,13 @@ export interface Reminders {
  * (holiday additions) and reminders.json (the plan, every field optional). Shared by the bot,
  * `npm run ask` and `npm run jobs`.
  */
-export async function openReminders(dataDir: string): Promise<Reminders> {
-  const [tasks, calendar, plan] = await Promise.all([TaskStore.open(dataDir), loadCalendar(dataDir), loadPlan(dataDir)]);
+export async function openReminders(dataDir: string, pg?: { pool: pg.Pool; hub?: PgHub | undefined }): Promise<Reminders> {
+  // With STORE=postgres the task marks live in the database; calendar and plan stay files.
+  const [tasks, calendar, plan] = await Promise.all([
+    pg ? TaskStore.openPg(pg.pool, pg.hub) : TaskStore.open(dataDir),
+    loadCalendar(dataDir),
+    loadPlan(dataDir),
+  ]);
   return { tasks, calendar, plan, service: createTaskService(tasks, calendar, plan) };
 }
 

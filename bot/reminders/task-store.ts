@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type pg from 'pg';
 import { Doc } from '../../data/doc.ts';
+import { isoOf, type Queryable } from '../../data/pg/connect.ts';
+import { changedKeys, type Document, PgDocument } from '../../data/pg/document.ts';
+import type { PgHub } from '../../data/pg/hub.ts';
 import { deadlineSchema, type Deadline } from '../../data/schema.ts';
 
 /**
@@ -40,8 +44,78 @@ export function unitDeadlineKey(roundKey: string, unitKey: string): string {
 
 export const emptyTasksFile = (): TasksFile => ({ version: TASKS_VERSION, done: {}, sent: {}, deadlines: { rounds: {}, units: {} } });
 
+/**
+ * tasks.json's content in PostgreSQL (002_delivery.sql): `task_done`, `reminders_sent` and
+ * `deadlines`, shared by every instance.
+ */
+const pgMapping = {
+  lock: [0x1b5_0ac7, 0x5441] as const,
+  topic: 'tasks' as const,
+  schema: tasksFileSchema,
+  async load(c: Queryable): Promise<TasksFile> {
+    const [done, sent, deadlines] = await Promise.all([
+      c.query<{ task_id: string; at: string; by_whom: string }>('SELECT task_id, at, by_whom FROM task_done'),
+      c.query<{ key: string; at: string; groups: string[] }>('SELECT key, at, groups FROM reminders_sent'),
+      c.query<{ scope: 'round' | 'unit'; key: string; data: TasksFile['deadlines']['rounds'][string] }>(
+        'SELECT scope, key, data FROM deadlines',
+      ),
+    ]);
+    const file = emptyTasksFile();
+    for (const r of done.rows) file.done[r.task_id] = { at: isoOf(r.at)!, by: r.by_whom };
+    for (const r of sent.rows) file.sent[r.key] = { at: isoOf(r.at)!, groups: r.groups };
+    for (const r of deadlines.rows) file.deadlines[r.scope === 'round' ? 'rounds' : 'units'][r.key] = r.data;
+    return file;
+  },
+  async save(c: Queryable, before: TasksFile, after: TasksFile): Promise<void> {
+    const done = changedKeys(before.done, after.done);
+    for (const id of done.upsert)
+      await c.query(
+        `INSERT INTO task_done (task_id, at, by_whom) VALUES ($1, $2, $3)
+         ON CONFLICT (task_id) DO UPDATE SET at = EXCLUDED.at, by_whom = EXCLUDED.by_whom`,
+        [id, after.done[id]!.at, after.done[id]!.by],
+      );
+    if (done.remove.length > 0) await c.query('DELETE FROM task_done WHERE task_id = ANY($1)', [done.remove]);
+    const sent = changedKeys(before.sent, after.sent);
+    if (sent.upsert.length > 0)
+      await c.query(
+        `INSERT INTO reminders_sent (key, at, groups)
+         SELECT k, a, g FROM unnest($1::text[], $2::timestamptz[], $3::jsonb[]) AS x(k, a, g)
+         ON CONFLICT (key) DO UPDATE SET at = EXCLUDED.at, groups = EXCLUDED.groups`,
+        [
+          sent.upsert,
+          sent.upsert.map((k) => after.sent[k]!.at),
+          sent.upsert.map((k) => JSON.stringify(after.sent[k]!.groups)),
+        ],
+      );
+    if (sent.remove.length > 0) await c.query('DELETE FROM reminders_sent WHERE key = ANY($1)', [sent.remove]);
+    for (const scope of ['rounds', 'units'] as const) {
+      const d = changedKeys(before.deadlines[scope], after.deadlines[scope]);
+      const name = scope === 'rounds' ? 'round' : 'unit';
+      for (const key of d.upsert)
+        await c.query(
+          `INSERT INTO deadlines (scope, key, data) VALUES ($1, $2, $3)
+           ON CONFLICT (scope, key) DO UPDATE SET data = EXCLUDED.data`,
+          [name, key, JSON.stringify(after.deadlines[scope][key])],
+        );
+      if (d.remove.length > 0)
+        await c.query('DELETE FROM deadlines WHERE scope = $1 AND key = ANY($2)', [name, d.remove]);
+    }
+  },
+};
+
+
 export class TaskStore {
-  private constructor(private readonly doc: Doc<typeof tasksFileSchema>) {}
+  private constructor(private readonly doc: Document<TasksFile>) {}
+
+  /** The task marks in PostgreSQL, shared by every instance. */
+  static async openPg(pool: pg.Pool, hub?: PgHub): Promise<TaskStore> {
+    return new TaskStore(await PgDocument.open(pool, pgMapping, hub));
+  }
+
+  /** Reads the marks again (the reminder scan starts from what every instance recorded). */
+  async reload(): Promise<void> {
+    if (this.doc instanceof PgDocument) await this.doc.reload();
+  }
 
   static async open(dataDir: string): Promise<TaskStore> {
     const doc = await Doc.open({
@@ -51,6 +125,15 @@ export class TaskStore {
       initial: emptyTasksFile,
     });
     return new TaskStore(doc);
+  }
+
+  /** Replaces everything with a copy from another store (npm run migrate). */
+  async importAll(file: TasksFile): Promise<void> {
+    await this.doc.update((d) => {
+      d.done = structuredClone(file.done);
+      d.sent = structuredClone(file.sent);
+      d.deadlines = structuredClone(file.deadlines);
+    });
   }
 
   get data(): TasksFile {

@@ -21,6 +21,9 @@ pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => v);
 // bigint (count(*), sequences) → number: every value we count fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/** Anything that runs a query: the pool, or one client inside a transaction. */
+export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
+
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

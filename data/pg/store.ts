@@ -23,10 +23,9 @@ import {
   type InspectionStore,
   type RegisterOutcome,
   type RegisterWrite,
-  SIGN_TTL_MS,
   validRegisterWrite,
 } from '../store.ts';
-import { inTransaction, iso } from './connect.ts';
+import { epoch, inTransaction, iso } from './connect.ts';
 import { type PgHub, notify } from './hub.ts';
 import { migrate } from './migrate.ts';
 
@@ -267,18 +266,11 @@ export class PgStore implements InspectionStore {
     return r.rowCount === 1;
   }
 
-  async bindSignature(sign: string, msgId: string, now: Date): Promise<boolean> {
-    const cutoff = new Date(now.getTime() - SIGN_TTL_MS);
-    const claimed = await this.pool.query<{ msg_id: string }>(
-      `INSERT INTO dingtalk_signs (sign, msg_id, seen_at) VALUES ($1, $2, $3)
-       ON CONFLICT (sign) DO UPDATE SET msg_id = EXCLUDED.msg_id, seen_at = EXCLUDED.seen_at
-         WHERE dingtalk_signs.seen_at < $4
-       RETURNING msg_id`,
-      [sign, msgId, iso(now), iso(cutoff)],
+  async seenIds(): Promise<Array<{ key: string; at: Date }>> {
+    const r = await this.pool.query<{ key: string; seen_at: string }>(
+      'SELECT key, seen_at FROM seen_messages ORDER BY seen_at',
     );
-    if (claimed.rowCount === 1) return true;
-    const bound = await this.pool.query<{ msg_id: string }>('SELECT msg_id FROM dingtalk_signs WHERE sign = $1', [sign]);
-    return bound.rows[0]?.msg_id === msgId;
+    return r.rows.map((x) => ({ key: x.key, at: new Date(epoch(x.seen_at)!) }));
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS_DIR } from '../../data/pg/migrate.ts';
+import { replayGuard } from '../../data/replay.ts';
 import { otherRound } from '../support/rounds.ts';
 import { freshSchema, withPostgres } from '../support/postgres.ts';
 import { seedStore, twoPgInstances } from '../support/stores.ts';
@@ -114,9 +115,9 @@ describe.runIf(withPostgres)('PgStore with two instances', () => {
     const { a, b, cleanup } = await twoPgInstances();
     cleanups.push(cleanup);
     const t = new Date('2020-04-15T09:00:00+08:00');
-    expect(await a.bindSignature('sig', 'm1', t)).toBe(true);
-    expect(await b.bindSignature('sig', 'm1', t)).toBe(true);
-    expect(await b.bindSignature('sig', 'm2', t)).toBe(false);
+    expect(await replayGuard(a, 'dingtalk').claim('sig', 'm1', t)).toBe(true);
+    expect(await replayGuard(b, 'dingtalk').claim('sig', 'm1', t)).toBe(true);
+    expect(await replayGuard(b, 'dingtalk').claim('sig', 'm2', t)).toBe(false);
   });
 
   it('records every import in the audit trail', async () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseNotice } from '../../data/import/notice.ts';
 import { ReplacementRefused } from '../../data/import/refusal.ts';
 import { SEED_NOTICE } from '../../data/import/seed.ts';
+import { replayGuard } from '../../data/replay.ts';
 import type { InspectionStore } from '../../data/store.ts';
 import { otherRound, setTally } from '../support/rounds.ts';
 import { type OpenedStore, seedStore, storeKinds } from '../support/stores.ts';
@@ -199,21 +200,17 @@ describe.each(storeKinds)('InspectionStore on $name', (kind) => {
     });
   });
 
-  describe('bindSignature()', () => {
+  describe('replayGuard() over the store', () => {
     const t0 = new Date('2020-04-15T09:00:00+08:00');
 
-    it('binds a signature to the first message it carried and refuses it with another', async () => {
-      const { store } = await empty();
-      expect(await store.bindSignature('sig-1', 'msg-1', t0)).toBe(true);
-      expect(await store.bindSignature('sig-1', 'msg-1', t0)).toBe(true);
-      expect(await store.bindSignature('sig-1', 'msg-2', t0)).toBe(false);
-      expect(await store.bindSignature('sig-2', 'msg-2', t0)).toBe(true);
-    });
-
-    it('forgets a binding once the signature could no longer be accepted (two hours)', async () => {
-      const { store } = await empty();
-      await store.bindSignature('sig-1', 'msg-1', t0);
-      expect(await store.bindSignature('sig-1', 'msg-2', new Date(t0.getTime() + 2.5 * 3600_000))).toBe(true);
+    it('binds a signature to the first message it carried and refuses it with another, after a restart too', async () => {
+      const { store, reopen } = await empty();
+      const guard = replayGuard(store, 'dingtalk');
+      expect(await guard.claim('sig-1', 'msg-1', t0)).toBe(true);
+      expect(await guard.claim('sig-1', 'msg-1', t0)).toBe(true);
+      expect(await guard.claim('sig-1', 'msg-2', t0)).toBe(false);
+      expect(await replayGuard(await reopen(), 'dingtalk').claim('sig-1', 'msg-3', t0)).toBe(false);
+      expect(await guard.claim('sig-2', 'msg-2', t0)).toBe(true);
     });
   });
 });

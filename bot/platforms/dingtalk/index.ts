@@ -38,7 +38,11 @@ export function createDingtalk(deps: PlatformDeps): PlatformRuntime | undefined 
     oapiBase: c.DINGTALK_OAPI_BASE,
     charts: deps.charts,
   });
-  return { start: () => stream.start(), stop: () => stream.stop() };
+  return {
+    connection: `dingtalk-stream:${c.DINGTALK_CLIENT_ID ?? ''}`,
+    start: () => stream.start(),
+    stop: () => stream.stop(),
+  };
 }
 
 /** Custom-robot pushes to `${DINGTALK_OAPI_BASE}/robot/send?access_token=…`, signed per request (§4). */
