@@ -4,7 +4,7 @@ import { type Channel, channels, type Region } from '../../data/schema.ts';
 import { chartFor } from '../../handlers/charts/build.ts';
 import { isSample } from '../../handlers/charts/figures.ts';
 import { dashText as d } from '../../handlers/dashboard-text.ts';
-import { passRate, percent, periodLabel, shortProblem } from '../../handlers/format.ts';
+import { counted, passRateOf, percent, periodLabel, shortProblem, statedRateText } from '../../handlers/format.ts';
 import { statusText } from '../../handlers/reminders.ts';
 import type { OutboxStats } from '../outbox/queue.ts';
 import type { Entry } from '../outbox/schema.ts';
@@ -86,6 +86,9 @@ function roundLinks(data: Dataset, region: Region, view: RoundView): Html {
 
 function rateCells(t: RegionTally | undefined): Html {
   if (!t) return html`<td class="n">—</td><td class="n">—</td><td class="n">—</td>`;
+  // A notice that stated only a rate: its rate, and no counts.
+  if (!counted(t))
+    return html`<td class="n">${t.checked ?? '—'}</td><td class="n">—</td><td class="n">${t.rate ? statedRateText(t.rate) : '—'}</td>`;
   return html`<td class="n">${t.checked}</td><td class="n">${t.failed}</td><td class="${t.failed > 0 ? 'n rate bad' : 'n'}">${percent(t.failed, t.checked)}</td>`;
 }
 
@@ -94,14 +97,17 @@ function summary(data: Dataset, region: Region, view: RoundView): Html {
   const rows = channels.map((ch) => {
     const t = data.tally(view, region.id, ch);
     const before = prev ? data.tally(prev, region.id, ch) : undefined;
-    const a = t && passRate(t.checked, t.failed);
-    const b = before && passRate(before.checked, before.failed);
+    const a = t && passRateOf(t);
+    const b = before && passRateOf(before);
     const change =
       a === undefined || b === undefined
         ? d.noPrevious
         : d.changePoints(Math.round((a - b) * 100) / 100, periodLabel(prev?.round.period ?? ''));
     if (!t) return html`<tr><th scope="row">${channelName[ch]}</th><td colspan="6" class="muted">—</td></tr>`;
-    return html`<tr><th scope="row">${channelName[ch]}${t.summed ? d.summed : ''}</th><td class="n">${t.total}</td><td class="n">${t.checked}</td><td class="n">${t.failed}</td><td class="n">${percent(t.checked - t.failed, t.checked)}</td><td class="${t.failed > 0 ? 'n rate bad' : 'n'}">${percent(t.failed, t.checked)}</td><td>${change}</td></tr>`;
+    const head = html`<th scope="row">${channelName[ch]}${t.summed ? d.summed : ''}</th><td class="n">${t.total ?? '—'}</td><td class="n">${t.checked ?? '—'}</td>`;
+    if (!counted(t))
+      return html`<tr>${head}<td class="n">—</td><td class="n">${t.rate ? statedRateText(t.rate) : '—'}</td><td class="n">—</td><td>${change}</td></tr>`;
+    return html`<tr>${head}<td class="n">${t.failed}</td><td class="n">${percent(t.checked - t.failed, t.checked)}</td><td class="${t.failed > 0 ? 'n rate bad' : 'n'}">${percent(t.failed, t.checked)}</td><td>${change}</td></tr>`;
   });
   return html`<section id="summary"><h2>${d.summary}</h2><table><thead><tr><th scope="col">${d.channel}</th><th scope="col">${d.total}</th><th scope="col">${d.checked}</th><th scope="col">${d.failed}</th><th scope="col">${d.passRate}</th><th scope="col">${d.failRate}</th><th scope="col">${d.change}</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
@@ -133,8 +139,10 @@ function trend(data: Dataset, region: Region, view: RoundView): Html {
   const rows = chart?.trend ?? [];
   if (!chart || rows.length < 2)
     return html`<section id="trend"><h2>${d.trend}</h2><p class="muted">${d.trendNone}</p></section>`;
-  const cell = (c: { passRate: string; failed: number; checked: number } | undefined) =>
-    c ? html`<td class="n">${c.passRate}（${c.failed}/${c.checked}）</td>` : html`<td class="n">—</td>`;
+  const cell = (c: { passRate: string; failed?: number | undefined; checked?: number | undefined } | undefined) =>
+    c
+      ? html`<td class="n">${c.passRate}${c.failed !== undefined && c.checked !== undefined ? `（${c.failed}/${c.checked}）` : ''}</td>`
+      : html`<td class="n">—</td>`;
   return html`<section id="trend"><h2>${d.trend}</h2>
 <figure><div role="img" aria-label="${d.chartAlt(chart.title)}">${raw(chart.drawing.svg)}</div><figcaption>${d.chartAlt(chart.title)}</figcaption></figure>
 <table><thead><tr><th scope="col">${d.period}</th><th scope="col">${d.website}${d.passRate}</th><th scope="col">${d.newmedia}${d.passRate}</th></tr></thead><tbody>${rows.map(
