@@ -294,7 +294,7 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
   const rate = text.match(RATE) ?? undefined;
   const platformRates = text.match(/((?:[\u4e00-\u9fa5A-Za-z]{2,8}[、和及与]){1,8}[\u4e00-\u9fa5A-Za-z]{2,8})(?:的)?(?:账号)?((?:不)?合格率)分别(?:为|是)((?:\d+(?:\.\d+)?%[、,，和]?){2,})/);
   if (platformRates) {
-    const names = (platformRates[1] as string).split(/[、和及与]/);
+    const names = (platformRates[1] as string).split(/[、和及与]/).map((n) => n.replace(/^(?:其中|包括|分别是)/, ''));
     const values = [...(platformRates[3] as string).matchAll(/(\d+(?:\.(\d+))?)%/g)];
     if (names.length === values.length && names.every((n) => canonicalPlatform(n))) {
       names.forEach((n, i) => {
