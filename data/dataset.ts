@@ -1,17 +1,22 @@
 import { RegionIndex } from './regions.ts';
 import { isSampleRound } from './sample.ts';
-import type { Channel, Failure, Region, RegisterFile, Round, RoundFile, Tally, Unit } from './schema.ts';
+import type { Channel, Failure, Region, RegisterFile, Round, RoundFile, StatedRate, Tally, Unit } from './schema.ts';
 
 export interface DatasetOptions {
   /** HOME_REGION: the deployment's own region, by name, short form or code (湖南, 红河, 350102). */
   home?: string;
 }
 
-/** A tally for one region and channel, possibly summed from the region's children. */
+/**
+ * A tally for one region and channel, possibly summed from the region's children. A count the
+ * notice did not state is absent (a sum is absent when any child's is); `rate` is the notice's
+ * own rate when it gave one without counts.
+ */
 export interface RegionTally {
-  total: number;
-  checked: number;
-  failed: number;
+  total?: number;
+  checked?: number;
+  failed?: number;
+  rate?: StatedRate;
   /** True when summed from sub-regions because the notice did not list the region itself. */
   summed: boolean;
 }
@@ -143,7 +148,14 @@ export class Dataset {
   /** A region's numbers in a round: its own row, or the sum of its children's rows. */
   tally(view: RoundView, regionId: string, channel: Channel): RegionTally | undefined {
     const own = view.tally(regionId, channel);
-    if (own) return { total: own.total, checked: own.checked, failed: own.failed, summed: false };
+    if (own) {
+      const out: RegionTally = { summed: false };
+      if (own.total !== undefined) out.total = own.total;
+      if (own.checked !== undefined) out.checked = own.checked;
+      if (own.failed !== undefined) out.failed = own.failed;
+      if (own.rate) out.rate = own.rate;
+      return out;
+    }
     let memo = this.sums.get(view);
     if (!memo) {
       memo = { website: new Map(), newmedia: new Map() };
@@ -156,9 +168,9 @@ export class Dataset {
         const t = this.tally(view, c.id, channel);
         if (!t) continue;
         sum ??= { total: 0, checked: 0, failed: 0, summed: true };
-        sum.total += t.total;
-        sum.checked += t.checked;
-        sum.failed += t.failed;
+        sum.total = addCount(sum.total, t.total);
+        sum.checked = addCount(sum.checked, t.checked);
+        sum.failed = addCount(sum.failed, t.failed);
       }
       memo[channel].set(regionId, sum);
     }
@@ -219,4 +231,9 @@ function periodEnd(p: string): number {
   if (h) return year * 12 + Number(h[1]) * 6;
   const m = p.match(/-(\d{2})$/);
   return year * 12 + Number(m?.[1] ?? 12);
+}
+
+/** A sum of counts stays unknown once one part is unknown. */
+function addCount(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined ? undefined : a + b;
 }

@@ -1,4 +1,4 @@
-import type { Channel } from './schema.ts';
+import type { Channel, StatedRate } from './schema.ts';
 
 /** Names and figures as every reader sees them (import previews, answers, alerts). */
 
@@ -27,4 +27,10 @@ export function periodLabel(period: string): string {
   if (h) return `${year}年${h[1] === '1' ? '上' : '下'}半年`;
   const m = period.match(/-(\d{2})$/);
   return m ? `${year}年${Number(m[1])}月` : period;
+}
+
+/** A stated rate as written: 合格率95.7%, 不合格率低于5%. */
+export function statedRateText(r: StatedRate): string {
+  const bound = r.bound === 'below' ? '低于' : r.bound === 'above' ? '高于' : '';
+  return `${r.kind === 'pass' ? '合格率' : '不合格率'}${bound}${r.value.toFixed(r.decimals)}%`;
 }

@@ -95,12 +95,34 @@ export const roundSchema = z.object({
 });
 export type Round = z.infer<typeof roundSchema>;
 
+/** A pass or failure rate as the notice states it (99.54% with its two decimals; 低于95% as a bound). */
+export const statedRateSchema = z.object({
+  kind: z.enum(['pass', 'fail']),
+  value: z.number().min(0).max(100),
+  decimals: z.number().int().nonnegative(),
+  bound: z.enum(['below', 'above']).optional(),
+});
+export type StatedRate = z.infer<typeof statedRateSchema>;
+
+/**
+ * One region's results for one channel. Counts are what the notice states (or what follows from
+ * them exactly, listed in `derived`); a notice that states only a rate has a rate and no counts —
+ * counts are never invented from a rate.
+ */
 export const tallySchema = z.object({
   regionId: z.string(),
   channel: z.enum(channels),
-  total: z.number().int().nonnegative(),
-  checked: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative().optional(),
+  checked: z.number().int().nonnegative().optional(),
+  failed: z.number().int().nonnegative().optional(),
+  /** The rate as stated, when the notice states one without counts to compute it from. */
+  rate: statedRateSchema.optional(),
+  /** Counts computed from others (合格11 of 检查14 → 不合格3), not stated. */
+  derived: z.array(z.enum(['total', 'checked', 'failed'])).optional(),
+  /** Per-platform figures stated in prose (微信公众号182个, 今日头条合格率69.81%). */
+  platforms: z
+    .array(z.object({ platform: z.string(), total: z.number().int().nonnegative().optional(), rate: statedRateSchema.optional() }))
+    .optional(),
 });
 export type Tally = z.infer<typeof tallySchema>;
 

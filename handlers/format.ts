@@ -1,6 +1,20 @@
-import type { Channel } from '../data/schema.ts';
+import type { Channel, StatedRate } from '../data/schema.ts';
 
-export { percent, periodLabel } from '../data/labels.ts';
+/** A tally whose checked and failed counts are both known (a notice may state only a rate). */
+export function counted<T extends { checked?: number; failed?: number }>(
+  t: T,
+): t is T & { checked: number; failed: number } {
+  return t.checked !== undefined && t.failed !== undefined;
+}
+
+/** The pass rate in points: from the counts, else the notice's stated rate (a bound is no rate). */
+export function passRateOf(t: { checked?: number; failed?: number; rate?: StatedRate }): number | undefined {
+  if (counted(t)) return passRate(t.checked, t.failed);
+  if (!t.rate || t.rate.bound) return undefined;
+  return t.rate.kind === 'pass' ? t.rate.value : 100 - t.rate.value;
+}
+
+export { percent, periodLabel, statedRateText } from '../data/labels.ts';
 
 /** Pass rate in percentage points, or undefined when nothing was checked. */
 export function passRate(checked: number, failed: number): number | undefined {

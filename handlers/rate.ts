@@ -2,7 +2,7 @@ import type { Dataset, RegionTally, RoundView } from '../data/dataset.ts';
 import { channels, type Channel, type Region } from '../data/schema.ts';
 import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
-import { passRate, percent, periodLabel, shortProblem } from './format.ts';
+import { counted, passRateOf, percent, periodLabel, shortProblem, statedRateText } from './format.ts';
 import { type Reply, reply } from './reply.ts';
 import { markSample } from './sample.ts';
 import { channelName, scaleText, t } from './text.ts';
@@ -34,14 +34,16 @@ export function rate(args: string[], ctx: HandlerContext): Reply {
       lines.push(t.channelMissing(channelName[ch]));
       continue;
     }
-    const line = t.channelLine(
-      channelName[ch],
-      tally.total,
-      tally.checked,
-      tally.failed,
-      percent(tally.checked - tally.failed, tally.checked),
-      percent(tally.failed, tally.checked),
-    );
+    const line = counted(tally)
+      ? t.channelLine(
+          channelName[ch],
+          tally.total,
+          tally.checked,
+          tally.failed,
+          percent(tally.checked - tally.failed, tally.checked),
+          percent(tally.failed, tally.checked),
+        )
+      : t.channelRateOnly(channelName[ch], tally.total, tally.checked, tally.rate ? statedRateText(tally.rate) : '—');
     lines.push(tally.summed ? `${line}${t.summedFromChildren}` : line);
   }
 
@@ -88,8 +90,8 @@ function changeLine(
   for (const ch of channels) {
     const a = now.get(ch);
     const b = data.tally(prev, region.id, ch);
-    const ra = a && passRate(a.checked, a.failed);
-    const rb = b && passRate(b.checked, b.failed);
+    const ra = a && passRateOf(a);
+    const rb = b && passRateOf(b);
     if (ra === undefined || rb === undefined) continue;
     const diff = Math.round((ra - rb) * 100) / 100;
     if (diff > 0) parts.push(t.changeUp(channelName[ch], diff.toFixed(2)));

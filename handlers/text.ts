@@ -152,8 +152,10 @@ export const t = {
   rateTitle: (region: string, period: string) => `${region} ${period}检查情况`,
   notListed: (region: string, shown: string) => `本期通报未单列${region}，以下为${shown}的数据。`,
   summedFromChildren: '（由下级地区数据合计）',
-  channelLine: (ch: string, total: number, checked: number, failed: number, pass: string, fail: string) =>
-    `${ch}：运行${total}个，检查${checked}个，不合格${failed}个；合格率${pass}，不合格率${fail}`,
+  channelLine: (ch: string, total: number | undefined, checked: number, failed: number, pass: string, fail: string) =>
+    `${ch}：${total !== undefined ? `运行${total}个，` : ''}检查${checked}个，不合格${failed}个；合格率${pass}，不合格率${fail}`,
+  channelRateOnly: (ch: string, total: number | undefined, checked: number | undefined, rate: string) =>
+    `${ch}：${total !== undefined ? `运行${total}个，` : ''}${checked !== undefined ? `检查${checked}个，` : ''}${rate}（通报只给出比例，未列不合格数）`,
   channelMissing: (ch: string) => `${ch}：本期无数据`,
   changeLine: (prev: string, parts: string[]) => `较上期（${prev}）：${parts.join('；')}`,
   changeUp: (ch: string, pts: string) => `${ch}合格率上升${pts}个百分点`,
@@ -404,8 +406,8 @@ export const jobsText = {
 export const historyText = {
   trendTitle: (region: string) => `${region} 合格率走势`,
   trendRow: (period: string, parts: string[]) => `${period}　${parts.join('　')}`,
-  trendCell: (ch: string, rate: string, failed: number, checked: number, arrow: string) =>
-    `${ch}${rate}${arrow}（不合格${failed}/${checked}）`,
+  trendCell: (ch: string, rate: string, failed: number | undefined, checked: number | undefined, arrow: string) =>
+    `${ch}${rate}${arrow}${failed !== undefined && checked !== undefined ? `（不合格${failed}/${checked}）` : ''}`,
   trendMissing: (ch: string) => `${ch}—`,
   up: '↑',
   down: '↓',

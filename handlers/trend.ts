@@ -3,7 +3,7 @@ import { trendOf } from '../data/history.ts';
 import { channels } from '../data/schema.ts';
 import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
-import { passRate, percent, periodLabel } from './format.ts';
+import { counted, passRateOf, percent, periodLabel, statedRateText } from './format.ts';
 import { type Reply, reply } from './reply.ts';
 import { markSample } from './sample.ts';
 import { channelName, historyText as hx, t } from './text.ts';
@@ -22,7 +22,7 @@ export function trend(args: string[], ctx: HandlerContext): Reply {
     const parts = channels.map((ch) => {
       const now = p[ch];
       if (!now) return hx.trendMissing(channelName[ch]);
-      return hx.trendCell(channelName[ch], percent(now.checked - now.failed, now.checked), now.failed, now.checked, arrow(now, before?.[ch]));
+      return hx.trendCell(channelName[ch], rateText(now), now.failed, now.checked, arrow(now, before?.[ch]));
     });
     // A sample round among real ones is marked on its own row; an all-sample answer in its title.
     const label = periodLabel(p.view.round.period);
@@ -37,17 +37,22 @@ export function trend(args: string[], ctx: HandlerContext): Reply {
       const a = first[ch];
       const b = last[ch];
       if (!a || !b) continue;
-      const rate = (x: RegionTally) => percent(x.checked - x.failed, x.checked);
-      lines.push(hx.trendSummary(channelName[ch], rate(a), rate(b), points.length));
+      lines.push(hx.trendSummary(channelName[ch], rateText(a), rateText(b), points.length));
     }
   }
   const answer = reply(hx.trendTitle(region.name), lines);
   return allSample ? markSample(answer, points.map((p) => p.view)) : answer;
 }
 
+/** The pass rate from the counts, or the notice's own rate when it stated no counts. */
+function rateText(t: RegionTally): string {
+  if (counted(t)) return percent(t.checked - t.failed, t.checked);
+  return t.rate ? statedRateText(t.rate).replace(/^合格率/, '') : '—';
+}
+
 function arrow(now: RegionTally, before: RegionTally | undefined): string {
-  const a = passRate(now.checked, now.failed);
-  const b = before && passRate(before.checked, before.failed);
+  const a = passRateOf(now);
+  const b = before && passRateOf(before);
   if (a === undefined || b === undefined || Math.abs(a - b) < 0.005) return hx.same;
   return a > b ? hx.up : hx.down;
 }

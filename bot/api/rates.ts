@@ -54,7 +54,9 @@ export function ratesFor(data: Dataset, regionText: string | undefined, roundTex
   for (const ch of channels) {
     const t = data.tally(view, region.id, ch);
     rates[ch] = t
-      ? { ...t, passRate: pct(t.checked - t.failed, t.checked), failRate: pct(t.failed, t.checked) }
+      ? t.checked !== undefined && t.failed !== undefined
+        ? { ...t, passRate: pct(t.checked - t.failed, t.checked), failRate: pct(t.failed, t.checked) }
+        : { ...t }
       : null;
   }
   return { round: view.round.key, period: view.round.period, region: { id: region.id, name: region.name }, rates };

@@ -8,8 +8,8 @@ import {
 } from '../../data/import/file-kind.ts';
 import { AppError } from '../../data/errors.ts';
 import { replacementPreview } from '../../data/import/diff.ts';
-import { parseNotice } from '../../data/import/notice.ts';
-import { NOTICE_MAX_BYTES, noticeReaders, sheetKinds } from '../../data/import/readers.ts';
+import { type NoticeSource, parseNotice } from '../../data/import/notice.ts';
+import { NOTICE_MAX_BYTES, type NoticeText, noticeReaders, sheetKinds } from '../../data/import/readers.ts';
 import { renderReport } from '../../data/import/report.ts';
 import path from 'node:path';
 import { importText as tx } from '../../data/import/text/notice.ts';
@@ -85,8 +85,9 @@ export async function importCommand(
 ): Promise<number> {
   const apply = argv.includes('--apply');
   const replace = argv.includes('--replace');
-  const given = argv.filter((a) => !a.startsWith('--'));
-  if (given.length === 0) {
+  const { issuer, rest } = issuerOption(argv);
+  const given = rest.filter((a) => !a.startsWith('--'));
+  if (given.length === 0 || issuer === '') {
     out(tx.usage);
     return 2;
   }
@@ -128,15 +129,16 @@ export async function importCommand(
     out((err as FileRefusedError).message);
     return 1;
   }
-  let text: string;
+  let read0: NoticeText;
   try {
-    text = await read(file);
+    read0 = await read(file);
   } catch (err) {
-    out(tx.readFailed(file.given, (err as Error).message));
+    out(err instanceof FileRefusedError ? err.message : tx.readFailed(file.given, (err as Error).message));
     return 1;
   }
   try {
-    const plan = parseNotice({ text, file: file.name }, store.dataset(), new Date());
+    const source: NoticeSource = { ...read0, file: file.name, ...(issuer !== undefined ? { issuer } : {}) };
+    const plan = parseNotice(source, store.dataset(), new Date());
     for (const line of renderReport(plan.report, store.dataset().regions)) out(line);
     const replacing = replacementPreview(plan.write.roundFile, store.dataset(), plan.write.newRegions);
     if (replacing.length > 0) for (const line of ['', ...replacing]) out(line);
@@ -164,9 +166,24 @@ export async function importCommand(
   }
 }
 
+/** `--issuer 六安市` or `--issuer=六安市` (supplies or overrides the issuer); empty is a usage error. */
+function issuerOption(argv: string[]): { issuer?: string; rest: string[] } {
+  const rest: string[] = [];
+  let issuer: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--issuer') {
+      issuer = (argv[i + 1] ?? '').trim();
+      i++;
+    } else if (a.startsWith('--issuer=')) issuer = a.slice('--issuer='.length).trim();
+    else rest.push(a);
+  }
+  return issuer === undefined ? { rest } : { issuer, rest };
+}
+
 /** Every kind either importer reads, for the refusal's list of what would work. */
 function refusalOf(file: FileFacts): FileRefusedError {
-  const sheets = Object.fromEntries(sheetKinds.map((k) => [k, noticeReaders.text]));
+  const sheets = Object.fromEntries(sheetKinds.map((k) => [k, async () => undefined]));
   return refusal(file, { ...noticeReaders, ...sheets });
 }
 

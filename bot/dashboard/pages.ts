@@ -4,11 +4,13 @@ import { type Channel, channels, type Region } from '../../data/schema.ts';
 import { chartFor } from '../../handlers/charts/build.ts';
 import { isSample } from '../../handlers/charts/figures.ts';
 import { dashText as d } from '../../handlers/dashboard-text.ts';
-import { passRate, percent, periodLabel, shortProblem } from '../../handlers/format.ts';
+import { counted, passRateOf, percent, periodLabel, shortProblem, statedRateText } from '../../handlers/format.ts';
 import { statusText } from '../../handlers/reminders.ts';
 import type { OutboxStats } from '../outbox/queue.ts';
 import type { Entry } from '../outbox/schema.ts';
 import type { TaskService } from '../reminders/service.ts';
+import type { Task } from '../../data/deadlines/task.ts';
+import { deadlineInstant } from '../../data/deadlines/plan.ts';
 import { type Html, html, raw, shanghai } from './html.ts';
 
 /**
@@ -84,6 +86,9 @@ function roundLinks(data: Dataset, region: Region, view: RoundView): Html {
 
 function rateCells(t: RegionTally | undefined): Html {
   if (!t) return html`<td class="n">—</td><td class="n">—</td><td class="n">—</td>`;
+  // A notice that stated only a rate: its rate, and no counts.
+  if (!counted(t))
+    return html`<td class="n">${t.checked ?? '—'}</td><td class="n">—</td><td class="n">${t.rate ? statedRateText(t.rate) : '—'}</td>`;
   return html`<td class="n">${t.checked}</td><td class="n">${t.failed}</td><td class="${t.failed > 0 ? 'n rate bad' : 'n'}">${percent(t.failed, t.checked)}</td>`;
 }
 
@@ -92,14 +97,17 @@ function summary(data: Dataset, region: Region, view: RoundView): Html {
   const rows = channels.map((ch) => {
     const t = data.tally(view, region.id, ch);
     const before = prev ? data.tally(prev, region.id, ch) : undefined;
-    const a = t && passRate(t.checked, t.failed);
-    const b = before && passRate(before.checked, before.failed);
+    const a = t && passRateOf(t);
+    const b = before && passRateOf(before);
     const change =
       a === undefined || b === undefined
         ? d.noPrevious
         : d.changePoints(Math.round((a - b) * 100) / 100, periodLabel(prev?.round.period ?? ''));
     if (!t) return html`<tr><th scope="row">${channelName[ch]}</th><td colspan="6" class="muted">—</td></tr>`;
-    return html`<tr><th scope="row">${channelName[ch]}${t.summed ? d.summed : ''}</th><td class="n">${t.total}</td><td class="n">${t.checked}</td><td class="n">${t.failed}</td><td class="n">${percent(t.checked - t.failed, t.checked)}</td><td class="${t.failed > 0 ? 'n rate bad' : 'n'}">${percent(t.failed, t.checked)}</td><td>${change}</td></tr>`;
+    const head = html`<th scope="row">${channelName[ch]}${t.summed ? d.summed : ''}</th><td class="n">${t.total ?? '—'}</td><td class="n">${t.checked ?? '—'}</td>`;
+    if (!counted(t))
+      return html`<tr>${head}<td class="n">—</td><td class="n">${t.rate ? statedRateText(t.rate) : '—'}</td><td class="n">—</td><td>${change}</td></tr>`;
+    return html`<tr>${head}<td class="n">${t.failed}</td><td class="n">${percent(t.checked - t.failed, t.checked)}</td><td class="${t.failed > 0 ? 'n rate bad' : 'n'}">${percent(t.failed, t.checked)}</td><td>${change}</td></tr>`;
   });
   return html`<section id="summary"><h2>${d.summary}</h2><table><thead><tr><th scope="col">${d.channel}</th><th scope="col">${d.total}</th><th scope="col">${d.checked}</th><th scope="col">${d.failed}</th><th scope="col">${d.passRate}</th><th scope="col">${d.failRate}</th><th scope="col">${d.change}</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
@@ -131,8 +139,10 @@ function trend(data: Dataset, region: Region, view: RoundView): Html {
   const rows = chart?.trend ?? [];
   if (!chart || rows.length < 2)
     return html`<section id="trend"><h2>${d.trend}</h2><p class="muted">${d.trendNone}</p></section>`;
-  const cell = (c: { passRate: string; failed: number; checked: number } | undefined) =>
-    c ? html`<td class="n">${c.passRate}（${c.failed}/${c.checked}）</td>` : html`<td class="n">—</td>`;
+  const cell = (c: { passRate: string; failed?: number | undefined; checked?: number | undefined } | undefined) =>
+    c
+      ? html`<td class="n">${c.passRate}${c.failed !== undefined && c.checked !== undefined ? `（${c.failed}/${c.checked}）` : ''}</td>`
+      : html`<td class="n">—</td>`;
   return html`<section id="trend"><h2>${d.trend}</h2>
 <figure><div role="img" aria-label="${d.chartAlt(chart.title)}">${raw(chart.drawing.svg)}</div><figcaption>${d.chartAlt(chart.title)}</figcaption></figure>
 <table><thead><tr><th scope="col">${d.period}</th><th scope="col">${d.website}${d.passRate}</th><th scope="col">${d.newmedia}${d.passRate}</th></tr></thead><tbody>${rows.map(
@@ -163,21 +173,50 @@ function failures(data: Dataset, region: Region, view: RoundView, page: number):
   return html`<section id="failures">${head}<table><thead><tr><th scope="col">${d.no}</th><th scope="col">${d.kind}</th><th scope="col">${d.subject}</th><th scope="col">${d.platform}</th><th scope="col">${d.problem}</th><th scope="col">${d.veto}</th><th scope="col">${d.unit}</th><th scope="col">${d.failingFor}</th></tr></thead><tbody>${rows}</tbody></table>${pager}</section>`;
 }
 
+/** Plain code-point order: a national round sorts 3,300 tasks, which a collator makes slow. */
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Derived tasks per data set, kept briefly: a national data set has ~26,000 across its rounds. */
+const taskCache = new WeakMap<Dataset, { at: number; tasks: Task[] }>();
+/** A /done shows on the dashboard within this long. */
+export const TASKS_FRESH_MS = 10_000;
+
+function allTasks(service: TaskService, data: Dataset, now: Date): Task[] {
+  const hit = taskCache.get(data);
+  if (hit && Math.abs(now.getTime() - hit.at) < TASKS_FRESH_MS) return hit.tasks;
+  const tasks = service.tasks(data);
+  taskCache.set(data, { at: now.getTime(), tasks });
+  return tasks;
+}
+
 function deadlines(p: PageInput): Html {
   const head = html`<h2>${d.deadlines}</h2>`;
   if (!p.tasks) return html`<section id="deadlines">${head}<p class="muted">${d.deadlinesOff}</p></section>`;
   const inRegion = new Set(p.data.failures(p.view, p.region.id).map((f) => f.id));
   const service = p.tasks;
-  const tasks = service
-    .tasks(p.data)
-    .filter((t) => t.round.key === p.view.round.key && inRegion.has(t.id))
-    .map((task) => ({ task, status: task.done ? undefined : statusText(task, p.now, service.calendar) }));
+  const tasks = allTasks(service, p.data, p.now).filter((t) => t.round.key === p.view.round.key && inRegion.has(t.id));
   if (tasks.length === 0) return html`<section id="deadlines">${head}<p>${d.deadlinesNone}</p></section>`;
-  const overdue = tasks.filter((t) => t.status?.overdue);
-  const open = tasks.filter((t) => t.status && !t.status.overdue);
-  const done = tasks.filter((t) => !t.status);
+  // Counted by the deadline's instant; working days are worked out only for the rows shown.
+  const late = (t: Task) => t.deadline !== undefined && p.now.getTime() >= deadlineInstant(t.deadline).getTime();
+  const byDeadline = (a: Task, b: Task) =>
+    cmp(a.deadline?.date ?? '9999', b.deadline?.date ?? '9999') || cmp(a.unitName, b.unitName);
+  const overdue = tasks.filter((t) => !t.done && late(t)).sort(byDeadline);
+  const open = tasks.filter((t) => !t.done && !late(t)).sort(byDeadline);
+  const done = tasks.filter((t) => t.done);
   const shown = [...overdue, ...open, ...done].slice(0, TASKS_SHOWN);
-  const rows = shown.map(({ task, status }) => {
+  // The status depends on the deadline alone, and a round's tasks mostly share one.
+  const statuses = new Map<string, ReturnType<typeof statusText>>();
+  const statusOf = (task: Task) => {
+    const key = `${task.deadline?.date ?? ''} ${task.deadline?.time ?? ''}`;
+    let status = statuses.get(key);
+    if (!status) {
+      status = statusText(task, p.now, service.calendar);
+      statuses.set(key, status);
+    }
+    return status;
+  };
+  const rows = shown.map((task) => {
+    const status = task.done ? undefined : statusOf(task);
     const cls = status ? (status.overdue ? 'overdue' : '') : 'done';
     const text = status ? status.text : d.doneAt(shanghai(task.done?.at ?? ''));
     const due = task.deadline ? `${task.deadline.date}${task.deadline.time ? ` ${task.deadline.time}` : ''}` : '—';

@@ -201,7 +201,14 @@ function readTallies(
 }
 
 function tallyOf(region: Region, row: TallyRecord): Tally {
-  return { regionId: region.id, channel: row.channel, total: row.total, checked: row.checked, failed: row.failed };
+  const t: Tally = { regionId: region.id, channel: row.channel };
+  if (row.total !== undefined) t.total = row.total;
+  if (row.checked !== undefined) t.checked = row.checked;
+  if (row.failed !== undefined) t.failed = row.failed;
+  if (row.rate) t.rate = row.rate;
+  if (row.derived && row.derived.length > 0) t.derived = row.derived;
+  if (row.platforms && row.platforms.length > 0) t.platforms = row.platforms;
+  return t;
 }
 
 /** A 合计 row must equal the rows of its table that share one parent; mixed levels are not summed. */
@@ -220,9 +227,13 @@ function checkSum(
   );
   const parents = new Set(same.map((r) => regionOf.get(r)?.parent));
   if (same.length === 0 || parents.size !== 1) return;
-  const add = (k: 'total' | 'checked' | 'failed') => same.reduce((n, r) => n + r[k], 0);
+  const add = (k: 'total' | 'checked' | 'failed') =>
+    same.reduce<number | undefined>((n, r) => (n === undefined || r[k] === undefined ? undefined : n + r[k]), 0);
   for (const k of ['total', 'checked', 'failed'] as const) {
-    if (add(k) !== sum[k]) problems.add(sum.region.where, tx.sumMismatch(tx.countNames[k], sum[k], add(k)));
+    const stated = sum[k];
+    const added = add(k);
+    if (stated !== undefined && added !== undefined && added !== stated)
+      problems.add(sum.region.where, tx.sumMismatch(tx.countNames[k], stated, added));
   }
 }
 
@@ -289,7 +300,7 @@ function checkListedAgainstTallies(
   }
   for (const { tally, where } of tallies) {
     const n = listed.get(`${tally.regionId}|${tally.channel}`) ?? 0;
-    if (n > tally.failed)
+    if (tally.failed !== undefined && n > tally.failed)
       problems.add(where, tx.fewerThanListed(channelName[tally.channel], tally.failed, n));
   }
 }

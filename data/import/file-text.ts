@@ -14,6 +14,10 @@ export const fileText = {
     `“${given}”有${mb(size)}，超过通报文件${mb(limit)}的上限：请确认选对了文件。`,
   empty: (given: string) => `“${given}”是空文件（0 字节），没有可导入的内容。`,
   namedAs: (ext: string) => `（扩展名却是 ${ext}）`,
+  broken: (given: string, what: string) => `“${given}”看起来是${what}，但内容已损坏，无法读取。`,
+  pdfWithoutText: (given: string) =>
+    `“${given}”是没有文字层的 PDF（扫描件），无法读取文字：请使用原文的 .docx、网页或带文字层的 PDF。`,
+  noText: (given: string) => `“${given}”中没有可读的文字。`,
   refused: (given: string, what: string, named: string, advice: string, accepted: string[]) =>
     `无法导入“${given}”：它是${what}${named}。${advice}${accepted.length > 0 ? `（可导入：${accepted.join('、')}）` : ''}`,
   kindName: {
@@ -35,13 +39,13 @@ export const fileText = {
   } satisfies Record<FileKind, string>,
   advice: {
     xlsx: '请把扩展名改为 .xlsx 后再导入。',
-    docx: '请把通报正文另存为 .txt（UTF-8 或 GBK）后再导入。',
+    docx: '请把扩展名改为 .docx 后再导入。',
     zip: '请先解压，再逐个导入其中的通报或表格。',
     xls: '请用 Excel 或 WPS 另存为 .xlsx 后再导入。',
     doc: '请用 Word 或 WPS 另存为 .docx 或 .txt 后再导入。',
     ole: '请用 Excel、Word 或 WPS 另存为 .xlsx（表格）或 .docx/.txt（通报）后再导入。',
-    pdf: '请把通报正文复制到 .txt 文件后再导入。',
-    html: '请把网页中的通报正文复制到 .txt 文件后再导入。',
+    pdf: '请把扩展名改为 .pdf 后再导入。',
+    html: '请把扩展名改为 .html 后再导入。',
     csv: '请把扩展名改为 .csv 后再导入。',
     text: '请把扩展名改为 .txt（通报）或 .csv（表格）后再导入。',
     rtf: '请另存为 .docx 或 .txt 后再导入。',

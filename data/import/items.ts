@@ -2,6 +2,7 @@ import { importText as tx } from './text/notice.ts';
 import type { Channel, Failure, Mention, Region } from '../schema.ts';
 import type { ColumnKind } from './headers.ts';
 import type { ImportContext } from './notice.ts';
+import { places } from './places.ts';
 import { failureId } from './failure-id.ts';
 import { isVeto, problemCode } from './problems.ts';
 import type { ProseName } from './prose.ts';
@@ -34,6 +35,8 @@ function regionFor(
       }
       return { region: r };
     }
+    const placed = learner.placeWithin(text, scope, places());
+    if (placed) return { region: placed };
     const prefix = learner.prefixOf(text, scope.id);
     if (prefix) return { region: prefix };
     return { region: learner.learn(text, scope.id) };
@@ -99,7 +102,7 @@ export function failuresFromProse(names: ProseName[], listed: Set<Channel>, ctx:
     const problem = n.problem ?? tx.problemNotStated;
     const code = problemCode(channel, problem);
     const f: Failure = {
-      id: failureId(ctx.roundKey, channel, region.id, n.name),
+      id: failureId(ctx.roundKey, channel, region.id, n.name, n.platform),
       channel,
       regionId: region.id,
       regionText: region.name,
@@ -109,6 +112,8 @@ export function failuresFromProse(names: ProseName[], listed: Set<Channel>, ctx:
       veto: isVeto(problem, code),
     };
     if (channel === 'website') f.unitName = n.name;
+    if (n.platform) f.platform = n.platform;
+    if (out.some((o) => o.id === f.id)) continue;
     out.push(f);
   }
   return out;

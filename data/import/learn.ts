@@ -2,6 +2,7 @@ import { nameKey } from '../normalize.ts';
 import { RegionIndex } from '../regions.ts';
 import { shortName } from '../reference/fujian.ts';
 import type { Region, RegionKind } from '../schema.ts';
+import type { Place, PlaceBook } from './places.ts';
 
 /**
  * Resolves region names during an import and learns the ones neither the store nor the national
@@ -46,6 +47,41 @@ export class RegionLearner {
       if (r && (!scopeId || this.index.within(r.id, scopeId))) return r;
     }
     return undefined;
+  }
+
+  /**
+   * The region for a place of the national gazetteer: the store's own when it has that code,
+   * otherwise learned with its code as id under its real parent (learned too, if need be).
+   */
+  fromPlace(place: Place, book: PlaceBook): Region {
+    let parent: Region | undefined;
+    for (const p of book.chain(place)) {
+      const known = this.index.resolve(p.code)?.region;
+      if (known) {
+        parent = known;
+        continue;
+      }
+      const region: Region = { id: p.code, code: p.code, name: p.name, short: p.short, kind: p.kind, aliases: [], learned: true };
+      if (parent) region.parent = parent.id;
+      this.learned.push(region);
+      this.index.add(region);
+      parent = region;
+    }
+    return parent as Region;
+  }
+
+  /**
+   * A name the store does not know, found in the national gazetteer below the notice's scope
+   * (九江市 in a 江西 notice, 金安区 in a 六安 notice): learned under its real parent.
+   */
+  placeWithin(name: string, scope: Region, book: PlaceBook): Region | undefined {
+    if (!scope.code) return undefined;
+    const top = book.byCode.get(scope.code);
+    if (!top) return undefined;
+    const key = name.normalize('NFKC').replace(/\s+/g, '');
+    const inside = book.find(key).filter((p) => p.code !== top.code && book.within(p, top));
+    const pick = inside.length === 1 ? inside[0] : inside.find((p) => p.kind !== 'district');
+    return pick ? this.fromPlace(pick, book) : undefined;
   }
 
   learn(name: string, parentId: string | undefined): Region {

@@ -2,18 +2,21 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Dataset } from '../dataset.ts';
 import type { Channel, Failure, Mention, Region, Round, Tally } from '../schema.ts';
+import { channels } from '../schema.ts';
 import { planRound, type RoundPlan } from './build-round.ts';
 import { asOfDate, deadlinePhrase, wholeLineDate } from './dates.ts';
 import { type Line, toLines } from './lines.ts';
 import { failuresFromList, failuresFromProse, mentionsFromList, mentionsFromProse } from './items.ts';
+import { dateLine, findTitle, type IssuerFound, issuerInBody, issuerInSignature, issuerInTitle, OFFICE, scopeFromNamedRegions, scopeWord, type TitleFound } from './issuer.ts';
 import { RegionLearner } from './learn.ts';
+import { type Place, type PlaceBook, places } from './places.ts';
 import { periodIn } from './period.ts';
 import { isPlatform, looksLikeProblem } from './problems.ts';
 import { readProse } from './prose.ts';
 import { outline, type Section } from './sections.ts';
-import { checkTallies, proseTally, tallyRows } from './tallies.ts';
 import type { RoundDraft } from './records.ts';
 import { ImportError, Problems } from './refusal.ts';
+import { checkTallies, proseTally, regionRateTallies, tallyRows } from './tallies.ts';
 import { readListTable, readTallyTable } from './tables.ts';
 import { importText as tx } from './text/notice.ts';
 
@@ -27,6 +30,14 @@ export interface NoticeSource {
   text: string;
   /** The file's name, kept as the round's source. */
   file: string;
+  /** How the text was read (data/import/files): plain text, Word, PDF or a saved web page. */
+  format?: 'txt' | 'docx' | 'pdf' | 'html';
+  /** The title of the page or document, used when the text has none. */
+  title?: string;
+  /** The page's publication date (ISO), used when the text has no dated sign-off. */
+  published?: string;
+  /** `--issuer <地区或机关>`: supplies or overrides the issuer and its region. */
+  issuer?: string;
 }
 
 /** Everything one import accumulates while it reads. */
@@ -49,23 +60,26 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   if (lines.length === 0) throw new ImportError(tx.empty, 1);
   const o = outline(lines);
   const body = o.body.lines;
-  const titleLine = findTitle(body);
+  const title = findTitle(body, src.title);
+  const titleLine = title && title.line > 0 ? body.find((l) => l.no === title.line) : undefined;
   const period =
-    periodIn(titleLine?.text ?? '') ??
-    firstPeriod(body.slice(0, 6)) ??
-    firstPeriod(o.attachments.flatMap((a) => (a.title ? [a.title] : [])));
+    periodIn(title?.text ?? '') ??
+    firstPeriod(body.slice(0, 8)) ??
+    firstPeriod(o.attachments.flatMap((a) => (a.title ? [a.title] : []))) ??
+    roundPeriod(body) ??
+    yearlessQuarter(body, src.published);
   const prose = readProse(body);
   if (!period) {
     const looksLikeNotice = o.attachments.length > 0 || prose.tallies.size > 0;
-    throw new ImportError(looksLikeNotice ? tx.noPeriod : tx.notANotice, titleLine?.no ?? 1);
+    throw new ImportError(looksLikeNotice ? tx.noPeriod : tx.notANotice, titleLine?.no ?? firstLine(body));
   }
-  const issuer = findIssuer(body, titleLine);
-  if (!issuer) throw new ImportError(tx.noIssuer, titleLine?.no ?? 1);
-
   const learner = new RegionLearner(data.regions.all());
-  const scope = scopeOf(issuer.name, learner, titleLine?.no ?? 1);
+  const found = issuerAndScope(src, lines, body, title, learner);
+  const issuer = found.issuer;
+  const scope = found.scope;
   const roundKey = `${period}@${scope.id}`;
   const ctx: ImportContext = { learner, scope, roundKey, notes: [], warnings: [] };
+  if (found.note) ctx.notes.push(found.note);
 
   const tallies = new Map<Channel, Tally[]>();
   const failures: Failure[] = [];
@@ -73,23 +87,21 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   const listed = new Set<Channel>();
   const lastLine = (lines.at(-1) as Line).no;
 
-  // A notice that lists attachments it does not carry, or whose text stops mid-sentence, was not
-  // copied in full: importing it would replace a round with part of one.
   if (o.listed.length > o.attachments.length) {
     if (o.attachments.length > 0)
       throw new ImportError(tx.missingAttachments(o.listed.length, o.attachments.length), lastLine);
     throw new ImportError(tx.attachmentsAbsent(o.listed.length), lastLine);
   }
-  // A text that stops mid-sentence is only suspect; it is refused below if it also counts
-  // failures it does not name (the first 3,000 bytes of the shipped notice).
+  // A text that stops mid-sentence is only suspect; it is refused below if it also names fewer
+  // failures in a list than it counts (the first 3,000 bytes of the shipped notice).
   const cut = o.attachments.length === 0 ? cutMidSentence(lines) : undefined;
 
   o.attachments.forEach((section, k) => {
     const endOfText = k === o.attachments.length - 1;
-    const kind = sectionKind(section);
     // 附件4 and nothing after it: the text stops where an attachment begins.
     if (!section.title && section.lines.length === 0)
       throw new ImportError(tx.emptyAttachment(section.attachment), section.startLine);
+    const kind = sectionKind(section);
     if (!kind) {
       ctx.warnings.push(tx.skippedAttachment(section.attachment, section.title?.raw ?? ''));
       return;
@@ -124,24 +136,58 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
     const t = proseTally(stated, scope, ctx);
     if (t) tallies.set(channel, [t]);
   }
-  failures.push(...failuresFromProse(prose.failures, listed, ctx));
+  const regional = regionRateTallies(
+    prose.regionRates,
+    (id, ch) => (tallies.get(ch) ?? []).some((t) => t.regionId === id),
+    ctx,
+  );
+  for (const t of regional) tallies.set(t.channel, [...(tallies.get(t.channel) ?? []), t]);
+  const named = failuresFromProse(prose.failures, listed, ctx);
+  failures.push(...named);
+  // A notice that only names its failures (a veto list, A和B网站不合格) states that many failed.
+  for (const channel of channels) {
+    const n = named.filter((f) => f.channel === channel).length;
+    if (n === 0) continue;
+    const rows = tallies.get(channel);
+    const own = rows?.find((t) => t.regionId === scope.id);
+    if (!rows) {
+      tallies.set(channel, [{ regionId: scope.id, channel, failed: n, derived: ['failed'] }]);
+      ctx.notes.push(tx.failedFromNames(channel, n));
+    } else if (own && own.failed === undefined && own.rate === undefined) {
+      own.failed = n;
+      own.derived = [...(own.derived ?? []), 'failed'];
+      ctx.notes.push(tx.failedFromNames(channel, n));
+    }
+  }
   mentions.push(
     ...mentionsFromProse(prose.praised, 'praised'),
     ...mentionsFromProse(prose.criticised, 'criticised'),
   );
 
   const allTallies = [...tallies.values()].flat();
-  if (allTallies.length === 0) throw new ImportError(tx.noResults, titleLine?.no ?? 1);
-  // Fewer items named than the notice counts means lists were lost (a cut text, a missing page):
-  // refused, every channel at once. More named than counted is the publisher's slip: a warning.
+  if (allTallies.length === 0) throw new ImportError(tx.noResults, resultsLine(body));
+  // Fewer items named in lists than the notice counts means lists were lost (a cut text, a
+  // missing page): refused, every channel at once. More named than counted is the publisher's
+  // slip: a warning. A notice that names none of its failures (most prose notices) is not refused.
   const problems = new Problems();
+  const replacing = data.rounds.some((v) => v.round.key === roundKey);
   for (const [channel, rows] of tallies) {
     const own = rows.find((r) => r.regionId === scope.id);
     const named = failures.filter((f) => f.channel === channel).length;
-    const failed = own?.failed ?? rows.reduce((n, r) => n + r.failed, 0);
-    if (!listed.has(channel) && named === 0 && !cut) continue;
-    if (named < failed) problems.add({ line: lastLine }, tx.fewerNamedThanCounted(channel, named, failed));
-    else if (named > failed) ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
+    const failed = own
+      ? own.failed
+      : rows.reduce<number | undefined>(
+          (n, r) => (n === undefined || r.failed === undefined ? undefined : n + r.failed),
+          0,
+        );
+    if (failed === undefined || (!listed.has(channel) && named === 0 && !cut)) continue;
+    if (named < failed) {
+      // A list that names fewer than it counts lost rows. A text cut mid-sentence that counts
+      // failures it never names may only be a partial copy of a prose notice: it is previewed
+      // with a warning, but it never replaces a round already stored (that would drop its list).
+      if (listed.has(channel) || replacing) problems.add({ line: cut?.no ?? lastLine }, tx.fewerNamedThanCounted(channel, named, failed));
+      else ctx.warnings.push(tx.fewerNamedThanCounted(channel, named, failed));
+    } else if (named > failed) ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
   }
   if (cut && !problems.empty) problems.add({ line: cut.no }, tx.cutMidSentence(cut.text.slice(-12)));
   problems.throwIfAny();
@@ -152,8 +198,8 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
     lines: body,
     period,
     scope,
-    issuer: issuer.name,
-    titleLine,
+    issuer,
+    title: title?.raw,
     now,
     key: roundKey,
   });
@@ -182,9 +228,12 @@ function noticeDraft(
     tallies: tallies.map((t) => ({
       region: at(t.regionId),
       channel: t.channel,
-      total: t.total,
-      checked: t.checked,
-      failed: t.failed,
+      ...(t.total !== undefined ? { total: t.total } : {}),
+      ...(t.checked !== undefined ? { checked: t.checked } : {}),
+      ...(t.failed !== undefined ? { failed: t.failed } : {}),
+      ...(t.rate ? { rate: t.rate } : {}),
+      ...(t.derived ? { derived: t.derived } : {}),
+      ...(t.platforms ? { platforms: t.platforms } : {}),
       sum: false,
       where,
       regionId: t.regionId,
@@ -230,60 +279,78 @@ function cutMidSentence(lines: readonly Line[]): Line | undefined {
   return last;
 }
 
-function findTitle(body: Line[]): Line | undefined {
-  return (
-    body.find((l) => /关于.*(检查|抽查|监测|普查|测评|评估).*通报/.test(l.text)) ??
-    body.find((l) => /关于.*通报/.test(l.text)) ??
-    body.slice(0, 6).find((l) => /(检查|抽查|监测).*(情况|结果)/.test(l.text) && l.text.length <= 80)
-  );
+function firstLine(body: Line[]): number {
+  return body[0]?.no ?? 1;
 }
 
-function firstPeriod(lines: Line[]): string | undefined {
-  for (const l of lines) {
-    const p = periodIn(l.text);
-    if (p) return p;
-  }
-  return undefined;
-}
-
-const OFFICE =
-  /(人民政府办公厅|人民政府办公室|政府办公厅|政府办公室|人民政府|办公厅|办公室|管委会|网信办|政务公开办公室|政务公开办|大数据局|大数据管理局|政务服务数据管理局|政务服务管理局)$/;
-
-/** The issuer: the title's words before 关于, or the signature line above the date. */
-function findIssuer(body: Line[], title: Line | undefined): { name: string } | undefined {
-  const before = title?.raw.normalize('NFKC').split('关于')[0]?.trim();
-  if (before && title?.text.includes('关于') && OFFICE.test(before)) return { name: before };
-  for (let i = body.length - 1; i > 0; i--) {
-    const l = body[i] as Line;
-    if (wholeLineDate(l.text)) {
-      const sig = body[i - 1] as Line;
-      if (OFFICE.test(sig.text) && sig.text.length <= 30) return { name: sig.text };
-    }
-  }
-  const sig = body.find((l) => OFFICE.test(l.text) && l.text.length <= 30);
-  return sig ? { name: sig.text } : undefined;
+/** Where results were expected: the line of 一、总体情况 (or the like), else the first prose line. */
+function resultsLine(body: Line[]): number {
+  const heading = body.find((l) => /^[一二三四1-4][、.．]?(总体|基本|检查|抽查|监测)(情况|结果)/.test(l.text));
+  if (heading) return heading.no;
+  const first = body.find((l) => /检查|抽查|监测/.test(l.text) && l.text.length > 30);
+  return (first ?? body[0])?.no ?? 1;
 }
 
 /**
- * The region an issuer speaks for: 福建省人民政府办公厅 → 福建省. An unknown place is learned only
- * when it reads as a place (ends in 省, 市, 县 …); anything else (福建生人民政府办公厅) is refused
- * with the closest known names, never made a new root region.
+ * Who issued the notice and which region it covers. `--issuer` wins; otherwise the office in the
+ * title, the sign-off or the body sentence that says who ran the check — never a cited document.
+ * An office without a place (省人民政府办公厅) takes its region from the body: 全省/全市 and the
+ * regions named, when they all lie under one place. Nothing found → refused, naming --issuer.
  */
-function scopeOf(issuer: string, learner: RegionLearner, line: number): Region {
-  if (/^国务院/.test(issuer)) return learner.resolve('全国') ?? learner.learn('全国', undefined);
-  const place = issuer.replace(OFFICE, '').replace(OFFICE, '');
-  const m = place.match(/^(.+?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗))/);
-  const name = m?.[1] ?? place;
-  const known = learner.resolve(name) ?? learner.prefixOf(name);
-  if (known) return known;
-  if (!m) {
-    const near = learner.regions.suggest(name).map((r) => r.name);
-    throw new ImportError(tx.unknownIssuerPlace(issuer, name, near), line);
+function issuerAndScope(
+  src: NoticeSource,
+  lines: Line[],
+  body: Line[],
+  title: TitleFound | undefined,
+  learner: RegionLearner,
+): { issuer: string; scope: Region; note?: string } {
+  const book = places();
+  if (src.issuer !== undefined) {
+    const name = src.issuer.normalize('NFKC').replace(/\s+/g, '');
+    const scope = regionOfOffice(name, book.leading(name), learner, book);
+    if (!scope) throw new ImportError(tx.issuerOptionUnknown(src.issuer, learner.regions.suggest(name).map((r) => r.name)));
+    return { issuer: src.issuer.trim(), scope, note: tx.issuerFromOption(src.issuer.trim(), scope.name) };
   }
-  // 连云港市XX区: learn the city, then the district under it.
-  const parts = name.match(/^(.+?市)(.+(?:区|县|市))$/);
-  if (parts?.[1] && parts[2]) return learner.learn(parts[2], learner.learn(parts[1], undefined).id);
-  return learner.learn(name, undefined);
+  const candidates = [
+    title ? issuerInTitle(title, book) : undefined,
+    issuerInSignature(lines, book),
+    issuerInBody(body, book),
+  ].filter((c): c is IssuerFound => c !== undefined);
+  for (const c of candidates) {
+    const scope = regionOfOffice(c.name, c.place, learner, book);
+    if (scope) return { issuer: c.name, scope };
+  }
+  const office = candidates[0];
+  if (office && /^国务院|^国家/.test(office.name)) {
+    const country = learner.resolve('全国') ?? learner.learn('全国', undefined);
+    return { issuer: office.name, scope: country };
+  }
+  const word = scopeWord(body);
+  if (word) {
+    const place = scopeFromNamedRegions(lines, word.level, book);
+    if (place) {
+      const scope = learner.fromPlace(place, book);
+      const issuer = office?.name ?? `${place.name}（${tx.issuerInferred}）`;
+      return { issuer, scope, note: tx.scopeFromBody(place.name) };
+    }
+  }
+  const at = title && title.line > 0 ? title.line : (office?.line ?? firstLine(body));
+  throw new ImportError(office ? tx.issuerWithoutPlace(office.name) : tx.noIssuerFound(title?.raw), at);
+}
+
+/** The region an office speaks for: a registered region its name starts with, or its gazetteer place. */
+function regionOfOffice(
+  name: string,
+  place: Place | undefined,
+  learner: RegionLearner,
+  book: PlaceBook,
+): Region | undefined {
+  const registered = learner.resolve(name.replace(OFFICE, '').replace(OFFICE, '')) ?? learner.prefixOf(name);
+  // 福建省人民政府办公厅 → the registered 福建省 (same code); 平潭综合实验区管委会 → the zone, not 平潭县.
+  if (registered && (!place || registered.code === place.code || (!registered.code && registered.name.length > place.name.length)))
+    return registered;
+  if (place) return learner.fromPlace(place, book);
+  return undefined;
 }
 
 type SectionKind = 'tally' | 'failures' | 'praised' | 'criticised';
@@ -317,7 +384,7 @@ function roundOf(a: {
   period: string;
   scope: Region;
   issuer: string;
-  titleLine: Line | undefined;
+  title: string | undefined;
   now: Date;
   key: string;
 }): Round {
@@ -326,7 +393,7 @@ function roundOf(a: {
     key: a.key,
     period: a.period,
     scopeRegionId: a.scope.id,
-    title: a.titleLine?.raw ?? a.lines[0]?.raw ?? a.src.file,
+    title: a.title ?? a.lines[0]?.raw ?? a.src.file,
     issuer: a.issuer,
     source: {
       file: path.basename(a.src.file),
@@ -335,10 +402,14 @@ function roundOf(a: {
     },
     importedAt: a.now.toISOString(),
   };
-  const doc = joined.match(/[\u4e00-\u9fa5]{1,12}[〔[(]\d{4}[〕\])]\d+号/);
-  if (doc) round.docNumber = doc[0];
-  const issued = [...a.lines].reverse().find((l) => wholeLineDate(l.text));
-  if (issued) round.issuedOn = wholeLineDate(issued.text) as string;
+  // The notice's own 文号 stands on a line of its own near the title; one inside a sentence
+  // belongs to a cited document (《…》（黔府办函〔2018〕14号）).
+  const DOC = /^[\u4e00-\u9fa5]{1,12}[〔[(]\d{4}[〕\])]\d+号$/;
+  const doc = a.lines.slice(0, 8).find((l) => DOC.test(l.text));
+  if (doc) round.docNumber = doc.text;
+  const issued = [...a.lines].reverse().find((l) => dateLine(l.text));
+  if (issued) round.issuedOn = dateLine(issued.text) as string;
+  else if (a.src.published) round.issuedOn = a.src.published;
   const asOf = asOfDate(joined);
   if (asOf) round.resultsAsOf = asOf;
   const year = Number((round.issuedOn ?? a.period).slice(0, 4));
@@ -351,4 +422,55 @@ function roundOf(a: {
     break;
   }
   return round;
+}
+
+function firstPeriod(lines: Line[]): string | undefined {
+  for (const l of lines) {
+    const p = periodIn(l.text);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+const CN_NUM: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4 };
+
+/**
+ * 2021年第二次全省政府网站…抽查 (Hubei numbers its checks): the quarter the check was held in, by
+ * the month of the first date after it (6月16日至6月22日 → Q2), else the N-th quarter.
+ */
+function roundPeriod(body: Line[]): string | undefined {
+  for (const l of body.slice(0, 12)) {
+    const m = l.text.match(/(\d{4})年(?:度)?第([一二三四])次/);
+    if (!m) continue;
+    const text = body.slice(body.indexOf(l), body.indexOf(l) + 8).map((x) => x.text).join('');
+    const month = text.slice(text.indexOf(m[0])).match(/(\d{1,2})月(?:\d{1,2}日|中旬|上旬|下旬|份)/)?.[1];
+    const q = month && Number(month) >= 1 && Number(month) <= 12 ? Math.ceil(Number(month) / 3) : CN_NUM[m[2] as string];
+    return `${m[1]}Q${q}`;
+  }
+  return undefined;
+}
+
+/**
+ * 第一季度 without a year: the year of the notice's dates (its sign-off, the page's date, the
+ * first full date in the text); a notice dated before its quarter began is the year before's.
+ */
+function yearlessQuarter(body: Line[], published: string | undefined): string | undefined {
+  const head = body.slice(0, 12).map((l) => l.text.replace(/《[^》]*》/g, ''));
+  const q = head.join('').match(/第?([一二三四])季度/)?.[1];
+  if (!q) return undefined;
+  const signed = [...body].reverse().find((l) => dateLine(l.text));
+  const iso =
+    (signed && dateLine(signed.text)) ??
+    published ??
+    body
+      .map((l) => l.text.match(/(\d{4})年(\d{1,2})月\d{1,2}日/))
+      .filter((m): m is RegExpMatchArray => m !== null)
+      .map((m) => `${m[1]}-${(m[2] as string).padStart(2, '0')}`)
+      .sort()
+      .at(-1);
+  if (!iso) return undefined;
+  const year = Number(iso.slice(0, 4));
+  const month = Number(iso.slice(5, 7));
+  const quarter = CN_NUM[q] as number;
+  return `${month < (quarter - 1) * 3 + 1 ? year - 1 : year}Q${quarter}`;
 }

@@ -82,3 +82,23 @@ export function isPlatform(text: string): boolean {
   const t = text.normalize('NFKC');
   return platformNames.some((p) => t === p || (t.length <= 8 && t.includes(p)));
 }
+
+/** Platform names as notices write them, each with the name figures are kept under. */
+const platformCanon: Array<[RegExp, string]> = [
+  [/^(?:微信公众号|微信公众平台|公众号|政务微信|微信|微信服务号|微信订阅号|服务号|订阅号)$/, '微信公众号'],
+  [/^(?:微信视频号|视频号)$/, '视频号'],
+  [/^(?:新浪微博|政务微博|微博|腾讯微博)$/, '微博'],
+  [/^(?:抖音|抖音号|抖音短视频|抖音账号|政务抖音)$/, '抖音'],
+  [/^(?:今日头条|头条号|头条)$/, '今日头条'],
+  [/^(?:快手|快手号)$/, '快手'],
+  [/^(?:移动客户端|客户端|APP|App|app|政务APP|手机客户端)$/, '移动客户端'],
+  [/^(?:小程序|微信小程序)$/, '小程序'],
+  [/^(?:百家号|企鹅号|大鱼号|网易号|人民号|强国号|澎湃号|搜狐号|一点号|百度贴吧|哔哩哔哩|B站|小红书|西瓜视频)$/, ''],
+];
+
+/** 政务微博 → 微博, 公众号 → 微信公众号, 抖音短视频 → 抖音; not a platform → undefined. */
+export function canonicalPlatform(text: string): string | undefined {
+  const t = text.normalize('NFKC').replace(/\s+/g, '');
+  for (const [re, canon] of platformCanon) if (re.test(t)) return canon || t;
+  return undefined;
+}

@@ -1,7 +1,27 @@
 import type { Channel } from '../schema.ts';
-import type { Line } from './lines.ts';
+import { asWritten, type Line } from './lines.ts';
+import { canonicalPlatform } from './problems.ts';
 
-/** Results stated in sentences, for one channel: 全省正在运行政府网站842个,其中:合格826个,不合格16个,合格率为98.1%. */
+/** A pass or failure rate as the notice states it: 99.54% kept with its two decimals. */
+export interface StatedRate {
+  kind: 'pass' | 'fail';
+  value: number;
+  decimals: number;
+  /** 低于95%: a bound, not a value. */
+  bound?: 'below' | 'above';
+}
+
+/** Per-platform figures stated in prose: 微信公众号182个; 今日头条合格率69.81%. */
+export interface PlatformFigures {
+  platform: string;
+  total?: number;
+  rate?: StatedRate;
+}
+
+/**
+ * Results stated in sentences, for one channel: 全省正在运行政府网站842个，其中合格826个，不合格16个，
+ * 合格率为98.1%; 抽查政务新媒体591个; 149个政务新媒体全部合格; 检查合格率为95.7%.
+ */
 export interface ProseTally {
   channel: Channel;
   line: number;
@@ -9,14 +29,28 @@ export interface ProseTally {
   checked?: number;
   passed?: number;
   failed?: number;
-  rate?: { kind: 'pass' | 'fail'; value: number; decimals: number };
-  /** 检查覆盖面100% / 全覆盖: everything running was checked. */
+  rate?: StatedRate;
+  /** 检查覆盖面100% / 全覆盖 / 普查 / 全面检查: everything running was checked. */
   fullCoverage: boolean;
+  /** 全部合格 / 均为合格 / 未发现不合格. */
+  allPassed: boolean;
+  /** 8家政府网站不同程度存在问题: failures if the stated rate says so. */
+  withProblems?: number;
+  platforms: PlatformFigures[];
+}
+
+/** A region's rate stated in prose (福州、厦门合格率均为100%; 周口低于95%). */
+export interface ProseRegionRate {
+  channel?: Channel;
+  region: string;
+  rate: StatedRate;
+  line: number;
 }
 
 export interface ProseName {
   channel?: Channel;
   name: string;
+  platform?: string;
   problem?: string;
   line: number;
   sentence: string;
@@ -24,6 +58,7 @@ export interface ProseName {
 
 export interface ProseFindings {
   tallies: Map<Channel, ProseTally>;
+  regionRates: ProseRegionRate[];
   failures: ProseName[];
   praised: ProseName[];
   criticised: ProseName[];
@@ -32,53 +67,260 @@ export interface ProseFindings {
 interface Sentence {
   text: string;
   line: number;
+  /** The channel the surrounding heading or sentences speak of. */
+  context?: Channel;
 }
+
+const NEWMEDIA_WORDS = /政务新媒体|新媒体|公众号|微博|账号|政务微信|抖音|头条号|今日头条|视频号|快手|客户端/;
+const WEBSITE_WORDS = /政府网站|门户网站|网站/;
+
+function channelOf(text: string): Channel | undefined {
+  const w = text.search(WEBSITE_WORDS);
+  const m = text.search(NEWMEDIA_WORDS);
+  if (w < 0 && m < 0) return undefined;
+  if (w < 0) return 'newmedia';
+  if (m < 0) return 'website';
+  return undefined;
+}
+
+/** A heading that names one channel: （一）网站抽查情况 / 2.政务新媒体方面 / 政府网站检查情况. */
+const HEADING = /^(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）.、．]\s*)?[^,，。;；]{0,16}(?:方面|情况|检查|抽查|监测|结果)[:：]?$/;
+const TOP_HEADING = /^[一二三四五六七八九十]{1,2}[、.．]/;
 
 function sentences(lines: Line[]): Sentence[] {
   const out: Sentence[] = [];
+  let heading: Channel | undefined;
   for (const l of lines) {
-    for (const part of l.text.split(/[。;；!！]/)) if (part) out.push({ text: part, line: l.no });
+    const parts = l.text.split(/(?<=[。;；!！])/);
+    let context = heading;
+    for (const [k, part] of parts.entries()) {
+      const text = part.replace(/[。;；!！]$/, '');
+      if (!text) continue;
+      const lead = text.split(/[:：]/)[0] as string;
+      if (k === 0 && (HEADING.test(lead) || TOP_HEADING.test(lead)) && lead.length <= 24) {
+        const ch = channelOf(lead);
+        if (ch || TOP_HEADING.test(lead)) {
+          heading = ch;
+          context = ch;
+        }
+      }
+      out.push({ text, line: l.no, ...(context ? { context } : {}) });
+      const runs = channelRuns(text, context);
+      const last = runs.at(-1)?.channel;
+      if (last) context = last;
+    }
   }
   return out;
 }
 
 const KEYWORDS: Array<[RegExp, Channel]> = [
-  [/政务新媒体|新媒体|公众号|微博|账号/g, 'newmedia'],
-  [/政府网站|网站/g, 'website'],
+  [/政务新媒体|新媒体|公众号|微博|账号|政务微信|抖音|今日头条|头条号|视频号|快手|移动客户端/g, 'newmedia'],
+  [/政府网站|门户网站|网站/g, 'website'],
 ];
 
-/** Splits a sentence into runs that each speak of one channel. */
-function channelRuns(text: string): Array<{ channel: Channel; text: string }> {
-  const marks: Array<{ at: number; channel: Channel }> = [];
+/**
+ * Splits a sentence into runs that each speak of one channel; words before the first channel word
+ * belong to the first run (全市48家政府网站…), a sentence without one to the context's channel.
+ * `政府网站和政务新媒体` named together opens a run for both (channel `both`).
+ */
+export function channelRuns(
+  text: string,
+  context?: Channel,
+): Array<{ channel: Channel; text: string; both?: boolean }> {
+  const marks: Array<{ at: number; end: number; channel: Channel }> = [];
   for (const [re, channel] of KEYWORDS) {
     for (const m of text.matchAll(re)) {
-      if (!marks.some((x) => m.index >= x.at && m.index < x.at + 5 && x.channel !== channel))
-        marks.push({ at: m.index, channel });
+      const at = m.index;
+      const end = at + m[0].length;
+      if (!marks.some((x) => at < x.end && end > x.at)) marks.push({ at, end, channel });
     }
   }
   marks.sort((a, b) => a.at - b.at);
-  const runs: Array<{ channel: Channel; text: string }> = [];
+  if (marks.length === 0) return context ? [{ channel: context, text }] : [];
+  const runs: Array<{ channel: Channel; text: string; both?: boolean }> = [];
   let k = 0;
   while (k < marks.length) {
     const cur = marks[k] as { at: number; channel: Channel };
     let j = k + 1;
-    while (j < marks.length && (marks[j] as { channel: Channel }).channel === cur.channel) j++;
-    runs.push({ channel: cur.channel, text: text.slice(cur.at, marks[j]?.at ?? text.length) });
+    let both = false;
+    for (;;) {
+      const next = marks[j];
+      if (!next) break;
+      if (both) break;
+      if (next.channel === cur.channel) {
+        j++;
+        continue;
+      }
+      // 政府网站和政务新媒体 / 政府网站、政务新媒体: both channels, one statement.
+      const gap = text.slice((marks[j - 1] as { end: number }).end, next.at);
+      if (/^(和|与|及|、|以及)$/.test(gap) && runs.length === 0 && !/\d/.test(text.slice(0, cur.at))) {
+        both = true;
+        j++;
+        continue;
+      }
+      break;
+    }
+    const start = k === 0 ? 0 : cur.at;
+    const run = { channel: cur.channel, text: text.slice(start, marks[j]?.at ?? text.length) };
+    runs.push(both ? { ...run, both: true } : run);
     k = j;
+  }
+  // 其中1个网站不合格: a count just before a channel noun belongs to that noun's run.
+  for (let i = 1; i < runs.length; i++) {
+    const prev = runs[i - 1] as { text: string };
+    const m = prev.text.match(/(?:其中|有|共)?\d+(?:个|家)$/);
+    if (!m || m.index === undefined || m.index === 0) continue;
+    prev.text = prev.text.slice(0, m.index);
+    (runs[i] as { text: string }).text = m[0] + (runs[i] as { text: string }).text;
+  }
+  // 对134家政府网站、381家政务新媒体进行了全面检查: the verb after the last one is every one's.
+  for (let i = runs.length - 2; i >= 0; i--) {
+    const cur = runs[i] as { text: string };
+    const next = runs[i + 1] as { text: string };
+    if (!/\d+(?:个|家)[\u4e00-\u9fa5]{0,8}[、和及与]$/.test(cur.text)) continue;
+    const tail = next.text.match(/^\d+(?:个|家)[^,，;；。\d]{0,12}?(?:政府网站|网站|政务新媒体|新媒体|账号)((?:进行了?|开展了?)[^,，;；。]{0,12})/)?.[1];
+    if (tail) cur.text = cur.text.replace(/[、和及与]$/, '') + tail;
   }
   return runs;
 }
 
+const NOUN =
+  '(?:政府系统)?(?:政府网站|门户网站|网站|政务新媒体账号|政务新媒体|新媒体账号|新媒体|账号|政务微信|微信公众号|公众号|政务微博|微博|政务抖音|抖音号?|今日头条|头条号|移动客户端)';
+/** A channel noun, or several named together (政务微信、政务微博), or none. */
+const CH = `(?:${NOUN}(?:[、和及与]${NOUN})*)?`;
+const FAILED_AFTER = new RegExp(`^(?:个|家)${CH}(?:均|都|检查|抽查|为|被判定为|被认定为|评定为)*(?:不合格|存在(?:突出|严重|较大)问题|问题突出|未通过)`);
+const FAILED_BEFORE = new RegExp(
+  `(?:不合格|存在(?:突出|严重)问题|发现(?:突出|严重)?问题)(?:的)?${CH}(?:数量?|总数)?(?:共|共有|有|为|是|计|共计|达)*$`,
+);
+const PASSED_AFTER = new RegExp(`^(?:个|家)${CH}(?:均|都|检查|抽查|为|被判定为|评定为)*合格`);
+const PASSED_BEFORE = new RegExp(`(?<!不)合格(?:的)?${CH}(?:数量?|总数)?(?:共|共有|有|为|是|计|共计|达)*$`);
+const CHECKED_BEFORE = new RegExp(
+  `(?:检查|抽查|抽检|监测|检测|普查|巡查|核查|检查了|抽查了|抽取|随机抽取)(?:了)?(?:[^,，:：]{0,24}?)${CH}(?:共|共计|合计|总计)?(?:为)?$`,
+);
+const CHECKED_AFTER = new RegExp(`^(?:个|家)${CH}(?:进行了?|开展了?|实施了?)(?:全面|随机|全覆盖)?(?:检查|抽查|抽检|监测|普查|测评)`);
+const SCOPE_BEFORE = /(?:抽查|检查|普查|监测)(?:对象|范围)(?:为|是)/;
 const TOTAL_BEFORE =
-  /(?:共有?|运行(?:的)?|备案(?:的)?|开设(?:的)?)(政府网站|政务新媒体)(?:共有?|总数为?)?(\d+)个/;
-const TOTAL_AFTER = /(政府网站|政务新媒体)(?:共有?|总数为?|总计)(\d+)个/;
-const CHECKED_LIST = /(?:检查|抽查|监测)(?:了)?((?:(?:政府网站|政务新媒体)(?:共)?\d+个[、,和及]?)+)/;
-const CHECKED = /(?:检查|抽查|监测)(?:了)?(?:政府网站|政务新媒体|网站|账号)?(?:共)?(\d+)个/;
-const FAILED =
-  /(?:有)?(\d+)个(?:网站|账号)?不合格|不合格(?:的)?(?:网站|账号|政府网站|政务新媒体)?(?:共|有)?(\d+)个/;
-const PASSED = /(?<!不)合格(?:的)?(?:网站|账号|政府网站|政务新媒体)?(?:共|有)?(\d+)个/;
-const RATE = /(不)?合格率(?:为|是|达到?|仅为?)?(\d+(?:\.(\d+))?)%/;
-const COVERAGE = /覆盖面(?:达到?|为)?100%|全覆盖|全部检查/;
+  /(?:正在运行|在运行|正常运行|运行中|运行|开通运行|共有|现有|共开设|开设|备案|注册|纳入[^,，。]{0,30}?(?:监管|系统|管理|名录)|全省共|全市共|全州共|总数|总量|共计|总计|合计|^全(?:省|市|州|区|县|盟)|^共)(?:的)?(?:[^,，:：]{0,20}?)$/;
+const RATE = /((?:不)?合格率|达标率|合格比例)(?:为|是|达到?|达|仅为?|均为|均达到?|约为|分别为|总体为)?(\d+(?:\.(\d+))?)%/;
+const RATE_AFTER = /(\d+(?:\.(\d+))?)%的((?:不)?合格率)/;
+const COVERAGE = /覆盖面(?:达到?|为)?100%|覆盖(?:全省|全市|全州|全县|全区)?(?:所有|全部)|(?:检查|抽查)比例(?:为|达到?)?100%|全覆盖|全部检查|全面检查|普查|100%的抽查比例|抽查比例为?100%/;
+const ALL_PASSED =
+  /(?:全部|均为?|全都|都|全部为|均已)(?:检查)?合格|未发现(?:不合格|单项否决)|无不合格|没有不合格|不存在不合格|均达到合格|达到合格水平|均未出现.{0,6}单项否决/;
+
+function num(s: string): number {
+  return Number(s.replace(/,/g, ''));
+}
+
+function stated(kindWord: string, value: string, decimals: string | undefined): StatedRate {
+  return { kind: kindWord.startsWith('不') ? 'fail' : 'pass', value: Number(value), decimals: decimals?.length ?? 0 };
+}
+
+const PART =
+  '(?:(?!的|存在|发现|问题|合格|检查|抽查|运行|对|共|有|其中|分别)[^、，,。:：;；\\d]){0,14}?(?:网站|新媒体|账号|微信|微博|公众号)';
+const ENUM_COUNT_FIRST = new RegExp(`(?:\\d+(?:个|家)${PART}[、和及与]){1,12}\\d+(?:个|家)${PART}`, 'g');
+const ENUM_COUNT_AFTER = new RegExp(`(?:${PART}\\d+(?:个|家)[、和及与]){1,12}${PART}\\d+(?:个|家)`, 'g');
+
+/**
+ * Counts stated in parts (1个州政府网站、19个州政府部门网站、18个县级政府网站; 州政府部门网站2个、县级政府
+ * 网站9个) read as their sum, so the part after them (进行全覆盖检查, 存在突出问题) gives its role to
+ * the whole. Parts that are themselves results (合格…、不合格…) are not summed.
+ */
+export function sumEnumerations(text: string): string {
+  const fold = (countFirst: boolean) => (all: string) => {
+    if (/合格|检查|抽查|监测|不更新|未更新/.test(all)) return all;
+    const items = all.split(/[、和及与]/);
+    // Parts of one channel only: 政府网站42个、政务新媒体135个 are two channels, not a sum.
+    const kinds = new Set(items.map((i) => (/网站/.test(i) ? 'website' : 'newmedia')));
+    if (kinds.size > 1) return all;
+    // A platform breakdown (微信公众号218个、新浪微博67个) stays as written: per-platform totals.
+    if (items.every((i) => canonicalPlatform(i.replace(/\d+(?:个|家)/, '')))) return all;
+    const sum = [...all.matchAll(/(\d+)(?:个|家)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    const noun = kinds.has('website') ? '网站' : '新媒体';
+    return countFirst ? `${sum}个${noun}` : `${noun}${sum}个`;
+  };
+  return text.replace(ENUM_COUNT_FIRST, fold(true)).replace(ENUM_COUNT_AFTER, fold(false));
+}
+
+/** The figures of one run of text about one channel. */
+function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited = ''): string {
+  let firstLeft = '';
+  const counts = [...text.matchAll(/(\d[\d,]*)(?=个|家)/g)];
+  counts.forEach((m, k) => {
+    const at = m.index;
+    const prev = counts[k - 1];
+    const prevEnd = prev ? (prev.index ?? 0) + prev[0].length : 0;
+    let left = text.slice(prevEnd, at).replace(/^(?:个|家)/, '');
+    // 检查政府网站552个、政务新媒体300个: the second channel shares the first one's verb.
+    if (k === 0 && inherited && new RegExp(`^[、和及与,，]?${CH}$`).test(left)) left = inherited + left;
+    if (k === 0) firstLeft = left.replace(new RegExp(`${CH}$`), '');
+    const nextAt = counts[k + 1]?.index ?? text.length;
+    const right = text.slice(at + m[0].length, nextAt);
+    const value = num(m[1] as string);
+    // 其中微信公众号182个: a platform's own total.
+    const platform = left.match(/(?:^|[、,，:：])(?:其中)?([\u4e00-\u9fa5A-Za-z]{2,8}?)(?:账号)?(?:共|有)?$/)?.[1];
+    if (platform && canonicalPlatform(platform) && !/不合格|合格/.test(left)) {
+      const canon = canonicalPlatform(platform) as string;
+      const entry = t.platforms.find((p) => p.platform === canon);
+      if (entry) entry.total ??= value;
+      else t.platforms.push({ platform: canon, total: value });
+      return;
+    }
+    // 发现2家存在问题: problems found, counted as failed (not 被抽查出一定的问题).
+    const foundProblems = /发现(?:了)?$/.test(left) && new RegExp(`^(?:个|家)${CH}(?:存在|有)问题`).test(right);
+    // 8家政府网站不同程度存在问题: failed only if the stated rate agrees (proseTally checks).
+    if (!foundProblems && new RegExp(`^(?:个|家)${CH}(?:不同程度|均)?(?:地)?存在(?:一定)?问题`).test(right)) {
+      t.withProblems ??= value;
+      return;
+    }
+    if (FAILED_AFTER.test(right) || FAILED_BEFORE.test(left) || foundProblems) {
+      t.failed ??= value;
+      return;
+    }
+    if (PASSED_AFTER.test(right) || PASSED_BEFORE.test(left)) {
+      t.passed ??= value;
+      return;
+    }
+    const localLeft = left.split(/[,，:：]/).at(-1) ?? left;
+    const isChecked = CHECKED_AFTER.test(right) || CHECKED_BEFORE.test(localLeft) || SCOPE_BEFORE.test(left);
+    const isTotal = TOTAL_BEFORE.test(localLeft) || (k === 0 && /^[,，]?$/.test(localLeft.replace(/^(?:本次|本季度|共|全)/, '')) && new RegExp(`^(?:个|家)${CH}`).test(right) && /^(?:个|家)\S*?(?:中|里)?[,，]?/.test(right));
+    if (subBreakdown && !isChecked) return;
+    if (isChecked) {
+      t.checked ??= value;
+      if (/普查|检查范围|全面检查|全覆盖/.test(left + right)) t.total ??= value;
+    }
+    if (isTotal && !isChecked) t.total ??= value;
+    if (isTotal && isChecked && /运行|备案|现有|共有/.test(localLeft)) t.total ??= value;
+  });
+  const rate = text.match(RATE) ?? undefined;
+  const platformRates = text.match(/((?:[\u4e00-\u9fa5A-Za-z]{2,8}[、和及与]){1,8}[\u4e00-\u9fa5A-Za-z]{2,8})(?:的)?(?:账号)?((?:不)?合格率)分别(?:为|是)((?:\d+(?:\.\d+)?%[、,，和]?){2,})/);
+  if (platformRates) {
+    const names = (platformRates[1] as string).split(/[、和及与]/);
+    const values = [...(platformRates[3] as string).matchAll(/(\d+(?:\.(\d+))?)%/g)];
+    if (names.length === values.length && names.every((n) => canonicalPlatform(n))) {
+      names.forEach((n, i) => {
+        const v = values[i] as RegExpMatchArray;
+        const canon = canonicalPlatform(n) as string;
+        const r = stated(platformRates[2] as string, v[1] as string, v[2]);
+        const entry = t.platforms.find((p) => p.platform === canon);
+        if (entry) entry.rate ??= r;
+        else t.platforms.push({ platform: canon, rate: r });
+      });
+    }
+  }
+  if (rate && !(platformRates && (rate.index ?? 0) >= (platformRates.index ?? 0))) {
+    // 合格率低于95%: a line, not the channel's rate.
+    if (!/(低于|不足|高于|超过)$/.test(text.slice(0, rate.index ?? 0)))
+      t.rate ??= stated(rate[1] as string, rate[2] as string, rate[3]);
+  } else if (!rate) {
+    const after = text.match(RATE_AFTER);
+    if (after) t.rate ??= stated(after[3] as string, after[1] as string, after[2]);
+    // 政务新媒体100%合格
+    const plain = text.match(/(\d+(?:\.(\d+))?)%(?:的)?(?:政府网站|网站|政务新媒体|新媒体|账号)?(?:均|都)?合格(?!率)/);
+    if (plain && !after) t.rate ??= stated('合格率', plain[1] as string, plain[2]);
+  }
+  if (ALL_PASSED.test(text) && !/(个别|部分|少数|一些)/.test(text.split(ALL_PASSED)[0] ?? '')) t.allPassed = true;
+  return firstLeft;
+}
 
 /** Overall numbers in prose, per channel; the first figure found for each field wins. */
 function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
@@ -86,96 +328,358 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
   const get = (channel: Channel, line: number) => {
     let t = out.get(channel);
     if (!t) {
-      t = { channel, line, fullCoverage: false };
+      t = { channel, line, fullCoverage: false, allPassed: false, platforms: [] };
       out.set(channel, t);
     }
     return t;
   };
+  // Coverage stated for one channel (检查政府网站552家，覆盖全省所有政府网站) is that channel's; a
+  // sentence for no channel or both covers every channel that states no sample (占…总数的34.96%).
   let coverage = false;
+  const covered = new Set<Channel>();
+  const sampled = new Set<Channel>();
   for (const s of all) {
-    if (COVERAGE.test(s.text)) coverage = true;
-    if (!/\d/.test(s.text)) continue;
-    for (const re of [TOTAL_BEFORE, TOTAL_AFTER]) {
-      const m = s.text.match(re);
-      if (m?.[1] && m[2]) {
-        const t = get(m[1] === '政府网站' ? 'website' : 'newmedia', s.line);
-        t.total ??= Number(m[2]);
+    const runs0 = channelRuns(s.text, undefined);
+    // 检查政府网站42个、政务新媒体135个，检查比例100%: the sentence's coverage is each channel's in it.
+    const sentenceCovers = COVERAGE.test(s.text);
+    for (const run of runs0) {
+      const chs: Channel[] = run.both ? ['website', 'newmedia'] : [run.channel];
+      for (const ch of chs) {
+        if (sentenceCovers) covered.add(ch);
+        const share = run.text.match(/(?:占[^,，。]{0,16}?(?:总数|总量)的?|(?:抽查|检查)比例(?:为|达)?)(\d+(?:\.\d+)?)%/);
+        if (share && Number(share[1]) < 100) sampled.add(ch);
       }
     }
-    const list = s.text.match(CHECKED_LIST)?.[1];
-    for (const m of list ? list.matchAll(/(政府网站|政务新媒体)(?:共)?(\d+)个/g) : []) {
-      const t = get(m[1] === '政府网站' ? 'website' : 'newmedia', s.line);
-      t.checked ??= Number(m[2]);
+    if (runs0.length === 0 && COVERAGE.test(s.text)) coverage = true;
+    if (!/\d|合格/.test(s.text)) continue;
+    // Region-by-region figures (福州市…合格率100%) are not the overall result.
+    if (regionLead(s.text)) continue;
+    const sub = /^其中/.test(s.text);
+    let inherited = '';
+    // 未发现不合格政府网站: the channel named after it passed in full, whatever run it falls in.
+    let text = s.text;
+    for (const m of text.matchAll(new RegExp(`(?:未发现|没有|无|不存在)(?:检查)?不合格(?:的)?(${NOUN}(?:[、和及与]${NOUN})*)`, 'g'))) {
+      const named = m[1] as string;
+      const chs: Channel[] = [];
+      if (WEBSITE_WORDS.test(named)) chs.push('website');
+      if (NEWMEDIA_WORDS.test(named)) chs.push('newmedia');
+      for (const ch of chs) get(ch, s.line).allPassed = true;
+      text = text.replace(m[0], '');
     }
-    for (const run of channelRuns(s.text)) {
-      const failed = run.text.match(FAILED);
-      const passed = run.text.match(PASSED);
-      const rate = run.text.match(RATE);
-      const checked = run.text.match(CHECKED);
-      if (!failed && !passed && !rate && !checked) continue;
-      const t = get(run.channel, s.line);
-      if (failed) t.failed ??= Number(failed[1] ?? failed[2]);
-      if (passed) t.passed ??= Number(passed[1]);
-      if (checked) t.checked ??= Number(checked[1]);
-      if (rate?.[2])
-        t.rate ??= {
-          kind: rate[1] ? 'fail' : 'pass',
-          value: Number(rate[2]),
-          decimals: rate[3]?.length ?? 0,
-        };
+    for (const run of channelRuns(sumEnumerations(text), s.context)) {
+      if (!/\d|合格/.test(run.text)) continue;
+      const channels: Channel[] = run.both ? ['website', 'newmedia'] : [run.channel];
+      for (const channel of channels) {
+        const probe: ProseTally = { channel, line: s.line, fullCoverage: false, allPassed: false, platforms: [] };
+        const lead = readRun(run.text, probe, sub || /^[,，]?其中/.test(run.text), inherited);
+        if (channel === channels[0]) inherited = lead || inherited;
+        if (run.both) {
+          // Figures stated for both together are not either channel's; only 全部合格 is.
+          if (probe.allPassed) get(channel, s.line).allPassed = true;
+          continue;
+        }
+        const has =
+          probe.total !== undefined ||
+          probe.checked !== undefined ||
+          probe.passed !== undefined ||
+          probe.failed !== undefined ||
+          probe.rate !== undefined ||
+          probe.allPassed ||
+          probe.withProblems !== undefined ||
+          probe.platforms.length > 0;
+        if (!has) continue;
+        const t = get(channel, s.line);
+        t.total ??= probe.total;
+        t.checked ??= probe.checked;
+        t.passed ??= probe.passed;
+        t.failed ??= probe.failed;
+        t.rate ??= probe.rate;
+        t.withProblems ??= probe.withProblems;
+        t.allPassed ||= probe.allPassed;
+        for (const p of probe.platforms) {
+          const e = t.platforms.find((x) => x.platform === p.platform);
+          if (!e) t.platforms.push(p);
+          else {
+            e.total ??= p.total;
+            e.rate ??= p.rate;
+          }
+        }
+      }
     }
   }
-  for (const t of out.values()) t.fullCoverage = coverage;
+  for (const t of out.values()) {
+    t.fullCoverage = !sampled.has(t.channel) && (covered.has(t.channel) || coverage);
+    if (t.total === undefined) delete t.total;
+    if (t.checked === undefined) delete t.checked;
+    if (t.passed === undefined) delete t.passed;
+    if (t.failed === undefined) delete t.failed;
+    if (t.rate === undefined) delete t.rate;
+  }
   return out;
 }
 
-function splitNames(list: string): string[] {
-  return list
-    .replace(/等\d*个?(?:单位|网站|账号|政务新媒体)?$/, '')
-    .split(/[、,，]/)
-    .map((n) => n.replace(/^[“"《「]|[”"》」]$/g, '').trim())
-    .filter((n) => n.length >= 2 && n.length <= 40 && !/\d+个/.test(n));
+/** A sentence that opens with regions, not with the whole: 福州、厦门等5个设区市合格率为100%. */
+function regionLead(text: string): boolean {
+  return /^(?:[\u4e00-\u9fa5]{2,8}(?:市|州|县|区|盟)[、和及]){1,}[\u4e00-\u9fa5]{2,8}(?:市|州|县|区|盟)(?:等\d+个[\u4e00-\u9fa5]{0,6})?(?:的)?(?:政府网站|政务新媒体|网站)?(?:检查|抽查)?(?:合格率|不合格率)/.test(
+    text,
+  );
 }
 
-const NAMED_FAILURES =
-  /不合格(?:的)?(?:政府网站|网站|政务新媒体|新媒体|账号)?(?:分别)?(?:是|为|有|包括)[:：]?(.+)$/;
+const REGION_RATE =
+  /((?:[\u4e00-\u9fa5]{2,10}[、和及]){0,30}[\u4e00-\u9fa5]{2,10}?)(?:等\d+个(?:设区市|市州|市|县区|县\(市、区\)|县市区|地区|单位|部门)?)?(?:的)?(政府网站|政务新媒体|网站|新媒体)?(?:检查|抽查)?((?:不)?合格率)(?:均|都)?(?:为|达到?|是)?(低于|不足|高于|超过)?(\d+(?:\.(\d+))?)%/g;
+
+/** A region, or a group notices rate like one (市政府部门, 省直单位, 示范区). */
+const REGION_LIKE = /(?:市|州|县|区|盟|旗|部门|单位|市直|省直|县直|机构)$/;
+
+/** Rates stated for named regions: lists at 100%, a region below a line. */
+function regionRates(all: Sentence[]): ProseRegionRate[] {
+  const out: ProseRegionRate[] = [];
+  for (const s of all) {
+    for (const m of s.text.matchAll(REGION_RATE)) {
+      const names = (m[1] as string).replace(/^(?:其中|另外|此外|但|而)/, '').split(/[、和及]/);
+      if (!names.every((n) => REGION_LIKE.test(n) && !/^全/.test(n))) continue;
+      const rate = stated(m[3] as string, m[5] as string, m[6]);
+      const bound = m[4] ? (/低于|不足/.test(m[4]) ? 'below' : 'above') : undefined;
+      const channel = m[2] ? (/网站/.test(m[2]) ? 'website' : 'newmedia') : s.context;
+      for (const region of names)
+        out.push({
+          region,
+          rate: bound ? { ...rate, bound } : rate,
+          line: s.line,
+          ...(channel ? { channel } : {}),
+        });
+    }
+  }
+  return out;
+}
+
+/** A name list: 、，和及 separate; 等N个 and quotes removed; 账号（平台） kept apart. */
+function splitNames(list: string): Array<{ name: string; platform?: string; problem?: string }> {
+  const cleaned = list
+    .replace(/等\d*(?:个|家)?(?:单位|网站|账号|政务新媒体|新媒体)?.*$/, '')
+    .replace(/(?:的)?(?:政府网站|政务新媒体|网站|账号)?(?:均|都)?(?:检查)?不合格.*$/, '');
+  const out: Array<{ name: string; platform?: string; problem?: string }> = [];
+  for (const piece of cleaned.split(/[、,，;；]|(?<=[)）”"])(?:和|及)|(?:和|及|与)(?=[“"])|(?<=[”"])(?=[“"])/)) {
+    let item = piece.trim().replace(/^(?:分别是|分别为|是|为|包括|有|:|：)/, '');
+    let platform: string | undefined;
+    let problem: string | undefined;
+    const br = item.match(/^(.+?)[(（]([^)）]+)[)）]$/);
+    if (br?.[1] && br[2]) {
+      item = br[1];
+      if (canonicalPlatform(br[2])) platform = canonicalPlatform(br[2]);
+      else problem = br[2];
+    }
+    const trailing = item.match(/^(.+?)(微信公众号|新浪微博|政务微博|微博|抖音号|抖音|今日头条|头条号|快手号|视频号)$/);
+    if (!platform && trailing?.[1] && trailing[1].length >= 2) platform = canonicalPlatform(trailing[2] as string);
+    item = item.replace(/^[“"《「]|[”"》」]$/g, '').replace(/^[“"]|[”"]$/g, '').trim();
+    if (item.length < 2 || item.length > 40 || /\d+(?:个|家)/.test(item)) continue;
+    if (/^(其他|其余|部分|个别|少数|一些|全市|全省|全州|全部)/.test(item)) continue;
+    out.push({ name: item, ...(platform ? { platform } : {}), ...(problem ? { problem } : {}) });
+  }
+  return out;
+}
+
+/** 不合格网站为：…; 以下3个账号不合格：…; 不合格的政务新媒体有：… — a list after a colon. */
+const LIST_AFTER =
+  /不合格(?:的)?(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)?\d+(?:个|家)(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)?[,，]?(?:分别|具体|名单)?(?:是|为|有|包括|如下)[:：]?(.+)$|(?:检查|抽查)?不合格(?:的)?(?:\d+(?:个|家))?(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)?(?:分别)?(?:是|为|有|包括|如下)?[:：](.+)$|(?:以下|下列)(?:\d+(?:个|家))?(?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号)(?:检查|抽查)?不合格[:：](.+)$|不合格(?:的)?(?:政府网站|网站|政务新媒体|新媒体|账号)(?:分别)?(?:是|为|有|包括)(.+)$/;
+/** A和B网站不合格; 金开区管委网站不合格; X微信公众号、Y微博检查不合格. */
+const NAMED_BEFORE =
+  /(?:^|[,，:：])((?:(?!如|例如|比如|其中)[^,，:：。]){2,80}?)(?:等\d*(?:个|家)?(?:单位|网站|账号|政务新媒体|新媒体)?)?(?:的)?(?:(政府网站|门户网站|网站|政务新媒体账号|政务新媒体|新媒体账号|账号)?)(?:均|都)?(?:检查|抽查)?(?:为|被判定为|被认定为|评定为)?(?:不合格|存在(?:突出|严重)问题)/;
 const PRAISE = /对(.+?)(?:等(?:\d+个)?(?:单位|网站|账号|政务新媒体)?)?(?:予以|给予|进行)?通报表扬/;
 const CRITICISE = /对(.+?)(?:等(?:\d+个)?(?:单位|网站|账号|政务新媒体)?)?(?:予以|给予|进行)?通报批评/;
+const EXAMPLE = /(?:^|[,，(（])(?:如|例如|比如|诸如)[:：]?/;
 
-/** Named failures (不合格网站为：…) and mentions (予以通报表扬 / 通报批评), never mixed. */
+const PLATFORM_NOUN =
+  '(?:微信公众号|公众号|政务微信|微信|政务微博|新浪微博|微博|抖音号|抖音|今日头条号|今日头条|头条号|快手号|快手|视频号|百家号|账号|移动客户端|客户端|APP|App|小程序|网站|网)';
+const QUOTED = /“([^”“]{2,160})”/g;
+const BEFORE_QUOTE = new RegExp(`${PLATFORM_NOUN}(?:名为|为|是)?$`);
+const AFTER_QUOTE = new RegExp(`^(?:等\\d*个?)?${PLATFORM_NOUN}`);
+const SITE_WITH_URL = /([\u4e00-\u9fa5·A-Za-z0-9]{2,20}?(?:网站|网))\((?:https?:\/\/)?[\w.-]+\.[a-z]{2,}[^)]*\)/g;
+const LISTED_SITES =
+  /((?:[\u4e00-\u9fa5·]{2,16}?网站[、和及])+[\u4e00-\u9fa5·]{2,16}?网站)(?=未|存在|出现|没有|不|均|等|被)/g;
+const ACCOUNT_THEN_PLATFORM =
+  /(?:^|[,，、。:：;；]|的)([\u4e00-\u9fa5A-Za-z0-9·]{2,12}?)(微信公众号|政务微博|新浪微博|抖音号|头条号|快手号)(?=出现|存在|未|发布|内容|长期|超过|没有|不|等|被|、|,|，)/g;
+const GENERIC = /^(?:部分|个别|一些|少数|多数|有的|全省|全市|全州|全县|全区|各级|各地|各类|各|该|本|其|我省|我市|政府|门户|政务|市直|省直|县级|市级|省级|乡镇|基层|其他|其余|相关|有关|同类|此类|上述|以上|下列|以下)/;
+const NOT_A_NAME = /意识|自信|维护|找错|审核|制度|机制|读网|指标|互联网|放管服|一网通办|最多跑一次|工作要求|问题|情况|通知|意见|办法|规定|标准/;
+const PRAISE_WORDS = /表扬|好的做法|亮点|创新|成效|较好|优秀|典型经验|值得|推广|学习借鉴|效果明显|受到/;
+const BLAME_WORDS = /问题|不合格|未|没有|不及时|不规范|错误|瞒报|漏报|违规|私自|僵尸|不更新|批评|整改/;
+
+/**
+ * Sites and accounts a sentence names in passing — examples (如…), praise, problems below the
+ * veto line: quoted names next to a platform (微信公众号“A、B”, “A”微信公众号, “南昌市人民政府”网),
+ * sites with their address (如法网（www.rufa.gov.cn）), lists of sites (A网站、B网站未纳入…),
+ * an account and its platform (三元警方微信公众号出现…). These are mentions, never failures.
+ */
+function namedInPassing(text: string): Array<{ name: string; platform?: string }> {
+  const out: Array<{ name: string; platform?: string }> = [];
+  const push = (name: string, platform?: string) => {
+    const n = name.trim().replace(/^[“"]|[”"]$/g, '');
+    if (n.length < 2 || n.length > 30 || GENERIC.test(n) || NOT_A_NAME.test(n) || /^[\d.%]+$/.test(n)) return;
+    if (out.some((o) => o.name === n)) return;
+    const canon = platform ? canonicalPlatform(platform) : undefined;
+    out.push({ name: n, ...(canon ? { platform: canon } : {}) });
+  };
+  const plain = text.replace(/《[^》]*》/g, '');
+  // Quotes in a row (“A”、“B”微信公众号) share the platform named before the first or after the last.
+  const quotes = [...plain.matchAll(QUOTED)];
+  for (let i = 0; i < quotes.length; ) {
+    let j = i;
+    while (
+      j + 1 < quotes.length &&
+      /^[、,，和及与]$/.test(plain.slice((quotes[j]?.index ?? 0) + (quotes[j]?.[0].length ?? 0), quotes[j + 1]?.index))
+    )
+      j++;
+    const first = quotes[i] as RegExpMatchArray;
+    const last = quotes[j] as RegExpMatchArray;
+    const at = first.index ?? 0;
+    const end = (last.index ?? 0) + last[0].length;
+    const before = plain.slice(Math.max(0, at - 8), at).match(BEFORE_QUOTE)?.[0];
+    const after = plain.slice(end, end + 8).match(AFTER_QUOTE)?.[0];
+    if (before || after) {
+      const platform = (before ?? after ?? '').replace(/^等\d*个?/, '').replace(/(?:名为|为|是)$/, '');
+      for (const q of quotes.slice(i, j + 1)) for (const name of (q[1] as string).split(/[、,，]/)) push(name, platform);
+    }
+    i = j + 1;
+  }
+  // A list cut off with the text (微博“A、B、C…): every name but the last, which may be cut.
+  const open = plain.match(/“([^”“]{2,160})$/);
+  if (open?.[1] && BEFORE_QUOTE.test(plain.slice(Math.max(0, (open.index ?? 0) - 8), open.index))) {
+    const platform = plain.slice(Math.max(0, (open.index ?? 0) - 8), open.index).match(BEFORE_QUOTE)?.[0];
+    for (const name of open[1].split(/[、,，]/).slice(0, -1)) push(name, platform);
+  }
+  for (const m of plain.matchAll(SITE_WITH_URL)) push(m[1] as string);
+  for (const m of plain.matchAll(LISTED_SITES)) for (const name of (m[1] as string).split(/[、和及]/)) push(name);
+  for (const m of plain.matchAll(ACCOUNT_THEN_PLATFORM)) push(m[1] as string, m[2] as string);
+  return out;
+}
+
+/** Named failures (不合格网站为：…, A和B网站不合格) and mentions (通报表扬 / 批评, 如…), never mixed. */
 function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised' | 'criticised'> {
   const failures: ProseName[] = [];
   const praised: ProseName[] = [];
   const criticised: ProseName[] = [];
+  const add = (to: ProseName[], s: Sentence, names: ReturnType<typeof splitNames>, channel?: Channel) => {
+    for (const n of names) {
+      if (to.some((x) => x.name === n.name && x.platform === n.platform)) continue;
+      to.push({ ...n, line: s.line, sentence: s.text, ...(channel ? { channel } : {}) });
+    }
+  };
   for (const s of all) {
-    const channel = channelRuns(s.text)[0]?.channel;
+    const runs = channelRuns(s.text, s.context);
+    const channel = runs.find((r) => /不合格/.test(r.text))?.channel ?? runs[0]?.channel ?? s.context;
     const p = s.text.match(PRAISE);
     if (p?.[1]) {
-      for (const name of splitNames(p[1]))
-        praised.push({ name, line: s.line, sentence: s.text, ...(channel ? { channel } : {}) });
+      add(praised, s, splitNames(p[1]), channel);
       continue;
     }
     const c = s.text.match(CRITICISE);
     if (c?.[1]) {
-      for (const name of splitNames(c[1]))
-        criticised.push({ name, line: s.line, sentence: s.text, ...(channel ? { channel } : {}) });
+      add(criticised, s, splitNames(c[1]), channel);
       continue;
     }
-    const f = s.text.match(NAMED_FAILURES);
-    if (f?.[1] && !/\d+个/.test(f[1].slice(0, 4))) {
-      for (const item of splitNames(f[1])) {
-        const m = item.match(/^(.+?)\((.+)\)$/);
-        const name = m?.[1] ?? item;
-        const entry: ProseName = { name, line: s.line, sentence: s.text, ...(channel ? { channel } : {}) };
-        if (m?.[2]) entry.problem = m[2];
-        failures.push(entry);
-      }
+    // 如… / 例如…: examples of a problem are mentions, never failures.
+    const ex = s.text.match(EXAMPLE);
+    const own = ex ? s.text.slice(0, ex.index) : s.text;
+    const named = namedInPassing(s.text);
+    if (named.length > 0) add(PRAISE_WORDS.test(s.text) && !BLAME_WORDS.test(s.text) ? praised : criticised, s, named, channel);
+    if (!/不合格|突出问题|严重问题/.test(own)) continue;
+    if (/(?:未发现|没有|无|不存在)(?:检查)?不合格/.test(own)) continue;
+    const list = own.match(LIST_AFTER);
+    const listed = list?.[1] ?? list?.[2] ?? list?.[3] ?? list?.[4];
+    if (listed && !/^\d+(?:个|家)/.test(listed)) {
+      const listChannel = channelRuns(own.slice(0, list?.index ?? 0) + own.slice(list?.index ?? 0, (list?.index ?? 0) + 20), s.context).at(-1)?.channel ?? channel;
+      add(failures, s, splitNames(listed), listChannel);
+      continue;
+    }
+    const before = own.match(NAMED_BEFORE);
+    if (before?.[1]) {
+      const named = before;
+      const subject = before[1].replace(/^.*?(?:其中|另有|此外|还有|以及)/, '');
+      if (/\d+(?:个|家)|合格率|%|全部|均为|部分|个别|少数|一些|其余|全市|全省|本次|本季度|检查发现|抽查发现|发现/.test(subject)) continue;
+      // A sentence about what to do with failures (将对以上不合格…, 并对上季度不合格…) names none.
+      if (/^(?:并|对|将|请|要|已|由|经|均|凡)|将对|对以上|对上述|以上|上述|要求|应当|督促|责令|限期|及时|纳入|上季度|上一季度|上期/.test(subject)) continue;
+      const noun = named[2] ?? '';
+      const items = splitNames(subject).map((n) =>
+        noun && !n.platform && !/(网站|网|号|微博|公众号)$/.test(n.name) ? { ...n, name: `${n.name}${noun === '政府网站' || noun === '门户网站' ? '网站' : noun.includes('账号') ? '' : noun}` } : n,
+      );
+      const ch: Channel | undefined = noun ? (/网站/.test(noun) ? 'website' : 'newmedia') : channel;
+      add(failures, s, items, ch);
     }
   }
   return { failures, praised, criticised };
 }
 
+/** A heading over a list of names: 一、出现单项否决情形的政务新媒体名单 / 二、出现扣分情形的…名单. */
+const LIST_HEADING = /名单|清单|名录|情况如下|具体如下/;
+const VETO_WORDS = /单项否决|不合格/;
+const MENTION_WORDS = /扣分|存在问题|问题|提醒|表述|批评|整改|表扬|优秀|典型/;
+const NUMBERED = /^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.、．](?!\d))/;
+
+/**
+ * Lists laid out under headings rather than in sentences: a heading that says 单项否决 / 不合格
+ * opens a list of failures, one that says 扣分 / 存在问题 a list of mentions; a sub-heading
+ * (未提供有效互动功能（3个）) gives the problem of the names below it; each name line holds names
+ * separated by 、 with the platform in brackets (徐圩警方（新浪微博）).
+ */
+function listSections(lines: Line[]): { failures: ProseName[]; mentions: ProseName[] } {
+  const failures: ProseName[] = [];
+  const mentions: ProseName[] = [];
+  let mode: 'failures' | 'mentions' | undefined;
+  let channel: Channel | undefined;
+  let problem: string | undefined;
+  for (const l of lines) {
+    const t = l.text;
+    const short = t.length <= 60 && !/[。;；]$/.test(t);
+    if (short && LIST_HEADING.test(t) && (NUMBERED.test(t) || t.length <= 40)) {
+      mode = VETO_WORDS.test(t) && !/扣分/.test(t) ? 'failures' : MENTION_WORDS.test(t) ? 'mentions' : undefined;
+      channel = channelOf(t) ?? channel;
+      problem = undefined;
+      continue;
+    }
+    if (NUMBERED.test(t) && /^[一二三四五六七八九十]{1,2}[、.．]/.test(t)) {
+      mode = undefined;
+      continue;
+    }
+    if (!mode) continue;
+    // 未提供有效互动功能（3个） / （一）内容更新不及时（2个）: the problem of the names that follow.
+    const sub = t.match(/^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．])?([^、,，(（]{2,40}?)(?:[(（]\d+个[)）])?$/);
+    if (sub?.[1] && (/[(（]\d+个[)）]$/.test(t) || NUMBERED.test(t))) {
+      problem = sub[1];
+      continue;
+    }
+    if (/[。;；]$/.test(t) || t.length > 400) {
+      mode = undefined;
+      continue;
+    }
+    const names = splitNames(l.raw.normalize('NFKC'));
+    if (names.length === 0) continue;
+    const to = mode === 'failures' ? failures : mentions;
+    for (const n of names) {
+      if (to.some((x) => x.name === n.name && x.platform === n.platform && x.problem === (n.problem ?? problem))) continue;
+      const entry: ProseName = { ...n, line: l.no, sentence: t, ...(channel ? { channel } : {}) };
+      if (!entry.problem && problem) entry.problem = problem;
+      to.push(entry);
+    }
+  }
+  return { failures, mentions };
+}
+
 export function readProse(body: Line[]): ProseFindings {
   const all = sentences(body);
-  return { tallies: proseTallies(all), ...proseNames(all) };
+  const names = proseNames(all);
+  const lists = listSections(body);
+  const byNo = new Map(body.map((l) => [l.no, l]));
+  // Names are kept as the notice writes them (traditional characters stay traditional).
+  const written = (list: ProseName[]) =>
+    list.map((n) => ({ ...n, name: asWritten(byNo.get(n.line), n.name) }));
+  return {
+    tallies: proseTallies(all),
+    regionRates: regionRates(all),
+    failures: written([
+      ...names.failures,
+      ...lists.failures.filter((f) => !names.failures.some((n) => n.name === f.name)),
+    ]),
+    praised: written(names.praised),
+    criticised: written([...names.criticised, ...lists.mentions]),
+  };
 }

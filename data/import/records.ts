@@ -1,4 +1,4 @@
-import type { Channel, Mention, Region, Round } from '../schema.ts';
+import type { Channel, Mention, Region, Round, StatedRate, Tally } from '../schema.ts';
 
 /**
  * The import contract. Every door — a notice's text, spreadsheets, the HTTP API, the shipped
@@ -46,9 +46,16 @@ export interface TallyRecord {
   region: Text;
   parent?: Text;
   channel: Channel;
-  total: number;
-  checked: number;
-  failed: number;
+  /** Counts the source states; a notice may state only a rate (then `rate` is set, counts absent). */
+  total?: number;
+  checked?: number;
+  failed?: number;
+  /** The rate as the notice states it. */
+  rate?: StatedRate;
+  /** Counts computed from others (合格11 of 检查14 → 不合格3), not stated. */
+  derived?: Array<'total' | 'checked' | 'failed'>;
+  /** Per-platform figures stated in prose. */
+  platforms?: Tally['platforms'];
   /** A 合计 row: checked against the sum of the others, not stored. */
   sum: boolean;
   where: Where;

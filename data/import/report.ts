@@ -1,4 +1,4 @@
-import { channelName, percent, periodLabel } from '../labels.ts';
+import { channelName, percent, periodLabel, statedRateText } from '../labels.ts';
 import { importText as tx } from './text/notice.ts';
 import type { RegionIndex } from '../regions.ts';
 import { channels } from '../schema.ts';
@@ -22,8 +22,19 @@ export function renderReport(report: ImportReport, regions: RegionIndex): string
     const rows = report.tallies.filter((t) => t.channel === channel);
     if (rows.length === 0) continue;
     out.push('', tx.reportSection(channelName[channel]));
-    for (const t of rows)
-      out.push(tx.reportTally(name(t.regionId), t.total, t.checked, t.failed, percent(t.failed, t.checked)));
+    for (const t of rows) {
+      const count = (k: 'total' | 'checked' | 'failed') =>
+        t[k] === undefined ? undefined : { n: t[k] as number, derived: t.derived?.includes(k) ?? false };
+      const rate =
+        t.checked !== undefined && t.failed !== undefined
+          ? tx.reportFailRate(percent(t.failed, t.checked))
+          : undefined;
+      out.push(
+        tx.reportTally(name(t.regionId), count('total'), count('checked'), count('failed'), rate, t.rate ? statedRateText(t.rate) : undefined),
+      );
+      for (const p of t.platforms ?? [])
+        out.push(tx.reportPlatform(p.platform, p.total, p.rate ? statedRateText(p.rate) : undefined));
+    }
     out.push(tx.reportSection(`不合格${channelName[channel]}`));
     const failed = report.failures.filter((f) => f.channel === channel);
     if (failed.length === 0) out.push(tx.reportFailuresNone);

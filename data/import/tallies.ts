@@ -1,8 +1,9 @@
 import { ImportError } from './refusal.ts';
 import { importText as tx } from './text/notice.ts';
-import type { Channel, Region, Tally } from '../schema.ts';
+import type { Channel, Region, StatedRate, Tally } from '../schema.ts';
 import type { ImportContext } from './notice.ts';
-import type { ProseTally } from './prose.ts';
+import { places } from './places.ts';
+import type { ProseRegionRate, ProseTally } from './prose.ts';
 import type { NumberCell, TallyRow, TallyTable } from './tables.ts';
 
 /** Rates are compared at the precision the notice wrote them: 4% against 4.00%, 0.46% against 0.4598%. */
@@ -19,10 +20,13 @@ function value(cell: NumberCell | undefined): number | undefined {
 }
 
 /** Turns a region table's rows into tallies: region rows resolved (or learned), 合计 as the scope's own row. */
+/** A table row's tally: all three counts are known. */
+type CountedTally = Tally & { total: number; checked: number; failed: number };
+
 export function tallyRows(table: TallyTable, channel: Channel, ctx: ImportContext): Tally[] {
-  const out: Tally[] = [];
+  const out: CountedTally[] = [];
   const seen = new Map<string, number>();
-  let totalRow: { row: TallyRow; tally: Tally } | undefined;
+  let totalRow: { row: TallyRow; tally: CountedTally } | undefined;
   for (const row of table.rows) {
     const region = row.total ? ctx.scope : regionOfRow(row, ctx);
     const tally = toTally(row, region, channel, ctx);
@@ -52,11 +56,13 @@ export function tallyRows(table: TallyTable, channel: Channel, ctx: ImportContex
 function regionOfRow(row: TallyRow, ctx: ImportContext): Region {
   const known = ctx.learner.resolve(row.name, ctx.scope.id);
   if (known) return known;
+  const placed = ctx.learner.placeWithin(row.name, ctx.scope, places());
+  if (placed) return placed;
   const region = ctx.learner.learn(row.name, ctx.scope.id);
   return region;
 }
 
-function toTally(row: TallyRow, region: Region, channel: Channel, ctx: ImportContext): Tally {
+function toTally(row: TallyRow, region: Region, channel: Channel, ctx: ImportContext): CountedTally {
   const c = row.cells;
   const total = value(c.total) ?? value(c.checked);
   const checked = value(c.checked) ?? total;
@@ -85,39 +91,110 @@ function toTally(row: TallyRow, region: Region, channel: Channel, ctx: ImportCon
   return { regionId: region.id, channel, total, checked, failed };
 }
 
-/** The overall numbers a notice states in prose, as the scope region's tally. */
+type Count = 'total' | 'checked' | 'failed';
+
+function exact100(rate: StatedRate | undefined): boolean {
+  return !!rate && !rate.bound && ((rate.kind === 'pass' && rate.value === 100) || (rate.kind === 'fail' && rate.value === 0));
+}
+
+/**
+ * The overall numbers a notice states in prose, as the scope region's tally. Counts follow from
+ * others only exactly (合格826 + 不合格16 → 检查842; 检查14, 合格11 → 不合格3; 全部合格 or 合格率100% →
+ * 不合格0; 全覆盖 → 检查 = 运行) and are listed in `derived`; a rate alone stays a rate, no count is
+ * made up from it.
+ */
 export function proseTally(p: ProseTally, scope: Region, ctx: ImportContext): Tally | undefined {
-  const failed =
-    p.failed ??
-    (p.passed !== undefined && p.checked !== undefined ? p.checked - p.passed : undefined) ??
-    (p.passed !== undefined && p.total !== undefined && p.fullCoverage ? p.total - p.passed : undefined);
-  const checked = p.checked ?? (p.passed !== undefined && failed !== undefined ? p.passed + failed : p.total);
-  const total = p.total ?? checked;
-  if (failed === undefined || checked === undefined || total === undefined) return undefined;
-  if (p.checked === undefined && p.passed === undefined && !p.fullCoverage)
-    ctx.notes.push(tx.checkedAssumed(p.channel));
-  if (failed > checked || checked > total)
+  const derived = new Set<Count>();
+  let { total, checked, failed } = p;
+  const { passed } = p;
+  if (failed === undefined && p.allPassed) failed = 0;
+  // 8家…存在问题 with 合格率94.3% of 134: the problems are the failures when the rate says so.
+  const base = checked ?? (p.fullCoverage ? total : undefined);
+  if (failed === undefined && p.withProblems !== undefined && p.rate && !p.rate.bound && base) {
+    const computed = ((p.rate.kind === 'fail' ? p.withProblems : base - p.withProblems) / base) * 100;
+    if (rateAgrees(p.rate.value, p.rate.decimals, computed)) {
+      failed = p.withProblems;
+      derived.add('failed');
+    }
+  }
+  if (failed === undefined && exact100(p.rate)) {
+    failed = 0;
+    derived.add('failed');
+  }
+  if (checked === undefined && passed !== undefined && failed !== undefined) {
+    checked = passed + failed;
+    derived.add('checked');
+  }
+  if (checked === undefined && total !== undefined && p.fullCoverage) {
+    checked = total;
+    derived.add('checked');
+  }
+  if (failed === undefined && passed !== undefined && checked !== undefined) {
+    failed = checked - passed;
+    derived.add('failed');
+  }
+  if (checked === undefined && failed === 0 && passed === undefined && total !== undefined && p.allPassed) {
+    checked = total;
+    derived.add('checked');
+  }
+  if (total === undefined && checked !== undefined && p.fullCoverage) {
+    total = checked;
+    derived.add('total');
+  }
+  if (total === undefined && checked === undefined && failed === undefined && !p.rate && p.platforms.length === 0)
+    return undefined;
+  if ((failed !== undefined && checked !== undefined && failed > checked) || (checked !== undefined && total !== undefined && checked > total) || (failed !== undefined && failed < 0))
     throw new ImportError(tx.proseNumbersInconsistent(p.channel), p.line);
-  if (p.rate && checked > 0) {
+  if (p.rate && checked !== undefined && failed !== undefined && checked > 0 && !p.rate.bound) {
     const computed = ((p.rate.kind === 'fail' ? failed : checked - failed) / checked) * 100;
     if (!rateAgrees(p.rate.value, p.rate.decimals, computed)) {
       ctx.warnings.push(tx.rateDiffers(p.line, scope.name, p.rate.kind === 'fail', p.rate.value, computed));
     }
   }
-  return { regionId: scope.id, channel: p.channel, total, checked, failed };
+  const tally: Tally = { regionId: scope.id, channel: p.channel };
+  if (total !== undefined) tally.total = total;
+  if (checked !== undefined) tally.checked = checked;
+  if (failed !== undefined) tally.failed = failed;
+  if (p.rate) tally.rate = p.rate;
+  if (derived.size > 0) tally.derived = (['total', 'checked', 'failed'] as const).filter((k) => derived.has(k));
+  if (p.platforms.length > 0) tally.platforms = p.platforms.map((x) => ({ ...x }));
+  return tally;
+}
+
+/** Rates a notice states for named regions, as those regions' tallies (rate only, no counts). */
+export function regionRateTallies(
+  rates: ProseRegionRate[],
+  have: (regionId: string, channel: Channel) => boolean,
+  ctx: ImportContext,
+): Tally[] {
+  const out: Tally[] = [];
+  for (const r of rates) {
+    if (!r.channel) continue;
+    const region =
+      ctx.learner.resolve(r.region, ctx.scope.id) ??
+      ctx.learner.placeWithin(r.region, ctx.scope, places()) ??
+      ctx.learner.learn(r.region, ctx.scope.id);
+    if (region.id === ctx.scope.id || have(region.id, r.channel)) continue;
+    if (out.some((t) => t.regionId === region.id && t.channel === r.channel)) continue;
+    out.push({ regionId: region.id, channel: r.channel, rate: r.rate });
+  }
+  return out;
 }
 
 /** Prose figures against the table's totals row: a disagreement is a warning, never silent. */
 export function checkTallies(rows: Tally[], prose: ProseTally, scope: Region, ctx: ImportContext): void {
   const own = rows.find((r) => r.regionId === scope.id);
   if (!own) return;
-  const stated: Partial<Record<'total' | 'checked' | 'failed', number>> = {
+  const stated: Partial<Record<Count, number>> = {
     total: prose.total,
     checked: prose.checked,
-    failed: prose.failed ?? (prose.passed !== undefined ? own.checked - prose.passed : undefined),
+    failed:
+      prose.failed ??
+      (prose.passed !== undefined && own.checked !== undefined ? own.checked - prose.passed : undefined),
   };
   for (const k of ['total', 'checked', 'failed'] as const) {
     const v = stated[k];
-    if (v !== undefined && v !== own[k]) ctx.warnings.push(tx.proseDiffers(prose.channel, k, v, own[k]));
+    const t = own[k];
+    if (v !== undefined && t !== undefined && v !== t) ctx.warnings.push(tx.proseDiffers(prose.channel, k, v, t));
   }
 }

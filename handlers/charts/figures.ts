@@ -2,7 +2,7 @@ import type { Dataset, RegionTally, RoundView } from '../../data/dataset.ts';
 import { type TrendPoint, trendOf } from '../../data/history.ts';
 import type { Channel, Region, Round } from '../../data/schema.ts';
 import { isSampleRound } from '../../data/sample.ts';
-import { passRate, percent } from '../format.ts';
+import { counted, passRateOf, percent, statedRateText } from '../format.ts';
 
 /**
  * The numbers every picture shows, computed once and shared by /rank, /chart and the dashboard,
@@ -12,7 +12,7 @@ import { passRate, percent } from '../format.ts';
 
 export interface RankRow {
   region: Region;
-  total: number;
+  total: number | undefined;
   checked: number;
   failed: number;
   /** failed / checked, for ordering and bar length. */
@@ -35,7 +35,8 @@ export function rankRows(data: Dataset, view: RoundView, scope: Region, ch: Chan
   const rows = data.regions
     .childrenOf(scope.id)
     .map((r) => ({ r, tally: data.tally(view, r.id, ch) }))
-    .filter((x): x is { r: Region; tally: RegionTally } => x.tally !== undefined && x.tally.checked > 0)
+    // A region whose notice gave only a rate has no counts to rank by.
+    .flatMap((x) => (x.tally && counted(x.tally) && x.tally.checked > 0 ? [{ r: x.r, tally: x.tally }] : []))
     .map(({ r, tally }) => ({ r, tally, rate: tally.failed / tally.checked }))
     .sort(
       (a, b) =>
@@ -69,9 +70,9 @@ export interface TrendRow {
 }
 
 export interface TrendCell {
-  total: number;
-  checked: number;
-  failed: number;
+  total: number | undefined;
+  checked: number | undefined;
+  failed: number | undefined;
   /** Pass rate in percentage points (the line's height); undefined when nothing was checked. */
   value: number | undefined;
   /** Pass rate as /trend prints it. */
@@ -84,10 +85,16 @@ export function trendRows(data: Dataset, view: RoundView, regionId: string, max 
     const row: TrendRow = { period: p.view.round.period, roundKey: p.view.round.key, sample: isSample(p.view.round) };
     for (const ch of ['website', 'newmedia'] as const) {
       const t = p[ch];
-      if (t) row[ch] = { total: t.total, checked: t.checked, failed: t.failed, value: passRate(t.checked, t.failed), passRate: percent(t.checked - t.failed, t.checked) };
+      if (t) row[ch] = { total: t.total, checked: t.checked, failed: t.failed, value: passRateOf(t), passRate: cellRate(t) };
     }
     return row;
   });
+}
+
+/** The pass rate /trend prints: from the counts, or the notice's own rate when it gave no counts. */
+function cellRate(t: RegionTally): string {
+  if (counted(t)) return percent(t.checked - t.failed, t.checked);
+  return t.rate ? statedRateText(t.rate).replace(/^合格率/, '') : '—';
 }
 
 /** The shipped Fujian demo notice: every picture drawn from it says 示例数据. */

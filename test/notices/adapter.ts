@@ -4,9 +4,6 @@ import type { ChannelFacts, FactChannel, Facts, FailureFact, RegionRow } from '.
 
 const CHANNEL: Record<Channel, FactChannel> = { website: 'website', newmedia: 'newMedia' };
 
-/** A tally as the importer may give it: counts, and a rate when the notice printed one. */
-type TallyLike = Tally & { passRate?: number; rate?: number };
-
 /**
  * The importer's result in the facts shape, so the scorer can compare it with a hand-written
  * facts file. The one place that knows the importer's result contract: when the importer learns
@@ -27,7 +24,7 @@ export function factsFromImport(report: ImportReport, regionName: (id: string) =
   const channels: NonNullable<Facts['channels']> = {};
   const regions: RegionRow[] = [];
   for (const channel of ['website', 'newmedia'] as const) {
-    const rows = report.tallies.filter((t) => t.channel === channel) as TallyLike[];
+    const rows = report.tallies.filter((t) => t.channel === channel) ;
     if (rows.length === 0) continue;
     const own = rows.find((t) => t.regionId === round.scopeRegionId);
     channels[CHANNEL[channel]] = own ? countsOf(own) : countsOf(sum(rows));
@@ -59,27 +56,27 @@ export function factsFromImport(report: ImportReport, regionName: (id: string) =
   return facts;
 }
 
-function countsOf(t: TallyLike): ChannelFacts {
-  const out: ChannelFacts = { total: t.total, checked: t.checked, failed: t.failed };
-  const stated = t.passRate ?? t.rate;
-  if (stated !== undefined) out.passRate = stated;
-  else if (t.checked > 0) out.passRate = ((t.checked - t.failed) / t.checked) * 100;
+function countsOf(t: Tally): ChannelFacts {
+  const out: ChannelFacts = {};
+  if (t.total !== undefined) out.total = t.total;
+  if (t.checked !== undefined) out.checked = t.checked;
+  if (t.failed !== undefined) out.failed = t.failed;
+  // The rate the notice printed (a failure rate turned into the pass rate; a bound is no rate),
+  // else the rate the counts give.
+  if (t.rate && !t.rate.bound) out.passRate = t.rate.kind === 'pass' ? t.rate.value : 100 - t.rate.value;
+  else if (t.checked !== undefined && t.failed !== undefined && t.checked > 0)
+    out.passRate = ((t.checked - t.failed) / t.checked) * 100;
   return out;
 }
 
-function sum(rows: TallyLike[]): TallyLike {
-  const first = rows[0] as TallyLike;
-  const out: TallyLike = {
-    regionId: first.regionId,
-    channel: first.channel,
-    total: 0,
-    checked: 0,
-    failed: 0,
-  };
-  for (const t of rows) {
-    out.total += t.total;
-    out.checked += t.checked;
-    out.failed += t.failed;
+function sum(rows: Tally[]): Tally {
+  const first = rows[0] as Tally;
+  const add = (k: 'total' | 'checked' | 'failed') =>
+    rows.reduce<number | undefined>((n, t) => (n === undefined || t[k] === undefined ? undefined : n + (t[k] as number)), 0);
+  const out: Tally = { regionId: first.regionId, channel: first.channel };
+  for (const k of ['total', 'checked', 'failed'] as const) {
+    const v = add(k);
+    if (v !== undefined) out[k] = v;
   }
   return out;
 }

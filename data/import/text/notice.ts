@@ -7,6 +7,11 @@ import type { Channel } from '../../schema.ts';
  * ------------------------------------------------------------------------------------------- */
 
 const kName = { total: '运行数', checked: '检查数', failed: '不合格数' } as const;
+/** A count in the import preview, marked when computed from other counts rather than stated. */
+interface ReportCount {
+  n: number;
+  derived: boolean;
+}
 const seqText = (seq: number | undefined) => (seq === undefined ? '' : `（序号${seq}）`);
 const pct = (n: number) => `${Number(n.toFixed(2))}%`;
 
@@ -15,6 +20,16 @@ export const importText = {
   notANotice: '这不是一份检查情况通报：没有找到检查期次（如“2020年第一季度”）和检查结果。',
   noPeriod: '没有找到检查期次（如“2020年第一季度”“2023年9月”）。',
   noIssuer: '没有找到发文机关（标题“××关于……的通报”或落款）。',
+  noIssuerFound: (title: string | undefined) =>
+    `${title ? `标题“${title}”没有写发文机关，` : '没有找到通报标题，'}落款和正文中也没有找到发文机关或所属地区。请用 --issuer 指定，例如：npm run import -- <文件> --issuer 六安市`,
+  issuerWithoutPlace: (office: string) =>
+    `发文机关“${office}”没有写明地区，正文中列出的地区也不能确定范围。请用 --issuer 指定，例如：npm run import -- <文件> --issuer 贵州省`,
+  issuerOptionUnknown: (text: string, near: string[]) =>
+    `--issuer “${text}”不是可识别的地区或机关名称${near.length > 0 ? `，是不是：${near.join('、')}？` : '。'}请写地区名称，例如 --issuer 红河哈尼族彝族自治州 或 --issuer 长沙市。`,
+  issuerFromOption: (text: string, region: string) => `发文机关按 --issuer 指定为“${text}”，范围：${region}。`,
+  issuerInferred: '按正文推断',
+  scopeFromBody: (region: string) => `通报没有写明发文地区，正文所列地区都属于“${region}”，按此确定范围。`,
+  failedFromNames: (channel: Channel, n: number) => `通报没有写${channelName[channel]}不合格总数，按点名的${n}个计。`,
   noResults: '没有找到检查结果：既没有情况表，也没有“运行政府网站××个，其中不合格××个”这样的表述。',
   noHeader: '表格没有可识别的表头（序号、部门/地区、运行网站总数……）。',
   noNumberColumns: '情况表没有数字列（运行总数、检查数、不合格数）。',
@@ -79,8 +94,26 @@ export const importText = {
     `整改报送截止：${d}${time ? ` ${time}` : ''}${to ? `，报${to}` : ''}`,
   reportNoDeadline: '整改报送截止：通报中没有找到',
   reportSection: (title: string) => `【${title}】`,
-  reportTally: (region: string, total: number, checked: number, failed: number, rate: string) =>
-    `${region}：运行${total}，检查${checked}，不合格${failed}，不合格率${rate}`,
+  reportTally: (
+    region: string,
+    total: ReportCount | undefined,
+    checked: ReportCount | undefined,
+    failed: ReportCount | undefined,
+    computed: string | undefined,
+    stated: string | undefined,
+  ) =>
+    `${region}：${(
+      [
+        ['运行', total],
+        ['检查', checked],
+        ['不合格', failed],
+      ] as const
+    )
+      .map(([label, c]) => `${label}${c ? `${c.n}${c.derived ? '（推算）' : ''}` : '—'}`)
+      .join('，')}${computed ? `，${computed}` : ''}${stated ? `；通报所列${stated}` : ''}`,
+  reportFailRate: (rate: string) => `不合格率${rate}`,
+  reportPlatform: (platform: string, total: number | undefined, rate: string | undefined) =>
+    `　其中${platform}：${[total !== undefined ? `${total}个` : '', rate ?? ''].filter(Boolean).join('，')}`,
   reportFailure: (
     i: number,
     region: string,
@@ -100,7 +133,8 @@ export const importText = {
   reportApplied: (key: string) => `已导入 ${key}。`,
   reportUnchanged: (key: string) => `${key} 与已导入的内容相同，没有改动。`,
   reportReplaced: (key: string) => `已用新内容替换 ${key}。`,
-  usage: '用法：npm run import -- <通报文本或表格文件> [--apply [--replace]]',
+  usage:
+    '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--apply [--replace]]',
   readFailed: (file: string, reason: string) => `无法读取 ${file}：${reason}`,
   failed: (reason: string) => `导入失败：${reason}`,
 };

@@ -11,7 +11,8 @@ export const replaceText = {
   addedRegion: (region: string, channel: Channel) => `　＋ 新增地区：${region}（${channelName[channel]}）`,
   changedTally: (region: string, channel: Channel, before: string, after: string) =>
     `　～ ${region}（${channelName[channel]}）：${before} → ${after}`,
-  counts: (total: number, checked: number, failed: number) => `运行${total}、检查${checked}、不合格${failed}`,
+  counts: (total: number | undefined, checked: number | undefined, failed: number | undefined) =>
+    `运行${total ?? '—'}、检查${checked ?? '—'}、不合格${failed ?? '—'}`,
   more: (n: number) => `　……另有${n}处变化。`,
   noChange: '　（各地区数字和不合格项都没有变化，只有通报信息不同）',
   refused: (key: string, failures: number, regions: number) =>

@@ -130,7 +130,7 @@ describe('npm run import -- <notice>', () => {
   it('exits 2 with the usage without a file or with two text files', async () => {
     expect(await run('--apply')).toMatchObject({
       code: 2,
-      text: '用法：npm run import -- <通报文本或表格文件> [--apply [--replace]]',
+      text: '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--apply [--replace]]',
     });
     expect((await run(SEED_NOTICE, SEED_NOTICE)).code).toBe(2);
   });
@@ -186,11 +186,22 @@ describe('npm run import -- <any file a user might give>', () => {
     expect(await refused(path.join(files, 'excerpt.doc'))).toMatch(/它是旧版 Word 文档（\.doc）。/);
   });
 
-  it('does not call a .docx "not a notice"', async () => {
-    const line = await run(path.join(files, 'excerpt.docx'), '--apply');
+  it('reads a .docx as a notice and previews it, writing nothing', async () => {
+    const line = await run(path.join(files, 'notice.docx'));
+    expect(line.code).toBe(0);
+    expect(line.text).toContain('发文：福建省人民政府办公厅，2020-04-13印发');
+    expect(line.text).toContain('福建省：运行435，检查435，不合格2，不合格率0.46%');
+    expect(await written()).toEqual([]);
+  });
+
+  it('never replaces the round with the first 2,500 bytes of the notice saved as .docx, and says it is cut, not "not a notice"', async () => {
+    await run(SEED_NOTICE, '--apply');
+    const before = await written();
+    const line = await run(path.join(files, 'excerpt.docx'), '--apply', '--replace');
     expect(line.code).toBe(1);
     expect(line.text).not.toContain('这不是一份检查情况通报');
-    expect(await written()).toEqual([]);
+    expect(line.text).toContain('通报可能没有复制全');
+    expect(await written()).toEqual(before);
   });
 
   it('refuses a workbook named .csv, telling to rename it', async () => {

@@ -101,7 +101,7 @@ describe('refusal()', () => {
   it('names the file, what it is, the extension that lied, what to do and what is read', async () => {
     const file = await inspectFile(await copyAs(path.join(fixtures, 'excerpt.pdf'), '结果.xlsx'));
     expect(refusal(file, { text: noticeReaders.text, xlsx: noticeReaders.text }).message).toBe(
-      `无法导入“${file.given}”：它是PDF 文件（扩展名却是 .xlsx）。请把通报正文复制到 .txt 文件后再导入。（可导入：文本文件、Excel 表格（.xlsx））`,
+      `无法导入“${file.given}”：它是PDF 文件（扩展名却是 .xlsx）。请把扩展名改为 .pdf 后再导入。（可导入：文本文件、Excel 表格（.xlsx））`,
     );
   });
 
@@ -115,8 +115,8 @@ describe('refusal()', () => {
 
 describe('readUserFile()', () => {
   it('reads a kind it has a reader for', async () => {
-    const text = await readUserFile(SEED_NOTICE, dir, noticeReaders);
-    expect(text).toContain('2020年第一季度');
+    const read = await readUserFile(SEED_NOTICE, dir, noticeReaders);
+    expect(read.text).toContain('2020年第一季度');
   });
 
   it('refuses random bytes named .txt without calling a reader', async () => {

@@ -160,8 +160,16 @@ describe('other notice shapes', () => {
     });
     const scope = report.round.scopeRegionId;
     expect(report.tallies).toEqual([
-      { regionId: scope, channel: 'website', total: 49, checked: 49, failed: 2 },
-      { regionId: scope, channel: 'newmedia', total: 320, checked: 320, failed: 0 },
+      { regionId: scope, channel: 'website', total: 49, checked: 49, failed: 2, derived: ['checked'] },
+      {
+        regionId: scope,
+        channel: 'newmedia',
+        total: 320,
+        checked: 320,
+        failed: 0,
+        derived: ['checked'],
+        rate: { kind: 'pass', value: 100, decimals: 0 },
+      },
     ]);
     expect(report.failures.map((f) => f.subject)).toEqual(['连云港市XX局网站', '灌云县YY局网站']);
     expect(report.mentions.map((m) => [m.kind, m.name])).toEqual([
@@ -174,7 +182,15 @@ describe('other notice shapes', () => {
   it('a provincial notice that states only 运行…其中合格…不合格…合格率', () => {
     const { report } = parse(fixture('province-prose.txt'));
     expect(report.tallies).toEqual([
-      { regionId: '41', channel: 'website', total: 842, checked: 842, failed: 16 },
+      {
+        regionId: '41',
+        channel: 'website',
+        total: 842,
+        checked: 842,
+        failed: 16,
+        derived: ['checked'],
+        rate: { kind: 'pass', value: 98.1, decimals: 1 },
+      },
     ]);
     expect(report.warnings).toEqual([]);
   });
