@@ -60,8 +60,12 @@ ${row('3 instances', three)}
 
 Drain with 3 instances ÷ 1: **${fmt(three.drainMs / one.drainMs)}×** the time. The drain is bound by the
 robots' pace, not by the instances: 3 instances share every robot's 15-per-window budget through the
-database, so they are not faster — they must not be (that would break the platform's limit), and they
-are not slower. What 3 instances buy is that a dead one costs nothing but its in-flight claims.
+database, so they cannot be faster (that would break the platform's limit). On this 2-core machine they
+are somewhat slower: every instance composes the 2,000-item alerts once more before finding them queued
+(CPU the senders share), and the robots' claims contend. What 3 instances buy is that a dead one costs
+nothing but its in-flight claims. In the chaos run most of the time before the SIGKILL is queueing
+(three instances composing on two cores); the kill and the restart add the lease wait of the killed
+instance's claims.
 Duplicates can only come from the documented window (a message in flight when its instance died: the
 platform may have taken it); each re-sent copy carries the note.`,
 );
