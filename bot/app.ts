@@ -1,3 +1,4 @@
+import { apiRequests } from './metrics.ts';
 import { createServer, type Server } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -41,9 +42,30 @@ export function listen(app: Koa, port: number, host: string): Promise<Server> {
  * The HTTP face of the bot. One middleware decides what a client sees of an error:
  * AppError (BotError, ImportRefused, …) with expose → its status, code, message and details; anything else → logged, 500, generic body.
  */
+/** Which part of the bot a path belongs to, for the request counter (a bounded label set). */
+function routeGroup(path: string): string {
+  const first = path.split('/')[1] ?? '';
+  return ['api', 'dingtalk', 'wecom', 'metrics', 'healthz', 'charts'].includes(first) ? first : 'other';
+}
+
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = true;
+  // One log line per API call (method, path without its query, status, time; never the body or token).
+  app.use(async (ctx, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const route = routeGroup(ctx.path);
+      apiRequests.inc({ route, status: String(ctx.status) });
+      if (route === 'api')
+        deps.log.info(
+          { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
+          'api call',
+        );
+    }
+  });
   app.use(async (ctx, next) => {
     if (deps.bodyTimeoutMs !== undefined) ctx.state.bodyTimeoutMs = deps.bodyTimeoutMs;
     try {

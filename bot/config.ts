@@ -76,6 +76,8 @@ const envSchema = z.object({
 
   /** Bearer token for POST /api/rounds; the API is off without it. */
   API_TOKEN: optional,
+  /** Bearer token for GET /metrics from other hosts; loopback needs none (bot/metrics.ts). */
+  METRICS_TOKEN: optional,
   /** The admin door for the CLI, always on 127.0.0.1; 0 lets the kernel choose (bot/admin/server.ts). */
   ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as metrics from './metrics.ts';
 import { Agent as HttpAgent, type Server } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import path from 'node:path';
@@ -81,7 +83,10 @@ async function startLocked(
     httpsAgent: new HttpsAgent({ keepAlive: true }),
   });
   const reminders = await openReminders(config.dataDir, opened.pg);
-  const imports = new ImportService(store, log);
+  const imports = new ImportService(store, log, (outcome, seconds) => {
+    metrics.imports.inc({ outcome });
+    metrics.importSeconds.observe(seconds);
+  });
   // Alerts and the outbox (README "Alerts and the outbox"): listener on imports, drain per robot.
   // Charts (README "Charts"): pictures for /chart and chart pushes, links served at /charts/.
   const charts = await openCharts(config, store);
@@ -131,6 +136,9 @@ async function startLocked(
       log,
     }),
   );
+  // Prometheus text at /metrics: loopback, or METRICS_TOKEN from elsewhere (bot/metrics.ts).
+  metrics.observeOutbox(delivery.outbox);
+  routers.push(metrics.createMetricsRouter({ token: config.METRICS_TOKEN }));
   // The inspection-system API is off unless API_TOKEN is set (bot/api/rounds.ts).
   if (config.API_TOKEN)
     routers.push(createApiRouter({ store, imports, token: config.API_TOKEN, now: () => new Date() }));
@@ -199,7 +207,7 @@ async function startLocked(
     : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  log.info({ port, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
+  log.info({ port, pid: process.pid, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
   return {
     server,
     store,
@@ -208,17 +216,63 @@ async function startLocked(
     /** What handlers see (for tests that ask the running bot). */
     pipeline,
     adminPort: admin?.port,
+    /**
+     * Stops in the order that loses nothing: stop taking requests (the port is released once the
+     * requests in flight are answered; idle keep-alive connections are closed at once, busy ones
+     * cut after STOP_GRACE_MS), close the admin door and long connections, let the reminder scan
+     * and the outbox finish or hand back what they hold (a message being sent stays `sending` and
+     * is retried at the next start), then close the store (journals flushed) and release the lock.
+     */
     async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
       await admin?.stop();
       await reminderJob.stop();
       await delivery.stop();
       for (const l of leaderships) await l.stop();
       for (const p of platforms) if (!opened.pg || !p.start) await p.stop?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
+      clearTimeout(cut);
+      metrics.observeOutbox(undefined);
       await opened.close();
       await lock?.release();
     },
   };
+}
+
+/** How long requests in flight get to finish at shutdown before their connections are cut. */
+const STOP_GRACE_MS = 4000;
+/** SIGTERM stops the bot within 10 s (issue 13): past this the process exits whatever hangs. */
+const STOP_DEADLINE_MS = 9000;
+
+/**
+ * `npm start` as a service: npm (11) passes a SIGTERM on to the script's shell and exits at once,
+ * and the shell may not pass it on, which left the bot running, holding its port. So when npm
+ * started the bot, the bot watches the processes that launched it (its parent, and the
+ * parent's parent when that is npm's shell) and stops the same way as on SIGTERM when one of
+ * them is gone. Linux (/proc); elsewhere only the parent is watched.
+ */
+function watchLauncher(onGone: () => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const parentOf = (pid: number): number | undefined => {
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return undefined;
+    }
+  };
+  const parent = process.ppid;
+  const grandparent = parentOf(parent);
+  const timer = setInterval(() => {
+    if (process.ppid !== parent || (grandparent !== undefined && parentOf(parent) !== grandparent)) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, 250);
+  timer.unref();
 }
 
 /** Reads ./.env when present (kept out of git); the environment wins over the file. */
@@ -242,15 +296,32 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   try {
     const running = await start(config, process.env, log);
+    let stopping = false;
     const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       log.info({ signal }, 'shutting down');
+      const deadline = setTimeout(() => {
+        log.error({ signal, ms: STOP_DEADLINE_MS }, 'shutdown did not finish in time; exiting');
+        process.exit(1);
+      }, STOP_DEADLINE_MS);
+      deadline.unref();
       running.stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
+        () => {
+          log.info({ signal }, 'stopped');
+          log.flush?.();
+          process.exit(0);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
       );
     };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    watchLauncher(() => shutdown('launcher exited'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGHUP', () => shutdown('SIGHUP'));
   } catch (err) {
     if (err instanceof ConfigError || err instanceof LockHeldError) {
       console.error(err.message);

@@ -1,4 +1,7 @@
+import { findCommand } from '../handlers/index.ts';
+import { parseCommand } from '../handlers/parse.ts';
 import { type Reply, reply } from '../handlers/reply.ts';
+import * as metrics from './metrics.ts';
 import { t } from '../handlers/text.ts';
 import { answer as pipelineAnswer, type Inbound, type PipelineDeps } from './pipeline.ts';
 import {
@@ -45,23 +48,64 @@ export interface ResponderDeps extends LateReplyDeps {
   pipeline: PipelineDeps;
   /** parse → dispatch; tests put a slow or failing one here. */
   answer?: (deps: PipelineDeps, msg: Inbound) => Promise<Reply>;
+  /** Answers in progress at once; past it, new messages wait for a slot (MAX_IN_FLIGHT). */
+  maxInFlight?: number;
 }
+
+/**
+ * Answers in progress at once. A transport that acknowledges before answering (DingTalk HTTP,
+ * the long connections) would otherwise take messages faster than they can be answered under a
+ * burst, piling up answers (and outbound connections) without bound; at the limit it waits for
+ * a slot before acknowledging, so the platform slows down instead.
+ */
+export const MAX_IN_FLIGHT = 64;
 
 export interface Responder {
   /** Answers one message; resolves with what became of the answer. Tracked for idle(). */
   respond(msg: Inbound, channel: ReplyChannel): Promise<Outcome>;
-  /** respond() in the background (the transport acknowledged the message already); failures are logged. */
-  accept(msg: Inbound, channel: ReplyChannel): void;
+  /**
+   * respond() in the background; resolves once the message is admitted (a slot is free), so
+   * the transport acknowledges it then. Failures are logged.
+   */
+  accept(msg: Inbound, channel: ReplyChannel): Promise<void>;
   /** Resolves when every answer in progress has been delivered, queued or given up. */
   idle(): Promise<void>;
 }
 
 export function createResponder(deps: ResponderDeps): Responder {
   const pending = new Set<Promise<unknown>>();
+  const limit = deps.maxInFlight ?? MAX_IN_FLIGHT;
+  const waiting: Array<() => void> = [];
+  async function admit(): Promise<void> {
+    while (pending.size >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   const answer = deps.answer ?? ((p: PipelineDeps, m: Inbound) => answerInbound(p, m));
 
   async function run(msg: Inbound, channel: ReplyChannel): Promise<Outcome> {
+    const started = performance.now();
+    const outcome = await answerOnce(msg, channel);
+    // One line per message answered: platform, command name (never the message's text), group, outcome, time.
+    const command = commandOf(msg);
+    const seconds = (performance.now() - started) / 1000;
+    metrics.messagesAnswered.inc({ platform: msg.platform, outcome });
+    if (outcome !== 'duplicate') metrics.commandSeconds.observe({ command }, seconds);
+    deps.log.info(
+      {
+        platform: msg.platform,
+        msgId: msg.msgId,
+        command,
+        group: msg.groupId ?? null,
+        outcome,
+        ms: Math.round(seconds * 1000),
+      },
+      'command answered',
+    );
+    return outcome;
+  }
+
+  async function answerOnce(msg: Inbound, channel: ReplyChannel): Promise<Outcome> {
     const p = deps.pipeline;
+    metrics.messagesReceived.inc({ platform: msg.platform });
     // The store's check-and-set is synchronous, so concurrent redeliveries cannot both pass.
     if (!(await p.store.markSeen(`${msg.platform}:${msg.msgId}`, p.now()))) {
       deps.log.info({ platform: msg.platform, msgId: msg.msgId }, 'duplicate delivery ignored');
@@ -85,20 +129,39 @@ export function createResponder(deps: ResponderDeps): Responder {
     }
   }
 
-  function respond(msg: Inbound, channel: ReplyChannel): Promise<Outcome> {
+  /** Runs one answer, tracked for idle() and the in-flight limit. */
+  function start(msg: Inbound, channel: ReplyChannel): Promise<Outcome> {
     const work = run(msg, channel);
-    const tracked = work.catch(() => undefined).finally(() => pending.delete(tracked));
+    const tracked = work
+      .catch(() => undefined)
+      .finally(() => {
+        pending.delete(tracked);
+        waiting.shift()?.();
+      });
     pending.add(tracked);
     return work;
   }
 
-  function accept(msg: Inbound, channel: ReplyChannel): void {
-    respond(msg, channel).catch((err: unknown) =>
-      deps.log.error(
-        { err, platform: msg.platform, msgId: msg.msgId },
-        `${msg.platform}: message not answered`,
-      ),
-    );
+  // With a slot free, both start at once (no promise hop), so idle() right after sees the work.
+  function respond(msg: Inbound, channel: ReplyChannel): Promise<Outcome> {
+    if (pending.size < limit) return start(msg, channel);
+    return admit().then(() => start(msg, channel));
+  }
+
+  function accept(msg: Inbound, channel: ReplyChannel): Promise<void> {
+    const begin = () => {
+      start(msg, channel).catch((err: unknown) =>
+        deps.log.error(
+          { err, platform: msg.platform, msgId: msg.msgId },
+          `${msg.platform}: message not answered`,
+        ),
+      );
+    };
+    if (pending.size < limit) {
+      begin();
+      return Promise.resolve();
+    }
+    return admit().then(begin);
   }
 
   async function idle(): Promise<void> {
@@ -106,6 +169,14 @@ export function createResponder(deps: ResponderDeps): Responder {
   }
 
   return { respond, accept, idle };
+}
+
+/** The command a message runs, by its table name (rate, done …), for logs and metrics only. */
+export function commandOf(msg: Inbound): string {
+  if (msg.unsupported !== undefined) return `(${msg.unsupported.slice(0, 20).replace(/[^\w-]/g, '')})`;
+  const word = parseCommand(msg.text).word;
+  if (word === '') return 'help';
+  return findCommand(word)?.name ?? 'other';
 }
 
 /** A message the bot cannot read (a picture, a file) gets a hint; text goes to the handlers. */

@@ -63,17 +63,26 @@ export class SeenIds {
   }
 
   async mark(key: string, now: Date): Promise<boolean> {
+    const { fresh, written } = this.markNow(key, now);
+    await written;
+    return fresh;
+  }
+
+  /**
+   * mark() whose answer is known at once (the check-and-set is synchronous); `written` resolves
+   * when the id is on disk, with the next group commit, and rejects (forgetting the id) if that
+   * write fails. An id marked longer than `ttlMs` ago counts as new and is marked again.
+   */
+  markNow(key: string, now: Date, ttlMs = SEEN_TTL_MS): { fresh: boolean; written: Promise<void> } {
     const t = now.getTime();
     const at = this.seen.get(key);
-    if (at !== undefined && at >= t - SEEN_TTL_MS) return false;
+    if (at !== undefined && at >= t - ttlMs) return { fresh: false, written: Promise.resolve() };
     this.remember(key, t);
-    try {
-      await this.write(`${now.toISOString()}\t${key}`);
-    } catch (err) {
+    const written = this.write(`${now.toISOString()}\t${key}`).catch((err: unknown) => {
       if (this.seen.get(key) === t) this.seen.delete(key);
       throw err;
-    }
-    return true;
+    });
+    return { fresh: true, written };
   }
 
   private remember(key: string, t: number): void {

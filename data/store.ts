@@ -22,7 +22,6 @@ import {
 } from './schema.ts';
 import { STATE_VERSION, type StateFile, stateFileSchema } from './state.ts';
 
-
 /** What an import writes: regions it learned, and the round's bulk data. */
 export interface ImportWrite {
   newRegions: Region[];
@@ -266,6 +265,12 @@ export class LowStore implements InspectionStore {
   markSeen(key: string, now: Date): Promise<boolean> {
     if (!this.seen) return Promise.reject(new Error(`store: ${this.dataDir} was opened read-only`));
     return this.seen.mark(key, now);
+  }
+
+  /** markSeen() decided at once; `written` resolves with the next group commit (data/replay.ts). */
+  markSeenNow(key: string, now: Date): { fresh: boolean; written: Promise<void> } {
+    if (!this.seen) throw new Error(`store: ${this.dataDir} was opened read-only`);
+    return this.seen.markNow(key, now);
   }
 
   async seenIds(): Promise<Array<{ key: string; at: Date }>> {

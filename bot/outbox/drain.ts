@@ -1,3 +1,4 @@
+import * as metrics from '../metrics.ts';
 import { resentNote } from '../../handlers/text.ts';
 import { PlatformError } from '../errors.ts';
 import type { Group, Groups } from '../groups.ts';
@@ -214,6 +215,22 @@ export class Drain {
     const reply = entry.uncertain
       ? { ...entry.reply, lines: [...entry.reply.lines, resentNote] }
       : entry.reply;
-    await pusher.send(group, pusher.render(reply).body);
+    const started = performance.now();
+    try {
+      await pusher.send(group, pusher.render(reply).body);
+      metrics.pushes.inc({ platform: group.platform, errcode: '0' });
+      this.deps.log.info(
+        { platform: group.platform, group: group.id, kind: entry.kind, errcode: 0, ms: Math.round(performance.now() - started) },
+        'push sent',
+      );
+    } catch (err) {
+      const errcode = err instanceof PlatformError && err.errcode !== undefined ? String(err.errcode) : 'http';
+      metrics.pushes.inc({ platform: group.platform, errcode });
+      this.deps.log.info(
+        { platform: group.platform, group: group.id, kind: entry.kind, errcode, ms: Math.round(performance.now() - started) },
+        'push failed',
+      );
+      throw err;
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { remindersQueued } from '../metrics.ts';
 import type { Dataset } from '../../data/dataset.ts';
 import type { InspectionStore } from '../../data/store.ts';
 import { createHash } from 'node:crypto';
@@ -233,10 +234,11 @@ export async function scanReminders(
       continue;
     }
     for (const d of r.deliveries) {
-      await deps.sink.enqueue(
+      const queued = await deps.sink.enqueue(
         { key: d.outboxKey, groupId: d.group.id, reply: d.reply, kind: 'reminder', items: d.items },
         now,
       );
+      if (queued) remindersQueued.inc();
     }
     // Every task of the message is recorded in one write: all sent, or none (and re-queued by
     // the next scan under the same key, which the outbox refuses).

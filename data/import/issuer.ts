@@ -49,12 +49,17 @@ export function dateLine(text: string): string | undefined {
   return wholeLineDate(iso ? `${iso[1]}年${Number(iso[2])}月${Number(iso[3])}日` : t);
 }
 
-function looksLikeTitle(text: string): boolean {
-  if (CITING.test(text) || text.length > 90 || /[。;；]/.test(text)) return false;
-  return /关于.*通报/.test(text) || (/关于/.test(text) && CHECK_WORDS.test(text)) || (/\d{4}年/.test(text) && CHECK_WORDS.test(text) && /(情况|结果)(的)?(通报|报告)?$|通报$/.test(text));
+/** A page line holding the title and its metadata (…的函2025-09-30 14:46 来源:…): the title alone. */
+function titleOnly(text: string): string {
+  return text.replace(/\s*(?:\d{4}-\d{1,2}-\d{1,2}|发布时间|来源[:：]|日期[:：]).*$/, '');
 }
 
-const TITLE_END = /(通报|报告|情况|结果|通知)$/;
+function looksLikeTitle(text: string): boolean {
+  if (CITING.test(text) || text.length > 90 || /[。;；]/.test(text)) return false;
+  return /关于.*(?:通报|函)$/.test(text) || /关于.*通报/.test(text) || (/关于/.test(text) && CHECK_WORDS.test(text)) || (/\d{4}年/.test(text) && CHECK_WORDS.test(text) && /(情况|结果)(的)?(通报|报告)?$|通报$/.test(text));
+}
+
+const TITLE_END = /(通报|报告|情况|结果|通知|函)$/;
 
 /**
  * The title among the first lines: a line reading like `…关于…检查情况的通报` or `2023年…检查情况通报`,
@@ -70,9 +75,10 @@ export function findTitle(body: Line[], pageTitle?: string): TitleFound | undefi
 function titleIn(head: Line[], withAbout: boolean): TitleFound | undefined {
   for (let i = 0; i < head.length; i++) {
     const l = head[i] as Line;
-    if (CITING.test(l.text) || l.text.length > 90 || (withAbout && !l.text.includes('关于'))) continue;
-    let text = l.text;
-    let raw = l.raw;
+    if (CITING.test(l.text) || (withAbout && !l.text.includes('关于'))) continue;
+    let text = titleOnly(l.text);
+    let raw = titleOnly(l.raw);
+    if (text.length > 90) continue;
     // Broken title: the pieces are short lines that only together end in 通报.
     for (let j = i + 1; j < Math.min(head.length, i + 3) && !TITLE_END.test(text); j++) {
       const next = head[j] as Line;

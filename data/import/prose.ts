@@ -294,7 +294,7 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
   const rate = text.match(RATE) ?? undefined;
   const platformRates = text.match(/((?:[\u4e00-\u9fa5A-Za-z]{2,8}[、和及与]){1,8}[\u4e00-\u9fa5A-Za-z]{2,8})(?:的)?(?:账号)?((?:不)?合格率)分别(?:为|是)((?:\d+(?:\.\d+)?%[、,，和]?){2,})/);
   if (platformRates) {
-    const names = (platformRates[1] as string).split(/[、和及与]/);
+    const names = (platformRates[1] as string).split(/[、和及与]/).map((n) => n.replace(/^(?:其中|包括|分别是)/, ''));
     const values = [...(platformRates[3] as string).matchAll(/(\d+(?:\.(\d+))?)%/g)];
     if (names.length === values.length && names.every((n) => canonicalPlatform(n))) {
       names.forEach((n, i) => {
@@ -463,6 +463,14 @@ function splitNames(list: string): Array<{ name: string; platform?: string; prob
     let item = piece.trim().replace(/^(?:分别是|分别为|是|为|包括|有|:|：)/, '');
     let platform: string | undefined;
     let problem: string | undefined;
+    // 宝鸡市卫生健康委员会“健康宝鸡公众服务”微信服务号: the account is the quoted name, its
+    // unit before it, its platform after it (a closing quote may be missing).
+    const quoted = item.match(/^[^“"]{2,40}[“"]([^”"]{2,40})(?:[”"](.*))?$/);
+    if (quoted?.[1]) {
+      item = quoted[1];
+      const after = (quoted[2] ?? '').trim();
+      if (after && canonicalPlatform(after.replace(/[(（].*$/, ''))) platform = canonicalPlatform(after.replace(/[(（].*$/, ''));
+    }
     const br = item.match(/^(.+?)[(（]([^)）]+)[)）]$/);
     if (br?.[1] && br[2]) {
       item = br[1];
@@ -598,6 +606,8 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
       if (/\d+(?:个|家)|合格率|%|全部|均为|部分|个别|少数|一些|其余|全市|全省|本次|本季度|检查发现|抽查发现|发现/.test(subject)) continue;
       // A sentence about what to do with failures (将对以上不合格…, 并对上季度不合格…) names none.
       if (/^(?:并|对|将|请|要|已|由|经|均|凡)|将对|对以上|对上述|以上|上述|要求|应当|督促|责令|限期|及时|纳入|上季度|上一季度|上期/.test(subject)) continue;
+      // 而被判定…, 列为…, 复查了在…抽查中…: clauses, not names.
+      if (/被|判定|列为|认定|复查|复核|检查中|抽查中|中$|了/.test(subject)) continue;
       const noun = named[2] ?? '';
       const items = splitNames(subject).map((n) =>
         noun && !n.platform && !/(网站|网|号|微博|公众号)$/.test(n.name) ? { ...n, name: `${n.name}${noun === '政府网站' || noun === '门户网站' ? '网站' : noun.includes('账号') ? '' : noun}` } : n,

@@ -32,6 +32,8 @@ export class ImportService {
   constructor(
     private readonly store: InspectionStore,
     private readonly log: ImportLog,
+    /** Hears of every import's outcome and duration (the bot's metrics, bot/metrics.ts). */
+    private readonly observe?: (outcome: 'new' | 'replaced' | 'unchanged' | 'refused', seconds: number) => void,
   ) {}
 
   onImported(listener: ImportListener): void {
@@ -43,7 +45,14 @@ export class ImportService {
     at: Date,
     options: ApplyOptions = {},
   ): Promise<ApplyOutcome & { roundKey: string }> {
-    const outcome = await this.store.applyImport(write, at, options);
+    const started = performance.now();
+    let outcome: ApplyOutcome;
+    try {
+      outcome = await this.store.applyImport(write, at, options);
+    } catch (err) {
+      this.observe?.('refused', (performance.now() - started) / 1000);
+      throw err;
+    }
     const event: RoundImported = {
       roundKey: write.roundFile.round.key,
       changed: outcome.changed,
@@ -60,6 +69,8 @@ export class ImportService {
         );
       }
     }
+    const kind = !outcome.changed ? 'unchanged' : outcome.replaced ? 'replaced' : 'new';
+    this.observe?.(kind, (performance.now() - started) / 1000);
     return { ...outcome, roundKey: event.roundKey };
   }
 }

@@ -53,13 +53,14 @@ function channel(fail?: Error): ReplyChannel & { carried: Reply[] } {
   };
 }
 
-function responder(o: { slowMs?: number } = {}) {
+function responder(o: { slowMs?: number; maxInFlight?: number } = {}) {
   const pipeline: PipelineDeps = { store: seeded.store, log: capture.log, now: () => NOW };
   return createResponder({
     pipeline,
     groups,
     log: capture.log,
     replies: outbox,
+    ...(o.maxInFlight ? { maxInFlight: o.maxInFlight } : {}),
     ...(o.slowMs
       ? {
           answer: async (deps: PipelineDeps, msg: Inbound) => {
@@ -143,5 +144,22 @@ describe('respond(inbound, channel)', () => {
     r.accept(inbound('m2', '/help'), c);
     await r.idle();
     expect(c.carried).toHaveLength(2);
+  });
+
+  it('admits a message past the in-flight limit only once an answer in progress is done', async () => {
+    const r = responder({ slowMs: 40, maxInFlight: 2 });
+    const c = channel();
+    await r.accept(inbound('m1', '/help'), c);
+    await r.accept(inbound('m2', '/help'), c);
+    let third = false;
+    const admitted = r.accept(inbound('m3', '/help'), c).then(() => {
+      third = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(third).toBe(false);
+    await admitted;
+    expect(c.carried.length).toBeGreaterThanOrEqual(1);
+    await r.idle();
+    expect(c.carried).toHaveLength(3);
   });
 });

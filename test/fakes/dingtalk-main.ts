@@ -33,6 +33,27 @@ set for the bot (the fake's own demo credentials):
   Stream: DINGTALK_MODE=stream DINGTALK_CLIENT_ID=${clientId} DINGTALK_CLIENT_SECRET=${clientSecret}
   HTTP:   DINGTALK_MODE=http DINGTALK_APP_SECRET=${appSecret}   (lines are posted to ${botUrl})
   groups.json robot: { "accessToken": "${accessToken}", "secret": "${robotSecret}" }, conversationId "cidDEMO"`);
+console.log(`a ready $DATA_DIR/groups.json (the demo sender is DingTalk user demo-user, 演示用户; listed
+under admins it may /sub, /done, /deadline set, /retry and /audit — remove it to see the non-admin answers):
+${JSON.stringify(
+  {
+    groups: [
+      {
+        id: 'demo',
+        name: '演示群（钉钉）',
+        platform: 'dingtalk',
+        robot: { accessToken, secret: robotSecret },
+        conversationId: 'cidDEMO',
+        follows: { regions: ['福建省'], units: [] },
+        admins: [{ name: '演示用户', dingtalkUserId: 'demo-user' }],
+      },
+    ],
+  },
+  null,
+  2,
+)}
+ports: this fake ${fake.url}; the bot's PORT (default 3000); /metrics on the bot from this machine.
+send /whoami to see the sender's and the chat's ids as the bot sees them.`);
 console.log('type a line (e.g. /rate 福州) to send it to the bot as an @-message');
 
 const shown = { pushes: 0, answers: 0 };

@@ -22,6 +22,28 @@ set for the bot:
   WECOM_API_BASE=${fake.url}
   WECOM_WS_URL=${fake.wsUrl}
   WECOM_MODE=longconn WECOM_BOT_ID=${botId} WECOM_BOT_SECRET=${secret}   (the fake's own demo credential)`);
+const demoKey = (process.env.FAKE_WECOM_KEYS ?? 'demo-key').split(',')[0] ?? 'demo-key';
+console.log(`a ready $DATA_DIR/groups.json (the demo sender is WeCom userid demo-user; listed under admins it
+may /sub, /done, /deadline set, /retry and /audit — remove it to see the non-admin answers):
+${JSON.stringify(
+  {
+    groups: [
+      {
+        id: 'demo',
+        name: '演示群（企业微信）',
+        platform: 'wecom',
+        robot: { key: demoKey },
+        chatId: 'demo-chat',
+        follows: { regions: ['福建省'], units: [] },
+        admins: [{ name: '演示用户', wecomUserId: 'demo-user' }],
+      },
+    ],
+  },
+  null,
+  2,
+)}
+ports: this fake ${fake.port} (HTTP and WebSocket); the bot's PORT (default 3000); /metrics on the bot from this machine.
+send /whoami to see the sender's and the chat's ids as the bot sees them.`);
 console.log('type a line (e.g. /rate 福州) to send it to the bot as an @-message in group demo-chat');
 const pushed = { pushes: 0, replies: 0 };
 setInterval(() => {

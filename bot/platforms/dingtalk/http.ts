@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import type { AxiosInstance } from 'axios';
 import { replayGuard } from '../../../data/replay.ts';
-import type { InspectionStore } from '../../../data/store.ts';
 import { PayloadError, SignatureError } from '../../errors.ts';
 import type { Groups } from '../../groups.ts';
 import { parseJson, readRawBody } from '../../http/raw-body.ts';
@@ -24,7 +23,7 @@ export interface HttpInboundOptions {
   appSecret: string;
   groups: Groups;
   /** Holds the replay guard's bindings (data/replay.ts), so they survive a restart. */
-  store: Pick<InspectionStore, 'markSeen'>;
+  store: Parameters<typeof replayGuard>[0];
   responder: Responder;
   /** Chart links for /chart answers (bot/charts/). */
   charts?: ChartImages | undefined;
@@ -48,9 +47,11 @@ export function createHttpInbound(o: HttpInboundOptions) {
       const body = await readRawBody(ctx, BODY_LIMIT);
       const msg = decodeMessage(parseJson(body, 'dingtalk'), o.groups);
       if (!msg) throw new PayloadError('dingtalk: body is not a robot message (no msgtype)');
+      // The sign covers no body: bound to the first message it carried (replays refused, §5.1).
       if (!(await replay.claim(sign ?? '', msg.inbound.msgId, new Date(now))))
         throw new SignatureError('dingtalk: sign replayed with a different message');
-      o.responder.accept(msg.inbound, sessionChannel(o.http, o.oapiBase, msg, clock, o.charts));
+      // Acknowledged once admitted (bot/respond.ts MAX_IN_FLIGHT), answered in the background.
+      await o.responder.accept(msg.inbound, sessionChannel(o.http, o.oapiBase, msg, clock, o.charts));
       ctx.status = 200;
       ctx.type = 'text/plain';
       ctx.body = '';

@@ -213,7 +213,7 @@ export class WecomLongConn {
       this.o.log.warn({ err: (err as Error).message, reqId }, 'wecom longconn: callback not decoded');
       return;
     }
-    if (msg) this.o.responder.accept(msg.inbound, this.replyChannel(ws, reqId));
+    if (msg) void this.o.responder.accept(msg.inbound, this.replyChannel(ws, reqId));
   }
 
   /**

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Dataset } from '../../../data/dataset.ts';
+import { parseNotice } from '../../../data/import/notice.ts';
+import { ImportError } from '../../../data/import/refusal.ts';
+import { fujianRegions } from '../../../data/reference/fujian.ts';
+import { SCHEMA_VERSION } from '../../../data/schema.ts';
+
+/** Excerpts of real notices, sources in fixtures/excerpts/README.md. */
+const excerpt = (name: string) =>
+  readFileSync(path.join(import.meta.dirname, 'fixtures', 'excerpts', name), 'utf8');
+const AT = new Date('2026-12-01T09:00:00+08:00');
+const fresh = () =>
+  new Dataset({ version: SCHEMA_VERSION, regions: fujianRegions(), units: [], sites: [], accounts: [] }, []);
+const parse = (text: string, issuer?: string) =>
+  parseNotice({ text, file: 'notice.txt', ...(issuer ? { issuer } : {}) }, fresh(), AT).report;
+const tally = (r: ReturnType<typeof parse>, channel: 'website' | 'newmedia') =>
+  r.tallies.find((t) => t.channel === channel && t.regionId === r.round.scopeRegionId);
+
+function refusal(fn: () => unknown): ImportError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ImportError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('the issuer', () => {
+  it('joins a title broken over two lines and takes the place the office names (六安市)', () => {
+    const r = parse(excerpt('luan-2023q2.txt'));
+    expect(r.round.title).toBe('六安市政府网站和政务新媒体中心关于2023年第二季度全市政府网站和政务新媒体检查情况的通报');
+    expect(r.round.issuer).toBe('六安市政府网站和政务新媒体中心');
+    expect(r.round.scopeRegionId).toBe('3415');
+  });
+
+  it('places an office without a place by 全市 and the districts the body names', () => {
+    const r = parse(excerpt('xianning-2020q3.txt'));
+    expect(r.round.issuer).toBe('市人民政府办公室');
+    expect(r.round.scopeRegionId).toBe('4212');
+    expect(r.notes).toContain('通报没有写明发文地区，正文所列地区都属于“咸宁市”，按此确定范围。');
+  });
+
+  it('never takes the issuer from a cited document, and refuses naming --issuer at the title’s line', () => {
+    const err = refusal(() => parse(excerpt('guizhou-2025q2.txt')));
+    expect(err.message).toMatch(/第1行：发文机关“省人民政府办公厅”没有写明地区.*--issuer/);
+  });
+
+  it('finds the scope of a notice without an office from 全市 and the places it names; --issuer overrides it', () => {
+    const text = excerpt('weinan-2020q4.txt');
+    expect(parse(text).round.scopeRegionId).toBe('6105');
+    const r = parse(text, '陕西省');
+    expect(r.round.scopeRegionId).toBe('61');
+    expect(r.round.issuer).toBe('陕西省');
+  });
+});
+
+describe('results in prose', () => {
+  it('reads 48家…47家合格 with a named failure, and 全部合格, marking what it derived', () => {
+    const r = parse(excerpt('luan-2023q2.txt'));
+    expect(tally(r, 'newmedia')).toMatchObject({ checked: 149, failed: 0 });
+    expect(r.failures.map((f) => [f.channel, f.subject])).toEqual([['website', '金开区管委网站']]);
+    // 市审计局微信 … 等4个账号未转载 is a mention at most, never a failure.
+    expect(r.failures.some((f) => f.channel === 'newmedia')).toBe(false);
+  });
+
+  it('reads a sample: 4935 running, 591 checked, 25 failed, the rate as stated', () => {
+    const t = tally(parse(excerpt('gansu-2021q2.txt')), 'newmedia');
+    expect(t).toMatchObject({ total: 4935, checked: 591, failed: 25, rate: { kind: 'pass', value: 95.77, decimals: 2 } });
+  });
+
+  it('reads 抽查政府网站39个,合格…36个,不合格…3个 per channel', () => {
+    const r = parse(excerpt('weinan-2020q4.txt'), '渭南市');
+    expect(tally(r, 'website')).toMatchObject({ checked: 39, failed: 3 });
+    expect(tally(r, 'newmedia')).toMatchObject({ checked: 140, failed: 36 });
+  });
+
+  it('keeps a rate stated without counts as a rate, never inventing counts, and per-platform rates', () => {
+    const r = parse(excerpt('guizhou-2025q2.txt'), '贵州省');
+    const t = tally(r, 'newmedia');
+    expect(t).toMatchObject({ checked: 471, rate: { kind: 'pass', value: 90.87 } });
+    expect(t?.failed).toBeUndefined();
+    expect(t?.platforms?.map((p) => [p.platform, p.rate?.value])).toEqual([
+      ['微信公众号', 95.57],
+      ['微博', 92.13],
+      ['抖音', 90.91],
+      ['今日头条', 69.81],
+    ]);
+  });
+});
