@@ -5,15 +5,36 @@ import { type WebSocket, WebSocketServer } from 'ws';
 
 /**
  * The fake Stream gateway (protocols.md §6.1): connections/open hands out single-use tickets
- * (90 s), the WebSocket accepts only a fresh ticket, and the test drives the frames DingTalk
- * would send (CALLBACK, EVENT, SYSTEM ping/disconnect). Everything the bot sends back is recorded.
+ * (90 s) bound to the subscriptions asked for, the WebSocket accepts only a fresh ticket, and the
+ * test drives the frames DingTalk would send (CALLBACK, EVENT, SYSTEM ping/disconnect). Strict
+ * where the platform is: a frame goes only to connections subscribed to its type and topic; every
+ * frame the client sends must be JSON answering an outstanding messageId (or a ping's opaque);
+ * an un-acknowledged CALLBACK or EVENT, or an EVENT acknowledged `LATER`, is delivered again.
+ * Checked against the official `dingtalk-stream` SDK (test/fakes/sdk-dingtalk.test.ts).
  */
 export interface StreamFrame {
   code?: number;
-  headers?: { messageId?: string; contentType?: string };
+  headers?: { messageId?: string; contentType?: string; [k: string]: string | undefined };
   message?: string;
   data?: string;
 }
+
+/** What DingTalk subscribes a connection to (§6.1 step 1). */
+export interface Subscription {
+  type: string;
+  topic: string;
+}
+
+/** The robot-message topic (§6.1, §6.2 TOPIC_ROBOT). */
+export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
+
+/**
+ * Un-acknowledged pushes are re-sent "within a certain time (60 s)" — the official Node SDK's
+ * comment on socketCallBackResponse (§6.1, §6.2); protocols.md marks it uncertain for robot
+ * messages [?]. The fake re-sends both kinds; the delay and the number of tries are guesses.
+ */
+export const REDELIVER_AFTER_MS = 60_000;
+export const MAX_DELIVERIES = 3;
 
 export interface GatewayOptions {
   apps?: Array<{ clientId: string; clientSecret: string }>;
@@ -21,6 +42,26 @@ export interface GatewayOptions {
   disconnectGraceMs?: number;
   now: () => number;
   random?: () => number;
+  /** How long an un-acknowledged push waits before it is sent again (guess: 60 s, see above). */
+  redeliverAfterMs?: number;
+  /** Deliveries of one push at most, the first included (guess). */
+  maxDeliveries?: number;
+}
+
+interface Conn {
+  id: string;
+  clientId: string;
+  subscriptions: Subscription[];
+}
+
+interface Outstanding {
+  clientId: string;
+  type: 'CALLBACK' | 'EVENT';
+  topic: string;
+  data: string;
+  extra: Record<string, string>;
+  deliveries: number;
+  timer?: NodeJS.Timeout;
 }
 
 const TICKET_TTL_MS = 90_000; // single use, 90 s (§6.1 step 1)
@@ -30,11 +71,26 @@ export class FakeGateway {
   readonly opens: Array<{ clientId: string; status: number; accept: string; subscriptions: unknown }> = [];
   /** Every WebSocket upgrade, with whether its ticket was good. */
   readonly upgrades: Array<{ ticketOk: boolean }> = [];
-  /** Every frame the bot sent (acks and ping echoes). */
+  /** Every well-formed frame the client sent: acks of outstanding pushes and ping echoes. */
   readonly acks: StreamFrame[] = [];
+  /** Frames the gateway did not take, with why (not JSON, unknown messageId, code ≠ 200, …). */
+  readonly rejected: Array<{ frame: string; reason: string }> = [];
+  /** Every push sent, redeliveries included, with the connection it went to. */
+  readonly deliveries: Array<{ messageId: string; type: string; connectionId: string; attempt: number }> = [];
+  /** Pushes given up after maxDeliveries without an acknowledgement. */
+  readonly expired: string[] = [];
 
-  private readonly tickets = new Map<string, { clientId: string; at: number; used: boolean }>();
+  private readonly tickets = new Map<
+    string,
+    { clientId: string; at: number; used: boolean; subscriptions: Subscription[] }
+  >();
   private readonly conns = new Map<string, Set<WebSocket>>();
+  private readonly info = new WeakMap<WebSocket, Conn>();
+  private readonly outstanding = new Map<string, Outstanding>();
+  private readonly pings = new Map<string, string>();
+  /** Pushes acknowledged already: a copy sent before the first ack arrived may be acked again. */
+  private readonly done = new Set<string>();
+  private lostAcks = 0;
   private readonly muted = new Set<string>();
   private openFailures: number[] = [];
   // Pongs are sent by hand so that mute() can make a link half-dead.
@@ -50,30 +106,69 @@ export class FakeGateway {
     for (let i = 0; i < n; i++) this.openFailures.push(status);
   }
 
-  /** Pushes a robot-message CALLBACK frame to one of the app's connections; returns its messageId. */
+  /**
+   * Pushes a robot-message CALLBACK frame to one of the app's connections subscribed to the robot
+   * topic; returns its messageId. Passing a known messageId sends that push again (a redelivery).
+   */
   callback(clientId: string, message: unknown, messageId: string = randomUUID()): string {
-    this.frame(
-      this.pick(clientId),
-      'CALLBACK',
-      '/v1.0/im/bot/messages/get',
-      JSON.stringify(message),
-      messageId,
-    );
+    this.push(messageId, {
+      clientId,
+      type: 'CALLBACK',
+      topic: TOPIC_ROBOT,
+      data: JSON.stringify(message),
+      extra: {},
+      deliveries: 0,
+    });
     return messageId;
   }
 
-  /** Pushes an EVENT frame; returns its messageId. */
-  event(clientId: string, eventType = 'chat_update_title'): string {
+  /**
+   * Pushes an EVENT frame: the event's type and ids travel in the headers, its body in `data`
+   * (§6.1 step 3; the official SDK reads `headers.eventType`). Returns its messageId.
+   */
+  event(clientId: string, eventType = 'chat_update_title', body: unknown = {}): string {
     const messageId = randomUUID();
-    this.frame(this.pick(clientId), 'EVENT', '*', JSON.stringify({ eventType }), messageId);
+    const now = String(this.o.now());
+    this.push(messageId, {
+      clientId,
+      type: 'EVENT',
+      topic: '*',
+      data: JSON.stringify(body),
+      extra: {
+        eventType,
+        eventId: randomUUID().replaceAll('-', ''),
+        eventBornTime: now,
+        eventCorpId: 'dingCORP',
+        eventUnifiedAppId: clientId,
+      },
+      deliveries: 0,
+    });
     return messageId;
   }
 
   /** A SYSTEM ping with a fresh opaque value (§6.1 step 5); returns the opaque. */
   ping(clientId: string): string {
     const opaque = randomUUID();
-    this.frame(this.pick(clientId), 'SYSTEM', 'ping', JSON.stringify({ opaque }), randomUUID());
+    const messageId = randomUUID();
+    this.pings.set(messageId, JSON.stringify({ opaque }));
+    this.frame(
+      this.pick(clientId, 'SYSTEM', 'ping'),
+      'SYSTEM',
+      'ping',
+      JSON.stringify({ opaque }),
+      messageId,
+    );
     return opaque;
+  }
+
+  /** The next `n` acknowledgements are lost on the way (the push then counts as un-acknowledged). */
+  loseAcksNext(n: number): void {
+    this.lostAcks += n;
+  }
+
+  /** Pushes not acknowledged yet. */
+  pending(): string[] {
+    return [...this.outstanding.keys()];
   }
 
   /** SYSTEM disconnect to every connection of the app; each is closed after the grace period. */
@@ -111,20 +206,29 @@ export class FakeGateway {
   /** §6.1 step 1: credentials → endpoint and a single-use ticket; XML without Accept: JSON. */
   open(req: http.IncomingMessage, res: http.ServerResponse, body: unknown): void {
     const b = (body ?? {}) as { clientId?: string; clientSecret?: string; subscriptions?: unknown };
+    const subscriptions = parseSubscriptions(b.subscriptions);
     const accept = String(req.headers.accept ?? '');
     const known = (this.o.apps ?? []).some(
       (a) => a.clientId === b.clientId && a.clientSecret === b.clientSecret,
     );
     // The gateway's answer to bad credentials is not documented (§6.1); the fake uses 401.
-    const status = this.openFailures.shift() ?? (known ? 200 : 401);
+    // Nothing to subscribe to is a bad request (guess: the gateway's answer is not documented).
+    const status = this.openFailures.shift() ?? (!known ? 401 : subscriptions ? 200 : 400);
     this.opens.push({ clientId: b.clientId ?? '', status, accept, subscriptions: b.subscriptions });
     if (status !== 200) {
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ code: status === 401 ? 'InvalidAuthentication' : 'ServerError' }));
+      const code =
+        status === 401 ? 'InvalidAuthentication' : status === 400 ? 'InvalidParameter' : 'ServerError';
+      res.end(JSON.stringify({ code }));
       return;
     }
     const ticket = randomUUID();
-    this.tickets.set(ticket, { clientId: b.clientId ?? '', at: this.o.now(), used: false });
+    this.tickets.set(ticket, {
+      clientId: b.clientId ?? '',
+      at: this.o.now(),
+      used: false,
+      subscriptions: subscriptions ?? [],
+    });
     const endpoint = `${this.baseUrl().replace('http:', 'ws:')}/connect`;
     if (!accept.includes('application/json')) {
       res.writeHead(200, { 'content-type': 'application/xml' });
@@ -151,13 +255,8 @@ export class FakeGateway {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const set = this.conns.get(t.clientId) ?? new Set<WebSocket>();
       this.conns.set(t.clientId, set.add(ws));
-      ws.on('message', (data) => {
-        try {
-          this.acks.push(JSON.parse(data.toString()) as StreamFrame);
-        } catch {
-          this.acks.push({ message: `not JSON: ${data.toString().slice(0, 40)}` });
-        }
-      });
+      this.info.set(ws, { id: randomUUID(), clientId: t.clientId, subscriptions: t.subscriptions });
+      ws.on('message', (data) => this.received(data.toString()));
       ws.on('ping', (data) => {
         if (!this.muted.has(t.clientId)) ws.pong(data);
       });
@@ -165,27 +264,160 @@ export class FakeGateway {
     });
   }
 
+  /** One frame from a client: an ack of an outstanding push, or a ping's echo (§6.1 steps 4–5). */
+  private received(text: string): void {
+    let f: StreamFrame;
+    try {
+      f = JSON.parse(text) as StreamFrame;
+    } catch {
+      this.rejected.push({ frame: text.slice(0, 200), reason: 'not JSON' });
+      return;
+    }
+    const messageId = f.headers?.messageId ?? '';
+    const ping = this.pings.get(messageId);
+    if (ping !== undefined) {
+      if (f.code !== 200 || f.data !== ping)
+        return void this.rejected.push({
+          frame: text.slice(0, 200),
+          reason: 'ping echo without code 200 and the same data',
+        });
+      this.pings.delete(messageId);
+      this.acks.push(f);
+      return;
+    }
+    const o = this.outstanding.get(messageId);
+    if (!o) {
+      if (this.done.has(messageId) && f.code === 200) return void this.acks.push(f);
+      return void this.rejected.push({ frame: text.slice(0, 200), reason: `unknown messageId ${messageId}` });
+    }
+    if (this.lostAcks > 0) {
+      this.lostAcks--;
+      return;
+    }
+    if (f.code !== 200)
+      return void this.rejected.push({
+        frame: text.slice(0, 200),
+        reason: `code ${f.code} (not acknowledged)`,
+      });
+    let data: unknown;
+    try {
+      data = JSON.parse(f.data ?? '');
+    } catch {
+      return void this.rejected.push({ frame: text.slice(0, 200), reason: 'data is not a JSON string' });
+    }
+    if (o.type === 'EVENT') {
+      // An event's ack carries {status: SUCCESS | LATER}; LATER asks for the event again (§6.1 step 4).
+      const status = (data as { status?: unknown } | null)?.status;
+      if (status !== 'SUCCESS' && status !== 'LATER')
+        return void this.rejected.push({
+          frame: text.slice(0, 200),
+          reason: 'event ack without status SUCCESS or LATER',
+        });
+      this.acks.push(f);
+      if (status === 'LATER') return;
+    } else this.acks.push(f);
+    clearTimeout(o.timer);
+    this.outstanding.delete(messageId);
+    this.done.add(messageId);
+  }
+
+  private push(messageId: string, o: Outstanding): void {
+    const ws = this.pick(o.clientId, o.type, o.topic); // throws when nobody is subscribed
+    const known = this.outstanding.get(messageId);
+    if (known) clearTimeout(known.timer);
+    this.done.delete(messageId);
+    const entry = known ?? o;
+    this.outstanding.set(messageId, entry);
+    this.deliver(messageId, entry, ws);
+  }
+
+  /**
+   * Sends the push (to `ws`, or to a subscribed connection chosen now) and waits for its ack;
+   * un-acknowledged, it is tried again until maxDeliveries tries, then recorded as expired. A try
+   * when no connection is subscribed counts, so a push to a client that went away ends.
+   */
+  private deliver(messageId: string, o: Outstanding, ws = this.find(o.clientId, o.type, o.topic)): void {
+    o.deliveries++;
+    if (ws) {
+      this.deliveries.push({
+        messageId,
+        type: o.type,
+        connectionId: this.info.get(ws)?.id ?? '',
+        attempt: o.deliveries,
+      });
+      this.frame(ws, o.type, o.topic, o.data, messageId, o.extra);
+    }
+    o.timer = setTimeout(() => {
+      if (this.outstanding.get(messageId) !== o) return;
+      if (o.deliveries >= (this.o.maxDeliveries ?? MAX_DELIVERIES)) {
+        this.outstanding.delete(messageId);
+        this.expired.push(messageId);
+        return;
+      }
+      this.deliver(messageId, o);
+    }, this.o.redeliverAfterMs ?? REDELIVER_AFTER_MS);
+    o.timer.unref();
+  }
+
   async close(): Promise<void> {
+    for (const o of this.outstanding.values()) clearTimeout(o.timer);
     for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private pick(clientId: string): WebSocket {
-    const all = [...(this.conns.get(clientId) ?? [])];
-    // Several connections may be open; each push goes to one chosen at random (§6.1).
-    const ws = all[Math.floor((this.o.random ?? Math.random)() * all.length)];
-    if (!ws) throw new Error(`fake dingtalk: app ${clientId} is not connected`);
+  private pick(clientId: string, type: string, topic: string): WebSocket {
+    const ws = this.find(clientId, type, topic);
+    if (!ws)
+      throw new Error(`fake dingtalk: app ${clientId} has no connection subscribed to ${type} ${topic}`);
     return ws;
   }
 
-  private frame(ws: WebSocket, type: string, topic: string, data: string, messageId: string): void {
+  /** One of the app's connections subscribed to this type and topic (SYSTEM frames go to any). */
+  private find(clientId: string, type: string, topic: string): WebSocket | undefined {
+    const all = [...(this.conns.get(clientId) ?? [])].filter(
+      (ws) =>
+        type === 'SYSTEM' ||
+        (this.info.get(ws)?.subscriptions ?? []).some(
+          (s) => s.type === type && (s.topic === topic || s.topic === '*'),
+        ),
+    );
+    // Several connections may be open; each push goes to one chosen at random (§6.1).
+    const ws = all[Math.floor((this.o.random ?? Math.random)() * all.length)];
+    if (!ws)
+      throw new Error(`fake dingtalk: app ${clientId} has no connection subscribed to ${type} ${topic}`);
+    return ws;
+  }
+
+  private frame(
+    ws: WebSocket,
+    type: string,
+    topic: string,
+    data: string,
+    messageId: string,
+    extra: Record<string, string> = {},
+  ): void {
     const headers = {
       appId: 'fake',
+      connectionId: this.info.get(ws)?.id ?? '',
       contentType: 'application/json',
       messageId,
       time: String(this.o.now()),
       topic,
+      ...extra,
     };
     ws.send(JSON.stringify({ specVersion: '1.0', type, headers, data }));
   }
+}
+
+/** `[{type, topic}]` as connections/open takes it (§6.1 step 1); undefined when missing or malformed. */
+function parseSubscriptions(v: unknown): Subscription[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const out: Subscription[] = [];
+  for (const s of v) {
+    const { type, topic } = (s ?? {}) as { type?: unknown; topic?: unknown };
+    if ((type !== 'EVENT' && type !== 'CALLBACK') || typeof topic !== 'string' || topic === '')
+      return undefined;
+    out.push({ type, topic });
+  }
+  return out;
 }

@@ -22,6 +22,9 @@ export interface FakeDingtalkOptions {
   throttleErrcode?: number;
   /** The server closes a socket this long after `disconnect` (§6.1 step 5). */
   disconnectGraceMs?: number;
+  /** Stream: an un-acknowledged push is sent again after this long (dingtalk-gateway.ts). */
+  redeliverAfterMs?: number;
+  maxDeliveries?: number;
   now?: () => number;
   random?: () => number;
   port?: number;
@@ -45,7 +48,8 @@ export class FakeDingtalk {
    * Every `![](url)` of an accepted markdown message, fetched as DingTalk's servers do to show it:
    * status, content type and bytes (or the network error).
    */
-  readonly imageFetches: Array<{ url: string; status: number; type: string; bytes: Buffer; error?: string }> = [];
+  readonly imageFetches: Array<{ url: string; status: number; type: string; bytes: Buffer; error?: string }> =
+    [];
   /** The Stream gateway: drive frames with fake.gateway.callback(), ping(), disconnect(), drop(). */
   readonly gateway: FakeGateway;
 
@@ -142,6 +146,8 @@ export class FakeDingtalk {
       robotCode: 'dingROBOT',
       isAdmin: false,
       isInAtList: true,
+      // Everyone @-mentioned in the message, the robot itself included (§5.2).
+      atUsers: [{ dingtalkId: '$:LWCP_v1:$bot' }],
       sessionWebhook: session.url,
       sessionWebhookExpiredTime: session.expiresAt,
     };
@@ -204,8 +210,42 @@ export class FakeDingtalk {
       }
       if (req.method === 'POST' && url.pathname === '/v1.0/gateway/connections/open')
         return this.gateway.open(req, res, body);
+      if (req.method === 'GET' && url.pathname === '/gettoken') {
+        // The old-style token (oapi, what dingtalk-stream's getAccessToken calls): 7200 s.
+        const app = this.app(url.searchParams.get('appkey'), url.searchParams.get('appsecret'));
+        // 40089 "不合法的corpid或corpsecret" for bad credentials is a guess for app keys.
+        if (!app) return reply(200, { errcode: 40089, errmsg: '不合法的appkey或appsecret (fake)' });
+        return reply(200, {
+          errcode: 0,
+          errmsg: 'ok',
+          access_token: this.token(app.clientId),
+          expires_in: 7200,
+        });
+      }
+      if (req.method === 'POST' && url.pathname === '/v1.0/oauth2/accessToken') {
+        // The new-style token (api.dingtalk.com): {appKey, appSecret} → {accessToken, expireIn}.
+        const b = (body ?? {}) as { appKey?: string; appSecret?: string };
+        const app = this.app(b.appKey, b.appSecret);
+        // The error body's code for bad credentials is a guess.
+        if (!app)
+          return reply(400, { code: 'invalidClientIdOrSecret', message: '无效的appKey或appSecret (fake)' });
+        return reply(200, { accessToken: this.token(app.clientId), expireIn: 7200 });
+      }
       reply(404, { errcode: 404, errmsg: 'not found (fake)' });
     });
+  }
+
+  private app(key: unknown, secret: unknown) {
+    return (this.opts.apps ?? []).find((a) => a.clientId === key && a.clientSecret === secret);
+  }
+
+  /** Access tokens handed out, by app. */
+  readonly tokens = new Map<string, string>();
+
+  private token(clientId: string): string {
+    const token = `fake-token-${randomUUID()}`;
+    this.tokens.set(clientId, token);
+    return token;
   }
 
   /** Fetches the pictures a markdown message links to, in the background (see imageFetches). */
@@ -216,7 +256,12 @@ export class FakeDingtalk {
       const job = fetch(url)
         .then(async (res) => {
           const bytes = Buffer.from(await res.arrayBuffer());
-          this.imageFetches.push({ url, status: res.status, type: res.headers.get('content-type') ?? '', bytes });
+          this.imageFetches.push({
+            url,
+            status: res.status,
+            type: res.headers.get('content-type') ?? '',
+            bytes,
+          });
         })
         .catch((err: unknown) => {
           this.imageFetches.push({ url, status: 0, type: '', bytes: Buffer.alloc(0), error: String(err) });

@@ -6,10 +6,13 @@ import { createHash } from 'node:crypto';
  */
 export const WECOM_IMAGE_MAX_BYTES = 2 * 1024 * 1024;
 
-export type ImageCheck = { ok: true; bytes: Buffer; type: 'png' | 'jpg' } | { ok: false; errcode: number; errmsg: string };
+export type ImageCheck =
+  | { ok: true; bytes: Buffer; type: 'png' | 'jpg' }
+  | { ok: false; errcode: number; errmsg: string };
 
 export function imageType(bytes: Buffer): 'png' | 'jpg' | undefined {
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'png';
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpg';
   return undefined;
 }
@@ -23,7 +26,8 @@ export function checkWecomImage(image: unknown): ImageCheck {
   const i = (image ?? {}) as { base64?: unknown; md5?: unknown };
   if (typeof i.base64 !== 'string' || typeof i.md5 !== 'string')
     return { ok: false, errcode: 40008, errmsg: 'image.base64 and image.md5 required (fake)' };
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(i.base64)) return { ok: false, errcode: 40008, errmsg: 'invalid base64 (fake)' };
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(i.base64))
+    return { ok: false, errcode: 40008, errmsg: 'invalid base64 (fake)' };
   const bytes = Buffer.from(i.base64, 'base64');
   if (bytes.length === 0 || bytes.length > WECOM_IMAGE_MAX_BYTES)
     return { ok: false, errcode: 40006, errmsg: 'invalid media size (fake guess)' };

@@ -3,6 +3,15 @@ import { checkWecomImage } from './images.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import {
+  type CallbackRecord,
+  ConversationRate,
+  checkEventReply,
+  checkRespond,
+  checkSend,
+  MediaUploads,
+  type Refusal,
+} from './wecom-aibot.ts';
 
 /**
  * A local WeCom on 127.0.0.1 that behaves like the real one where the bot depends on it:
@@ -41,7 +50,14 @@ export class FakeWecom {
   /** Every response_url POST, with the errcode it got. */
   readonly responses: Array<{ code: string; body: unknown; errcode: number }> = [];
   readonly subscribes: Array<{ botId: string; errcode: number }> = [];
+  /** aibot_respond_msg frames accepted. */
   readonly respondMsgs: Frame[] = [];
+  /** aibot_send_msg, welcome and card-update frames accepted. */
+  readonly sentMsgs: Frame[] = [];
+  /** Every long-connection command refused, with its errcode. */
+  readonly refused: Array<{ cmd: string; reqId: string; errcode: number }> = [];
+  /** Media uploaded over the long connection (aibot_upload_media_*). */
+  readonly uploads = new MediaUploads();
   pings = 0;
   /** Stop acknowledging pings (a half-dead link). */
   silentPings = false;
@@ -49,8 +65,14 @@ export class FakeWecom {
   private readonly sent = new Map<string, number[]>();
   private readonly codes = new Map<string, { at: number; used: boolean }>();
   private readonly holders = new Map<string, WebSocket>();
+  /** req_ids of the callbacks and events the fake sent, and what each still allows. */
+  private readonly callbacks = new Map<string, CallbackRecord>();
+  /** Conversations where a user has messaged the bot (aibot_send_msg may reach only these). */
+  private readonly conversations = new Set<string>();
+  private rate = new ConversationRate();
   private failures: Array<{ status: 500 } | { errcode: number }> = [];
   private respondFailures: number[] = [];
+  private lostResponds = 0;
   private subscribeFailures: number[] = [];
   private readonly wss: WebSocketServer;
   private readonly keys: Set<string>;
@@ -126,6 +148,21 @@ export class FakeWecom {
     for (let i = 0; i < n; i++) this.respondFailures.push(errcode);
   }
 
+  /** Forgets what was recorded and every rate count, for a shared fake between tests. */
+  reset(): void {
+    this.pushes.length = 0;
+    this.respondMsgs.length = 0;
+    this.sentMsgs.length = 0;
+    this.refused.length = 0;
+    this.sent.clear();
+    this.rate = new ConversationRate();
+  }
+
+  /** The next `n` aibot_respond_msg vanish: not recorded, never acknowledged (a lost ack). */
+  loseRespondNext(n: number): void {
+    this.lostResponds += n;
+  }
+
   /** The next `n` subscribes are refused with 45009 (subscribing is rate-protected, §3.2). */
   failSubscribeNext(n: number, errcode = 45009): void {
     for (let i = 0; i < n; i++) this.subscribeFailures.push(errcode);
@@ -142,7 +179,35 @@ export class FakeWecom {
   push(botId: string, body: unknown): string {
     const ws = this.holder(botId);
     const req_id = `req_${randomUUID()}`;
+    const conversation = conversationOf(body);
+    this.callbacks.set(req_id, {
+      botId,
+      kind: 'msg',
+      conversation,
+      at: this.now(),
+      finished: false,
+      used: false,
+    });
+    if (conversation) this.conversations.add(conversation);
     ws.send(JSON.stringify({ cmd: 'aibot_msg_callback', headers: { req_id }, body }));
+    return req_id;
+  }
+
+  /** A user opens the bot's single chat for the first time today (enter_chat, §3.1); returns its req_id. */
+  enterChat(botId: string, userid: string): string {
+    const ws = this.holder(botId);
+    const req_id = `req_${randomUUID()}`;
+    this.callbacks.set(req_id, {
+      botId,
+      kind: 'enter_chat',
+      conversation: userid,
+      at: this.now(),
+      finished: false,
+      used: false,
+    });
+    ws.send(
+      JSON.stringify(eventFrame(req_id, botId, 'enter_chat', { userid, corpid: 'wwCORP' }, this.now())),
+    );
     return req_id;
   }
 
@@ -150,7 +215,7 @@ export class FakeWecom {
   kick(botId: string): void {
     const ws = this.holder(botId);
     this.holders.delete(botId);
-    ws.send(JSON.stringify(disconnectedEvent(botId)));
+    ws.send(JSON.stringify(disconnectedEvent(botId, this.now())));
     ws.close();
   }
 
@@ -273,13 +338,18 @@ export class FakeWecom {
         const known = (this.opts.bots ?? []).some((x) => x.botId === b?.bot_id && x.secret === b?.secret);
         const errcode = forced ?? (known ? 0 : 853000); // 853000 invalid bot_id or secret (§3.2)
         this.subscribes.push({ botId: b?.bot_id ?? '', errcode });
-        if (errcode !== 0)
-          return ack(errcode, errcode === 45009 ? 'api freq out of limit' : 'invalid bot_id or secret');
+        if (errcode !== 0) {
+          ack(errcode, errcode === 45009 ? 'api freq out of limit' : 'invalid bot_id or secret');
+          // A refused subscribe ends the connection (guess: the official SDK terminates it itself
+          // on a non-zero errcode, so a lenient server would never be noticed).
+          ws.close();
+          return;
+        }
         botId = b.bot_id!;
         const previous = this.holders.get(botId);
         this.holders.set(botId, ws);
         if (previous && previous !== ws) {
-          previous.send(JSON.stringify(disconnectedEvent(botId)));
+          previous.send(JSON.stringify(disconnectedEvent(botId, this.now())));
           previous.close();
         }
         return ack();
@@ -290,13 +360,58 @@ export class FakeWecom {
         if (!this.silentPings) ack();
         return;
       }
-      if (f.cmd === 'aibot_respond_msg') {
-        const refused = this.respondFailures.shift();
-        if (refused !== undefined) return ack(refused, 'invalid req_id (fake)');
-        this.respondMsgs.push(f);
-        return ack();
+      const reqId = f.headers?.req_id ?? '';
+      const refuse = (r: Refusal) => {
+        this.refused.push({ cmd: f.cmd ?? '', reqId, errcode: r.errcode });
+        ack(r.errcode, r.errmsg);
+      };
+      const now = this.now();
+      const cb = this.callbacks.get(reqId);
+      switch (f.cmd) {
+        case 'aibot_respond_msg': {
+          if (this.lostResponds > 0) {
+            this.lostResponds--;
+            return;
+          }
+          const forced = this.respondFailures.shift();
+          if (forced !== undefined) return refuse({ errcode: forced, errmsg: 'refused (fake, forced)' });
+          const r = checkRespond(cb, botId, f.body, now) ?? this.rate.take(cb?.conversation ?? '', now);
+          if (r) return refuse(r);
+          this.respondMsgs.push(f);
+          return ack();
+        }
+        case 'aibot_respond_welcome_msg':
+        case 'aibot_respond_update_msg': {
+          const kind = f.cmd === 'aibot_respond_welcome_msg' ? 'enter_chat' : 'template_card_event';
+          const r = checkEventReply(cb, kind, botId, now) ?? this.rate.take(cb?.conversation ?? '', now);
+          if (r) return refuse(r);
+          this.sentMsgs.push(f);
+          return ack();
+        }
+        case 'aibot_send_msg': {
+          const chatid = String((f.body as { chatid?: unknown } | undefined)?.chatid ?? '');
+          const r = checkSend(f.body, this.conversations) ?? this.rate.take(chatid, now);
+          if (r) return refuse(r);
+          this.sentMsgs.push(f);
+          return ack();
+        }
+        case 'aibot_upload_media_init': {
+          const r = this.uploads.init(f.body);
+          if ('errcode' in r) return refuse(r);
+          return ws.send(JSON.stringify({ headers: f.headers, errcode: 0, errmsg: 'ok', body: r }));
+        }
+        case 'aibot_upload_media_chunk': {
+          const r = this.uploads.chunk(f.body);
+          return r ? refuse(r) : ack();
+        }
+        case 'aibot_upload_media_finish': {
+          const r = this.uploads.finish(f.body, now);
+          if ('errcode' in r) return refuse(r);
+          return ws.send(JSON.stringify({ headers: f.headers, errcode: 0, errmsg: 'ok', body: r }));
+        }
       }
-      ack(40008, 'unsupported cmd (fake)');
+      // The code for an unknown cmd is not documented; 40008 "invalid message type" (guess).
+      refuse({ errcode: 40008, errmsg: `unsupported cmd ${f.cmd ?? '(none)'} (fake)` });
     });
     ws.on('close', () => {
       if (botId && this.holders.get(botId) === ws) this.holders.delete(botId);
@@ -308,16 +423,39 @@ function ok() {
   return { errcode: 0, errmsg: 'ok' };
 }
 
-function disconnectedEvent(botId: string) {
+/** chatid of a group message, the sender's userid of a single chat (§3.1). */
+function conversationOf(body: unknown): string {
+  const b = body as { chatid?: unknown; from?: { userid?: unknown } } | undefined;
+  return typeof b?.chatid === 'string' ? b.chatid : typeof b?.from?.userid === 'string' ? b.from.userid : '';
+}
+
+/** An aibot_event_callback: every event carries msgid, create_time, aibotid, from and event (§3.1; SDK EventMessage). */
+function eventFrame(
+  req_id: string,
+  botId: string,
+  eventtype: string,
+  from: { userid: string; corpid?: string },
+  now: number,
+) {
   return {
     cmd: 'aibot_event_callback',
-    headers: { req_id: `req_${randomUUID()}` },
+    headers: { req_id },
     body: {
       msgid: randomUUID(),
-      create_time: Math.floor(Date.now() / 1000),
+      create_time: Math.floor(now / 1000),
       aibotid: botId,
+      chattype: 'single',
+      from,
       msgtype: 'event',
-      event: { eventtype: 'disconnected_event' },
+      event: { eventtype },
     },
   };
+}
+
+/**
+ * Sent to the old connection when another subscribes the same bot (§3.2). Who it is "from" is not
+ * documented; the SDK's EventMessage requires from.userid, so the fake sends an empty one (guess).
+ */
+function disconnectedEvent(botId: string, now: number) {
+  return eventFrame(`req_${randomUUID()}`, botId, 'disconnected_event', { userid: '' }, now);
 }

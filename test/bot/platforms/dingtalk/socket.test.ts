@@ -12,7 +12,8 @@ let store: Awaited<ReturnType<typeof emptyStore>>;
 const open: DingtalkStream[] = [];
 
 beforeAll(async () => {
-  fake = await FakeDingtalk.start({ apps: [APP], disconnectGraceMs: 100 });
+  // Un-acknowledged pushes come back after 150 ms here (60 s on the platform, a guess; §6.1).
+  fake = await FakeDingtalk.start({ apps: [APP], disconnectGraceMs: 100, redeliverAfterMs: 150 });
   store = await emptyStore();
 });
 afterEach(async () => {
@@ -93,6 +94,19 @@ describe('DingtalkStream', () => {
     await sleep(50);
     expect(fake.answers('cidDUP')).toHaveLength(1);
     expect(fake.gateway.acks.filter((a) => a.headers?.messageId === first)).toHaveLength(2);
+  });
+
+  it('answers once when the gateway re-sends a message whose ack was lost', async () => {
+    await stream().start();
+    fake.gateway.loseAcksNext(1);
+    const msg = fake.robotMessage({ content: '/help', conversationId: 'cidLOSTACK' });
+    const id = fake.gateway.callback(APP.clientId, msg);
+    await fake.waitFor('the re-sent copy acknowledged', () => !fake.gateway.pending().includes(id), 3000);
+    expect(fake.gateway.deliveries.filter((d) => d.messageId === id).map((d) => d.attempt)).toEqual([1, 2]);
+    await fake.waitFor('answer', () => fake.answers('cidLOSTACK').length === 1);
+    await sleep(200);
+    expect(fake.answers('cidLOSTACK')).toHaveLength(1);
+    expect(fake.gateway.rejected.filter((r) => r.frame.includes(id))).toEqual([]);
   });
 
   it('echoes a ping with its opaque data', async () => {
@@ -199,8 +213,8 @@ describe('DingtalkStream', () => {
 
   it('keeps retrying in the background when the gateway is unreachable at start', async () => {
     const s = stream({ apiBase: 'http://127.0.0.1:1', startWaitMs: 150 });
-    await s.start();
-    expect(s.stats.tickets).toBeGreaterThanOrEqual(3);
+    await s.start(); // gives up waiting after 150 ms; the retries go on behind it
+    await fake.waitFor('three tries', () => s.stats.tickets >= 3, 5000);
     expect(s.stats.delays.slice(0, 3)).toEqual([20, 40, 80]);
   });
 

@@ -56,7 +56,7 @@ beforeEach(async () => {
     log: capture.log,
   });
   await drain.start();
-  fake.pushes.length = 0;
+  fake.reset();
 });
 afterEach(async () => {
   await drain.stop();
@@ -183,6 +183,52 @@ describe('a slow answer in WeCom callback mode', () => {
 });
 
 describe('an answer the long connection cannot carry', () => {
+  function longConn(o: { ackTimeoutMs?: number } = {}) {
+    return new WecomLongConn({
+      url: fake.wsUrl,
+      botId: 'aibLATE',
+      secret: 'late-secret',
+      groups,
+      log: capture.log,
+      responder: createResponder({
+        pipeline: { store, log: capture.log, now: () => new Date() },
+        groups,
+        log: capture.log,
+        replies: outbox,
+      }),
+      startWaitMs: 2000,
+      ...o,
+    });
+  }
+
+  it('arrives once through the group robot when WeCom refuses it by its own rule (30 a minute in one chat)', async () => {
+    const conn = longConn();
+    await conn.start();
+    for (let i = 0; i < 31; i++) fake.push('aibLATE', textMessage('/help', `lc-busy-${i}`));
+    await fake.waitFor('the robot push', () => robotContent().length === 1, 8000);
+    await drain.idle();
+    expect(fake.respondMsgs).toHaveLength(30);
+    expect(fake.refused).toEqual([expect.objectContaining({ cmd: 'aibot_respond_msg', errcode: 45009 })]);
+    expect(robotContent()[0]).toContain('/rate');
+    expect(robotContent()[0]).toContain('<@zhangsan>');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(robotContent()).toHaveLength(1);
+    await conn.stop();
+  });
+
+  it('arrives through the group robot, marked as a possible repeat, when WeCom never acknowledges it', async () => {
+    const conn = longConn({ ackTimeoutMs: 200 });
+    await conn.start();
+    fake.loseRespondNext(1);
+    fake.push('aibLATE', textMessage('/help', 'lc-unacked'));
+    await fake.waitFor('the robot push', () => robotContent().length === 1, 5000);
+    expect(robotContent()[0]).toContain('/rate');
+    expect(robotContent()[0]).toContain(resentNote);
+    await drain.idle();
+    expect(outbox.get(replyKey('wecom', 'lc-unacked'))).toMatchObject({ status: 'sent', kind: 'reply' });
+    await conn.stop();
+  });
+
   it('arrives through the group robot when WeCom refuses the aibot_respond_msg', async () => {
     const conn = new WecomLongConn({
       url: fake.wsUrl,
