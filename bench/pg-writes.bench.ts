@@ -59,9 +59,10 @@ try {
     ],
     ['/done (a task closed)', (i) => pgTasks.close([`t${i}`], 'bench', now), (i) => lowTasks.close([`t${i}`], 'bench', now)],
     [
-      '/sub (a region added)',
-      (i) => pgSubs.add('fz', { kind: 'region', region: regions[i % regions.length]! }, data),
-      (i) => lowSubs.add('fz', { kind: 'region', region: regions[i % regions.length]! }, data),
+      '/sub or /unsub (a region added or removed)',
+      // Each region added, then removed again, so every call writes.
+      (i) => (Math.floor(i / regions.length) % 2 ? pgSubs.remove : pgSubs.add).call(pgSubs, 'fz', { kind: 'region', region: regions[i % regions.length]! }, data),
+      (i) => (Math.floor(i / regions.length) % 2 ? lowSubs.remove : lowSubs.add).call(lowSubs, 'fz', { kind: 'region', region: regions[i % regions.length]! }, data),
     ],
   ];
   for (const [label, onPg, onLow] of cases) {
