@@ -1,5 +1,6 @@
 import { access, open as openFile, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { type AuditEntry, AuditLog } from './audit.ts';
 import { Doc } from './doc.ts';
 import { Dataset, type DatasetOptions } from './dataset.ts';
 import { diffRounds, type RoundDiff } from './import/diff.ts';
@@ -87,6 +88,10 @@ export interface InspectionStore {
   onChange?(fn: () => void): void;
   /** Small state: the last import. */
   readonly state: { readonly data: StateFile };
+  /** Appends to the audit trail (data/audit.ts): who changed what, where and when. Append-only. */
+  audit(entry: AuditEntry): Promise<void>;
+  /** The last `limit` audit entries, newest first. */
+  auditLog(limit: number): Promise<AuditEntry[]>;
   /** Finishes pending writes and releases open files (shutdown). */
   close(): Promise<void>;
 }
@@ -275,6 +280,21 @@ export class LowStore implements InspectionStore {
 
   async seenIds(): Promise<Array<{ key: string; at: Date }>> {
     return this.seen?.entries() ?? [];
+  }
+
+  private trailLog: AuditLog | undefined;
+  private get trail(): AuditLog {
+    this.trailLog ??= AuditLog.in(this.dataDir);
+    return this.trailLog;
+  }
+
+  audit(entry: AuditEntry): Promise<void> {
+    if (this.readOnly) return Promise.reject(new Error(`store: ${this.dataDir} was opened read-only`));
+    return this.trail.append(entry);
+  }
+
+  auditLog(limit: number): Promise<AuditEntry[]> {
+    return this.trail.recent(limit);
   }
 
   close(): Promise<void> {

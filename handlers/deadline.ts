@@ -2,6 +2,7 @@ import { CalendarGapError } from '../data/deadlines/calendar.ts';
 import type { Task } from '../data/deadlines/task.ts';
 import { isClockTime, isIsoDate } from '../data/deadlines/time.ts';
 import type { Deadline } from '../data/schema.ts';
+import { recordChange } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { parsePeriod, periodLabel } from './format.ts';
 import { deadlineLabel } from './reminders.ts';
@@ -51,10 +52,16 @@ async function setDeadline(args: string[], ctx: HandlerContext): Promise<Reply> 
   if (!unitText) {
     if (groupsInScope(ctx) === undefined || mine.length === all.length) {
       for (const v of rounds) await service.setRoundDeadline(v.round.key, value, by, ctx.now);
+      await recordChange(ctx, 'deadline.set', { period, deadline: deadlineLabel(value) });
       return reply(tx.setRoundDone(periodLabel(period), deadlineLabel(value)), lines);
     }
     if (mine.length === 0) return reply(tx.setNothingInScope(periodLabel(period)));
     await setUnits(service, mine, value, by, ctx.now);
+    await recordChange(ctx, 'deadline.set', {
+      period,
+      units: [...new Set(mine.map((task) => task.unitName))],
+      deadline: deadlineLabel(value),
+    });
     const units = [...new Set(mine.map((task) => task.unitName))];
     return reply(tx.setUnitsDone(periodLabel(period), units, deadlineLabel(value)), lines);
   }
@@ -70,6 +77,7 @@ async function setDeadline(args: string[], ctx: HandlerContext): Promise<Reply> 
   }
   if (units.length > 1) return reply(tx.doneAmbiguous(unitText, units));
   await setUnits(service, matched, value, by, ctx.now);
+  await recordChange(ctx, 'deadline.set', { period, units, deadline: deadlineLabel(value) });
   return reply(tx.setUnitDone(periodLabel(period), units[0]!, deadlineLabel(value)), lines);
 }
 

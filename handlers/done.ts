@@ -1,4 +1,5 @@
 import { openTasks, type Task, unitNames } from '../data/deadlines/task.ts';
+import { recordChange } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { itemLine } from './reminders.ts';
 import { contactsOf, samePerson } from './people.ts';
@@ -61,6 +62,8 @@ export async function done(args: string[], ctx: HandlerContext): Promise<Reply> 
     ),
   );
   const items = matched.filter((m) => closed.has(m.id));
+  if (items.length > 0)
+    await recordChange(ctx, 'task.closed', { unit: task.unitName, items: items.map((m) => m.failure.subject) });
   return reply(tx.doneTitle(task.unitName), [...items.map(itemLine), tx.doneStopped(items.length, by)]);
 }
 

@@ -17,6 +17,7 @@ import { sub, subs, unsub } from './sub.ts';
 import { t } from './text.ts';
 import { trend } from './trend.ts';
 import { whoami } from './whoami.ts';
+import { audit } from './audit.ts';
 
 export interface CommandSpec {
   name: string;
@@ -41,6 +42,7 @@ export const commands: CommandSpec[] = [
   { name: 'subs', aliases: ['订阅列表', '我的订阅'], run: subs },
   { name: 'status', aliases: ['状态'], run: status },
   { name: 'retry', aliases: ['重发', '重试'], run: retry },
+  { name: 'audit', aliases: ['变更记录', '审计'], run: audit },
   { name: 'whoami', aliases: ['我是谁', '我的账号'], run: whoami },
   { name: 'help', aliases: ['帮助', '?', '？'], run: (args, ctx) => help(args, ctx, commands) },
 ];

@@ -1,3 +1,4 @@
+import { recordChange } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { adminNames, groupOf, isGroupAdmin, isOperator } from './group-admin.ts';
 import { type Reply, reply } from './reply.ts';
@@ -19,5 +20,6 @@ export async function retry(_args: string[], ctx: HandlerContext): Promise<Reply
   }
   if (!group && !isOperator(ctx)) return reply(s.retryNeedGroup);
   const n = await outbox.retryDead(group?.id, ctx.now);
+  if (n > 0) await recordChange(ctx, 'outbox.retried', { messages: n });
   return reply(n > 0 ? s.retried(n) : s.nothingToRetry);
 }

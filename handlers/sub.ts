@@ -1,4 +1,5 @@
 import { unknownRegion } from './args.ts';
+import { recordChange } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { adminNames, groupOf, isGroupAdmin } from './group-admin.ts';
 import { type Reply, reply } from './reply.ts';
@@ -49,6 +50,10 @@ async function change(args: string[], ctx: HandlerContext, op: 'add' | 'remove')
         ? await service.add(group.id, target, ctx.data)
         : await service.remove(group.id, target, ctx.data);
     changed ||= done;
+    if (done)
+      await recordChange(ctx, op === 'add' ? 'subscription.added' : 'subscription.removed', {
+        target: target.kind === 'unit' ? target.name : target.region.name,
+      });
     if (op === 'add') lines.push(done ? s.added(name) : s.alreadyFollowing(name));
     else lines.push(done ? s.removed(name) : s.notFollowing(name));
   }

@@ -105,6 +105,11 @@ export const commandText: Record<string, CommandText> = {
     usage: '/repeat [地区] [期次]',
     details: ['按连续不合格期数排列，并注明自哪一期起不合格。', '例：/repeat　/repeat 福州 2020Q2'],
   },
+  audit: {
+    summary: '查看最近的变更记录（管理员）',
+    usage: '/audit [条数]',
+    details: ['列出导入、订阅、整改标记、截止日期和重发等变更：谁、在哪个群、何时、改了什么。默认10条，最多50条。'],
+  },
   whoami: {
     summary: '查看自己的账号和本群的会话ID',
     usage: '/whoami',
@@ -539,3 +544,15 @@ export const probeText = {
 function pct(n: number, d: number): string {
   return d ? `${((n / d) * 100).toFixed(1)}%` : '—';
 }
+
+/** /audit (handlers/audit.ts). */
+export const auditText = {
+  title: (n: number) => `最近${n}条变更记录`,
+  none: '暂无变更记录。',
+  usage: '用法：/audit [条数]，例：/audit 20',
+  notAdmin: '抱歉，只有管理员可以查看变更记录。',
+  askAdmins: (names: string[]) => `如需查看，请联系：${names.join('、')}。`,
+  platform: (p: string) => (p === 'cli' ? '服务器终端' : p === 'api' ? '检查系统接口' : p),
+  line: (at: string, group: string | undefined, who: string, action: string, what: string) =>
+    `${at}${group ? ` [${group}]` : ''} ${who}：${action}${what ? ` ${what}` : ''}`,
+};

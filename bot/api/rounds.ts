@@ -33,6 +33,14 @@ export function createApiRouter(deps: ApiDeps): Router {
     await next();
   });
 
+  // The audit trail (data/audit.ts), newest first: ?limit= 1–500, default 50.
+  router.get('/audit', async (ctx) => {
+    const raw = ctx.query.limit;
+    const limit = raw === undefined ? 50 : Number(raw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new PayloadError('api: limit must be an integer from 1 to 500');
+    ctx.body = { entries: await deps.store.auditLog(limit) };
+  });
+
   router.post('/rounds', async (ctx) => {
     const raw = await readRawBody(ctx, API_BODY_LIMIT);
     const parsed = roundBodySchema.safeParse(parseJson(raw, 'api'));

@@ -1,5 +1,13 @@
 import type { ApplyOptions, ApplyOutcome, ImportWrite, InspectionStore } from '../store.ts';
 
+/** Who imported, for the audit trail: the chat sender, the API, or the server's shell (cli). */
+export interface ImportActor {
+  platform: string;
+  userId?: string;
+  name?: string;
+  group?: string;
+}
+
 /** What listeners (alerts, reminder tasks) learn after a round was written. */
 export interface RoundImported {
   roundKey: string;
@@ -43,7 +51,7 @@ export class ImportService {
   async apply(
     write: ImportWrite,
     at: Date,
-    options: ApplyOptions = {},
+    options: ApplyOptions & { by?: ImportActor } = {},
   ): Promise<ApplyOutcome & { roundKey: string }> {
     const started = performance.now();
     let outcome: ApplyOutcome;
@@ -70,6 +78,21 @@ export class ImportService {
       }
     }
     const kind = !outcome.changed ? 'unchanged' : outcome.replaced ? 'replaced' : 'new';
+    // The audit trail (data/audit.ts): every import that changed something, by any door.
+    if (outcome.changed) {
+      const by = options.by ?? { platform: write.roundFile.round.source.kind === 'api' ? 'api' : 'cli' };
+      await this.store.audit({
+        at: at.toISOString(),
+        ...by,
+        action: outcome.replaced ? 'round.replaced' : 'round.imported',
+        detail: {
+          round: event.roundKey,
+          source: write.roundFile.round.source.file,
+          failures: write.roundFile.failures.length,
+          ...(outcome.diff ? { diff: outcome.diff } : {}),
+        },
+      });
+    }
     this.observe?.(kind, (performance.now() - started) / 1000);
     return { ...outcome, roundKey: event.roundKey };
   }

@@ -1,3 +1,4 @@
+import { type AuditEntry, auditEntrySchema } from '../audit.ts';
 import type pg from 'pg';
 import { Dataset, type DatasetOptions } from '../dataset.ts';
 import { diffRounds } from '../import/diff.ts';
@@ -271,6 +272,27 @@ export class PgStore implements InspectionStore {
       'SELECT key, seen_at FROM seen_messages ORDER BY seen_at',
     );
     return r.rows.map((x) => ({ key: x.key, at: new Date(epoch(x.seen_at)!) }));
+  }
+
+  /** The audit table (001_store.sql): `action`, and who/where/what in `detail`. */
+  async audit(entry: AuditEntry): Promise<void> {
+    const { at, action, ...rest } = auditEntrySchema.parse(entry);
+    await this.pool.query('INSERT INTO audit (at, action, detail) VALUES ($1, $2, $3)', [at, action, JSON.stringify(rest)]);
+  }
+
+  async auditLog(limit: number): Promise<AuditEntry[]> {
+    const r = await this.pool.query<{ at: Date; action: string; detail: Record<string, unknown> }>(
+      'SELECT at, action, detail FROM audit ORDER BY id DESC LIMIT $1',
+      [limit],
+    );
+    // Rows the store wrote itself (round.imported …) carry their counts only: platform 'store'.
+    return r.rows.map((row) => {
+      const d = row.detail ?? {};
+      const entry = auditEntrySchema.safeParse({ ...d, at: row.at.toISOString(), action: row.action });
+      return entry.success
+        ? entry.data
+        : { at: row.at.toISOString(), platform: 'store', action: row.action, detail: d };
+    });
   }
 
   async close(): Promise<void> {

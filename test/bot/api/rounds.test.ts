@@ -223,3 +223,17 @@ describe('GET /api/rates', () => {
     expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
   });
 });
+
+describe('GET /api/audit', () => {
+  it('lists the API import with who (api) and what, newest first; 400 for a bad limit, 401 without the token', async () => {
+    await post(round);
+    const body = await (await get('/api/audit?limit=5')).json();
+    expect(body.entries[0]).toMatchObject({
+      platform: 'api',
+      action: 'round.imported',
+      detail: { round: '2020Q1@35', source: 'api', failures: 1 },
+    });
+    expect((await get('/api/audit?limit=0')).status).toBe(400);
+    expect((await get('/api/audit', 'nope')).status).toBe(401);
+  });
+});

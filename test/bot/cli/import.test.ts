@@ -46,7 +46,7 @@ describe('npm run import -- <notice>', () => {
     const first = await run(SEED_NOTICE, '--apply');
     expect(first.code).toBe(0);
     expect(first.lines.at(-1)).toBe('已导入 2020Q1@35。');
-    expect(await written()).toEqual(['register.json', 'rounds', 'state.json']);
+    expect(await written()).toEqual(['audit.log', 'register.json', 'rounds', 'state.json']);
     expect(await readdir(path.join(dataDir, 'rounds'))).toEqual(['2020Q1@35.json']);
 
     const second = await run('--apply', SEED_NOTICE);

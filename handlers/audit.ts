@@ -1,0 +1,45 @@
+import type { AuditEntry } from '../data/audit.ts';
+import type { HandlerContext } from './context.ts';
+import { type Reply, reply } from './reply.ts';
+import { shanghai } from './status.ts';
+import { adminsInScope, isAdmin, senderName } from './task-scope.ts';
+import { auditText as a } from './text.ts';
+
+/** Records one change a command made (data/audit.ts): who, where, when, what. */
+export async function recordChange(ctx: HandlerContext, action: string, detail: Record<string, unknown>): Promise<void> {
+  const s = ctx.sender;
+  const userId = s.platform === 'wecom' ? s.wecomUserId : s.platform === 'dingtalk' ? (s.dingtalkUserId ?? s.mobile) : undefined;
+  const entry: AuditEntry = { at: ctx.now.toISOString(), platform: s.platform, action, detail };
+  if (userId) entry.userId = userId;
+  const name = senderName(ctx);
+  if (name) entry.name = name;
+  if (ctx.groupId) entry.group = ctx.groupId;
+  await ctx.store.audit(entry);
+}
+
+const DEFAULT_SHOWN = 10;
+const MAX_SHOWN = 50;
+
+/** /audit [n]: the last n changes (admins; in a group, that group's). */
+export async function audit(args: string[], ctx: HandlerContext): Promise<Reply> {
+  if (!isAdmin(ctx)) {
+    const names = [...new Set(adminsInScope(ctx).flatMap((c) => (c.name ? [c.name] : [])))];
+    return reply(a.notAdmin, names.length > 0 ? [a.askAdmins(names)] : []);
+  }
+  const n = args[0] === undefined ? DEFAULT_SHOWN : Number(args[0]);
+  if (!Number.isInteger(n) || n < 1) return reply(a.usage);
+  const limit = Math.min(n, MAX_SHOWN);
+  // In a group: that group's changes and the imports (which concern every group).
+  const all = await ctx.store.auditLog(ctx.groupId ? MAX_SHOWN * 20 : limit);
+  const shown = all.filter((e) => !ctx.groupId || e.group === ctx.groupId || e.action.startsWith('round.')).slice(0, limit);
+  if (shown.length === 0) return reply(a.none);
+  return reply(a.title(shown.length), shown.map(line));
+}
+
+export function line(e: AuditEntry): string {
+  const who = e.name ?? (e.userId ? `${e.platform}:${e.userId}` : a.platform(e.platform));
+  const what = Object.entries(e.detail)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return a.line(shanghai(new Date(e.at)), e.group, who, e.action, what);
+}
