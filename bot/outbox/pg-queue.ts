@@ -68,7 +68,7 @@ export type Claim =
 export class PgOutbox implements OutboxQueue {
   private readonly known = new Set<string>();
   private syncedSeq = 0;
-  private readonly listeners: Array<() => void> = [];
+  private readonly listeners: Array<(groupId?: string) => void> = [];
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -77,17 +77,19 @@ export class PgOutbox implements OutboxQueue {
 
   static async open(pool: pg.Pool, o: { owner: string; hub?: PgHub | undefined }): Promise<PgOutbox> {
     const outbox = new PgOutbox(pool, o.owner);
-    o.hub?.on('outbox', () => outbox.changed());
+    // The detail names the group whose message just finished (only its robot need look again).
+    o.hub?.on('outbox', (detail) => outbox.changed(detail || undefined));
     await outbox.sync();
     return outbox;
   }
 
-  onChange(fn: () => void): void {
+  /** `fn(groupId)`: a message of that group finished; `fn()`: anything may have become sendable. */
+  onChange(fn: (groupId?: string) => void): void {
     this.listeners.push(fn);
   }
 
-  private changed(): void {
-    for (const fn of this.listeners) fn();
+  private changed(groupId?: string): void {
+    for (const fn of this.listeners) fn(groupId);
   }
 
   knows(key: string): boolean {
@@ -377,12 +379,12 @@ export class PgOutbox implements OutboxQueue {
 
   private async finish(key: string, set: string, params: unknown[]): Promise<boolean> {
     return inTransaction(this.pool, async (c) => {
-      const r = await c.query(
+      const r = await c.query<{ group_id: string }>(
         `UPDATE outbox SET ${set}, lease_owner = NULL, lease_until = NULL
-          WHERE key = $1 AND status = 'sending' AND lease_owner = $2`,
+          WHERE key = $1 AND status = 'sending' AND lease_owner = $2 RETURNING group_id`,
         [key, this.owner, ...params],
       );
-      await notify(c, 'outbox');
+      if (r.rows[0]) await notify(c, 'outbox', r.rows[0].group_id);
       return r.rowCount === 1;
     });
   }

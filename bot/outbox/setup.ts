@@ -101,7 +101,14 @@ export async function openDelivery(deps: DeliveryDeps) {
       if (!last || (scanned?.roundKey === last.roundKey && scanned.at === last.at)) return;
       if (seeded) await subscriptions.markScanned(last);
       else {
-        await alertRound(alertDeps, last.roundKey);
+        // Every round imported since the last scan (two imports by another process in quick
+        // succession are both caught up), the last import last; each scan queues only what is missing.
+        const since = scanned ? Date.parse(scanned.at) : Number.POSITIVE_INFINITY;
+        const keys = deps.store
+          .dataset()
+          .rounds.filter((v) => v.round.key !== last.roundKey && Date.parse(v.round.importedAt) > since)
+          .map((v) => v.round.key);
+        for (const key of [...keys, last.roundKey]) await alertRound(alertDeps, key);
         await subscriptions.markScanned(last);
       }
     });

@@ -37,7 +37,8 @@ export interface SharedDrainDeps {
 export class SharedDrain {
   private running = false;
   private readonly loops = new Map<string, Promise<void>>();
-  private readonly wakers = new Set<() => void>();
+  private readonly wakers = new Map<string, () => void>();
+  private readonly robotOfGroup = new Map<string, string>();
   private readonly wakeAt = new Map<string, number>();
   private readonly pace: Pace;
   private readonly leaseMs: number;
@@ -45,7 +46,8 @@ export class SharedDrain {
   constructor(private readonly deps: SharedDrainDeps) {
     this.pace = { perMinute: deps.pace?.perMinute ?? DEFAULT_PER_MINUTE, windowMs: deps.pace?.windowMs ?? 60_000 };
     this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
-    deps.outbox.onChange(() => this.kick());
+    deps.outbox.onChange((groupId) => this.kick(groupId));
+    for (const g of deps.groups.list) this.robotOfGroup.set(g.id, robotOf(g));
   }
 
   async start(): Promise<void> {
@@ -73,9 +75,14 @@ export class SharedDrain {
     this.loops.clear();
   }
 
-  /** Look at the queue again now (something was queued, sent or retried, here or elsewhere). */
-  kick(): void {
-    for (const wake of [...this.wakers]) wake();
+  /**
+   * Look at the queue again now: every robot (something was queued or retried), or only the
+   * robot of `groupId` (one of its messages finished, here or on another instance).
+   */
+  kick(groupId?: string): void {
+    const robot = groupId === undefined ? undefined : this.robotOfGroup.get(groupId);
+    if (robot !== undefined) this.wakers.get(robot)?.();
+    else for (const wake of [...this.wakers.values()]) wake();
   }
 
   /** When some robot next wakes up by itself (for /status). */
@@ -112,12 +119,12 @@ export class SharedDrain {
       this.wakeAt.set(robot, until);
       const done = () => {
         this.deps.clock.clearTimeout(timer);
-        this.wakers.delete(done);
+        if (this.wakers.get(robot) === done) this.wakers.delete(robot);
         this.wakeAt.delete(robot);
         resolve();
       };
       const timer = this.deps.clock.setTimeout(done, Math.max(0, until - this.deps.clock.now()));
-      this.wakers.add(done);
+      this.wakers.set(robot, done);
     });
   }
 

@@ -53,13 +53,12 @@ const pgMapping = {
   topic: 'tasks' as const,
   schema: tasksFileSchema,
   async load(c: Queryable): Promise<TasksFile> {
-    const [done, sent, deadlines] = await Promise.all([
-      c.query<{ task_id: string; at: string; by_whom: string }>('SELECT task_id, at, by_whom FROM task_done'),
-      c.query<{ key: string; at: string; groups: string[] }>('SELECT key, at, groups FROM reminders_sent'),
-      c.query<{ scope: 'round' | 'unit'; key: string; data: TasksFile['deadlines']['rounds'][string] }>(
-        'SELECT scope, key, data FROM deadlines',
-      ),
-    ]);
+    // One query after another: inside a transaction they share one client.
+    const done = await c.query<{ task_id: string; at: string; by_whom: string }>('SELECT task_id, at, by_whom FROM task_done');
+    const sent = await c.query<{ key: string; at: string; groups: string[] }>('SELECT key, at, groups FROM reminders_sent');
+    const deadlines = await c.query<{ scope: 'round' | 'unit'; key: string; data: TasksFile['deadlines']['rounds'][string] }>(
+      'SELECT scope, key, data FROM deadlines',
+    );
     const file = emptyTasksFile();
     for (const r of done.rows) file.done[r.task_id] = { at: isoOf(r.at)!, by: r.by_whom };
     for (const r of sent.rows) file.sent[r.key] = { at: isoOf(r.at)!, groups: r.groups };

@@ -165,7 +165,10 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   );
 
   const allTallies = [...tallies.values()].flat();
-  if (allTallies.length === 0) throw new ImportError(tx.noResults, resultsLine(body));
+  // A notice that states no figures but names what it found (问题 with the accounts or sites as
+  // examples) is still a result: its round holds those names and no counts, none invented.
+  if (allTallies.length === 0 && failures.length === 0 && mentions.length === 0)
+    throw new ImportError(tx.noResults, resultsLine(body));
   // Fewer items named in lists than the notice counts means lists were lost (a cut text, a
   // missing page): refused, every channel at once. More named than counted is the publisher's
   // slip: a warning. A notice that names none of its failures (most prose notices) is not refused.

@@ -244,7 +244,8 @@ export function sumEnumerations(text: string): string {
 /** The figures of one run of text about one channel. */
 function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited = ''): string {
   let firstLeft = '';
-  const counts = [...text.matchAll(/(\d[\d,]*)(?=个|家)/g)];
+  // A copy that dropped the measure word (备案的51政府网站, 133政务新媒体账号) still states a count.
+  const counts = [...text.matchAll(/(\d[\d,]*)(?=个|家|(?:政府)?网站|政务新媒体)/g)];
   counts.forEach((m, k) => {
     const at = m.index;
     const prev = counts[k - 1];

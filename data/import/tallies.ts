@@ -144,7 +144,13 @@ export function proseTally(p: ProseTally, scope: Region, ctx: ImportContext): Ta
   if (total === undefined && checked === undefined && failed === undefined && !p.rate && p.platforms.length === 0)
     return undefined;
   if ((failed !== undefined && checked !== undefined && failed > checked) || (checked !== undefined && total !== undefined && checked > total) || (failed !== undefined && failed < 0))
-    throw new ImportError(tx.proseNumbersInconsistent(p.channel), p.line);
+  {
+    // The text contradicts itself (a garbled copy, a slip in the notice): say so, keep the rate it
+    // states and no count — neither figure can be trusted over the other, and none is invented.
+    ctx.warnings.push(tx.proseNumbersInconsistent(p.line, p.channel));
+    total = checked = failed = undefined;
+    derived.clear();
+  }
   if (p.rate && checked !== undefined && failed !== undefined && checked > 0 && !p.rate.bound) {
     const computed = ((p.rate.kind === 'fail' ? failed : checked - failed) / checked) * 100;
     if (!rateAgrees(p.rate.value, p.rate.decimals, computed)) {

@@ -63,8 +63,8 @@ export const importText = {
     `“${name}”检查数${checked}大于运行数${total}。`,
   failedOverChecked: (name: string, failed: number, checked: number) =>
     `“${name}”不合格数${failed}大于检查数${checked}。`,
-  proseNumbersInconsistent: (channel: Channel) =>
-    `正文中${channelName[channel]}的运行数、检查数和不合格数对不上。`,
+  proseNumbersInconsistent: (line: number, channel: Channel) =>
+    `第${line}行：正文中${channelName[channel]}的运行数、检查数和不合格数对不上，只保留写明的合格率，数字请核对原文。`,
   sumDiffers: (line: number, channel: Channel, k: keyof typeof kName, stated: number, sum: number) =>
     `第${line}行：${channelName[channel]}合计行的${kName[k]}是${stated}，各地区相加是${sum}。`,
   passFailDiffers: (line: number, name: string, passed: number, failed: number, checked: number) =>

@@ -58,6 +58,41 @@ describe('the issuer', () => {
 });
 
 describe('results in prose', () => {
+  it('reads a count whose measure word a copy dropped (备案的51政府网站,其中…) as the total', () => {
+    const text = [
+      '福州市人民政府办公厅关于2022年第二季度全市政府网站检查情况的通报',
+      '一、总体情况',
+      '检查范围为福州市在全国政府网站信息报送系统中备案的51政府网站,其中:市级门户网站1家,县区门户网站8家,市直部门网站42家,检查比例100%,合格网站50个,合格率98.04%。',
+    ].join('\n');
+    expect(tally(parse(text), 'website')).toMatchObject({ total: 51, checked: 51, failed: 1 });
+  });
+
+  it('warns and keeps only the stated rate when the prose figures contradict each other', () => {
+    const text = [
+      '福州市人民政府办公厅关于2022年第二季度全市政府网站检查情况的通报',
+      '一、总体情况',
+      '全市共检查政府网站12个,合格网站50个,合格率98.04%。',
+    ].join('\n');
+    const r = parse(text);
+    const t = tally(r, 'website');
+    expect(t?.rate).toMatchObject({ kind: 'pass', value: 98.04 });
+    expect(t?.checked).toBeUndefined();
+    expect(t?.failed).toBeUndefined();
+    expect(r.warnings.some((w) => /第3行：.*对不上/.test(w))).toBe(true);
+  });
+
+  it('imports a notice that states no figures but names what it criticises, as mentions and no counts', () => {
+    const text = [
+      '福州市人民政府办公厅关于2020年第一季度全市政府网站和政务新媒体检查情况的通报',
+      '一、发现的主要问题',
+      '政务新媒体内容更新不及时现象仍然存在。市科技局“福州科技发布”微信公众号、市林业局“福州林业”微博长期未更新。',
+    ].join('\n');
+    const r = parse(text);
+    expect(r.tallies).toEqual([]);
+    expect(r.failures).toEqual([]);
+    expect(r.mentions.map((m) => m.name)).toEqual(expect.arrayContaining(['福州科技发布', '福州林业']));
+  });
+
   it('reads 48家…47家合格 with a named failure, and 全部合格, marking what it derived', () => {
     const r = parse(excerpt('luan-2023q2.txt'));
     expect(tally(r, 'newmedia')).toMatchObject({ checked: 149, failed: 0 });
