@@ -23,7 +23,7 @@ export interface IssuerFound {
 export const OFFICE =
   /(?:人民政府办公厅|人民政府办公室|政府办公厅|政府办公室|人民政府|办公厅|办公室|管委会|管理委员会|委员会|网信办|政务公开办|领导小组办公室|政务服务管理局|政务管理服务局|政务服务和大数据管理局|政务服务数据管理局|数据管理局|大数据管理局|大数据发展管理局|大数据局|大数据中心|政务信息中心|信息中心|政务公开办公室|政务新媒体中心|网站和政务新媒体中心|新媒体中心|中心|[厅局委办])$/;
 
-const CHECK_WORDS = /(检查|抽查|监测|普查|测评|评估|检测|巡查|核查)/;
+const CHECK_WORDS = /(检查|抽查|自查|监测|普查|测评|评估|检测|巡查|核查)/;
 const CITING = /^(按照|根据|依据|依照|为贯彻|为落实|为进一步|贯彻|落实)/;
 
 /** 二〇二〇年四月十三日 → 2020年4月13日, so a sign-off dated in characters is read too. */
@@ -51,7 +51,7 @@ export function dateLine(text: string): string | undefined {
 
 /** A page line holding the title and its metadata (…的函2025-09-30 14:46 来源:…): the title alone. */
 function titleOnly(text: string): string {
-  return text.replace(/\s*(?:\d{4}-\d{1,2}-\d{1,2}|发布时间|来源[:：]|日期[:：]).*$/, '');
+  return text.replace(/^\s*(?:标\s*题|题\s*名)\s*[:：]\s*/, '').replace(/\s*(?:\d{4}-\d{1,2}-\d{1,2}|发布时间|来源[:：]|日期[:：]).*$/, '');
 }
 
 function looksLikeTitle(text: string): boolean {
@@ -119,8 +119,11 @@ export function issuerInTitle(title: TitleFound, book: PlaceBook): IssuerFound |
   const before = title.text.includes('关于')
     ? (title.text.split('关于')[0] as string)
     : (title.text.match(/^(.+?)(?:\d{4}年|第[一二三四]季度)/)?.[1] ?? '');
-  if (before.length < 2 || !OFFICE.test(before)) return undefined;
-  return withPlace({ name: before, line: title.line, how: 'title' }, book);
+  if (before.length < 2) return undefined;
+  if (OFFICE.test(before)) return withPlace({ name: before, line: title.line, how: 'title' }, book);
+  // 平城区关于…的报告: a title whose issuer is the place alone, written in full as a known place.
+  const place = book.leading(before);
+  return place && place.name === before ? { name: before, line: title.line, how: 'title', place } : undefined;
 }
 
 /**

@@ -29,6 +29,17 @@ function refusal(fn: () => unknown): ImportError {
 }
 
 describe('the issuer', () => {
+  it('takes the place alone as issuer from a labelled title without an office (标题: 永泰县关于…自查情况的报告)', () => {
+    const text = [
+      '标题: 永泰县关于2024年3月政府网站与政务新媒体自查情况的报告',
+      '一、总体情况',
+      '永泰县现有政府门户网站1个,检查1个,全部合格。',
+    ].join('\n');
+    const r = parse(text);
+    expect(r.round.title).toBe('永泰县关于2024年3月政府网站与政务新媒体自查情况的报告');
+    expect(r.round.issuer).toBe('永泰县');
+  });
+
   it('joins a title broken over two lines and takes the place the office names (六安市)', () => {
     const r = parse(excerpt('luan-2023q2.txt'));
     expect(r.round.title).toBe('六安市政府网站和政务新媒体中心关于2023年第二季度全市政府网站和政务新媒体检查情况的通报');
