@@ -101,6 +101,8 @@ export class Gazetteer {
   private readonly kids = new Map<string, Place[]>();
   /** Distinct non-numeric keys, for suggestions. */
   private readonly keys: string[] = [];
+  /** Per key (same order): a 32-bit mask of its characters, to skip keys sharing none with a text. */
+  private readonly masks: number[] = [];
   private soundIndex?: {
     phonetic: Phonetic;
     byReading: Map<string, string[]>;
@@ -111,12 +113,13 @@ export class Gazetteer {
 
   constructor(rows: readonly SourceRow[], renames: readonly Rename[] = []) {
     for (const row of rows) {
+      const short = shortForm(row.name);
       const place: Place = {
         code: row.code,
         name: row.name,
-        short: shortForm(row.name),
+        short,
         level: row.level,
-        forms: nameForms(row.name).filter((f) => f !== shortForm(row.name)),
+        forms: nameForms(row.name).filter((f) => f !== short),
         former: [],
       };
       if (row.parent) place.parent = row.parent;
@@ -146,11 +149,15 @@ export class Gazetteer {
       }
       this.index(place.code, place, 'code');
     }
-    for (const k of this.byKey.keys()) if (!/^\d+$/.test(k)) this.keys.push(k);
+    for (const k of this.byKey.keys())
+      if (!/^\d+$/.test(k)) {
+        this.keys.push(k);
+        this.masks.push(charMask(k));
+      }
   }
 
   private index(text: string, place: Place, how: How): void {
-    const key = nameKey(text);
+    const key = keyOf(text);
     if (!key) return;
     const list = this.byKey.get(key) ?? [];
     const same = list.find((e) => e.place === place);
@@ -257,11 +264,13 @@ export class Gazetteer {
     const max = opts.max ?? 3;
     if (!key || /^\d+$/.test(key)) return [];
     const best = new Map<Place, Suggestion>();
+    const home_ = opts.home && this.byCodeMap.has(opts.home) ? opts.home : undefined;
     const consider = (k: string, d: number) => {
       const shared = sharedChars(key, k);
       for (const e of this.byKey.get(k) ?? []) {
         if (e.place.statistical) continue;
-        const home = opts.home && this.within(e.place.code, opts.home) ? SUGGEST_HOME_BONUS : 0;
+        // Codes nest (53 ⊃ 5325 ⊃ 532501, 11 ⊃ 110105), so "inside home" is a prefix test.
+        const home = home_ !== undefined && e.place.code.startsWith(home_) ? SUGGEST_HOME_BONUS : 0;
         const score = d + SUGGEST_LEVEL_WEIGHT[e.place.level] - home;
         const prev = best.get(e.place);
         if (!prev || score < prev.score || (score === prev.score && shared > prev.shared))
@@ -280,10 +289,12 @@ export class Gazetteer {
     } else {
       // A homophone from the input method (长砂 → 长沙) is nearer than any other one-character slip.
       for (const k of sounds.byReading.get(sounds.phonetic.of(key)) ?? []) if (k !== key) consider(k, 0.5);
-      const chars = new Set(key);
-      for (const k of this.keys) {
+      const mask = charMask(key);
+      const keys = this.keys;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i] as string;
         // Cheap filters first: a near name shares a character and is about as long.
-        if (![...k].some((c) => chars.has(c))) continue;
+        if (((this.masks[i] as number) & mask) === 0) continue;
         const limit = Math.max(1, Math.floor(Math.max(key.length, k.length) / 3));
         const contains = k.length >= 2 && key.length >= 2 && (k.includes(key) || key.includes(k));
         if (!contains && Math.abs(k.length - key.length) > limit) continue;
@@ -313,7 +324,7 @@ export class Gazetteer {
     byCompact: Map<string, string[]>;
   } {
     if (!this.soundIndex) {
-      const phonetic = new Phonetic(this.keys);
+      const phonetic = new Phonetic();
       const byReading = new Map<string, string[]>();
       const byCompact = new Map<string, string[]>();
       for (const k of this.keys) {
@@ -378,6 +389,18 @@ export class Gazetteer {
     }
     return out;
   }
+}
+
+/** A 32-bit mask of a text's characters (code point mod 32): texts sharing a character share a bit. */
+function charMask(text: string): number {
+  let m = 0;
+  for (let i = 0; i < text.length; i++) m |= 1 << (text.charCodeAt(i) & 31);
+  return m;
+}
+
+/** nameKey, without its normalisation for the plain Han names and codes the package holds. */
+function keyOf(text: string): string {
+  return /^[\u4e00-\u9fff0-9]+$/.test(text) ? text : nameKey(text);
 }
 
 function sharedChars(a: string, b: string): number {

@@ -1,55 +1,28 @@
-import { createRequire } from 'node:module';
+import table from './pinyin.json' with { type: 'json' };
 
 /**
  * Pinyin for "did you mean": most typos in chat are homophones picked from the input method
- * (长砂 for 长沙, 福洲 for 福州), and some people type the pinyin itself (`/rate changsha`). Readings
- * come from `pinyin-pro` (toneless; one reading per character, the library's default), loaded on
- * the first suggestion only: the library and the table of the gazetteer's ~1,300 characters cost
- * about 90 ms and 9 MB once (bench/RESULTS.md, gazetteer section).
+ * (长砂 for 长沙, 福洲 for 福州), and some people type the pinyin itself (`/rate changsha`).
+ * Readings come from pinyin.json (toneless, from pinyin-pro by data/gazetteer/derive-pinyin.ts):
+ * every GB 2312 character and every character of the gazetteer, plus the names read differently
+ * in context (厦门 xia men, 六安 lu an). Built on the first suggestion (a few ms, under 1 MB).
  */
-type PinyinFn = typeof import('pinyin-pro').pinyin;
-
-let lib: PinyinFn | undefined;
-
-function pinyinFn(): PinyinFn {
-  lib ??= (createRequire(import.meta.url)('pinyin-pro') as { pinyin: PinyinFn }).pinyin;
-  return lib;
-}
-
 export class Phonetic {
   private readonly reading = new Map<string, string>();
+  private readonly names = new Map<string, string>(Object.entries(table.names));
 
-  /** Reads every character of `texts` in one call (17 ms for the national list). */
-  constructor(texts: Iterable<string>) {
-    const chars = [...new Set([...texts].join(''))].filter(isHan);
-    const readings = pinyinFn()(chars.join(''), { toneType: 'none', type: 'array' });
-    chars.forEach((c, i) => {
-      const r = readings[i];
-      if (r) this.reading.set(c, r);
-    });
+  constructor() {
+    for (const [r, chars] of Object.entries(table.readings)) for (const c of chars) this.reading.set(c, r);
   }
 
-  /** 'chang sha' for 长沙 (and for 长砂); characters that are not Han stay as they are. */
+  /** 'chang sha' for 长沙 (and for 长砂); a character without a reading stays as it is. */
   of(text: string): string {
+    const known = this.names.get(text);
+    if (known) return known;
     const out: string[] = [];
-    for (const c of text) {
-      if (!isHan(c)) {
-        out.push(c);
-        continue;
-      }
-      let r = this.reading.get(c);
-      if (r === undefined) {
-        r = pinyinFn()(c, { toneType: 'none' });
-        this.reading.set(c, r);
-      }
-      out.push(r);
-    }
+    for (const c of text) out.push(this.reading.get(c) ?? c);
     return out.join(' ');
   }
-}
-
-export function isHan(c: string): boolean {
-  return /\p{Script=Han}/u.test(c);
 }
 
 /** True when a text is written in Latin letters: pinyin typed instead of characters. */
