@@ -179,6 +179,8 @@ export const t = {
   noPrevious: '较上期：暂无上期数据可比。',
   vetoLine: (items: string[]) => `单项否决：${items.join('；')}`,
   vetoNone: '单项否决：无',
+  vetoUnstated: (n: number) => `另有${n}个不合格通报未注明问题（见 /fail）`,
+  vetoUnstatedOnly: (n: number) => `通报未注明问题，${n}个不合格（见 /fail）`,
   sourceLine: (issuer: string, issued: string | undefined, deadline: string | undefined) =>
     `来源：${issuer}${issued ? `（${issued}印发）` : ''}${deadline ? `；整改情况报送截止${deadline}` : ''}`,
 
