@@ -20,6 +20,7 @@ import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
 import { statusText } from '../handlers/text.ts';
+import { openPendingImports } from './imports/pending.ts';
 import { ImportService } from './imports.ts';
 import { JobBoard } from './jobs.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -111,6 +112,9 @@ async function startLocked(
     subscriptions: delivery.subscriptions,
     outbox: delivery.outbox,
     jobs,
+    // Import from the group (README "Import from the group"): /apply writes through `imports`.
+    imports,
+    pendingImports: await openPendingImports(config.dataDir),
   };
   const pipeline = { store, log, now: () => new Date(), services };
   // Answers a reply channel cannot carry go to the group robot through the outbox.

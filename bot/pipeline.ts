@@ -44,6 +44,7 @@ export async function answer(
     now: deps.now(),
     sender,
     services: deps.services ?? {},
+    text,
   };
   if (groupId) ctx.groupId = groupId;
   if (conversationId) ctx.conversationId = conversationId;

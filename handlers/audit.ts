@@ -7,14 +7,19 @@ import { auditText as a } from './text.ts';
 
 /** Records one change a command made (data/audit.ts): who, where, when, what. */
 export async function recordChange(ctx: HandlerContext, action: string, detail: Record<string, unknown>): Promise<void> {
+  await ctx.store.audit({ at: ctx.now.toISOString(), ...auditActor(ctx), action, detail });
+}
+
+/** Who and where, as the audit trail records it (also what an import passes as its actor). */
+export function auditActor(ctx: HandlerContext): { platform: string; userId?: string; name?: string; group?: string } {
   const s = ctx.sender;
   const userId = s.platform === 'wecom' ? s.wecomUserId : s.platform === 'dingtalk' ? (s.dingtalkUserId ?? s.mobile) : undefined;
-  const entry: AuditEntry = { at: ctx.now.toISOString(), platform: s.platform, action, detail };
-  if (userId) entry.userId = userId;
+  const actor: { platform: string; userId?: string; name?: string; group?: string } = { platform: s.platform };
+  if (userId) actor.userId = userId;
   const name = senderName(ctx);
-  if (name) entry.name = name;
-  if (ctx.groupId) entry.group = ctx.groupId;
-  await ctx.store.audit(entry);
+  if (name) actor.name = name;
+  if (ctx.groupId) actor.group = ctx.groupId;
+  return actor;
 }
 
 const DEFAULT_SHOWN = 10;

@@ -1,10 +1,12 @@
 import type { Dataset } from '../data/dataset.ts';
+import type { ImportService } from '../data/import/service.ts';
 import type { InspectionStore } from '../data/store.ts';
 import type { Contact } from './reply.ts';
 import type {
   GroupDirectory,
   OutboxDesk,
   OutboxView,
+  PendingImportBook,
   ScheduledJob,
   SubscriptionBook,
   TaskService,
@@ -13,6 +15,9 @@ import type {
 export type { ScheduledJob } from './services.ts';
 
 export type PlatformName = 'dingtalk' | 'wecom' | 'cli' | 'api';
+
+/** What /apply needs of the import service: its apply (alerts, reminder tasks and audit follow). */
+export type NoticeImporter = Pick<ImportService, 'apply'>;
 
 /** Who sent a command, in platform-neutral terms. */
 export interface Sender extends Contact {
@@ -27,6 +32,8 @@ export interface HandlerContext {
   sender: Sender;
   /** The declared group the message came from, when known (GROUPS_FILE). */
   groupId?: string;
+  /** The message as received (before command parsing): the notice text of a chat import. */
+  text?: string;
   /** The platform's id of the chat (WeCom chatid, DingTalk conversationId), for /whoami. */
   conversationId?: string;
   /** Stateful services (subscriptions, outbox, tasks …); see Services. */
@@ -51,6 +58,10 @@ export interface Services {
    * ask`: the running bot is the outbox's only writer). /retry needs `outbox`.
    */
   outboxReport?: OutboxView;
+  /** The one import entry point (data/import/service.ts ImportService): /apply writes through it. */
+  imports?: NoticeImporter;
+  /** Chat imports previewed and waiting for /apply or /cancel. */
+  pendingImports?: PendingImportBook;
   /** Background jobs and when each next runs by itself (outbox drain, reminder scan), for /status. */
   jobs?: { upcoming(): ScheduledJob[] };
 }

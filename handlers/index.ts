@@ -18,6 +18,7 @@ import { t } from './text.ts';
 import { trend } from './trend.ts';
 import { whoami } from './whoami.ts';
 import { audit } from './audit.ts';
+import { applyImport, cancelImport, importCommand, looksLikeNotice, previewImport } from './import.ts';
 
 export interface CommandSpec {
   name: string;
@@ -43,6 +44,9 @@ export const commands: CommandSpec[] = [
   { name: 'status', aliases: ['状态'], run: status },
   { name: 'retry', aliases: ['重发', '重试'], run: retry },
   { name: 'audit', aliases: ['变更记录', '审计'], run: audit },
+  { name: 'import', aliases: ['导入'], run: importCommand },
+  { name: 'apply', aliases: ['确认导入'], run: applyImport },
+  { name: 'cancel', aliases: ['放弃导入', '取消导入'], run: cancelImport },
   { name: 'whoami', aliases: ['我是谁', '我的账号'], run: whoami },
   { name: 'help', aliases: ['帮助', '?', '？'], run: (args, ctx) => help(args, ctx, commands) },
 ];
@@ -56,6 +60,8 @@ export async function dispatch(cmd: Command, ctx: HandlerContext): Promise<Reply
   if (cmd.word === '') return help([], ctx, commands);
   const spec = findCommand(cmd.word);
   if (spec) return spec.run(cmd.args, ctx);
+  // A pasted notice (long, about inspection results) is an import to preview.
+  if (!cmd.slash && ctx.text !== undefined && looksLikeNotice(ctx.text)) return previewImport(ctx.text, ctx);
   // Without a slash, a bare region name ("福州") is a /rate question.
   if (!cmd.slash && cmd.args.length <= 1 && ctx.data.regions.resolve(cmd.word)) return rate([cmd.word, ...cmd.args], ctx);
   const close = suggestCommands(cmd.word);

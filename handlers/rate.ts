@@ -1,4 +1,5 @@
 import type { Dataset, RegionTally, RoundView } from '../data/dataset.ts';
+import { importText } from '../data/import/text/notice.ts';
 import { channels, type Channel, type Region } from '../data/schema.ts';
 import { isReply, readScope } from './args.ts';
 import type { HandlerContext } from './context.ts';
@@ -43,13 +44,22 @@ export function rate(args: string[], ctx: HandlerContext): Reply {
           percent(tally.checked - tally.failed, tally.checked),
           percent(tally.failed, tally.checked),
         )
-      : t.channelRateOnly(channelName[ch], tally.total, tally.checked, tally.rate ? statedRateText(tally.rate) : '—');
+      : t.channelRateOnly(
+          channelName[ch],
+          tally.total,
+          tally.checked,
+          tally.rate ? statedRateText(tally.rate) : '—',
+        );
     lines.push(tally.summed ? `${line}${t.summedFromChildren}` : line);
   }
 
   lines.push(changeLine(data, view, shown, tallies));
 
-  const vetoes = data.failures(view, shown.id).filter((f) => f.veto);
+  const failed = data.failures(view, shown.id);
+  const vetoes = failed.filter((f) => f.veto);
+  // A failure a notice names without its problem (名单 only) is a failure whose veto is unknown:
+  // never 单项否决：无 for it, and no veto item invented either.
+  const unstated = failed.filter((f) => !f.veto && f.problem === importText.problemNotStated).length;
   // A national round has thousands: name the first few and point to /fail (a chat message has a size limit).
   const named = vetoes
     .slice(0, VETO_LIMIT)
@@ -59,7 +69,14 @@ export function rate(args: string[], ctx: HandlerContext): Reply {
         : `${f.subject}（${f.platform ?? channelName.newmedia}，${shortProblem(f.problem)}）`,
     );
   if (vetoes.length > VETO_LIMIT) named.push(scaleText.vetoMore(vetoes.length));
-  lines.push(vetoes.length > 0 ? t.vetoLine(named) : t.vetoNone);
+  if (unstated > 0) named.push(t.vetoUnstated(unstated));
+  lines.push(
+    vetoes.length > 0
+      ? t.vetoLine(named)
+      : unstated > 0
+        ? t.vetoLine([t.vetoUnstatedOnly(unstated)])
+        : t.vetoNone,
+  );
 
   const r = view.round;
   const deadline = r.deadline

@@ -15,6 +15,16 @@ export interface CommandText {
 
 /** The help table; handlers/index.ts joins it with the runnable command table. */
 export const commandText: Record<string, CommandText> = {
+  import: {
+    summary: '导入群里发来的通报（管理员）',
+    usage: '/import 通报全文',
+    details: [
+      '也可以直接把通报全文发给机器人。机器人先回复预览（识别结果、提示和替换会删去的内容），不写入。',
+      '30分钟内发送 /apply 导入（替换会删去内容时发送“/apply replace”），发送 /cancel 放弃。',
+    ],
+  },
+  apply: { summary: '确认导入预览过的通报（管理员）', usage: '/apply [replace]', details: ['例：/apply　/apply replace'] },
+  cancel: { summary: '放弃预览过的导入', usage: '/cancel', details: [] },
   rate: {
     summary: '查询地区的检查数、不合格数和合格率',
     usage: '/rate [地区] [期次]',
@@ -169,6 +179,8 @@ export const t = {
   noPrevious: '较上期：暂无上期数据可比。',
   vetoLine: (items: string[]) => `单项否决：${items.join('；')}`,
   vetoNone: '单项否决：无',
+  vetoUnstated: (n: number) => `另有${n}个不合格通报未注明问题（见 /fail）`,
+  vetoUnstatedOnly: (n: number) => `通报未注明问题，${n}个不合格（见 /fail）`,
   sourceLine: (issuer: string, issued: string | undefined, deadline: string | undefined) =>
     `来源：${issuer}${issued ? `（${issued}印发）` : ''}${deadline ? `；整改情况报送截止${deadline}` : ''}`,
 
@@ -555,4 +567,26 @@ export const auditText = {
   platform: (p: string) => (p === 'cli' ? '服务器终端' : p === 'api' ? '检查系统接口' : p),
   line: (at: string, group: string | undefined, who: string, action: string, what: string) =>
     `${at}${group ? ` [${group}]` : ''} ${who}：${action}${what ? ` ${what}` : ''}`,
+};
+
+/** Importing a notice pasted in the chat (handlers/import.ts). */
+export const chatImportText = {
+  usage: '用法：把通报全文发给机器人，或发送“/import 通报全文”。预览后发送 /apply 导入，/cancel 放弃。',
+  notConfigured: '本机器人未开启群内导入，请在服务器上用 npm run import 导入。',
+  notAdmin: '抱歉，只有管理员可以导入通报。',
+  askAdmins: (names: string[]) => `如需导入，请联系：${names.join('、')}。`,
+  noAdmins: '本群尚未登记管理员，请联系运维人员在 groups.json 中添加。',
+  refused: '无法导入这段文字：',
+  previewTitle: (key: string) => `导入预览：${key}`,
+  applyHint: (minutes: number) => `以上为预览，尚未写入。${minutes}分钟内发送 /apply 导入，发送 /cancel 放弃。`,
+  applyReplaceHint: (minutes: number) =>
+    `以上为预览，尚未写入。替换会删去已导入的不合格项或地区：确认替换请在${minutes}分钟内发送“/apply replace”，发送 /cancel 放弃。`,
+  needReplace: '这次导入会删去已导入的不合格项或地区。确认替换请发送“/apply replace”，或发送 /cancel 放弃。',
+  nothingPending: '没有待确认的导入。请先把通报全文发给机器人。',
+  expired: (minutes: number) => `预览已超过${minutes}分钟，导入已作废。请重新发送通报全文。`,
+  cancelled: (key: string) => `已放弃导入 ${key}，没有写入。`,
+  applied: (key: string) => `已导入 ${key}，告警和整改提醒随后发出。`,
+  replaced: (key: string) => `已用新内容替换 ${key}，告警和整改提醒随后发出。`,
+  unchanged: (key: string) => `${key} 与已导入的内容相同，没有改动。`,
+  source: (who: string, at: string) => `群聊导入（${who}，${at}）`,
 };

@@ -7,10 +7,9 @@ import {
   refusal,
 } from '../../data/import/file-kind.ts';
 import { AppError } from '../../data/errors.ts';
-import { replacementPreview } from '../../data/import/diff.ts';
-import { type NoticeSource, parseNotice } from '../../data/import/notice.ts';
+import type { NoticeSource } from '../../data/import/notice.ts';
+import { previewNotice } from '../../data/import/preview.ts';
 import { NOTICE_MAX_BYTES, type NoticeText, noticeReaders, sheetKinds } from '../../data/import/readers.ts';
-import { renderReport } from '../../data/import/report.ts';
 import path from 'node:path';
 import { importText as tx } from '../../data/import/text/notice.ts';
 import { openStore } from '../../data/open-store.ts';
@@ -138,10 +137,8 @@ export async function importCommand(
   }
   try {
     const source: NoticeSource = { ...read0, file: file.name, ...(issuer !== undefined ? { issuer } : {}) };
-    const plan = parseNotice(source, store.dataset(), new Date());
-    for (const line of renderReport(plan.report, store.dataset().regions)) out(line);
-    const replacing = replacementPreview(plan.write.roundFile, store.dataset(), plan.write.newRegions);
-    if (replacing.length > 0) for (const line of ['', ...replacing]) out(line);
+    const { plan, lines } = previewNotice(source, store.dataset(), new Date());
+    for (const line of lines) out(line);
     out('');
     if (!apply || !deps.imports) {
       out(tx.reportPreview);

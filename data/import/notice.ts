@@ -7,7 +7,18 @@ import { planRound, type RoundPlan } from './build-round.ts';
 import { asOfDate, deadlinePhrase, wholeLineDate } from './dates.ts';
 import { type Line, toLines } from './lines.ts';
 import { failuresFromList, failuresFromProse, mentionsFromList, mentionsFromProse } from './items.ts';
-import { dateLine, findTitle, type IssuerFound, issuerInBody, issuerInSignature, issuerInTitle, OFFICE, scopeFromNamedRegions, scopeWord, type TitleFound } from './issuer.ts';
+import {
+  dateLine,
+  findTitle,
+  type IssuerFound,
+  issuerInBody,
+  issuerInSignature,
+  issuerInTitle,
+  OFFICE,
+  scopeFromNamedRegions,
+  scopeWord,
+  type TitleFound,
+} from './issuer.ts';
 import { RegionLearner } from './learn.ts';
 import { type Place, type PlaceBook, places } from './places.ts';
 import { periodIn } from './period.ts';
@@ -106,6 +117,19 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
       ctx.warnings.push(tx.skippedAttachment(section.attachment, section.title?.raw ?? ''));
       return;
     }
+    // The text stops inside the header of its only attachment's table, before any row: the copy
+    // lost the table. When the body states the results itself they are imported with a warning; a
+    // copy like that never replaces a round already stored (that would drop its table).
+    if (
+      endOfText &&
+      o.attachments.length === 1 &&
+      !section.lines.some((l) => /\d/.test(l.text)) &&
+      prose.tallies.size > 0 &&
+      !data.rounds.some((v) => v.round.key === roundKey)
+    ) {
+      ctx.warnings.push(tx.tableCutBeforeRows(section.attachment, section.title?.raw ?? ''));
+      return;
+    }
     const channel = sectionChannel(section);
     if (!channel) throw new ImportError(tx.noChannel, section.title?.no ?? section.startLine);
     if (kind === 'tally') {
@@ -188,7 +212,8 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
       // A list that names fewer than it counts lost rows. A text cut mid-sentence that counts
       // failures it never names may only be a partial copy of a prose notice: it is previewed
       // with a warning, but it never replaces a round already stored (that would drop its list).
-      if (listed.has(channel) || replacing) problems.add({ line: cut?.no ?? lastLine }, tx.fewerNamedThanCounted(channel, named, failed));
+      if (listed.has(channel) || replacing)
+        problems.add({ line: cut?.no ?? lastLine }, tx.fewerNamedThanCounted(channel, named, failed));
       else ctx.warnings.push(tx.fewerNamedThanCounted(channel, named, failed));
     } else if (named > failed) ctx.warnings.push(tx.listCountDiffers(channel, named, failed));
   }
@@ -288,7 +313,9 @@ function firstLine(body: Line[]): number {
 
 /** Where results were expected: the line of 一、总体情况 (or the like), else the first prose line. */
 function resultsLine(body: Line[]): number {
-  const heading = body.find((l) => /^[一二三四1-4][、.．]?(总体|基本|检查|抽查|监测)(情况|结果)/.test(l.text));
+  const heading = body.find((l) =>
+    /^[一二三四1-4][、.．]?(总体|基本|检查|抽查|监测)(情况|结果)/.test(l.text),
+  );
   if (heading) return heading.no;
   const first = body.find((l) => /检查|抽查|监测/.test(l.text) && l.text.length > 30);
   return (first ?? body[0])?.no ?? 1;
@@ -311,7 +338,13 @@ function issuerAndScope(
   if (src.issuer !== undefined) {
     const name = src.issuer.normalize('NFKC').replace(/\s+/g, '');
     const scope = regionOfOffice(name, book.leading(name), learner, book);
-    if (!scope) throw new ImportError(tx.issuerOptionUnknown(src.issuer, learner.regions.suggest(name).map((r) => r.name)));
+    if (!scope)
+      throw new ImportError(
+        tx.issuerOptionUnknown(
+          src.issuer,
+          learner.regions.suggest(name).map((r) => r.name),
+        ),
+      );
     return { issuer: src.issuer.trim(), scope, note: tx.issuerFromOption(src.issuer.trim(), scope.name) };
   }
   const candidates = [
@@ -350,7 +383,12 @@ function regionOfOffice(
 ): Region | undefined {
   const registered = learner.resolve(name.replace(OFFICE, '').replace(OFFICE, '')) ?? learner.prefixOf(name);
   // 福建省人民政府办公厅 → the registered 福建省 (same code); 平潭综合实验区管委会 → the zone, not 平潭县.
-  if (registered && (!place || registered.code === place.code || (!registered.code && registered.name.length > place.name.length)))
+  if (
+    registered &&
+    (!place ||
+      registered.code === place.code ||
+      (!registered.code && registered.name.length > place.name.length))
+  )
     return registered;
   if (place) return learner.fromPlace(place, book);
   return undefined;
@@ -445,9 +483,15 @@ function roundPeriod(body: Line[]): string | undefined {
   for (const l of body.slice(0, 12)) {
     const m = l.text.match(/(\d{4})年(?:度)?第([一二三四])次/);
     if (!m) continue;
-    const text = body.slice(body.indexOf(l), body.indexOf(l) + 8).map((x) => x.text).join('');
+    const text = body
+      .slice(body.indexOf(l), body.indexOf(l) + 8)
+      .map((x) => x.text)
+      .join('');
     const month = text.slice(text.indexOf(m[0])).match(/(\d{1,2})月(?:\d{1,2}日|中旬|上旬|下旬|份)/)?.[1];
-    const q = month && Number(month) >= 1 && Number(month) <= 12 ? Math.ceil(Number(month) / 3) : CN_NUM[m[2] as string];
+    const q =
+      month && Number(month) >= 1 && Number(month) <= 12
+        ? Math.ceil(Number(month) / 3)
+        : CN_NUM[m[2] as string];
     return `${m[1]}Q${q}`;
   }
   return undefined;

@@ -20,6 +20,7 @@ export interface Outline {
 }
 
 const ATTACHMENT = /^附件(\d{1,2})$/;
+const BARE_ATTACHMENT = /^附件[:：]?$/;
 const TRAILER = /^(抄送|\(此件|（此件|印发|打印|校对)/;
 
 /** Splits a notice into its body and attachments. */
@@ -27,6 +28,15 @@ export function outline(lines: Line[]): Outline {
   const starts: number[] = [];
   lines.forEach((l, i) => {
     if (ATTACHMENT.test(l.text)) starts.push(i);
+    // A lone 附件: after the body already listed its one attachment (附件:…统计表 above the
+    // sign-off) opens that attachment, when no numbered list (1.… 2.…) follows it.
+    else if (
+      BARE_ATTACHMENT.test(l.text) &&
+      starts.length === 0 &&
+      !/^\d+[.、．]/.test(lines[i + 1]?.text ?? '') &&
+      lines.slice(0, i).some((b) => /^附件[:：]./.test(b.text))
+    )
+      starts.push(i);
   });
   const bodyEnd = starts[0] ?? lines.length;
   // Some notices sign after the attachments: the signature and date belong to the body.
@@ -39,7 +49,7 @@ export function outline(lines: Line[]): Outline {
     const rest = lines.slice(s + 1, until).filter((l) => !TRAILER.test(l.text));
     const title = rest[0] && !isInteger(rest[0].text) && !/^序号$/.test(rest[0].text) ? rest[0] : undefined;
     return {
-      attachment: Number(open.text.match(ATTACHMENT)?.[1]),
+      attachment: Number(open.text.match(ATTACHMENT)?.[1] ?? k + 1),
       startLine: open.no,
       ...(title ? { title } : {}),
       lines: title ? rest.slice(1) : rest,

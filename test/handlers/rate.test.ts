@@ -142,4 +142,22 @@ describe('/rate with a second round', () => {
       await c();
     }
   });
+
+  it('never answers 单项否决：无 for failures a notice names without their problem, and invents no veto item', async () => {
+    const { store: s, cleanup: c } = await openSeededStore();
+    try {
+      await s.applyImport(
+        otherRound(s.dataset().rounds[0]!.file, '2020Q2', (f) => {
+          for (const x of f.failures)
+            Object.assign(x, { problem: '未注明问题', problemCode: 'W_OTHER', veto: false });
+        }),
+        new Date('2020-07-14T09:00:00+08:00'),
+      );
+      const reply = await transcript(s).lines('/rate');
+      expect(reply).not.toContain('单项否决：无');
+      expect(reply).toContain('单项否决：通报未注明问题，3个不合格（见 /fail）');
+    } finally {
+      await c();
+    }
+  });
 });

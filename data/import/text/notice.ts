@@ -53,6 +53,8 @@ export const importText = {
     `正文列出${listed}个附件，文本中一个也没有，通报可能没有复制全：请把附件内容接在正文之后一并导入。`,
   unknownIssuerPlace: (issuer: string, place: string, near: string[]) =>
     `发文机关“${issuer}”中的地区“${place}”无法识别${near.length > 0 ? `，是不是：${near.join('、')}？` : '。'}`,
+  tableCutBeforeRows: (n: number, title: string) =>
+    `附件${n}（${title}）的表格在表头处就结束了，通报没有复制全：本次只按正文导入，补全附件后可重新导入。`,
   emptyAttachment: (n: number) => `附件${n}没有内容，通报可能没有复制全。`,
   cutMidSentence: (tail: string) => `文本在一句话中间结束（“…${tail}”），通报可能没有复制全。`,
   fewerNamedThanCounted: (channel: Channel, named: number, failed: number) =>

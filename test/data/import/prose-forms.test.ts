@@ -69,6 +69,24 @@ describe('the issuer', () => {
 });
 
 describe('results in prose', () => {
+  it('imports from the body with a warning when the copy stops inside the lone attachment’s table header', () => {
+    const text = [
+      '福州市人民政府办公厅关于2020年第四季度全市政府网站检查情况的通报',
+      '一、总体情况',
+      '本季度共检查政府网站20个,全部合格,合格率100%。',
+      '附件:福州市2020年第四季度政府网站抽查情况统计表',
+      '福州市人民政府办公厅',
+      '2020年11月30日',
+      '附件:',
+      '福州市2020年第四季度政府网站抽查情况统计表',
+      '序号 |',
+      '网站名称 |',
+    ].join('\n');
+    const r = parse(text);
+    expect(tally(r, 'website')).toMatchObject({ checked: 20, failed: 0 });
+    expect(r.warnings.some((w) => /附件1.*表头处就结束/.test(w))).toBe(true);
+  });
+
   it('reads a count whose measure word a copy dropped (备案的51政府网站,其中…) as the total', () => {
     const text = [
       '福州市人民政府办公厅关于2022年第二季度全市政府网站检查情况的通报',

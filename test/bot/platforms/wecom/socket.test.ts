@@ -168,7 +168,8 @@ describe('WecomLongConn', () => {
       startWaitMs: 100,
     });
     open.push(c);
-    await c.start();
+    await c.start(); // gives up waiting after 100 ms; the retries go on behind it
+    await fake.waitFor('three retries', () => c.stats.delays.length >= 3, 5000);
     expect(c.stats.connects).toBeGreaterThanOrEqual(3);
     expect(c.stats.delays.slice(0, 3)).toEqual([10, 20, 40]);
     expect(Math.max(...c.stats.delays)).toBe(40);

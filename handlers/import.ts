@@ -1,0 +1,114 @@
+import { AppError } from '../data/errors.ts';
+import { previewNotice } from '../data/import/preview.ts';
+import { auditActor } from './audit.ts';
+import type { HandlerContext } from './context.ts';
+import { type Reply, reply } from './reply.ts';
+import type { PendingImport } from './services.ts';
+import { shanghai } from './status.ts';
+import { adminsInScope, isAdmin, senderName } from './task-scope.ts';
+import { chatImportText as x } from './text.ts';
+
+/**
+ * Importing a notice from the chat: an admin pastes it (or sends `/import` and the text), the bot
+ * answers with the CLI's preview (data/import/preview.ts) and keeps the text as a pending import;
+ * `/apply` (`/apply replace` when the replacement drops items) within IMPORT_PENDING_MINUTES writes
+ * it through the one import entry point, so alerts, reminder tasks and the audit trail follow.
+ */
+export const IMPORT_PENDING_MINUTES = 30;
+
+/** The shortest pasted text taken for a notice rather than a question. */
+const NOTICE_MIN_CHARS = 60;
+
+/** Whether a message without a command reads as a notice: long, and about inspection results. */
+export function looksLikeNotice(text: string): boolean {
+  const t = text.trim();
+  return t.length >= NOTICE_MIN_CHARS && /检查|通报/.test(t) && /不合格|合格率|抽查|检查结果|通报/.test(t);
+}
+
+/** Whether a pending import has lapsed at `now`. */
+export function isExpired(pending: PendingImport, now: Date): boolean {
+  return now.getTime() - Date.parse(pending.at) > IMPORT_PENDING_MINUTES * 60_000;
+}
+
+/** /import <text>: the text after the command word, as pasted (line breaks kept). */
+export function importCommand(_args: string[], ctx: HandlerContext): Promise<Reply> {
+  const raw = ctx.text ?? '';
+  const m = /(import|ｉｍｐｏｒｔ|导入)/i.exec(raw);
+  return previewImport(m ? raw.slice(m.index + m[0].length) : '', ctx);
+}
+
+/** A pasted notice (or /import's text): the preview, and the text kept for /apply. */
+export async function previewImport(text: string, ctx: HandlerContext): Promise<Reply> {
+  const denied = refuse(ctx);
+  if (denied) return denied;
+  const pending = ctx.services.pendingImports!;
+  if (text.trim() === '') return reply(x.usage);
+  let preview: ReturnType<typeof previewNotice>;
+  try {
+    preview = previewNotice({ text, file: sourceName(ctx) }, ctx.data, ctx.now);
+  } catch (err) {
+    if (err instanceof AppError && err.expose) return reply(x.refused, err.message.split('\n'));
+    throw err;
+  }
+  const roundKey = preview.plan.write.roundFile.round.key;
+  await pending.put(keyOf(ctx), { text, at: ctx.now.toISOString(), drops: preview.drops, roundKey });
+  const hint = preview.drops ? x.applyReplaceHint : x.applyHint;
+  return reply(x.previewTitle(roundKey), [...preview.lines, '', hint(IMPORT_PENDING_MINUTES)]);
+}
+
+/** /apply [replace]: writes the sender's pending import through ImportService.apply. */
+export async function applyImport(args: string[], ctx: HandlerContext): Promise<Reply> {
+  const denied = refuse(ctx);
+  if (denied) return denied;
+  const book = ctx.services.pendingImports!;
+  const key = keyOf(ctx);
+  const pending = book.get(key);
+  if (!pending) return reply(x.nothingPending);
+  if (isExpired(pending, ctx.now)) {
+    await book.remove(key);
+    return reply(x.expired(IMPORT_PENDING_MINUTES));
+  }
+  const replace = args.some((a) => /^(replace|替换|--replace)$/i.test(a));
+  try {
+    // Read again against the data as it stands now: another import may have come in meanwhile.
+    const preview = previewNotice({ text: pending.text, file: sourceName(ctx, new Date(pending.at)) }, ctx.data, ctx.now);
+    if (preview.drops && !replace) return reply(x.needReplace, preview.lines);
+    const outcome = await ctx.services.imports!.apply(preview.plan.write, ctx.now, { replace, by: auditActor(ctx) });
+    await book.remove(key);
+    const k = outcome.roundKey;
+    return reply(!outcome.changed ? x.unchanged(k) : outcome.replaced ? x.replaced(k) : x.applied(k));
+  } catch (err) {
+    if (err instanceof AppError && err.expose) return reply(x.refused, err.message.split('\n'));
+    throw err;
+  }
+}
+
+/** /cancel: drops the sender's pending import. */
+export async function cancelImport(_args: string[], ctx: HandlerContext): Promise<Reply> {
+  const book = ctx.services.pendingImports;
+  if (!book) return reply(x.notConfigured);
+  const key = keyOf(ctx);
+  const pending = book.get(key);
+  if (!pending) return reply(x.nothingPending);
+  await book.remove(key);
+  return reply(isExpired(pending, ctx.now) ? x.expired(IMPORT_PENDING_MINUTES) : x.cancelled(pending.roundKey));
+}
+
+/** Not configured, or not an admin here (then: whom to ask, by name). */
+function refuse(ctx: HandlerContext): Reply | undefined {
+  if (!ctx.services.imports || !ctx.services.pendingImports) return reply(x.notConfigured);
+  if (isAdmin(ctx)) return undefined;
+  const names = [...new Set(adminsInScope(ctx).flatMap((c) => (c.name ? [c.name] : [])))];
+  return reply(x.notAdmin, [names.length > 0 ? x.askAdmins(names) : x.noAdmins]);
+}
+
+/** One pending import per sender and chat. */
+function keyOf(ctx: HandlerContext): string {
+  const a = auditActor(ctx);
+  return [a.platform, ctx.groupId ?? ctx.conversationId ?? '-', a.userId ?? a.name ?? '-'].join(':');
+}
+
+/** The round's source, as /fail and the dashboard name it. */
+function sourceName(ctx: HandlerContext, at: Date = ctx.now): string {
+  return x.source(senderName(ctx) || ctx.sender.platform, shanghai(at));
+}
