@@ -200,12 +200,8 @@ export class PgStore implements InspectionStore {
         [rev, JSON.stringify(state)],
       );
       const replaced = existing.rowCount !== 0;
-      await audit(c, at, replaced ? 'round.replaced' : 'round.imported', {
-        round: key,
-        source: round.round.source,
-        failures: round.failures.length,
-        regionsLearned: write.newRegions.map((r) => r.id),
-      });
+      // The import's audit entry (who, where, what) is written once for every door by
+      // ImportService.apply through audit(); writing one here too recorded each import twice.
       return diff ? { changed: true, replaced, diff } : { changed: true, replaced };
     });
   }

@@ -126,7 +126,10 @@ describe.runIf(withPostgres)('PgStore with two instances', () => {
     await seedStore(a);
     const rows = await a.pool.query('SELECT action, detail FROM audit ORDER BY id');
     expect(rows.rows).toEqual([
-      expect.objectContaining({ action: 'round.imported', detail: expect.objectContaining({ round: '2020Q1@35' }) }),
+      expect.objectContaining({
+        action: 'round.imported',
+        detail: expect.objectContaining({ detail: expect.objectContaining({ round: '2020Q1@35' }) }),
+      }),
     ]);
   });
 });
