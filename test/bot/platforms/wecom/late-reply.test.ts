@@ -230,20 +230,7 @@ describe('an answer the long connection cannot carry', () => {
   });
 
   it('arrives through the group robot when WeCom refuses the aibot_respond_msg', async () => {
-    const conn = new WecomLongConn({
-      url: fake.wsUrl,
-      botId: 'aibLATE',
-      secret: 'late-secret',
-      groups,
-      log: capture.log,
-      responder: createResponder({
-        pipeline: { store, log: capture.log, now: () => new Date() },
-        groups,
-        log: capture.log,
-        replies: outbox,
-      }),
-      startWaitMs: 2000,
-    });
+    const conn = longConn();
     await conn.start();
     fake.failRespondNext(1);
     fake.push('aibLATE', textMessage('/help', 'lc-refused'));
