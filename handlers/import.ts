@@ -3,14 +3,16 @@ import { previewNotice } from '../data/import/preview.ts';
 import { auditActor } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { type Reply, reply } from './reply.ts';
+import { applySheet, noticeSource, previewChatFile } from './import-file.ts';
 import type { PendingImport } from './services.ts';
 import { shanghai } from './status.ts';
 import { adminsInScope, isAdmin, senderName } from './task-scope.ts';
 import { chatImportText as x } from './text.ts';
 
 /**
- * Importing a notice from the chat: an admin pastes it (or sends `/import` and the text), the bot
- * answers with the CLI's preview (data/import/preview.ts) and keeps the text as a pending import;
+ * Importing a notice from the chat: an admin pastes it (or sends `/import` and the text, or sends
+ * it as a file: handlers/import-file.ts), the bot answers with the CLI's preview
+ * (data/import/preview.ts) and keeps it as a pending import;
  * `/apply` (`/apply replace` when the replacement drops items) within IMPORT_PENDING_MINUTES writes
  * it through the one import entry point, so alerts, reminder tasks and the audit trail follow.
  */
@@ -41,7 +43,6 @@ export function importCommand(_args: string[], ctx: HandlerContext): Promise<Rep
 export async function previewImport(text: string, ctx: HandlerContext): Promise<Reply> {
   const denied = refuse(ctx);
   if (denied) return denied;
-  const pending = ctx.services.pendingImports!;
   if (text.trim() === '') return reply(x.usage);
   let preview: ReturnType<typeof previewNotice>;
   try {
@@ -51,9 +52,39 @@ export async function previewImport(text: string, ctx: HandlerContext): Promise<
     throw err;
   }
   const roundKey = preview.plan.write.roundFile.round.key;
-  await pending.put(keyOf(ctx), { text, at: ctx.now.toISOString(), drops: preview.drops, roundKey });
-  const hint = preview.drops ? x.applyReplaceHint : x.applyHint;
-  return reply(x.previewTitle(roundKey), [...preview.lines, '', hint(IMPORT_PENDING_MINUTES)]);
+  return keep(ctx, { text, at: ctx.now.toISOString(), drops: preview.drops, roundKey }, preview.lines);
+}
+
+/**
+ * A file sent to the bot (or quoted with an @): admins only, checked before anything is
+ * downloaded; then the same preview as `npm run import <file>`, kept for /apply.
+ */
+export async function previewFileImport(ctx: HandlerContext): Promise<Reply> {
+  const denied = refuse(ctx);
+  if (denied) return denied;
+  const read = await previewChatFile(ctx);
+  if (!read.ok) return read.answer;
+  const pending: PendingImport = {
+    text: read.text,
+    at: ctx.now.toISOString(),
+    drops: read.drops,
+    roundKey: read.roundKey,
+    file: read.file,
+  };
+  return keep(ctx, pending, [x.fileRead(read.file.name), ...read.lines]);
+}
+
+/** Keeps the sender's pending import (replacing an earlier one, whose kept file goes) and answers the preview. */
+async function keep(ctx: HandlerContext, pending: PendingImport, lines: string[]): Promise<Reply> {
+  const book = ctx.services.pendingImports!;
+  const key = keyOf(ctx);
+  const previous = book.get(key);
+  await book.put(key, pending);
+  const dropped = previous?.file?.kept;
+  if (dropped && dropped !== pending.file?.kept) await ctx.services.chatFiles?.drop(dropped);
+  const replaced = previous && !isExpired(previous, ctx.now) ? [x.replacedPending(previous.roundKey)] : [];
+  const hint = pending.drops ? x.applyReplaceHint : x.applyHint;
+  return reply(x.previewTitle(pending.roundKey), [...lines, '', ...replaced, hint(IMPORT_PENDING_MINUTES)]);
 }
 
 /** /apply [replace]: writes the sender's pending import through ImportService.apply. */
@@ -64,17 +95,30 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
   const key = keyOf(ctx);
   const pending = book.get(key);
   if (!pending) return reply(x.nothingPending);
-  if (isExpired(pending, ctx.now)) {
+  const kept = pending.file?.kept;
+  const forget = async () => {
     await book.remove(key);
+    if (kept) await ctx.services.chatFiles?.drop(kept);
+  };
+  if (isExpired(pending, ctx.now)) {
+    await forget();
     return reply(x.expired(IMPORT_PENDING_MINUTES));
   }
   const replace = args.some((a) => /^(replace|替换|--replace)$/i.test(a));
   try {
+    if (kept) {
+      const done = await applySheet(pending, replace, ctx, auditActor(ctx));
+      if (done.ok || !done.keep) await forget();
+      return done.answer;
+    }
     // Read again against the data as it stands now: another import may have come in meanwhile.
-    const preview = previewNotice({ text: pending.text, file: sourceName(ctx, new Date(pending.at)) }, ctx.data, ctx.now);
+    const source = pending.file
+      ? noticeSource(pending.text, pending.file)
+      : { text: pending.text, file: sourceName(ctx, new Date(pending.at)) };
+    const preview = previewNotice(source, ctx.data, ctx.now);
     if (preview.drops && !replace) return reply(x.needReplace, preview.lines);
     const outcome = await ctx.services.imports!.apply(preview.plan.write, ctx.now, { replace, by: auditActor(ctx) });
-    await book.remove(key);
+    await forget();
     const k = outcome.roundKey;
     return reply(!outcome.changed ? x.unchanged(k) : outcome.replaced ? x.replaced(k) : x.applied(k));
   } catch (err) {
@@ -83,7 +127,7 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
   }
 }
 
-/** /cancel: drops the sender's pending import. */
+/** /cancel: drops the sender's pending import (and a spreadsheet kept for it). */
 export async function cancelImport(_args: string[], ctx: HandlerContext): Promise<Reply> {
   const book = ctx.services.pendingImports;
   if (!book) return reply(x.notConfigured);
@@ -91,6 +135,7 @@ export async function cancelImport(_args: string[], ctx: HandlerContext): Promis
   const pending = book.get(key);
   if (!pending) return reply(x.nothingPending);
   await book.remove(key);
+  if (pending.file?.kept) await ctx.services.chatFiles?.drop(pending.file.kept);
   return reply(isExpired(pending, ctx.now) ? x.expired(IMPORT_PENDING_MINUTES) : x.cancelled(pending.roundKey));
 }
 

@@ -18,7 +18,7 @@ import { t } from './text.ts';
 import { trend } from './trend.ts';
 import { whoami } from './whoami.ts';
 import { audit } from './audit.ts';
-import { applyImport, cancelImport, importCommand, looksLikeNotice, previewImport } from './import.ts';
+import { applyImport, cancelImport, importCommand, looksLikeNotice, previewFileImport, previewImport } from './import.ts';
 
 export interface CommandSpec {
   name: string;
@@ -57,8 +57,10 @@ export function findCommand(word: string): CommandSpec | undefined {
 
 /** Runs a parsed message. An empty message is /help; an unknown word gets a suggestion. */
 export async function dispatch(cmd: Command, ctx: HandlerContext): Promise<Reply> {
-  if (cmd.word === '') return help([], ctx, commands);
   const spec = findCommand(cmd.word);
+  // A file sent (or quoted with an @) is an import to preview, unless the words with it are another command.
+  if (ctx.file && (spec === undefined || spec.name === 'import')) return previewFileImport(ctx);
+  if (cmd.word === '') return help([], ctx, commands);
   if (spec) return spec.run(cmd.args, ctx);
   // A pasted notice (long, about inspection results) is an import to preview.
   if (!cmd.slash && ctx.text !== undefined && looksLikeNotice(ctx.text)) return previewImport(ctx.text, ctx);

@@ -116,14 +116,94 @@ export interface ScheduledJob {
 
 /** A notice pasted in a chat, previewed and waiting for /apply or /cancel (handlers/import.ts). */
 export interface PendingImport {
-  /** The notice's text as pasted; /apply reads it again against the data as it then stands. */
+  /**
+   * The notice's text as pasted or as read from the file sent; /apply reads it again against the
+   * data as it then stands. Empty for a spreadsheet (its file is kept, see `file.kept`).
+   */
   text: string;
   /** When it was previewed (ISO); it lapses IMPORT_PENDING_MINUTES later. */
   at: string;
   /** Replacing the stored round would drop failures or regions: /apply needs `replace`. */
   drops: boolean;
-  /** The round it previewed, for the answers. */
+  /** The round it previewed (a spreadsheet holding only a register: its file name), for the answers. */
   roundKey: string;
+  /** Sent as a file in the chat (not pasted): what /apply needs to read it again. */
+  file?: PendingFile;
+}
+
+/** A file sent in the chat and previewed (PendingImport.file). */
+export interface PendingFile {
+  /** The file's name as sent: the round's source, and what the answers call it. */
+  name: string;
+  /** How it was read: a notice's text (.txt/.docx/.pdf/.html) or a spreadsheet (.xlsx/.csv). */
+  format: 'txt' | 'docx' | 'pdf' | 'html' | 'xlsx' | 'csv';
+  /** The document's or page's title and publication date, when the notice's text has none. */
+  title?: string;
+  published?: string;
+  /** A spreadsheet's bytes stay in the bot's keeping (ChatFiles) under this id until /apply or /cancel. */
+  kept?: string;
+}
+
+/**
+ * A file a chat message carries (a DingTalk robot file or a quoted one, a WeCom 智能机器人 file):
+ * `handle` is what the platform needs to fetch it (download code and robot, or URL and key),
+ * opaque to handlers.
+ */
+export interface ChatFileRef {
+  platform: 'dingtalk' | 'wecom';
+  /** The name, when the message says it (DingTalk fileName); WeCom's comes with the download. */
+  name?: string;
+  handle: Readonly<Record<string, string>>;
+}
+
+/** A chat file downloaded (and decrypted) into the bot's keeping, under its own name. */
+export interface KeptFile {
+  id: string;
+  /** Absolute path; its base name is the file's name as sent (sanitized). */
+  path: string;
+  name: string;
+  size: number;
+}
+
+/** Why a chat file could not be fetched; handlers/text.ts says each in Chinese. */
+export type ChatFileProblem =
+  /** Larger than the bot takes (`limit` bytes). */
+  | 'too_large'
+  /** The download did not finish in time. */
+  | 'timeout'
+  /** The platform no longer knows the file (code or link expired or invalid): send it again. */
+  | 'expired'
+  /** The platform could not be reached or failed (network, 5xx): try again later. */
+  | 'unavailable'
+  /** The platform refused the bot's credentials or permission: the operator must fix them. */
+  | 'refused'
+  /** The bytes do not decrypt with the key the platform gave (WeCom). */
+  | 'undecryptable'
+  /** This transport or configuration cannot fetch files (no key, no app credentials). */
+  | 'unsupported';
+
+export class ChatFileError extends Error {
+  constructor(
+    readonly problem: ChatFileProblem,
+    /** For the log (never shown: it may name hosts). */
+    detail: string,
+    readonly limit?: number,
+  ) {
+    super(detail);
+    this.name = 'ChatFileError';
+  }
+}
+
+/** Fetches the files chat messages carry and keeps them until an import is applied or dropped. */
+export interface ChatFiles {
+  /** Largest file taken, in bytes (refused before more is read). */
+  readonly maxBytes: number;
+  /** Downloads (and decrypts) a file; throws ChatFileError. */
+  fetch(ref: ChatFileRef): Promise<KeptFile>;
+  /** A kept file, or undefined when it is gone (dropped, swept, or kept by another instance). */
+  find(id: string): Promise<KeptFile | undefined>;
+  /** Drops a kept file (nothing when it is gone already). */
+  drop(id: string): Promise<void>;
 }
 
 /** Pending chat imports, one per sender and chat, kept across restarts (bot/imports/pending.ts). */

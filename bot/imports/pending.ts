@@ -10,7 +10,20 @@ import type { PendingImport, PendingImportBook } from '../../handlers/services.t
  */
 export const PENDING_IMPORTS_VERSION = 1 as const;
 
-const pendingSchema = z.object({ text: z.string(), at: z.string(), drops: z.boolean(), roundKey: z.string() });
+const pendingFileSchema = z.object({
+  name: z.string(),
+  format: z.enum(['txt', 'docx', 'pdf', 'html', 'xlsx', 'csv']),
+  title: z.string().optional(),
+  published: z.string().optional(),
+  kept: z.string().optional(),
+});
+const pendingSchema = z.object({
+  text: z.string(),
+  at: z.string(),
+  drops: z.boolean(),
+  roundKey: z.string(),
+  file: pendingFileSchema.optional(),
+});
 const fileSchema = z.object({
   version: z.literal(PENDING_IMPORTS_VERSION),
   pending: z.record(z.string(), pendingSchema),
