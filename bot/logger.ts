@@ -11,7 +11,15 @@ export function createLogger(level: string): Logger {
     level,
     base: { app: 'inspection-bot' },
     redact: {
-      paths: ['*.secret', '*.token', '*.key', '*.accessToken', '*.clientSecret', '*.appSecret', 'headers.sign'],
+      paths: [
+        '*.secret',
+        '*.token',
+        '*.key',
+        '*.accessToken',
+        '*.clientSecret',
+        '*.appSecret',
+        'headers.sign',
+      ],
       censor: '[redacted]',
     },
   });

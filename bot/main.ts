@@ -218,7 +218,10 @@ async function startLocked(
     : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  log.info({ port, pid: process.pid, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
+  log.info(
+    { port, pid: process.pid, dataDir: config.dataDir, groups: groups.list.length },
+    'inspection-bot listening',
+  );
   return {
     server,
     store,

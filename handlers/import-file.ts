@@ -39,7 +39,8 @@ export async function previewChatFile(ctx: HandlerContext): Promise<FilePreview>
   try {
     kept = await files.fetch(ref);
   } catch (err) {
-    if (err instanceof ChatFileError) return { ok: false, answer: reply(x.fileNotRead(shown), [problemLine(err)]) };
+    if (err instanceof ChatFileError)
+      return { ok: false, answer: reply(x.fileNotRead(shown), [problemLine(err)]) };
     throw err;
   }
   let keep = false;
@@ -54,7 +55,10 @@ export async function previewChatFile(ctx: HandlerContext): Promise<FilePreview>
 
 async function readKept(kept: KeptFile, ctx: HandlerContext): Promise<FilePreview> {
   const name = kept.name;
-  const refused = (lines: string[]): FilePreview => ({ ok: false, answer: reply(x.fileNotRead(name), lines) });
+  const refused = (lines: string[]): FilePreview => ({
+    ok: false,
+    answer: reply(x.fileNotRead(name), lines),
+  });
   let facts: FileFacts;
   try {
     facts = { ...(await inspectFile(kept.path)), given: name, name };
@@ -110,9 +114,7 @@ export function noticeSource(text: string, file: PendingFile): NoticeSource {
 }
 
 /** What became of /apply on a spreadsheet kept since its preview. */
-export type SheetApplied =
-  | { ok: true; answer: Reply }
-  | { ok: false; answer: Reply; keep: boolean };
+export type SheetApplied = { ok: true; answer: Reply } | { ok: false; answer: Reply; keep: boolean };
 
 /**
  * /apply on a spreadsheet: read again against the data as it stands, then its register (if any)
@@ -131,10 +133,12 @@ export async function applySheet(
   try {
     preview = await previewSheets([kept.path], ctx.data, ctx.now);
   } catch (err) {
-    if (err instanceof AppError && err.expose) return { ok: false, answer: reply(x.fileNotRead(file.name), err.message.split('\n')), keep: false };
+    if (err instanceof AppError && err.expose)
+      return { ok: false, answer: reply(x.fileNotRead(file.name), err.message.split('\n')), keep: false };
     throw err;
   }
-  if (preview.drops && !replace) return { ok: false, answer: reply(x.needReplace, preview.lines), keep: true };
+  if (preview.drops && !replace)
+    return { ok: false, answer: reply(x.needReplace, preview.lines), keep: true };
   const lines: string[] = [];
   const { register, round } = preview.plan;
   if (register) {

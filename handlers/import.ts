@@ -117,7 +117,10 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
       : { text: pending.text, file: sourceName(ctx, new Date(pending.at)) };
     const preview = previewNotice(source, ctx.data, ctx.now);
     if (preview.drops && !replace) return reply(x.needReplace, preview.lines);
-    const outcome = await ctx.services.imports!.apply(preview.plan.write, ctx.now, { replace, by: auditActor(ctx) });
+    const outcome = await ctx.services.imports!.apply(preview.plan.write, ctx.now, {
+      replace,
+      by: auditActor(ctx),
+    });
     await forget();
     const k = outcome.roundKey;
     return reply(!outcome.changed ? x.unchanged(k) : outcome.replaced ? x.replaced(k) : x.applied(k));
@@ -136,7 +139,9 @@ export async function cancelImport(_args: string[], ctx: HandlerContext): Promis
   if (!pending) return reply(x.nothingPending);
   await book.remove(key);
   if (pending.file?.kept) await ctx.services.chatFiles?.drop(pending.file.kept);
-  return reply(isExpired(pending, ctx.now) ? x.expired(IMPORT_PENDING_MINUTES) : x.cancelled(pending.roundKey));
+  return reply(
+    isExpired(pending, ctx.now) ? x.expired(IMPORT_PENDING_MINUTES) : x.cancelled(pending.roundKey),
+  );
 }
 
 /** Not configured, or not an admin here (then: whom to ask, by name). */

@@ -93,7 +93,9 @@ export function createChatFiles(o: ChatFilesOptions): ChatFiles {
       ];
       if (opened.decode) stages.push(opened.decode());
       stages.push(byteCap(maxBytes), createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
-      await pipeline(stages as ReadonlyArray<NodeJS.ReadableStream | NodeJS.WritableStream>, { signal: deadline.signal });
+      await pipeline(stages as ReadonlyArray<NodeJS.ReadableStream | NodeJS.WritableStream>, {
+        signal: deadline.signal,
+      });
       const size = (await stat(partial)).size;
       const name = safeName(ref.name) ?? safeName(opened.name) ?? (await nameByContent(partial));
       const file = path.join(dir, name);
@@ -171,7 +173,10 @@ function byteCap(limit: number): Transform {
 export function safeName(name: string | undefined): string | undefined {
   if (!name) return undefined;
   const last = name.split(/[\\/]/).pop() ?? '';
-  const base = [...last].filter((ch) => (ch.codePointAt(0) ?? 0) >= 0x20 && ch !== '\u007f').join('').trim();
+  const base = [...last]
+    .filter((ch) => (ch.codePointAt(0) ?? 0) >= 0x20 && ch !== '\u007f')
+    .join('')
+    .trim();
   if (base === '' || base === '.' || base === '..' || base === '.download') return undefined;
   if (base.length <= 120) return base;
   const ext = path.extname(base).slice(0, 16);
@@ -201,7 +206,8 @@ async function nameByContent(file: string): Promise<string> {
 export function downloadProblem(err: unknown): ChatFileProblem {
   if (err instanceof ChatFileError) return err.problem;
   if (err instanceof AxiosError) {
-    if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' || err.code === 'ERR_CANCELED') return 'timeout';
+    if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' || err.code === 'ERR_CANCELED')
+      return 'timeout';
     const status = err.response?.status;
     if (status === undefined || status >= 500 || status === 429) return 'unavailable';
     if (status === 401 || status === 403) return 'refused';

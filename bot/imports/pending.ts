@@ -44,7 +44,8 @@ export async function openPendingImports(dataDir: string): Promise<PendingImport
     put: (key, pending: PendingImport) =>
       doc.update((d) => {
         const now = Date.parse(pending.at);
-        for (const [k, p] of Object.entries(d.pending)) if (now - Date.parse(p.at) > KEEP_MS) delete d.pending[k];
+        for (const [k, p] of Object.entries(d.pending))
+          if (now - Date.parse(p.at) > KEEP_MS) delete d.pending[k];
         d.pending[key] = pending;
       }),
     remove: (key) =>

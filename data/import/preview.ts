@@ -39,9 +39,16 @@ export interface SheetPreview {
  * prints (bot/cli/sheet-import.ts): tables read, register counts, the round, and what a
  * replacement of a stored round would change. Throws ImportRefused naming every bad cell.
  */
-export async function previewSheets(files: readonly string[], data: Dataset, now: Date): Promise<SheetPreview> {
+export async function previewSheets(
+  files: readonly string[],
+  data: Dataset,
+  now: Date,
+): Promise<SheetPreview> {
   // The spreadsheet readers (exceljs, csv-parse) load only when a spreadsheet is read.
-  const [{ planSheets }, { previewLines }] = await Promise.all([import('./sheet/index.ts'), import('./sheet/preview.ts')]);
+  const [{ planSheets }, { previewLines }] = await Promise.all([
+    import('./sheet/index.ts'),
+    import('./sheet/preview.ts'),
+  ]);
   const plan = await planSheets(files, data, { now });
   const lines = previewLines(plan, data, files.length);
   let drops = false;

@@ -58,7 +58,11 @@ export function decodeMessage(body: unknown, groups: Groups): DingtalkMessage | 
   const parsed = messageSchema.safeParse(body);
   const text = msgtype === 'text' ? textSchema.safeParse(body) : undefined;
   const file = msgtype === 'file' ? fileSchema.safeParse(body) : undefined;
-  const issues = [...(parsed.error?.issues ?? []), ...(text?.error?.issues ?? []), ...(file?.error?.issues ?? [])];
+  const issues = [
+    ...(parsed.error?.issues ?? []),
+    ...(text?.error?.issues ?? []),
+    ...(file?.error?.issues ?? []),
+  ];
   if (!parsed.success || issues.length > 0) {
     const where = issues.map((i) => i.path.join('.') || 'body').join(', ');
     throw new PayloadError(`dingtalk.decode: ${msgtype.slice(0, 20)} message missing or malformed: ${where}`);

@@ -55,7 +55,10 @@ export function dingtalkFiles(o: DingtalkFilesOptions): FileSource {
           continue;
         }
         // The robot unknown to the API (a wrong robotCode or AppKey) is configuration, not the file.
-        const code = err instanceof AxiosError ? (err.response?.data as { code?: unknown } | undefined)?.code : undefined;
+        const code =
+          err instanceof AxiosError
+            ? (err.response?.data as { code?: unknown } | undefined)?.code
+            : undefined;
         if (code === ROBOT_NOT_FOUND) throw new ChatFileError('refused', `dingtalk: ${code}`);
         throw err;
       }
@@ -67,10 +70,20 @@ export function dingtalkFiles(o: DingtalkFilesOptions): FileSource {
       const downloadCode = ref.handle.downloadCode ?? '';
       const robotCode = ref.handle.robotCode ?? o.appKey ?? '';
       const appKey = o.appKey ?? robotCode;
-      if (!o.tokens || !appKey) throw new ChatFileError('unsupported', 'dingtalk: no app credentials for file downloads');
-      if (!downloadCode || !robotCode) throw new ChatFileError('expired', 'dingtalk: message without downloadCode/robotCode');
+      if (!o.tokens || !appKey)
+        throw new ChatFileError('unsupported', 'dingtalk: no app credentials for file downloads');
+      if (!downloadCode || !robotCode)
+        throw new ChatFileError('expired', 'dingtalk: message without downloadCode/robotCode');
       const url = await downloadUrl(appKey, robotCode, downloadCode, signal);
-      const res = await o.http.get<Readable>(url, { responseType: 'stream', signal, maxRedirects: 3 });
+      const res = await o.http
+        .get<Readable>(url, { responseType: 'stream', signal, maxRedirects: 3 })
+        .catch((err: unknown) => {
+          // The temporary link refused (expired, 403 from the storage): the file must be sent again.
+          const status = err instanceof AxiosError ? err.response?.status : undefined;
+          if (status !== undefined && status >= 400 && status < 500 && status !== 429)
+            throw new ChatFileError('expired', `dingtalk: download link HTTP ${status}`);
+          throw err;
+        });
       const length = Number(res.headers['content-length']);
       const opened: OpenedFile = { body: res.data };
       if (Number.isFinite(length) && length >= 0) opened.length = length;

@@ -65,5 +65,10 @@ export function createDingtalkFiles(deps: Pick<PlatformDeps, 'config' | 'http'>)
   const tokens = appSecret
     ? new DingtalkTokens({ http: deps.http, apiBase: c.DINGTALK_API_BASE, appSecret })
     : undefined;
-  return dingtalkFiles({ http: deps.http, apiBase: c.DINGTALK_API_BASE, tokens, appKey: c.DINGTALK_CLIENT_ID });
+  return dingtalkFiles({
+    http: deps.http,
+    apiBase: c.DINGTALK_API_BASE,
+    tokens,
+    appKey: c.DINGTALK_CLIENT_ID,
+  });
 }

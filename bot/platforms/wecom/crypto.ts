@@ -160,7 +160,8 @@ export function fileDecipher(key: Buffer): Transform {
       done(null, out.subarray(0, out.length - keep));
     },
     flush(done: TransformCallback) {
-      if (total === 0 || total % PAD_BLOCK !== 0) return done(new FileDecryptError(`length ${total} is not a multiple of 32`));
+      if (total === 0 || total % PAD_BLOCK !== 0)
+        return done(new FileDecryptError(`length ${total} is not a multiple of 32`));
       let tail: Buffer;
       try {
         tail = Buffer.concat([held, decipher.final()]);

@@ -70,8 +70,13 @@ export function decodeMessage(body: unknown, groups: Groups): WecomInbound | nul
     if (group) inbound.groupId = group.id;
   }
   const file = m.msgtype === 'file' ? m.file : m.quote?.msgtype === 'file' ? m.quote.file : undefined;
-  if (m.msgtype === 'file' && !file) throw new PayloadError('wecom.decode: file message missing or malformed: file');
-  if (file) inbound.file = { platform: 'wecom', handle: { url: file.url, ...(file.aeskey ? { aeskey: file.aeskey } : {}) } };
+  if (m.msgtype === 'file' && !file)
+    throw new PayloadError('wecom.decode: file message missing or malformed: file');
+  if (file)
+    inbound.file = {
+      platform: 'wecom',
+      handle: { url: file.url, ...(file.aeskey ? { aeskey: file.aeskey } : {}) },
+    };
   else if (MEDIA.has(m.msgtype)) inbound.unsupported = m.msgtype;
   const out: WecomInbound = { inbound };
   if (m.response_url) out.responseUrl = m.response_url;

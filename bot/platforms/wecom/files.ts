@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import { AxiosError, type AxiosInstance } from 'axios';
 import type { Readable } from 'node:stream';
 import { ChatFileError } from '../../../handlers/services.ts';
 import type { FileSource, OpenedFile } from '../../imports/chat-files.ts';
@@ -27,7 +27,15 @@ export function wecomFiles(o: WecomFilesOptions): FileSource {
       const key = fileKey(given);
       if (!key) throw new ChatFileError('undecryptable', 'wecom file: aeskey is not 32 bytes');
       if (!/^https?:\/\//.test(url)) throw new ChatFileError('expired', 'wecom file: url is not http(s)');
-      const res = await o.http.get<Readable>(url, { responseType: 'stream', signal, maxRedirects: 3 });
+      const res = await o.http
+        .get<Readable>(url, { responseType: 'stream', signal, maxRedirects: 3 })
+        .catch((err: unknown) => {
+          // A signed link past its 5 minutes answers 403 (COS "Request has expired"): send it again.
+          const status = err instanceof AxiosError ? err.response?.status : undefined;
+          if (status === 403 || status === 404)
+            throw new ChatFileError('expired', `wecom file: HTTP ${status}`);
+          throw err;
+        });
       const length = Number(res.headers['content-length']);
       const name = dispositionName(String(res.headers['content-disposition'] ?? ''));
       const opened: OpenedFile = { body: res.data, decode: () => fileDecipher(key), overhead: 32 };

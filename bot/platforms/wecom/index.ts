@@ -41,7 +41,11 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
       log: deps.log,
       responder,
     });
-    return { connection: `wecom-longconn:${c.WECOM_BOT_ID ?? ''}`, start: () => conn.start(), stop: () => conn.stop() };
+    return {
+      connection: `wecom-longconn:${c.WECOM_BOT_ID ?? ''}`,
+      start: () => conn.start(),
+      stop: () => conn.stop(),
+    };
   }
   return undefined;
 }
