@@ -61,12 +61,7 @@ export function createApp(deps: AppDeps): Koa {
       apiRequests.inc({ route, status: String(ctx.status) });
       if (route === 'api')
         deps.log.info(
-          {
-            method: ctx.method,
-            path: ctx.path,
-            status: ctx.status,
-            ms: Math.round(performance.now() - started),
-          },
+          { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
           'api call',
         );
     }

@@ -98,12 +98,7 @@ const envSchema = z.object({
   /** Key that signs chart links; default a random key kept in $DATA_DIR/chart-link.key. */
   CHART_LINK_SECRET: optional,
   /** How long a chart link works, in hours (default a week). */
-  CHART_LINK_TTL_HOURS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 90)
-    .default(168),
+  CHART_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(168),
   /** Another CJK font for charts (.ttf/.otf/.ttc) and its family name; default Noto Sans SC from npm. */
   CHART_FONT: optional,
   CHART_FONT_FAMILY: optional,

@@ -114,9 +114,7 @@ export async function parseGroups(
     for (const name of g.follows.regions) {
       if (!data.regions.resolve(name)) {
         const hint = data.regions.suggest(name).map((r) => data.regions.describe(r));
-        problems.push(
-          `${at}: follows unknown region "${name}"${hint.length ? ` (did you mean ${hint.join(', ')}?)` : ''}`,
-        );
+        problems.push(`${at}: follows unknown region "${name}"${hint.length ? ` (did you mean ${hint.join(', ')}?)` : ''}`);
       }
     }
     if (g.robot) {

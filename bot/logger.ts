@@ -11,15 +11,7 @@ export function createLogger(level: string): Logger {
     level,
     base: { app: 'inspection-bot' },
     redact: {
-      paths: [
-        '*.secret',
-        '*.token',
-        '*.key',
-        '*.accessToken',
-        '*.clientSecret',
-        '*.appSecret',
-        'headers.sign',
-      ],
+      paths: ['*.secret', '*.token', '*.key', '*.accessToken', '*.clientSecret', '*.appSecret', 'headers.sign'],
       censor: '[redacted]',
     },
   });

@@ -123,9 +123,7 @@ export function createMetricsRouter(opts: { token?: string | undefined; trustPro
     const loopback = !forwarded && (peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1');
     if (!tokenOk && !loopback) {
       ctx.status = opts.token ? 401 : 404;
-      ctx.body = opts.token
-        ? { error: 'unauthorized', message: 'metrics: bearer token required' }
-        : 'Not Found';
+      ctx.body = opts.token ? { error: 'unauthorized', message: 'metrics: bearer token required' } : 'Not Found';
       return;
     }
     ctx.type = registry.contentType;

@@ -1,16 +1,6 @@
 import { RegionIndex } from './regions.ts';
 import { isSampleRound } from './sample.ts';
-import type {
-  Channel,
-  Failure,
-  Region,
-  RegisterFile,
-  Round,
-  RoundFile,
-  StatedRate,
-  Tally,
-  Unit,
-} from './schema.ts';
+import type { Channel, Failure, Region, RegisterFile, Round, RoundFile, StatedRate, Tally, Unit } from './schema.ts';
 
 export interface DatasetOptions {
   /** HOME_REGION: the deployment's own region, by name, short form or code (湖南, 红河, 350102). */

@@ -144,10 +144,7 @@ function migrateAndParse<S extends z.ZodType>(spec: DocSpec<S>, raw: unknown): z
   if (!parsed.success)
     throw new Error(`store: ${spec.file} does not match the schema: ${issues(parsed.error)}`);
   if (bulk.length === 0) return parsed.data;
-  return {
-    ...(parsed.data as object),
-    ...Object.fromEntries(bulk.map(([key]) => [key, doc[key]])),
-  } as z.infer<S>;
+  return { ...(parsed.data as object), ...Object.fromEntries(bulk.map(([key]) => [key, doc[key]])) } as z.infer<S>;
 }
 
 /** The first few zod issues as `path: message; …`. */

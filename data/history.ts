@@ -40,11 +40,7 @@ export function streakOf(data: Dataset, view: RoundView, f: Failure): Streak {
   const key = subjectKey(f);
   let since = view;
   let rounds = 1;
-  for (
-    let prev = data.previousRound(view, view.round.scopeRegionId);
-    prev;
-    prev = data.previousRound(prev, prev.round.scopeRegionId)
-  ) {
+  for (let prev = data.previousRound(view, view.round.scopeRegionId); prev; prev = data.previousRound(prev, prev.round.scopeRegionId)) {
     if (!keysOf(prev).has(key)) break;
     since = prev;
     rounds += 1;
@@ -53,11 +49,7 @@ export function streakOf(data: Dataset, view: RoundView, f: Failure): Streak {
 }
 
 /** A region's failures in `view` that also failed in the round before, longest streak first. */
-export function repeatedFailures(
-  data: Dataset,
-  view: RoundView,
-  regionId: string,
-): Array<{ failure: Failure } & Streak> {
+export function repeatedFailures(data: Dataset, view: RoundView, regionId: string): Array<{ failure: Failure } & Streak> {
   return data
     .failures(view, regionId)
     .map((failure) => ({ failure, ...streakOf(data, view, failure) }))

@@ -62,11 +62,7 @@ export async function openStore(s: StoreSettings, o: OpenOptions = {}): Promise<
   }
   if (!s.DATABASE_URL) throw new Error('store: STORE=postgres needs DATABASE_URL');
   const instanceId = s.instanceId ?? `${hostname()}:${process.pid}`;
-  const options = {
-    url: s.DATABASE_URL,
-    schema: s.DATABASE_SCHEMA,
-    applicationName: `inspection-bot ${instanceId}`,
-  };
+  const options = { url: s.DATABASE_URL, schema: s.DATABASE_SCHEMA, applicationName: `inspection-bot ${instanceId}` };
   const pool = await openPool({ ...options, max: 10, allowExitOnIdle: o.oneShot === true });
   let hub: PgHub | undefined;
   try {

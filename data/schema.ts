@@ -6,14 +6,7 @@ import { z } from 'zod';
  */
 export const SCHEMA_VERSION = 1;
 
-export const regionKinds = [
-  'country',
-  'province',
-  'city',
-  'provincial-depts',
-  'district',
-  'special-zone',
-] as const;
+export const regionKinds = ['country', 'province', 'city', 'provincial-depts', 'district', 'special-zone'] as const;
 export type RegionKind = (typeof regionKinds)[number];
 
 export const regionSchema = z.object({
@@ -143,13 +136,7 @@ export const tallySchema = z.object({
   derived: z.array(z.enum(['total', 'checked', 'failed'])).optional(),
   /** Per-platform figures stated in prose (微信公众号182个, 今日头条合格率69.81%). */
   platforms: z
-    .array(
-      z.object({
-        platform: z.string(),
-        total: z.number().int().nonnegative().optional(),
-        rate: statedRateSchema.optional(),
-      }),
-    )
+    .array(z.object({ platform: z.string(), total: z.number().int().nonnegative().optional(), rate: statedRateSchema.optional() }))
     .optional(),
 });
 export type Tally = z.infer<typeof tallySchema>;

@@ -51,10 +51,7 @@ export function readScope(
     if (res) {
       region = res.region;
       if (res.alternatives.length > 0) {
-        note = t.ambiguousRegion(
-          regionText,
-          res.alternatives.map((r) => data.regions.describe(r, near)),
-        );
+        note = t.ambiguousRegion(regionText, res.alternatives.map((r) => data.regions.describe(r, near)));
       }
     } else {
       const named = unitNamed(data, regionText);
@@ -72,13 +69,9 @@ export function readScope(
 
   const view = findView(data, region, period);
   if (!view) {
-    const periods = [
-      ...new Set(ancestry(data, region).flatMap((r) => data.roundsFor(r.id).map((v) => v.round.period))),
-    ];
+    const periods = [...new Set(ancestry(data, region).flatMap((r) => data.roundsFor(r.id).map((v) => v.round.period)))];
     if (periods.length === 0) return noData(region, data, note);
-    return reply(t.noRoundForRegion(region.name, period ? periodLabel(period) : undefined), [
-      t.availablePeriods(periods),
-    ]);
+    return reply(t.noRoundForRegion(region.name, period ? periodLabel(period) : undefined), [t.availablePeriods(periods)]);
   }
   const scope: Scope = { region, view };
   if (note) scope.note = note;
@@ -133,8 +126,7 @@ export function nearRegion(data: Dataset): string | undefined {
 /** A region and the regions above it. */
 function ancestry(data: Dataset, region: Region): Region[] {
   const out: Region[] = [];
-  for (let cur: Region | undefined = region; cur && out.length < 10; cur = data.regions.parentOf(cur))
-    out.push(cur);
+  for (let cur: Region | undefined = region; cur && out.length < 10; cur = data.regions.parentOf(cur)) out.push(cur);
   return out;
 }
 

@@ -6,31 +6,15 @@ import { adminsInScope, isAdmin, senderName } from './task-scope.ts';
 import { auditText as a } from './text.ts';
 
 /** Records one change a command made (data/audit.ts): who, where, when, what. */
-export async function recordChange(
-  ctx: HandlerContext,
-  action: string,
-  detail: Record<string, unknown>,
-): Promise<void> {
+export async function recordChange(ctx: HandlerContext, action: string, detail: Record<string, unknown>): Promise<void> {
   await ctx.store.audit({ at: ctx.now.toISOString(), ...auditActor(ctx), action, detail });
 }
 
 /** Who and where, as the audit trail records it (also what an import passes as its actor). */
-export function auditActor(ctx: HandlerContext): {
-  platform: string;
-  userId?: string;
-  name?: string;
-  group?: string;
-} {
+export function auditActor(ctx: HandlerContext): { platform: string; userId?: string; name?: string; group?: string } {
   const s = ctx.sender;
-  const userId =
-    s.platform === 'wecom'
-      ? s.wecomUserId
-      : s.platform === 'dingtalk'
-        ? (s.dingtalkUserId ?? s.mobile)
-        : undefined;
-  const actor: { platform: string; userId?: string; name?: string; group?: string } = {
-    platform: s.platform,
-  };
+  const userId = s.platform === 'wecom' ? s.wecomUserId : s.platform === 'dingtalk' ? (s.dingtalkUserId ?? s.mobile) : undefined;
+  const actor: { platform: string; userId?: string; name?: string; group?: string } = { platform: s.platform };
   if (userId) actor.userId = userId;
   const name = senderName(ctx);
   if (name) actor.name = name;
@@ -52,9 +36,7 @@ export async function audit(args: string[], ctx: HandlerContext): Promise<Reply>
   const limit = Math.min(n, MAX_SHOWN);
   // In a group: that group's changes and the imports (which concern every group).
   const all = await ctx.store.auditLog(ctx.groupId ? MAX_SHOWN * 20 : limit);
-  const shown = all
-    .filter((e) => !ctx.groupId || e.group === ctx.groupId || e.action.startsWith('round.'))
-    .slice(0, limit);
+  const shown = all.filter((e) => !ctx.groupId || e.group === ctx.groupId || e.action.startsWith('round.')).slice(0, limit);
   if (shown.length === 0) return reply(a.none);
   return reply(a.title(shown.length), shown.map(line));
 }

@@ -30,8 +30,7 @@ export const chartText = {
   savedTo: (file: string) => `图片已保存：${file}`,
   imageAlt: (title: string) => `图表：${title}`,
   /** DingTalk shows pictures only by URL; without PUBLIC_BASE_URL the bot has none to give. */
-  noPublicUrl:
-    '钉钉中的图片需要机器人对外可访问的地址：请管理员设置 PUBLIC_BASE_URL（见 README “图表”）。以上为文字版。',
+  noPublicUrl: '钉钉中的图片需要机器人对外可访问的地址：请管理员设置 PUBLIC_BASE_URL（见 README “图表”）。以上为文字版。',
   /** WeCom long connection: the picture comes through the group robot. */
   viaRobot: '图片将由群机器人发送。',
   noRobotForImage: '图片需要群机器人发送：请管理员在 groups.json 中为本群配置 robot。以上为文字版。',

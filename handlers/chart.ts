@@ -27,9 +27,7 @@ export function chart(args: string[], ctx: HandlerContext): Reply {
   const lines: string[] = scope.note ? [scope.note] : [];
   // A county has no sub-regions to rank: show its city's ranking with the county marked.
   const hasChildren = (id: string) =>
-    channels.some((ch) =>
-      data.regions.childrenOf(id).some((c) => (data.tally(view, c.id, ch)?.checked ?? 0) > 0),
-    );
+    channels.some((ch) => data.regions.childrenOf(id).some((c) => (data.tally(view, c.id, ch)?.checked ?? 0) > 0));
   // A region without ranked sub-regions (a county; a city whose notice lists no districts) is
   // shown in the ranking above it, marked.
   let highlight: string | undefined;
@@ -52,21 +50,10 @@ export function chart(args: string[], ctx: HandlerContext): Reply {
     lines.push(
       worst.failed === 0
         ? ct.summaryAllPass(channelName[ch], rows.length)
-        : ct.summaryRank(
-            channelName[ch],
-            rows.length,
-            worst.region.name,
-            worst.failRate,
-            worst.failed,
-            worst.checked,
-          ),
+        : ct.summaryRank(channelName[ch], rows.length, worst.region.name, worst.failRate, worst.failed, worst.checked),
     );
   }
-  lines.push(
-    ct.seeText(
-      `/rank ${scope.channel ? `${scope.channel === 'website' ? '网站' : '新媒体'} ` : ''}${region.name} ${view.round.period}`,
-    ),
-  );
+  lines.push(ct.seeText(`/rank ${scope.channel ? `${scope.channel === 'website' ? '网站' : '新媒体'} ` : ''}${region.name} ${view.round.period}`));
   return { ...markSample(reply(drawn.title, lines), [view]), chart: ref };
 }
 

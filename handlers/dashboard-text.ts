@@ -62,11 +62,8 @@ export const dashText = {
   reason: '原因',
   time: '时间',
   changePoints: (diff: number, period: string) =>
-    diff === 0
-      ? `持平（${period}）`
-      : `${diff > 0 ? '上升' : '下降'}${Math.abs(diff).toFixed(2)}个百分点（${period}）`,
-  source: (issuer: string, title: string, issuedOn?: string) =>
-    `数据来源：${issuer}《${title}》${issuedOn ? `，${issuedOn}` : ''}`,
+    diff === 0 ? `持平（${period}）` : `${diff > 0 ? '上升' : '下降'}${Math.abs(diff).toFixed(2)}个百分点（${period}）`,
+  source: (issuer: string, title: string, issuedOn?: string) => `数据来源：${issuer}《${title}》${issuedOn ? `，${issuedOn}` : ''}`,
   generated: (at: string) => `生成于${at}（北京时间）`,
   noRounds: '尚无检查数据。请先导入通报或表格（npm run import）。',
   notFound: '没有这个地区或期次。',
@@ -75,8 +72,7 @@ export const dashText = {
   loginLabel: '访问口令',
   loginButton: '登录',
   loginWrong: '口令不正确。',
-  loopbackOnly:
-    '看板未设置访问口令（DASHBOARD_TOKEN），只允许在本机访问。请在服务器上设置 DASHBOARD_TOKEN 后重启。',
+  loopbackOnly: '看板未设置访问口令（DASHBOARD_TOKEN），只允许在本机访问。请在服务器上设置 DASHBOARD_TOKEN 后重启。',
   website: '政府网站',
   newmedia: '政务新媒体',
 } as const;

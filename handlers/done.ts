@@ -63,10 +63,7 @@ export async function done(args: string[], ctx: HandlerContext): Promise<Reply> 
   );
   const items = matched.filter((m) => closed.has(m.id));
   if (items.length > 0)
-    await recordChange(ctx, 'task.closed', {
-      unit: task.unitName,
-      items: items.map((m) => m.failure.subject),
-    });
+    await recordChange(ctx, 'task.closed', { unit: task.unitName, items: items.map((m) => m.failure.subject) });
   return reply(tx.doneTitle(task.unitName), [...items.map(itemLine), tx.doneStopped(items.length, by)]);
 }
 

@@ -37,7 +37,6 @@ export function fail(args: string[], ctx: HandlerContext): Reply {
     );
   }
   const mentions = view.file.mentions.length;
-  if (mentions > 0 && !scope.unit && region.id === view.round.scopeRegionId)
-    lines.push(t.mentionsNote(mentions));
+  if (mentions > 0 && !scope.unit && region.id === view.round.scopeRegionId) lines.push(t.mentionsNote(mentions));
   return markSample(reply(title, lines), [view]);
 }

@@ -19,8 +19,6 @@ export function help(args: string[], _ctx: HandlerContext, table: CommandSpec[])
     }
     return reply(t.unknownCommand(word), [t.seeHelp]);
   }
-  const lines = table.map(
-    (c) => `${commandText[c.name]?.usage ?? `/${c.name}`}　${commandText[c.name]?.summary ?? ''}`,
-  );
+  const lines = table.map((c) => `${commandText[c.name]?.usage ?? `/${c.name}`}　${commandText[c.name]?.summary ?? ''}`);
   return reply(t.helpTitle, [...lines, t.helpFooter]);
 }

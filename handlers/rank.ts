@@ -21,9 +21,7 @@ export function rank(args: string[], ctx: HandlerContext): Reply {
     lines.push(...rankLines(data, view, scope.region, ch));
   }
   const chName = scope.channel ? channelName[scope.channel] : undefined;
-  return markSample(reply(t.rankTitle(scope.region.name, periodLabel(view.round.period), chName), lines), [
-    view,
-  ]);
+  return markSample(reply(t.rankTitle(scope.region.name, periodLabel(view.round.period), chName), lines), [view]);
 }
 
 function rankLines(data: Dataset, view: RoundView, scope: Region, ch: Channel): string[] {
@@ -33,9 +31,7 @@ function rankLines(data: Dataset, view: RoundView, scope: Region, ch: Channel): 
   // line. When no region failed, the whole list is shown (there is no "rest" to summarise).
   const failing = rows.filter((row) => row.failed > 0);
   const listed = failing.length > 0 ? failing : rows;
-  const out = listed.map((row) =>
-    t.rankRow(row.position, row.region.name, row.failRate, row.failed, row.checked),
-  );
+  const out = listed.map((row) => t.rankRow(row.position, row.region.name, row.failRate, row.failed, row.checked));
   const rest = rows.length - listed.length;
   if (rest > 0) out.push(t.rankRest(rest));
   return out;

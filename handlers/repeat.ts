@@ -20,9 +20,7 @@ export function repeat(args: string[], ctx: HandlerContext): Reply {
   if (items.length === 0) lines.push(hx.repeatNone(region.name));
   items.forEach(({ failure: f, rounds, since }, i) => {
     const tag = f.channel === 'website' ? hx.website : (f.platform ?? channelName.newmedia);
-    lines.push(
-      hx.repeatItem(i + 1, tag, f.subject, shortProblem(f.problem), rounds, periodLabel(since.round.period)),
-    );
+    lines.push(hx.repeatItem(i + 1, tag, f.subject, shortProblem(f.problem), rounds, periodLabel(since.round.period)));
   });
   return markSample(reply(title, lines), [view]);
 }

@@ -28,8 +28,7 @@ export function taskListReply(ctx: HandlerContext, service: TaskService, only?: 
   const rounds = new Set(rows.map((r) => r.task.round.key));
   let round = '';
   for (const [i, { task, status }] of rows.entries()) {
-    if (rounds.size > 1 && task.round.key !== round)
-      lines.push(tx.roundHeading(periodLabel(task.round.period)));
+    if (rounds.size > 1 && task.round.key !== round) lines.push(tx.roundHeading(periodLabel(task.round.period)));
     round = task.round.key;
     lines.push(tx.taskLine(i + 1, task.unitName, task.failure.subject, status.text));
   }

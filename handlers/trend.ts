@@ -41,12 +41,7 @@ export function trend(args: string[], ctx: HandlerContext): Reply {
     }
   }
   const answer = reply(hx.trendTitle(region.name), lines);
-  return allSample
-    ? markSample(
-        answer,
-        points.map((p) => p.view),
-      )
-    : answer;
+  return allSample ? markSample(answer, points.map((p) => p.view)) : answer;
 }
 
 /** The pass rate from the counts, or the notice's own rate when it stated no counts. */

@@ -34,25 +34,14 @@ export function chartUnderAlerts(i: ChartUnderAlertsInput): OutgoingMessage | un
   if (i.known(key)) return undefined;
   if (!i.charts) return undefined;
   const ranked = (id: string) =>
-    channels.some((ch) =>
-      i.data.regions.childrenOf(id).some((c) => (i.data.tally(i.view, c.id, ch)?.checked ?? 0) > 0),
-    );
+    channels.some((ch) => i.data.regions.childrenOf(id).some((c) => (i.data.tally(i.view, c.id, ch)?.checked ?? 0) > 0));
   const regionId = i.scope.regions.find(ranked) ?? i.view.round.scopeRegionId;
   const ref: ChartRef = { kind: 'rank', regionId, roundKey: i.view.round.key };
   const chart = chartFor(i.data, ref);
   if (!chart) return undefined;
   if (i.group.platform === 'dingtalk' && !i.charts.url(ref, i.now)) {
-    i.log.warn(
-      { group: i.group.id },
-      'alerts: chart skipped: DingTalk shows pictures by link and PUBLIC_BASE_URL is unset',
-    );
+    i.log.warn({ group: i.group.id }, 'alerts: chart skipped: DingTalk shows pictures by link and PUBLIC_BASE_URL is unset');
     return undefined;
   }
-  return {
-    key,
-    groupId: i.group.id,
-    kind: 'alert',
-    reply: { title: chart.title, lines: [], mentions: [], chart: ref },
-    items: [key],
-  };
+  return { key, groupId: i.group.id, kind: 'alert', reply: { title: chart.title, lines: [], mentions: [], chart: ref }, items: [key] };
 }

@@ -52,17 +52,7 @@ export async function alertRound(deps: AlertDeps, roundKey: string): Promise<num
       fits: fitsPusher(pusher),
       known: (key) => deps.outbox.knows(key),
     });
-    const chart = chartUnderAlerts({
-      data,
-      view,
-      group,
-      scope,
-      alerts,
-      charts: deps.charts,
-      log: deps.log,
-      now: new Date(deps.clock.now()),
-      known: (key) => deps.outbox.knows(key),
-    });
+    const chart = chartUnderAlerts({ data, view, group, scope, alerts, charts: deps.charts, log: deps.log, now: new Date(deps.clock.now()), known: (key) => deps.outbox.knows(key) });
     return chart ? [...alerts, chart] : alerts;
   });
   const queued = await deps.outbox.enqueueAll(messages, new Date(deps.clock.now()));

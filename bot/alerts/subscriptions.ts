@@ -9,6 +9,7 @@ import type { PgHub } from '../../data/pg/hub.ts';
 import type { SubscriptionBook, Target } from '../../handlers/services.ts';
 import type { Group, Groups } from '../groups.ts';
 
+
 /**
  * What each group follows. Until a group's admins change it, a group follows what groups.json
  * declares; the first /sub or /unsub copies that into $DATA_DIR/subscriptions.json, which from
@@ -159,11 +160,7 @@ export class Subscriptions implements SubscriptionBook {
     return this.doc.update((d) => {
       const stored = d.groups[groupId];
       const group = this.groups.byId(groupId);
-      const scope = stored
-        ? structuredClone(stored)
-        : group
-          ? declaredScope(group, data)
-          : { regions: [], units: [] };
+      const scope = stored ? structuredClone(stored) : group ? declaredScope(group, data) : { regions: [], units: [] };
       if (!fn(scope)) return false;
       d.groups[groupId] = scope;
       return true;

@@ -15,8 +15,6 @@ export function requireBearer(ctx: Context, token: string): void {
   const m = header.match(/^Bearer\s+(\S+)$/i);
   if (!m?.[1] || !safeEqual(m[1], token)) {
     ctx.set('WWW-Authenticate', 'Bearer realm="inspection-bot"');
-    throw new TokenError(
-      m ? 'api: bearer token does not match API_TOKEN' : 'api: Authorization: Bearer <token> required',
-    );
+    throw new TokenError(m ? 'api: bearer token does not match API_TOKEN' : 'api: Authorization: Bearer <token> required');
   }
 }

@@ -36,17 +36,9 @@ export const roundBodySchema = z
           .strict()
           .superRefine((t, ctx) => {
             if (t.total !== undefined && t.checked > t.total)
-              ctx.addIssue({
-                code: 'custom',
-                path: ['checked'],
-                message: `checked ${t.checked} exceeds total ${t.total}`,
-              });
+              ctx.addIssue({ code: 'custom', path: ['checked'], message: `checked ${t.checked} exceeds total ${t.total}` });
             if (t.failed > t.checked)
-              ctx.addIssue({
-                code: 'custom',
-                path: ['failed'],
-                message: `failed ${t.failed} exceeds checked ${t.checked}`,
-              });
+              ctx.addIssue({ code: 'custom', path: ['failed'], message: `failed ${t.failed} exceeds checked ${t.checked}` });
           }),
       )
       .max(20_000),

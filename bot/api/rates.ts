@@ -39,20 +39,14 @@ export function ratesFor(data: Dataset, regionText: string | undefined, roundTex
   let view: RoundView | undefined;
   if (roundText) {
     view = data.rounds.filter((v) => v.round.key === roundText || v.round.period === roundText).at(-1);
-    if (!view)
-      throw new NotFoundError(
-        `api: round ${roundText} not found; known: ${data.rounds.map((v) => v.round.key).join(', ')}`,
-      );
+    if (!view) throw new NotFoundError(`api: round ${roundText} not found; known: ${data.rounds.map((v) => v.round.key).join(', ')}`);
   }
   const scopeId = (view ?? data.rounds.at(-1)!).round.scopeRegionId;
-  if (regionText && regionText.length > 100)
-    throw new PayloadError('api: region is longer than 100 characters');
+  if (regionText && regionText.length > 100) throw new PayloadError('api: region is longer than 100 characters');
   const region = regionText ? data.regions.resolve(regionText, scopeId)?.region : data.regions.get(scopeId);
   if (!region) {
     const near = data.regions.suggest(regionText ?? '').map((r) => r.name);
-    throw new NotFoundError(
-      `api: region ${regionText} not found${near.length > 0 ? `; did you mean ${near.join(', ')}` : ''}`,
-    );
+    throw new NotFoundError(`api: region ${regionText} not found${near.length > 0 ? `; did you mean ${near.join(', ')}` : ''}`);
   }
   view ??= data.roundFor(region.id);
   if (!view) throw new NotFoundError(`api: no round reports on ${region.name}`);
@@ -65,10 +59,5 @@ export function ratesFor(data: Dataset, regionText: string | undefined, roundTex
         : { ...t }
       : null;
   }
-  return {
-    round: view.round.key,
-    period: view.round.period,
-    region: { id: region.id, name: region.name },
-    rates,
-  };
+  return { round: view.round.key, period: view.round.period, region: { id: region.id, name: region.name }, rates };
 }

@@ -37,8 +37,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   router.get('/audit', async (ctx) => {
     const raw = ctx.query.limit;
     const limit = raw === undefined ? 50 : Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-      throw new PayloadError('api: limit must be an integer from 1 to 500');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new PayloadError('api: limit must be an integer from 1 to 500');
     ctx.body = { entries: await deps.store.auditLog(limit) };
   });
 
@@ -46,9 +45,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     const raw = await readRawBody(ctx, API_BODY_LIMIT);
     const parsed = roundBodySchema.safeParse(parseJson(raw, 'api'));
     if (!parsed.success) {
-      const issues = parsed.error.issues
-        .slice(0, 10)
-        .map((i) => `${jsonPath(i.path) || 'body'}: ${i.message}`);
+      const issues = parsed.error.issues.slice(0, 10).map((i) => `${jsonPath(i.path) || 'body'}: ${i.message}`);
       throw new PayloadError(`api: ${issues.join('; ')}`);
     }
     const now = deps.now();

@@ -30,12 +30,7 @@ export class ChartLinks {
    * The key from CHART_LINK_SECRET, or a random one kept in `$DATA_DIR/chart-link.key` (created
    * once, mode 0600), so links survive a restart.
    */
-  static async open(o: {
-    dataDir: string;
-    secret?: string | undefined;
-    base?: string | undefined;
-    ttlHours: number;
-  }): Promise<ChartLinks> {
+  static async open(o: { dataDir: string; secret?: string | undefined; base?: string | undefined; ttlHours: number }): Promise<ChartLinks> {
     const key = o.secret ? Buffer.from(o.secret, 'utf8') : await keyFile(o.dataDir);
     return new ChartLinks(key, o.base?.replace(/\/+$/, ''), o.ttlHours * 3600_000);
   }
@@ -69,11 +64,7 @@ export class ChartLinks {
   }
 
   private tag(payload: string): string {
-    return createHmac('sha256', this.key)
-      .update(`chart-link:${payload}`)
-      .digest()
-      .subarray(0, TAG_BYTES)
-      .toString('base64url');
+    return createHmac('sha256', this.key).update(`chart-link:${payload}`).digest().subarray(0, TAG_BYTES).toString('base64url');
   }
 }
 
@@ -90,8 +81,7 @@ async function keyFile(dataDir: string): Promise<Buffer> {
     return key;
   } catch (err) {
     // Another process created it first: use theirs.
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-      return Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
     throw err;
   }
 }

@@ -14,9 +14,7 @@ export function createChartRouter(o: { store: InspectionStore; links: ChartLinks
   const r = new Router();
   r.get('/charts/:file', (ctx) => {
     const file = ctx.params.file ?? '';
-    const check = file.endsWith('.png')
-      ? o.links.check(file.slice(0, -4), o.now())
-      : ({ ok: false, why: 'bad' } as const);
+    const check = file.endsWith('.png') ? o.links.check(file.slice(0, -4), o.now()) : ({ ok: false, why: 'bad' } as const);
     const data = o.store.dataset();
     const chart = check.ok ? chartFor(data, check.ref) : undefined;
     if (!check.ok || !chart) {

@@ -93,12 +93,7 @@ export async function runAsk(
         store,
         log,
         now: () => now,
-        services: {
-          groups,
-          tasks: reminders.service,
-          subscriptions,
-          ...(outboxReport ? { outboxReport } : {}),
-        },
+        services: { groups, tasks: reminders.service, subscriptions, ...(outboxReport ? { outboxReport } : {}) },
       };
       try {
         return await askCommand(args, deps, out);
@@ -122,11 +117,7 @@ export function askInBot(deps: PipelineDeps): AdminCommand {
 }
 
 /** Answers one question through the pipeline and prints the reply as text. */
-export async function askCommand(
-  args: AskArgs,
-  deps: PipelineDeps,
-  out: (line: string) => void,
-): Promise<number> {
+export async function askCommand(args: AskArgs, deps: PipelineDeps, out: (line: string) => void): Promise<number> {
   const sender = {
     platform: 'cli' as const,
     ...(args.as

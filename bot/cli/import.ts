@@ -58,11 +58,7 @@ export async function runImport(
       const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m) });
       const store = opened.store;
       try {
-        return await importCommand(
-          argv,
-          { store, imports: new ImportService(store, log), cwd, progress },
-          out,
-        );
+        return await importCommand(argv, { store, imports: new ImportService(store, log), cwd, progress }, out);
       } finally {
         await opened.close();
       }

@@ -74,8 +74,7 @@ export async function runJobs(
   out(tx.header(now.toISOString()));
   for (const r of scan.due) {
     if (r.deliveries.length === 0) out(tx.noFollowers(r.unitName, r.step.id));
-    for (const d of r.deliveries)
-      out(`${tx.to(d.group.name, d.group.id, r.step.id)}\n${replyToText(d.reply)}\n`);
+    for (const d of r.deliveries) out(`${tx.to(d.group.name, d.group.id, r.step.id)}\n${replyToText(d.reply)}\n`);
   }
   for (const g of scan.gaps) {
     out(tx.gap(g.task.unitName, g.task.deadline ? deadlineLabel(g.task.deadline) : '', g.years));

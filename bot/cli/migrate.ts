@@ -50,12 +50,7 @@ export async function runMigrate(
   }
   const dir = dirArg ? path.resolve(env.INIT_CWD ?? process.cwd(), dirArg) : config.dataDir;
   const pg = await openStore(
-    {
-      STORE: 'postgres',
-      DATABASE_URL: config.DATABASE_URL,
-      DATABASE_SCHEMA: config.DATABASE_SCHEMA,
-      dataDir: dir,
-    },
+    { STORE: 'postgres', DATABASE_URL: config.DATABASE_URL, DATABASE_SCHEMA: config.DATABASE_SCHEMA, dataDir: dir },
     { oneShot: true },
   );
   const db = pg.pg!;
@@ -143,19 +138,11 @@ type Counts = Record<keyof typeof tx.what, number>;
 async function copy(from: Source, to: Target): Promise<Counts> {
   const data = from.store.dataset();
   const reg = data.register;
-  await to.store.applyRegister({
-    newRegions: reg.regions,
-    units: reg.units,
-    sites: reg.sites,
-    accounts: reg.accounts,
-  });
+  await to.store.applyRegister({ newRegions: reg.regions, units: reg.units, sites: reg.sites, accounts: reg.accounts });
   // Every round, the last import last (so the copy's "last import" is the original's).
   const last = from.store.state.data.lastImport;
   const files = data.rounds.map((v) => v.file);
-  const ordered = [
-    ...files.filter((f) => f.round.key !== last?.roundKey),
-    ...files.filter((f) => f.round.key === last?.roundKey),
-  ];
+  const ordered = [...files.filter((f) => f.round.key !== last?.roundKey), ...files.filter((f) => f.round.key === last?.roundKey)];
   for (const f of ordered) {
     const at = f.round.key === last?.roundKey ? new Date(last.at) : new Date(f.round.importedAt);
     await to.store.applyImport({ newRegions: [], roundFile: f }, at);
@@ -205,17 +192,7 @@ async function pgContents(side: {
   return found.length > 0 ? found.join('、') : undefined;
 }
 
-const STORE_FILES = [
-  'register.json',
-  'rounds',
-  'state.json',
-  'outbox.json',
-  'outbox.log',
-  'tasks.json',
-  'subscriptions.json',
-  'inbox.json',
-  'inbox.log',
-];
+const STORE_FILES = ['register.json', 'rounds', 'state.json', 'outbox.json', 'outbox.log', 'tasks.json', 'subscriptions.json', 'inbox.json', 'inbox.log'];
 
 async function dirContents(dir: string): Promise<string | undefined> {
   let names: string[];
@@ -231,15 +208,14 @@ async function dirContents(dir: string): Promise<string | undefined> {
 /** A fresh outbox.json with the copied messages; one caught mid-send goes back as possibly sent. */
 async function writeOutbox(dir: string, entries: Entry[]): Promise<void> {
   if (entries.length === 0) return;
-  const copied = entries.map((e) =>
-    e.status === 'sending' ? { ...e, status: 'pending' as const, uncertain: true } : e,
-  );
+  const copied = entries.map((e) => (e.status === 'sending' ? { ...e, status: 'pending' as const, uncertain: true } : e));
   const nextSeq = Math.max(...copied.map((e) => e.seq)) + 1;
   await writeFileAtomic(
     path.join(dir, 'outbox.json'),
     `${JSON.stringify({ version: OUTBOX_VERSION, nextSeq, entries: copied })}\n`,
   );
 }
+
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   process.exitCode = await runMigrate(process.argv.slice(2), process.env, (l) => console.log(l));

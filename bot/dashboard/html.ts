@@ -4,13 +4,7 @@
  * text itself: handlers/charts/draw.ts).
  */
 
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function esc(value: string | number | undefined | null): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] as string);
@@ -106,10 +100,6 @@ footer{color:var(--muted);font-size:.85em;margin-top:2em;border-top:1px solid va
 `;
 
 /** The page shell: title, styles, the top bar, the content. */
-export function page(
-  title: string,
-  body: Html,
-  opts: { logout?: boolean; siteTitle: string; logoutText: string; homeText: string },
-): string {
+export function page(title: string, body: Html, opts: { logout?: boolean; siteTitle: string; logoutText: string; homeText: string }): string {
   return `<!doctype html>${html`<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title><link rel="icon" href="data:,"><style>${raw(CSS)}</style></head><body><header class="top"><a href="/">${opts.siteTitle}</a><span class="noprint"><a href="/">${opts.homeText}</a>${opts.logout ? html` · <a href="/logout">${opts.logoutText}</a>` : ''}</span></header><main>${body}</main></body></html>`.text}`;
 }

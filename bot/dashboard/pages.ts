@@ -4,14 +4,7 @@ import { type Channel, channels, type Region } from '../../data/schema.ts';
 import { chartFor } from '../../handlers/charts/build.ts';
 import { isSample } from '../../handlers/charts/figures.ts';
 import { dashText as d } from '../../handlers/dashboard-text.ts';
-import {
-  counted,
-  passRateOf,
-  percent,
-  periodLabel,
-  shortProblem,
-  statedRateText,
-} from '../../handlers/format.ts';
+import { counted, passRateOf, percent, periodLabel, shortProblem, statedRateText } from '../../handlers/format.ts';
 import { statusText } from '../../handlers/reminders.ts';
 import type { OutboxStats } from '../outbox/queue.ts';
 import type { Entry } from '../outbox/schema.ts';
@@ -84,13 +77,11 @@ function crumbs(data: Dataset, region: Region, view: RoundView): Html {
 }
 
 function roundLinks(data: Dataset, region: Region, view: RoundView): Html {
-  return html`${data
-    .roundsFor(region.id)
-    .map((v) =>
-      v === view
-        ? html`<strong>${periodLabel(v.round.period)}</strong>`
-        : html`<a href="${regionLink(region, v.round.key)}">${periodLabel(v.round.period)}</a>`,
-    )}`;
+  return html`${data.roundsFor(region.id).map((v) =>
+    v === view
+      ? html`<strong>${periodLabel(v.round.period)}</strong>`
+      : html`<a href="${regionLink(region, v.round.key)}">${periodLabel(v.round.period)}</a>`,
+  )}`;
 }
 
 function rateCells(t: RegionTally | undefined): Html {
@@ -123,8 +114,7 @@ function summary(data: Dataset, region: Region, view: RoundView): Html {
 
 function ranking(data: Dataset, region: Region, view: RoundView): Html {
   const chart = chartFor(data, { kind: 'rank', regionId: region.id, roundKey: view.round.key });
-  if (!chart?.rank)
-    return html`<section id="ranking"><h2>${d.ranking}</h2><p class="muted">${d.rankNone}</p></section>`;
+  if (!chart?.rank) return html`<section id="ranking"><h2>${d.ranking}</h2><p class="muted">${d.rankNone}</p></section>`;
   // The table lists every sub-region with data, in the website ranking's order, then the rest.
   const order: Region[] = [];
   const seen = new Set<string>();
@@ -149,9 +139,7 @@ function trend(data: Dataset, region: Region, view: RoundView): Html {
   const rows = chart?.trend ?? [];
   if (!chart || rows.length < 2)
     return html`<section id="trend"><h2>${d.trend}</h2><p class="muted">${d.trendNone}</p></section>`;
-  const cell = (
-    c: { passRate: string; failed?: number | undefined; checked?: number | undefined } | undefined,
-  ) =>
+  const cell = (c: { passRate: string; failed?: number | undefined; checked?: number | undefined } | undefined) =>
     c
       ? html`<td class="n">${c.passRate}${c.failed !== undefined && c.checked !== undefined ? `（${c.failed}/${c.checked}）` : ''}</td>`
       : html`<td class="n">—</td>`;
@@ -174,9 +162,7 @@ function failures(data: Dataset, region: Region, view: RoundView, page: number):
   const rows = all.slice(first, first + FAILURES_PER_PAGE).map((f, i) => {
     const streak = streakOf(data, view, f);
     const since =
-      streak.rounds >= 2
-        ? d.failingSince(streak.rounds, periodLabel(streak.since.round.period))
-        : d.firstTime;
+      streak.rounds >= 2 ? d.failingSince(streak.rounds, periodLabel(streak.since.round.period)) : d.firstTime;
     return html`<tr><td class="n">${first + i + 1}</td><td>${channelName[f.channel]}</td><td>${f.subject}</td><td>${f.platform ?? ''}</td><td>${shortProblem(f.problem)}</td><td>${f.veto ? html`<span class="veto" title="${d.veto}">${d.vetoMark}</span>` : ''}</td><td>${f.unitName ?? ''}</td><td>${since}</td></tr>`;
   });
   const link = (n: number) => `${regionLink(region, view.round.key)}&page=${n}#failures`;
@@ -208,13 +194,10 @@ function deadlines(p: PageInput): Html {
   if (!p.tasks) return html`<section id="deadlines">${head}<p class="muted">${d.deadlinesOff}</p></section>`;
   const inRegion = new Set(p.data.failures(p.view, p.region.id).map((f) => f.id));
   const service = p.tasks;
-  const tasks = allTasks(service, p.data, p.now).filter(
-    (t) => t.round.key === p.view.round.key && inRegion.has(t.id),
-  );
+  const tasks = allTasks(service, p.data, p.now).filter((t) => t.round.key === p.view.round.key && inRegion.has(t.id));
   if (tasks.length === 0) return html`<section id="deadlines">${head}<p>${d.deadlinesNone}</p></section>`;
   // Counted by the deadline's instant; working days are worked out only for the rows shown.
-  const late = (t: Task) =>
-    t.deadline !== undefined && p.now.getTime() >= deadlineInstant(t.deadline).getTime();
+  const late = (t: Task) => t.deadline !== undefined && p.now.getTime() >= deadlineInstant(t.deadline).getTime();
   const byDeadline = (a: Task, b: Task) =>
     cmp(a.deadline?.date ?? '9999', b.deadline?.date ?? '9999') || cmp(a.unitName, b.unitName);
   const overdue = tasks.filter((t) => !t.done && late(t)).sort(byDeadline);
@@ -236,9 +219,7 @@ function deadlines(p: PageInput): Html {
     const status = task.done ? undefined : statusOf(task);
     const cls = status ? (status.overdue ? 'overdue' : '') : 'done';
     const text = status ? status.text : d.doneAt(shanghai(task.done?.at ?? ''));
-    const due = task.deadline
-      ? `${task.deadline.date}${task.deadline.time ? ` ${task.deadline.time}` : ''}`
-      : '—';
+    const due = task.deadline ? `${task.deadline.date}${task.deadline.time ? ` ${task.deadline.time}` : ''}` : '—';
     return html`<tr class="${cls}"><td>${task.unitName}</td><td>${task.failure.subject}</td><td>${due}</td><td class="${cls}">${text}</td></tr>`;
   });
   return html`<section id="deadlines">${head}<ul class="stats"><li><b>${open.length}</b>${d.deadlineOpen}</li><li class="overdue"><b>${overdue.length}</b>${d.deadlineOverdue}</li><li class="done"><b>${done.length}</b>${d.deadlineDone}</li></ul>

@@ -42,13 +42,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
   const r = new Router();
   const session = deps.token ? sessionValue(deps.token) : undefined;
 
-  function send(
-    ctx: Context,
-    status: number,
-    title: string,
-    body: ReturnType<typeof html>,
-    logout = Boolean(session),
-  ) {
+  function send(ctx: Context, status: number, title: string, body: ReturnType<typeof html>, logout = Boolean(session)) {
     ctx.status = status;
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Cache-Control', 'no-store');
@@ -73,13 +67,9 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
     }
     // No token: this machine only. A request relayed by a proxy on this machine carries its headers.
     const from = ctx.req.socket.remoteAddress ?? '';
-    const relayed =
-      ctx.get('x-forwarded-for') !== '' || ctx.get('forwarded') !== '' || ctx.get('x-real-ip') !== '';
+    const relayed = ctx.get('x-forwarded-for') !== '' || ctx.get('forwarded') !== '' || ctx.get('x-real-ip') !== '';
     if (LOOPBACK.has(from) && !relayed) return true;
-    deps.log.warn(
-      { from, relayed },
-      'dashboard: refused a request from another machine (DASHBOARD_TOKEN is unset)',
-    );
+    deps.log.warn({ from, relayed }, 'dashboard: refused a request from another machine (DASHBOARD_TOKEN is unset)');
     send(ctx, 403, d.siteTitle, html`<p class="error">${d.loopbackOnly}</p>`, false);
     return false;
   }
@@ -152,13 +142,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
   });
 
   r.get('/logout', (ctx) => {
-    ctx.cookies.set(COOKIE, '', {
-      httpOnly: true,
-      sameSite: 'strict',
-      path: '/',
-      maxAge: 0,
-      overwrite: true,
-    });
+    ctx.cookies.set(COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/', maxAge: 0, overwrite: true });
     ctx.status = 303;
     ctx.redirect(session ? '/login' : '/');
   });

@@ -220,27 +220,14 @@ export class Drain {
       await pusher.send(group, pusher.render(reply).body);
       metrics.pushes.inc({ platform: group.platform, errcode: '0' });
       this.deps.log.info(
-        {
-          platform: group.platform,
-          group: group.id,
-          kind: entry.kind,
-          errcode: 0,
-          ms: Math.round(performance.now() - started),
-        },
+        { platform: group.platform, group: group.id, kind: entry.kind, errcode: 0, ms: Math.round(performance.now() - started) },
         'push sent',
       );
     } catch (err) {
-      const errcode =
-        err instanceof PlatformError && err.errcode !== undefined ? String(err.errcode) : 'http';
+      const errcode = err instanceof PlatformError && err.errcode !== undefined ? String(err.errcode) : 'http';
       metrics.pushes.inc({ platform: group.platform, errcode });
       this.deps.log.info(
-        {
-          platform: group.platform,
-          group: group.id,
-          kind: entry.kind,
-          errcode,
-          ms: Math.round(performance.now() - started),
-        },
+        { platform: group.platform, group: group.id, kind: entry.kind, errcode, ms: Math.round(performance.now() - started) },
         'push failed',
       );
       throw err;

@@ -149,15 +149,7 @@ export class PgOutbox implements OutboxQueue {
         await c.query(
           `INSERT INTO outbox (key, group_id, kind, reply, items, status, attempts, created_at, next_at)
            VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $7)`,
-          [
-            m.key,
-            m.groupId,
-            m.kind,
-            JSON.stringify(m.reply),
-            m.items ?? [],
-            iso(now),
-            iso(m.notBefore ?? now),
-          ],
+          [m.key, m.groupId, m.kind, JSON.stringify(m.reply), m.items ?? [], iso(now), iso(m.notBefore ?? now)],
         );
         const items = (m.items ?? []).filter((i) => i !== m.key);
         if (items.length > 0)
@@ -270,13 +262,7 @@ export class PgOutbox implements OutboxQueue {
    * again: at the pace's next slot, the end of a pause, a held-back message's time, or a retry's.
    * `wakeAt` undefined: nothing to send until something is queued (a notification wakes the drain).
    */
-  async claim(
-    robot: string,
-    groupIds: readonly string[],
-    now: number,
-    pace: Pace,
-    leaseMs: number,
-  ): Promise<Claim> {
+  async claim(robot: string, groupIds: readonly string[], now: number, pace: Pace, leaseMs: number): Promise<Claim> {
     return inTransaction(this.pool, async (c) => {
       await c.query('INSERT INTO outbox_robots (robot) VALUES ($1) ON CONFLICT (robot) DO NOTHING', [robot]);
       const locked = await c.query<{ paused_until: string | null }>(
@@ -313,18 +299,13 @@ export class PgOutbox implements OutboxQueue {
       const heldAt = epoch(held.rows[0]?.at);
       const row = head.rows[0];
       if (!row) return { wakeAt: heldAt, expired: gone };
-      await c.query('DELETE FROM outbox_attempts WHERE robot = $1 AND at <= $2', [
-        robot,
-        iso(now - pace.windowMs),
-      ]);
+      await c.query('DELETE FROM outbox_attempts WHERE robot = $1 AND at <= $2', [robot, iso(now - pace.windowMs)]);
       const recent = await c.query<{ at: string }>(
         'SELECT at FROM outbox_attempts WHERE robot = $1 AND at > $2 ORDER BY at DESC LIMIT $3',
         [robot, iso(now - pace.windowMs), pace.perMinute],
       );
       const slot =
-        recent.rows.length < pace.perMinute
-          ? now
-          : epoch(recent.rows[recent.rows.length - 1]!.at)! + pace.windowMs;
+        recent.rows.length < pace.perMinute ? now : epoch(recent.rows[recent.rows.length - 1]!.at)! + pace.windowMs;
       const at = Math.max(epoch(row.next_at)!, paused ?? 0, slot);
       if (at > now) return { wakeAt: Math.min(at, heldAt ?? Number.POSITIVE_INFINITY), expired: gone };
       const claimed = await c.query<Row>(
@@ -339,7 +320,11 @@ export class PgOutbox implements OutboxQueue {
 
   /** sending → sent, if this instance still holds the lease; false when it had run out. */
   async markSent(key: string, now: Date): Promise<boolean> {
-    return this.finish(key, `status = 'sent', sent_at = $3, last_error = NULL`, [iso(now)]);
+    return this.finish(
+      key,
+      `status = 'sent', sent_at = $3, last_error = NULL`,
+      [iso(now)],
+    );
   }
 
   /** sending → pending, to be tried again at `at`; `uncertain` when it may have arrived anyway. */
@@ -358,9 +343,7 @@ export class PgOutbox implements OutboxQueue {
   }
 
   async markDead(key: string, reason: { reason: string; errcode?: number }, now: Date): Promise<boolean> {
-    return this.finish(key, `status = 'dead', dead = $3`, [
-      JSON.stringify({ ...reason, at: now.toISOString() }),
-    ]);
+    return this.finish(key, `status = 'dead', dead = $3`, [JSON.stringify({ ...reason, at: now.toISOString() })]);
   }
 
   /** Holds a robot back (a rate-limit answer) for every instance. */

@@ -57,28 +57,12 @@ export async function openDelivery(deps: DeliveryDeps) {
     ? await Subscriptions.openPg(pg.pool, deps.groups, pg.hub)
     : await Subscriptions.open(deps.config.dataDir, deps.groups);
   const pushers = {
-    wecom: createWecomPusher({
-      config: deps.config,
-      http: deps.http,
-      ...(deps.charts ? { charts: deps.charts } : {}),
-    }),
-    dingtalk: createDingtalkPusher({
-      config: deps.config,
-      http: deps.http,
-      ...(deps.charts ? { charts: deps.charts } : {}),
-    }),
+    wecom: createWecomPusher({ config: deps.config, http: deps.http, ...(deps.charts ? { charts: deps.charts } : {}) }),
+    dingtalk: createDingtalkPusher({ config: deps.config, http: deps.http, ...(deps.charts ? { charts: deps.charts } : {}) }),
   };
   const pace = { perMinute: deps.config.OUTBOX_PER_MINUTE, windowMs: deps.config.OUTBOX_WINDOW_MS };
   const drain: Drainer = pgOutbox
-    ? new SharedDrain({
-        outbox: pgOutbox,
-        groups: deps.groups,
-        pushers,
-        clock,
-        log: deps.log,
-        pace,
-        leaseMs: deps.config.OUTBOX_LEASE_MS,
-      })
+    ? new SharedDrain({ outbox: pgOutbox, groups: deps.groups, pushers, clock, log: deps.log, pace, leaseMs: deps.config.OUTBOX_LEASE_MS })
     : new Drain({
         outbox: outbox as Outbox,
         groups: deps.groups,

@@ -44,10 +44,7 @@ export class SharedDrain {
   private readonly leaseMs: number;
 
   constructor(private readonly deps: SharedDrainDeps) {
-    this.pace = {
-      perMinute: deps.pace?.perMinute ?? DEFAULT_PER_MINUTE,
-      windowMs: deps.pace?.windowMs ?? 60_000,
-    };
+    this.pace = { perMinute: deps.pace?.perMinute ?? DEFAULT_PER_MINUTE, windowMs: deps.pace?.windowMs ?? 60_000 };
     this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
     deps.outbox.onChange((groupId) => this.kick(groupId));
     for (const g of deps.groups.list) this.robotOfGroup.set(g.id, robotOf(g));
@@ -61,8 +58,7 @@ export class SharedDrain {
       this.deps.groups.list.map((g) => g.id),
       new Date(this.deps.clock.now()),
     );
-    if (undeclared > 0)
-      this.deps.log.error({ undeclared }, 'outbox: dead letters for groups no longer declared');
+    if (undeclared > 0) this.deps.log.error({ undeclared }, 'outbox: dead letters for groups no longer declared');
     this.running = true;
     const robots = new Map<string, Group[]>();
     for (const g of this.deps.groups.list) {
@@ -101,18 +97,9 @@ export class SharedDrain {
     while (this.running) {
       let wakeAt: number | undefined;
       try {
-        const claim = await this.deps.outbox.claim(
-          robot,
-          ids,
-          this.deps.clock.now(),
-          this.pace,
-          this.leaseMs,
-        );
+        const claim = await this.deps.outbox.claim(robot, ids, this.deps.clock.now(), this.pace, this.leaseMs);
         if (claim.expired.length > 0)
-          this.deps.log.warn(
-            { robot, keys: claim.expired },
-            'outbox: a claim ran out (instance gone); sending again',
-          );
+          this.deps.log.warn({ robot, keys: claim.expired }, 'outbox: a claim ran out (instance gone); sending again');
         if (claim.entry) {
           await this.attempt(robot, claim.entry, byId.get(claim.entry.groupId));
           continue;
@@ -122,10 +109,7 @@ export class SharedDrain {
         this.deps.log.error({ err, robot }, 'outbox: claim failed; trying again shortly');
         wakeAt = this.deps.clock.now() + 1000;
       }
-      await this.sleep(
-        robot,
-        Math.min(wakeAt ?? Number.POSITIVE_INFINITY, this.deps.clock.now() + IDLE_POLL_MS),
-      );
+      await this.sleep(robot, Math.min(wakeAt ?? Number.POSITIVE_INFINITY, this.deps.clock.now() + IDLE_POLL_MS));
     }
   }
 
@@ -162,15 +146,8 @@ export class SharedDrain {
       );
       const errcode = err instanceof PlatformError ? err.errcode : undefined;
       if (plan.kind === 'dead') {
-        await outbox.markDead(
-          entry.key,
-          { reason: plan.reason, ...(errcode === undefined ? {} : { errcode }) },
-          new Date(now),
-        );
-        log.error(
-          { key: entry.key, group: entry.groupId, errcode, reason: plan.reason },
-          'outbox: dead letter',
-        );
+        await outbox.markDead(entry.key, { reason: plan.reason, ...(errcode === undefined ? {} : { errcode }) }, new Date(now));
+        log.error({ key: entry.key, group: entry.groupId, errcode, reason: plan.reason }, 'outbox: dead letter');
         return;
       }
       if (plan.rateLimited) await outbox.pause(robot, new Date(plan.at));
@@ -183,23 +160,13 @@ export class SharedDrain {
         mayHaveArrived(message),
       );
       log.warn(
-        {
-          key: entry.key,
-          group: entry.groupId,
-          errcode,
-          reason: message,
-          attempts: entry.attempts,
-          retryAt: new Date(plan.at),
-        },
+        { key: entry.key, group: entry.groupId, errcode, reason: message, attempts: entry.attempts, retryAt: new Date(plan.at) },
         'outbox: send failed, will retry',
       );
       return;
     }
     if (!(await outbox.markSent(entry.key, new Date(clock.now()))))
-      log.warn(
-        { key: entry.key },
-        'outbox: sent after its claim ran out; another instance may send it again (with the note)',
-      );
+      log.warn({ key: entry.key }, 'outbox: sent after its claim ran out; another instance may send it again (with the note)');
   }
 
   private async send(entry: Entry, group: Group | undefined): Promise<void> {
@@ -207,9 +174,7 @@ export class SharedDrain {
     const pusher = this.deps.pushers[group.platform];
     if (!pusher) throw new PlatformError(`outbox: no ${group.platform} pusher is configured`, false);
     if (!entry.reply) throw new PlatformError(`outbox: message ${entry.key} has no text`, false);
-    const reply = entry.uncertain
-      ? { ...entry.reply, lines: [...entry.reply.lines, resentNote] }
-      : entry.reply;
+    const reply = entry.uncertain ? { ...entry.reply, lines: [...entry.reply.lines, resentNote] } : entry.reply;
     await pusher.send(group, pusher.render(reply).body);
   }
 }

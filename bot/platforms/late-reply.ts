@@ -103,10 +103,7 @@ export async function queueLateChart(
   const group = conversationId ? deps.groups.byConversation(platform, conversationId) : undefined;
   if (!answer.chart) return 'dropped';
   if (!group?.robot || !deps.replies) {
-    deps.log.warn(
-      { platform, msgId, conversationId },
-      `${platform}: chart not sent: the conversation has no group robot`,
-    );
+    deps.log.warn({ platform, msgId, conversationId }, `${platform}: chart not sent: the conversation has no group robot`);
     return 'dropped';
   }
   const fresh = await deps.replies.enqueue(chartMessage(platform, msgId, group.id, answer), now);

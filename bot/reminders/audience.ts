@@ -3,6 +3,7 @@ import type { FollowScope } from '../../handlers/services.ts';
 import type { Group, Groups } from '../groups.ts';
 import { type Task, unitNames } from '../../data/deadlines/task.ts';
 
+
 export type ScopeOf = (group: Group, data: Dataset) => FollowScope;
 
 /**
@@ -26,11 +27,6 @@ export function follows(group: Group, task: Task, data: Dataset, scopeOf: ScopeO
 }
 
 /** Every group a task's reminders go to. */
-export function followers(
-  groups: Groups,
-  task: Task,
-  data: Dataset,
-  scopeOf: ScopeOf = declaredScope,
-): Group[] {
+export function followers(groups: Groups, task: Task, data: Dataset, scopeOf: ScopeOf = declaredScope): Group[] {
   return groups.list.filter((g) => follows(g, task, data, scopeOf));
 }

@@ -1,12 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
-import {
-  calendarFileSchema,
-  mergeCalendar,
-  shippedCalendar,
-  type WorkCalendar,
-} from '../../data/deadlines/calendar.ts';
+import { calendarFileSchema, mergeCalendar, shippedCalendar, type WorkCalendar } from '../../data/deadlines/calendar.ts';
 
 export const CALENDAR_FILE = 'calendar.json';
 

@@ -43,9 +43,7 @@ export function startReminderJob(
     }
   };
   const runNow = () => {
-    running = running
-      .then(scanOnce)
-      .catch((err) => deps.log.error({ err }, 'reminder scan failed; the next tick retries'));
+    running = running.then(scanOnce).catch((err) => deps.log.error({ err }, 'reminder scan failed; the next tick retries'));
     return running;
   };
   // A scheduled tick's slot (its 5 minutes) runs on one instance; the others skip it.
@@ -61,11 +59,7 @@ export function startReminderJob(
     await runNow();
   };
   let stopped = false;
-  const task = cron.schedule(REMINDER_CRON, tick, {
-    name: 'reminders',
-    timezone: 'Asia/Shanghai',
-    noOverlap: true,
-  });
+  const task = cron.schedule(REMINDER_CRON, tick, { name: 'reminders', timezone: 'Asia/Shanghai', noOverlap: true });
   void runNow();
   return {
     runNow,

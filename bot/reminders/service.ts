@@ -21,7 +21,6 @@ export function createTaskService(
     follows: (group, task, data) => follows(group, task, data, scopeOf),
     close: (ids, by, at) => store.close(ids, by, at),
     setRoundDeadline: (roundKey, deadline, by, at) => store.setRoundDeadline(roundKey, deadline, by, at),
-    setUnitDeadline: (roundKey, unitKey, deadline, by, at) =>
-      store.setUnitDeadline(roundKey, unitKey, deadline, by, at),
+    setUnitDeadline: (roundKey, unitKey, deadline, by, at) => store.setUnitDeadline(roundKey, unitKey, deadline, by, at),
   };
 }

@@ -23,10 +23,7 @@ export interface Reminders {
  * (holiday additions) and reminders.json (the plan, every field optional). Shared by the bot,
  * `npm run ask` and `npm run jobs`.
  */
-export async function openReminders(
-  dataDir: string,
-  pg?: { pool: pg.Pool; hub?: PgHub | undefined },
-): Promise<Reminders> {
+export async function openReminders(dataDir: string, pg?: { pool: pg.Pool; hub?: PgHub | undefined }): Promise<Reminders> {
   // With STORE=postgres the task marks live in the database; calendar and plan stay files.
   const [tasks, calendar, plan] = await Promise.all([
     pg ? TaskStore.openPg(pg.pool, pg.hub) : TaskStore.open(dataDir),
@@ -47,7 +44,6 @@ export async function loadPlan(dataDir: string): Promise<PlanConfig> {
     }
   }
   const parsed = planConfigSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new ConfigError(parsed.error.issues.map((i) => `${file}: ${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${file}: ${i.path.join('.')}: ${i.message}`));
   return parsed.data;
 }

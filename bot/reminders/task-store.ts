@@ -42,12 +42,7 @@ export function unitDeadlineKey(roundKey: string, unitKey: string): string {
   return `${roundKey}|${unitKey}`;
 }
 
-export const emptyTasksFile = (): TasksFile => ({
-  version: TASKS_VERSION,
-  done: {},
-  sent: {},
-  deadlines: { rounds: {}, units: {} },
-});
+export const emptyTasksFile = (): TasksFile => ({ version: TASKS_VERSION, done: {}, sent: {}, deadlines: { rounds: {}, units: {} } });
 
 /**
  * tasks.json's content in PostgreSQL (002_delivery.sql): `task_done`, `reminders_sent` and
@@ -59,17 +54,11 @@ const pgMapping = {
   schema: tasksFileSchema,
   async load(c: Queryable): Promise<TasksFile> {
     // One query after another: inside a transaction they share one client.
-    const done = await c.query<{ task_id: string; at: string; by_whom: string }>(
-      'SELECT task_id, at, by_whom FROM task_done',
+    const done = await c.query<{ task_id: string; at: string; by_whom: string }>('SELECT task_id, at, by_whom FROM task_done');
+    const sent = await c.query<{ key: string; at: string; groups: string[] }>('SELECT key, at, groups FROM reminders_sent');
+    const deadlines = await c.query<{ scope: 'round' | 'unit'; key: string; data: TasksFile['deadlines']['rounds'][string] }>(
+      'SELECT scope, key, data FROM deadlines',
     );
-    const sent = await c.query<{ key: string; at: string; groups: string[] }>(
-      'SELECT key, at, groups FROM reminders_sent',
-    );
-    const deadlines = await c.query<{
-      scope: 'round' | 'unit';
-      key: string;
-      data: TasksFile['deadlines']['rounds'][string];
-    }>('SELECT scope, key, data FROM deadlines');
     const file = emptyTasksFile();
     for (const r of done.rows) file.done[r.task_id] = { at: isoOf(r.at)!, by: r.by_whom };
     for (const r of sent.rows) file.sent[r.key] = { at: isoOf(r.at)!, groups: r.groups };
@@ -97,8 +86,7 @@ const pgMapping = {
           sent.upsert.map((k) => JSON.stringify(after.sent[k]!.groups)),
         ],
       );
-    if (sent.remove.length > 0)
-      await c.query('DELETE FROM reminders_sent WHERE key = ANY($1)', [sent.remove]);
+    if (sent.remove.length > 0) await c.query('DELETE FROM reminders_sent WHERE key = ANY($1)', [sent.remove]);
     for (const scope of ['rounds', 'units'] as const) {
       const d = changedKeys(before.deadlines[scope], after.deadlines[scope]);
       const name = scope === 'rounds' ? 'round' : 'unit';
@@ -113,6 +101,7 @@ const pgMapping = {
     }
   },
 };
+
 
 export class TaskStore {
   private constructor(private readonly doc: Document<TasksFile>) {}
@@ -180,13 +169,7 @@ export class TaskStore {
     });
   }
 
-  setUnitDeadline(
-    roundKey: string,
-    unitKey: string,
-    deadline: Deadline,
-    by: string,
-    at: Date,
-  ): Promise<void> {
+  setUnitDeadline(roundKey: string, unitKey: string, deadline: Deadline, by: string, at: Date): Promise<void> {
     return this.doc.update((d) => {
       d.deadlines.units[unitDeadlineKey(roundKey, unitKey)] = { ...deadline, by, at: at.toISOString() };
     });

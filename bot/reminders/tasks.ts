@@ -14,8 +14,7 @@ export function deriveTasks(data: Dataset, state: TasksFile): Task[] {
       const unitKey = unit?.id ?? name;
       const task: Task = { id: failure.id, round, failure, unitKey, unitName: unit?.name ?? name };
       if (unit) task.unit = unit;
-      const set =
-        state.deadlines.units[unitDeadlineKey(round.key, unitKey)] ?? state.deadlines.rounds[round.key];
+      const set = state.deadlines.units[unitDeadlineKey(round.key, unitKey)] ?? state.deadlines.rounds[round.key];
       if (set) {
         task.deadline = set.time ? { date: set.date, time: set.time } : { date: set.date };
         task.deadlineFrom = state.deadlines.units[unitDeadlineKey(round.key, unitKey)] ? 'unit' : 'round';

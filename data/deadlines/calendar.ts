@@ -105,10 +105,7 @@ export function shippedCalendar(): CalendarData {
  * declared year; a date listed both as holiday and as working day is refused. Returns the
  * problems instead of a calendar when there are any.
  */
-export function mergeCalendar(
-  base: CalendarData,
-  extra: CalendarFile,
-): WorkCalendar | { problems: string[] } {
+export function mergeCalendar(base: CalendarData, extra: CalendarFile): WorkCalendar | { problems: string[] } {
   const years = new Set([...base.years, ...extra.years]);
   const holidays = new Map(base.holidays);
   const workdays = new Map(base.workdays);

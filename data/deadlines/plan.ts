@@ -78,27 +78,13 @@ export function planReminders(deadline: Deadline, cal: WorkCalendar, config: Pla
     tryStep(() => {
       const beforeDeadline = !deadline.time || deadline.time > config.morning;
       if (!cal.isWorkday(deadline.date) || !beforeDeadline) return undefined;
-      return {
-        id: 'day-of',
-        kind: 'day-of',
-        n: 0,
-        date: deadline.date,
-        at: morning(deadline.date),
-        escalate: false,
-      };
+      return { id: 'day-of', kind: 'day-of', n: 0, date: deadline.date, at: morning(deadline.date), escalate: false };
     });
   }
   for (let k = 1; k <= config.overdueLimit; k++) {
     const ok = tryStep(() => {
       const date = cal.shiftWorkdays(deadline.date, k);
-      return {
-        id: `overdue-${k}`,
-        kind: 'overdue',
-        n: k,
-        date,
-        at: morning(date),
-        escalate: k > config.escalateAfter,
-      };
+      return { id: `overdue-${k}`, kind: 'overdue', n: k, date, at: morning(date), escalate: k > config.escalateAfter };
     });
     if (!ok) break;
   }
@@ -131,9 +117,7 @@ export function currentStep(plan: Plan, now: Date): Step | undefined {
 
 /** The first instant after the deadline: the named time, or midnight ending the date. */
 export function deadlineInstant(deadline: Deadline): Date {
-  return deadline.time
-    ? shanghaiTime(deadline.date, deadline.time)
-    : shanghaiTime(addDays(deadline.date, 1), '00:00');
+  return deadline.time ? shanghaiTime(deadline.date, deadline.time) : shanghaiTime(addDays(deadline.date, 1), '00:00');
 }
 
 export type Standing =

@@ -124,13 +124,7 @@ function scopeOf(draft: RoundDraft, regions: ImportRegions, problems: Problems):
   }
   const found = regions.find(named.text);
   if (found) return found;
-  problems.add(
-    named.where,
-    tx.unknownScope(
-      named.text,
-      regions.regions.suggest(named.text).map((r) => r.name),
-    ),
-  );
+  problems.add(named.where, tx.unknownScope(named.text, regions.regions.suggest(named.text).map((r) => r.name)));
   return undefined;
 }
 
@@ -234,10 +228,7 @@ function checkSum(
   const parents = new Set(same.map((r) => regionOf.get(r)?.parent));
   if (same.length === 0 || parents.size !== 1) return;
   const add = (k: 'total' | 'checked' | 'failed') =>
-    same.reduce<number | undefined>(
-      (n, r) => (n === undefined || r[k] === undefined ? undefined : n + r[k]),
-      0,
-    );
+    same.reduce<number | undefined>((n, r) => (n === undefined || r[k] === undefined ? undefined : n + r[k]), 0);
   for (const k of ['total', 'checked', 'failed'] as const) {
     const stated = sum[k];
     const added = add(k);

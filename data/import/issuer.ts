@@ -28,24 +28,8 @@ const CITING = /^(按照|根据|依据|依照|为贯彻|为落实|为进一步|�
 
 /** 二〇二〇年四月十三日 → 2020年4月13日, so a sign-off dated in characters is read too. */
 export function arabicDate(text: string): string {
-  const digit: Record<string, string> = {
-    〇: '0',
-    '○': '0',
-    零: '0',
-    O: '0',
-    一: '1',
-    二: '2',
-    三: '3',
-    四: '4',
-    五: '5',
-    六: '6',
-    七: '7',
-    八: '8',
-    九: '9',
-  };
-  const m = text.match(
-    /^([〇○零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$/,
-  );
+  const digit: Record<string, string> = { '〇': '0', '○': '0', 零: '0', O: '0', 一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+  const m = text.match(/^([〇○零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$/);
   if (!m) return text;
   const num = (s: string) => {
     if (s === '十') return 10;
@@ -67,19 +51,12 @@ export function dateLine(text: string): string | undefined {
 
 /** A page line holding the title and its metadata (…的函2025-09-30 14:46 来源:…): the title alone. */
 function titleOnly(text: string): string {
-  return text
-    .replace(/^\s*(?:标\s*题|题\s*名)\s*[:：]\s*/, '')
-    .replace(/\s*(?:\d{4}-\d{1,2}-\d{1,2}|发布时间|来源[:：]|日期[:：]).*$/, '');
+  return text.replace(/^\s*(?:标\s*题|题\s*名)\s*[:：]\s*/, '').replace(/\s*(?:\d{4}-\d{1,2}-\d{1,2}|发布时间|来源[:：]|日期[:：]).*$/, '');
 }
 
 function looksLikeTitle(text: string): boolean {
   if (CITING.test(text) || text.length > 90 || /[。;；]/.test(text)) return false;
-  return (
-    /关于.*(?:通报|函)$/.test(text) ||
-    /关于.*通报/.test(text) ||
-    (/关于/.test(text) && CHECK_WORDS.test(text)) ||
-    (/\d{4}年/.test(text) && CHECK_WORDS.test(text) && /(情况|结果)(的)?(通报|报告)?$|通报$/.test(text))
-  );
+  return /关于.*(?:通报|函)$/.test(text) || /关于.*通报/.test(text) || (/关于/.test(text) && CHECK_WORDS.test(text)) || (/\d{4}年/.test(text) && CHECK_WORDS.test(text) && /(情况|结果)(的)?(通报|报告)?$|通报$/.test(text));
 }
 
 const TITLE_END = /(通报|报告|情况|结果|通知|函)$/;
@@ -121,13 +98,7 @@ function titleIn(head: Line[], withAbout: boolean): TitleFound | undefined {
     if (looksLikeTitle(text)) {
       // 甘孜藏族自治州人民政府办公室 / 关于…的通报: the office on the line above belongs to the title.
       const above = head[i - 1];
-      if (
-        /^关于/.test(text) &&
-        above &&
-        above.text.length <= 40 &&
-        OFFICE.test(above.text) &&
-        !/[,，:：。]/.test(above.text)
-      )
+      if (/^关于/.test(text) && above && above.text.length <= 40 && OFFICE.test(above.text) && !/[,，:：。]/.test(above.text))
         return { text: above.text + text, raw: above.raw + raw, line: above.no };
       return { text, raw, line: l.no };
     }
@@ -185,9 +156,7 @@ const BODY_OFFICE =
 export function issuerInBody(lines: Line[], book: PlaceBook): IssuerFound | undefined {
   for (const l of lines.slice(0, 60)) {
     for (const sentence of l.text.split(/[。;；]/)) {
-      const own = sentence
-        .replace(/《[^》]*》/g, '')
-        .replace(/^(按照|根据|依据|依照)[^,，]*(要求|精神|规定|部署|安排)[,，]?/, '');
+      const own = sentence.replace(/《[^》]*》/g, '').replace(/^(按照|根据|依据|依照)[^,，]*(要求|精神|规定|部署|安排)[,，]?/, '');
       if (CITING.test(own)) continue;
       const m = own.match(BODY_OFFICE);
       if (!m) continue;
@@ -213,12 +182,7 @@ export function scopeWord(lines: Line[]): { level: ScopeLevel; line: number } | 
     const m = l.text.replace(/《[^》]*》/g, '').match(/全(省|自治区|市|州|盟|地区|县|区|旗)/);
     if (!m) continue;
     const w = m[1] as string;
-    const level: ScopeLevel =
-      w === '省' || w === '自治区'
-        ? 'province'
-        : w === '县' || w === '旗' || w === '区'
-          ? 'district'
-          : 'city';
+    const level: ScopeLevel = w === '省' || w === '自治区' ? 'province' : w === '县' || w === '旗' || w === '区' ? 'district' : 'city';
     return { level, line: l.no };
   }
   return undefined;

@@ -61,15 +61,7 @@ export class RegionLearner {
         parent = known;
         continue;
       }
-      const region: Region = {
-        id: p.code,
-        code: p.code,
-        name: p.name,
-        short: p.short,
-        kind: p.kind,
-        aliases: [],
-        learned: true,
-      };
+      const region: Region = { id: p.code, code: p.code, name: p.name, short: p.short, kind: p.kind, aliases: [], learned: true };
       if (parent) region.parent = parent.id;
       this.learned.push(region);
       this.index.add(region);

@@ -84,8 +84,7 @@ function channelOf(text: string): Channel | undefined {
 }
 
 /** A heading that names one channel: （一）网站抽查情况 / 2.政务新媒体方面 / 政府网站检查情况. */
-const HEADING =
-  /^(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）.、．]\s*)?[^,，。;；]{0,16}(?:方面|情况|检查|抽查|监测|结果)[:：]?$/;
+const HEADING = /^(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）.、．]\s*)?[^,，。;；]{0,16}(?:方面|情况|检查|抽查|监测|结果)[:：]?$/;
 const TOP_HEADING = /^[一二三四五六七八九十]{1,2}[、.．]/;
 
 function sentences(lines: Line[]): Sentence[] {
@@ -179,9 +178,7 @@ export function channelRuns(
     const cur = runs[i] as { text: string };
     const next = runs[i + 1] as { text: string };
     if (!/\d+(?:个|家)[\u4e00-\u9fa5]{0,8}[、和及与]$/.test(cur.text)) continue;
-    const tail = next.text.match(
-      /^\d+(?:个|家)[^,，;；。\d]{0,12}?(?:政府网站|网站|政务新媒体|新媒体|账号)((?:进行了?|开展了?)[^,，;；。]{0,12})/,
-    )?.[1];
+    const tail = next.text.match(/^\d+(?:个|家)[^,，;；。\d]{0,12}?(?:政府网站|网站|政务新媒体|新媒体|账号)((?:进行了?|开展了?)[^,，;；。]{0,12})/)?.[1];
     if (tail) cur.text = cur.text.replace(/[、和及与]$/, '') + tail;
   }
   return runs;
@@ -191,9 +188,7 @@ const NOUN =
   '(?:政府系统)?(?:政府网站|门户网站|网站|政务新媒体账号|政务新媒体|新媒体账号|新媒体|账号|政务微信|微信公众号|公众号|政务微博|微博|政务抖音|抖音号?|今日头条|头条号|移动客户端)';
 /** A channel noun, or several named together (政务微信、政务微博), or none. */
 const CH = `(?:${NOUN}(?:[、和及与]${NOUN})*)?`;
-const FAILED_AFTER = new RegExp(
-  `^(?:个|家)${CH}(?:均|都|检查|抽查|为|被判定为|被认定为|评定为)*(?:不合格|存在(?:突出|严重|较大)问题|问题突出|未通过)`,
-);
+const FAILED_AFTER = new RegExp(`^(?:个|家)${CH}(?:均|都|检查|抽查|为|被判定为|被认定为|评定为)*(?:不合格|存在(?:突出|严重|较大)问题|问题突出|未通过)`);
 const FAILED_BEFORE = new RegExp(
   `(?:不合格|存在(?:突出|严重)问题|发现(?:突出|严重)?问题)(?:的)?${CH}(?:数量?|总数)?(?:共|共有|有|为|是|计|共计|达)*$`,
 );
@@ -202,17 +197,13 @@ const PASSED_BEFORE = new RegExp(`(?<!不)合格(?:的)?${CH}(?:数量?|总数)?
 const CHECKED_BEFORE = new RegExp(
   `(?:检查|抽查|抽检|监测|检测|普查|巡查|核查|检查了|抽查了|抽取|随机抽取)(?:了)?(?:[^,，:：]{0,24}?)${CH}(?:共|共计|合计|总计)?(?:为)?$`,
 );
-const CHECKED_AFTER = new RegExp(
-  `^(?:个|家)${CH}(?:进行了?|开展了?|实施了?)(?:全面|随机|全覆盖)?(?:检查|抽查|抽检|监测|普查|测评)`,
-);
+const CHECKED_AFTER = new RegExp(`^(?:个|家)${CH}(?:进行了?|开展了?|实施了?)(?:全面|随机|全覆盖)?(?:检查|抽查|抽检|监测|普查|测评)`);
 const SCOPE_BEFORE = /(?:抽查|检查|普查|监测)(?:对象|范围)(?:为|是)/;
 const TOTAL_BEFORE =
   /(?:正在运行|在运行|正常运行|运行中|运行|开通运行|共有|现有|共开设|开设|备案|注册|纳入[^,，。]{0,30}?(?:监管|系统|管理|名录)|全省共|全市共|全州共|总数|总量|共计|总计|合计|^全(?:省|市|州|区|县|盟)|^共)(?:的)?(?:[^,，:：]{0,20}?)$/;
-const RATE =
-  /((?:不)?合格率|达标率|合格比例)(?:为|是|达到?|达|仅为?|均为|均达到?|约为|分别为|总体为)?(\d+(?:\.(\d+))?)%/;
+const RATE = /((?:不)?合格率|达标率|合格比例)(?:为|是|达到?|达|仅为?|均为|均达到?|约为|分别为|总体为)?(\d+(?:\.(\d+))?)%/;
 const RATE_AFTER = /(\d+(?:\.(\d+))?)%的((?:不)?合格率)/;
-const COVERAGE =
-  /覆盖面(?:达到?|为)?100%|覆盖(?:全省|全市|全州|全县|全区)?(?:所有|全部)|(?:检查|抽查|检测|监测)(?:比例|覆盖率)(?:为|达到?)?100%|覆盖率(?:为|达到?)?100%|全覆盖|全部检查|全面检查|普查|100%的抽查比例|抽查比例为?100%/;
+const COVERAGE = /覆盖面(?:达到?|为)?100%|覆盖(?:全省|全市|全州|全县|全区)?(?:所有|全部)|(?:检查|抽查|检测|监测)(?:比例|覆盖率)(?:为|达到?)?100%|覆盖率(?:为|达到?)?100%|全覆盖|全部检查|全面检查|普查|100%的抽查比例|抽查比例为?100%/;
 const ALL_PASSED =
   /(?:全部|均为?|全都|都|全部为|均已)(?:检查)?合格|未发现(?:不合格|单项否决)|无不合格|没有不合格|不存在不合格|均达到合格|达到合格水平|均未出现.{0,6}单项否决/;
 
@@ -221,11 +212,7 @@ function num(s: string): number {
 }
 
 function stated(kindWord: string, value: string, decimals: string | undefined): StatedRate {
-  return {
-    kind: kindWord.startsWith('不') ? 'fail' : 'pass',
-    value: Number(value),
-    decimals: decimals?.length ?? 0,
-  };
+  return { kind: kindWord.startsWith('不') ? 'fail' : 'pass', value: Number(value), decimals: decimals?.length ?? 0 };
 }
 
 const PART =
@@ -271,9 +258,7 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
     const right = text.slice(at + m[0].length, nextAt);
     const value = num(m[1] as string);
     // 其中微信公众号182个: a platform's own total.
-    const platform = left.match(
-      /(?:^|[、,，:：])(?:其中)?([\u4e00-\u9fa5A-Za-z]{2,8}?)(?:账号)?(?:共|有)?$/,
-    )?.[1];
+    const platform = left.match(/(?:^|[、,，:：])(?:其中)?([\u4e00-\u9fa5A-Za-z]{2,8}?)(?:账号)?(?:共|有)?$/)?.[1];
     if (platform && canonicalPlatform(platform) && !/不合格|合格/.test(left)) {
       const canon = canonicalPlatform(platform) as string;
       const entry = t.platforms.find((p) => p.platform === canon);
@@ -282,8 +267,7 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
       return;
     }
     // 发现2家存在问题: problems found, counted as failed (not 被抽查出一定的问题).
-    const foundProblems =
-      /发现(?:了)?$/.test(left) && new RegExp(`^(?:个|家)${CH}(?:存在|有)问题`).test(right);
+    const foundProblems = /发现(?:了)?$/.test(left) && new RegExp(`^(?:个|家)${CH}(?:存在|有)问题`).test(right);
     // 8家政府网站不同程度存在问题: failed only if the stated rate agrees (proseTally checks).
     if (!foundProblems && new RegExp(`^(?:个|家)${CH}(?:不同程度|均)?(?:地)?存在(?:一定)?问题`).test(right)) {
       t.withProblems ??= value;
@@ -299,12 +283,7 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
     }
     const localLeft = left.split(/[,，:：]/).at(-1) ?? left;
     const isChecked = CHECKED_AFTER.test(right) || CHECKED_BEFORE.test(localLeft) || SCOPE_BEFORE.test(left);
-    const isTotal =
-      TOTAL_BEFORE.test(localLeft) ||
-      (k === 0 &&
-        /^[,，]?$/.test(localLeft.replace(/^(?:本次|本季度|共|全)/, '')) &&
-        new RegExp(`^(?:个|家)${CH}`).test(right) &&
-        /^(?:个|家)\S*?(?:中|里)?[,，]?/.test(right));
+    const isTotal = TOTAL_BEFORE.test(localLeft) || (k === 0 && /^[,，]?$/.test(localLeft.replace(/^(?:本次|本季度|共|全)/, '')) && new RegExp(`^(?:个|家)${CH}`).test(right) && /^(?:个|家)\S*?(?:中|里)?[,，]?/.test(right));
     if (subBreakdown && !isChecked) return;
     if (isChecked) {
       t.checked ??= value;
@@ -314,13 +293,9 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
     if (isTotal && isChecked && /运行|备案|现有|共有/.test(localLeft)) t.total ??= value;
   });
   const rate = text.match(RATE) ?? undefined;
-  const platformRates = text.match(
-    /((?:[\u4e00-\u9fa5A-Za-z]{2,8}[、和及与]){1,8}[\u4e00-\u9fa5A-Za-z]{2,8})(?:的)?(?:账号)?((?:不)?合格率)分别(?:为|是)((?:\d+(?:\.\d+)?%[、,，和]?){2,})/,
-  );
+  const platformRates = text.match(/((?:[\u4e00-\u9fa5A-Za-z]{2,8}[、和及与]){1,8}[\u4e00-\u9fa5A-Za-z]{2,8})(?:的)?(?:账号)?((?:不)?合格率)分别(?:为|是)((?:\d+(?:\.\d+)?%[、,，和]?){2,})/);
   if (platformRates) {
-    const names = (platformRates[1] as string)
-      .split(/[、和及与]/)
-      .map((n) => n.replace(/^(?:其中|包括|分别是)/, ''));
+    const names = (platformRates[1] as string).split(/[、和及与]/).map((n) => n.replace(/^(?:其中|包括|分别是)/, ''));
     const values = [...(platformRates[3] as string).matchAll(/(\d+(?:\.(\d+))?)%/g)];
     if (names.length === values.length && names.every((n) => canonicalPlatform(n))) {
       names.forEach((n, i) => {
@@ -341,13 +316,10 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
     const after = text.match(RATE_AFTER);
     if (after) t.rate ??= stated(after[3] as string, after[1] as string, after[2]);
     // 政务新媒体100%合格
-    const plain = text.match(
-      /(\d+(?:\.(\d+))?)%(?:的)?(?:政府网站|网站|政务新媒体|新媒体|账号)?(?:均|都)?合格(?!率)/,
-    );
+    const plain = text.match(/(\d+(?:\.(\d+))?)%(?:的)?(?:政府网站|网站|政务新媒体|新媒体|账号)?(?:均|都)?合格(?!率)/);
     if (plain && !after) t.rate ??= stated('合格率', plain[1] as string, plain[2]);
   }
-  if (ALL_PASSED.test(text) && !/(个别|部分|少数|一些)/.test(text.split(ALL_PASSED)[0] ?? ''))
-    t.allPassed = true;
+  if (ALL_PASSED.test(text) && !/(个别|部分|少数|一些)/.test(text.split(ALL_PASSED)[0] ?? '')) t.allPassed = true;
   return firstLeft;
 }
 
@@ -375,9 +347,7 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
       const chs: Channel[] = run.both ? ['website', 'newmedia'] : [run.channel];
       for (const ch of chs) {
         if (sentenceCovers) covered.add(ch);
-        const share = run.text.match(
-          /(?:占[^,，。]{0,16}?(?:总数|总量)的?|(?:抽查|检查)比例(?:为|达)?)(\d+(?:\.\d+)?)%/,
-        );
+        const share = run.text.match(/(?:占[^,，。]{0,16}?(?:总数|总量)的?|(?:抽查|检查)比例(?:为|达)?)(\d+(?:\.\d+)?)%/);
         if (share && Number(share[1]) < 100) sampled.add(ch);
       }
     }
@@ -389,9 +359,7 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
     let inherited = '';
     // 未发现不合格政府网站: the channel named after it passed in full, whatever run it falls in.
     let text = s.text;
-    for (const m of text.matchAll(
-      new RegExp(`(?:未发现|没有|无|不存在)(?:检查)?不合格(?:的)?(${NOUN}(?:[、和及与]${NOUN})*)`, 'g'),
-    )) {
+    for (const m of text.matchAll(new RegExp(`(?:未发现|没有|无|不存在)(?:检查)?不合格(?:的)?(${NOUN}(?:[、和及与]${NOUN})*)`, 'g'))) {
       const named = m[1] as string;
       const chs: Channel[] = [];
       if (WEBSITE_WORDS.test(named)) chs.push('website');
@@ -403,13 +371,7 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
       if (!/\d|合格/.test(run.text)) continue;
       const channels: Channel[] = run.both ? ['website', 'newmedia'] : [run.channel];
       for (const channel of channels) {
-        const probe: ProseTally = {
-          channel,
-          line: s.line,
-          fullCoverage: false,
-          allPassed: false,
-          platforms: [],
-        };
+        const probe: ProseTally = { channel, line: s.line, fullCoverage: false, allPassed: false, platforms: [] };
         const lead = readRun(run.text, probe, sub || /^[,，]?其中/.test(run.text), inherited);
         if (channel === channels[0]) inherited = lead || inherited;
         if (run.both) {
@@ -498,9 +460,7 @@ function splitNames(list: string): Array<{ name: string; platform?: string; prob
     .replace(/等\d*(?:个|家)?(?:单位|网站|账号|政务新媒体|新媒体)?.*$/, '')
     .replace(/(?:的)?(?:政府网站|政务新媒体|网站|账号)?(?:均|都)?(?:检查)?不合格.*$/, '');
   const out: Array<{ name: string; platform?: string; problem?: string }> = [];
-  for (const piece of cleaned.split(
-    /[、,，;；]|(?<=[)）”"])(?:和|及)|(?:和|及|与)(?=[“"])|(?<=[”"])(?=[“"])/,
-  )) {
+  for (const piece of cleaned.split(/[、,，;；]|(?<=[)）”"])(?:和|及)|(?:和|及|与)(?=[“"])|(?<=[”"])(?=[“"])/)) {
     let item = piece.trim().replace(/^(?:分别是|分别为|是|为|包括|有|:|：)/, '');
     let platform: string | undefined;
     let problem: string | undefined;
@@ -510,8 +470,7 @@ function splitNames(list: string): Array<{ name: string; platform?: string; prob
     if (quoted?.[1]) {
       item = quoted[1];
       const after = (quoted[2] ?? '').trim();
-      if (after && canonicalPlatform(after.replace(/[(（].*$/, '')))
-        platform = canonicalPlatform(after.replace(/[(（].*$/, ''));
+      if (after && canonicalPlatform(after.replace(/[(（].*$/, ''))) platform = canonicalPlatform(after.replace(/[(（].*$/, ''));
     }
     const br = item.match(/^(.+?)[(（]([^)）]+)[)）]$/);
     if (br?.[1] && br[2]) {
@@ -519,15 +478,9 @@ function splitNames(list: string): Array<{ name: string; platform?: string; prob
       if (canonicalPlatform(br[2])) platform = canonicalPlatform(br[2]);
       else problem = br[2];
     }
-    const trailing = item.match(
-      /^(.+?)(微信公众号|新浪微博|政务微博|微博|抖音号|抖音|今日头条|头条号|快手号|视频号)$/,
-    );
-    if (!platform && trailing?.[1] && trailing[1].length >= 2)
-      platform = canonicalPlatform(trailing[2] as string);
-    item = item
-      .replace(/^[“"《「]|[”"》」]$/g, '')
-      .replace(/^[“"]|[”"]$/g, '')
-      .trim();
+    const trailing = item.match(/^(.+?)(微信公众号|新浪微博|政务微博|微博|抖音号|抖音|今日头条|头条号|快手号|视频号)$/);
+    if (!platform && trailing?.[1] && trailing[1].length >= 2) platform = canonicalPlatform(trailing[2] as string);
+    item = item.replace(/^[“"《「]|[”"》」]$/g, '').replace(/^[“"]|[”"]$/g, '').trim();
     if (item.length < 2 || item.length > 40 || /\d+(?:个|家)/.test(item)) continue;
     if (/^(其他|其余|部分|个别|少数|一些|全市|全省|全州|全部)/.test(item)) continue;
     out.push({ name: item, ...(platform ? { platform } : {}), ...(problem ? { problem } : {}) });
@@ -550,16 +503,13 @@ const PLATFORM_NOUN =
 const QUOTED = /“([^”“]{2,160})”/g;
 const BEFORE_QUOTE = new RegExp(`${PLATFORM_NOUN}(?:名为|为|是)?$`);
 const AFTER_QUOTE = new RegExp(`^(?:等\\d*个?)?${PLATFORM_NOUN}`);
-const SITE_WITH_URL =
-  /([\u4e00-\u9fa5·A-Za-z0-9]{2,20}?(?:网站|网))\((?:https?:\/\/)?[\w.-]+\.[a-z]{2,}[^)]*\)/g;
+const SITE_WITH_URL = /([\u4e00-\u9fa5·A-Za-z0-9]{2,20}?(?:网站|网))\((?:https?:\/\/)?[\w.-]+\.[a-z]{2,}[^)]*\)/g;
 const LISTED_SITES =
   /((?:[\u4e00-\u9fa5·]{2,16}?网站[、和及])+[\u4e00-\u9fa5·]{2,16}?网站)(?=未|存在|出现|没有|不|均|等|被)/g;
 const ACCOUNT_THEN_PLATFORM =
   /(?:^|[,，、。:：;；]|的)([\u4e00-\u9fa5A-Za-z0-9·]{2,12}?)(微信公众号|政务微博|新浪微博|抖音号|头条号|快手号)(?=出现|存在|未|发布|内容|长期|超过|没有|不|等|被|、|,|，)/g;
-const GENERIC =
-  /^(?:部分|个别|一些|少数|多数|有的|全省|全市|全州|全县|全区|各级|各地|各类|各|该|本|其|我省|我市|政府|门户|政务|市直|省直|县级|市级|省级|乡镇|基层|其他|其余|相关|有关|同类|此类|上述|以上|下列|以下)/;
-const NOT_A_NAME =
-  /意识|自信|维护|找错|审核|制度|机制|读网|指标|互联网|放管服|一网通办|最多跑一次|工作要求|问题|情况|通知|意见|办法|规定|标准/;
+const GENERIC = /^(?:部分|个别|一些|少数|多数|有的|全省|全市|全州|全县|全区|各级|各地|各类|各|该|本|其|我省|我市|政府|门户|政务|市直|省直|县级|市级|省级|乡镇|基层|其他|其余|相关|有关|同类|此类|上述|以上|下列|以下)/;
+const NOT_A_NAME = /意识|自信|维护|找错|审核|制度|机制|读网|指标|互联网|放管服|一网通办|最多跑一次|工作要求|问题|情况|通知|意见|办法|规定|标准/;
 const PRAISE_WORDS = /表扬|好的做法|亮点|创新|成效|较好|优秀|典型经验|值得|推广|学习借鉴|效果明显|受到/;
 const BLAME_WORDS = /问题|不合格|未|没有|不及时|不规范|错误|瞒报|漏报|违规|私自|僵尸|不更新|批评|整改/;
 
@@ -585,9 +535,7 @@ function namedInPassing(text: string): Array<{ name: string; platform?: string }
     let j = i;
     while (
       j + 1 < quotes.length &&
-      /^[、,，和及与]$/.test(
-        plain.slice((quotes[j]?.index ?? 0) + (quotes[j]?.[0].length ?? 0), quotes[j + 1]?.index),
-      )
+      /^[、,，和及与]$/.test(plain.slice((quotes[j]?.index ?? 0) + (quotes[j]?.[0].length ?? 0), quotes[j + 1]?.index))
     )
       j++;
     const first = quotes[i] as RegExpMatchArray;
@@ -598,8 +546,7 @@ function namedInPassing(text: string): Array<{ name: string; platform?: string }
     const after = plain.slice(end, end + 8).match(AFTER_QUOTE)?.[0];
     if (before || after) {
       const platform = (before ?? after ?? '').replace(/^等\d*个?/, '').replace(/(?:名为|为|是)$/, '');
-      for (const q of quotes.slice(i, j + 1))
-        for (const name of (q[1] as string).split(/[、,，]/)) push(name, platform);
+      for (const q of quotes.slice(i, j + 1)) for (const name of (q[1] as string).split(/[、,，]/)) push(name, platform);
     }
     i = j + 1;
   }
@@ -610,8 +557,7 @@ function namedInPassing(text: string): Array<{ name: string; platform?: string }
     for (const name of open[1].split(/[、,，]/).slice(0, -1)) push(name, platform);
   }
   for (const m of plain.matchAll(SITE_WITH_URL)) push(m[1] as string);
-  for (const m of plain.matchAll(LISTED_SITES))
-    for (const name of (m[1] as string).split(/[、和及]/)) push(name);
+  for (const m of plain.matchAll(LISTED_SITES)) for (const name of (m[1] as string).split(/[、和及]/)) push(name);
   for (const m of plain.matchAll(ACCOUNT_THEN_PLATFORM)) push(m[1] as string, m[2] as string);
   return out;
 }
@@ -644,18 +590,13 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
     const ex = s.text.match(EXAMPLE);
     const own = ex ? s.text.slice(0, ex.index) : s.text;
     const named = namedInPassing(s.text);
-    if (named.length > 0)
-      add(PRAISE_WORDS.test(s.text) && !BLAME_WORDS.test(s.text) ? praised : criticised, s, named, channel);
+    if (named.length > 0) add(PRAISE_WORDS.test(s.text) && !BLAME_WORDS.test(s.text) ? praised : criticised, s, named, channel);
     if (!/不合格|突出问题|严重问题/.test(own)) continue;
     if (/(?:未发现|没有|无|不存在)(?:检查)?不合格/.test(own)) continue;
     const list = own.match(LIST_AFTER);
     const listed = list?.[1] ?? list?.[2] ?? list?.[3] ?? list?.[4];
     if (listed && !/^\d+(?:个|家)/.test(listed)) {
-      const listChannel =
-        channelRuns(
-          own.slice(0, list?.index ?? 0) + own.slice(list?.index ?? 0, (list?.index ?? 0) + 20),
-          s.context,
-        ).at(-1)?.channel ?? channel;
+      const listChannel = channelRuns(own.slice(0, list?.index ?? 0) + own.slice(list?.index ?? 0, (list?.index ?? 0) + 20), s.context).at(-1)?.channel ?? channel;
       add(failures, s, splitNames(listed), listChannel);
       continue;
     }
@@ -663,29 +604,14 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
     if (before?.[1]) {
       const named = before;
       const subject = before[1].replace(/^.*?(?:其中|另有|此外|还有|以及)/, '');
-      if (
-        /\d+(?:个|家)|合格率|%|全部|均为|部分|个别|少数|一些|其余|全市|全省|本次|本季度|检查发现|抽查发现|发现/.test(
-          subject,
-        )
-      )
-        continue;
+      if (/\d+(?:个|家)|合格率|%|全部|均为|部分|个别|少数|一些|其余|全市|全省|本次|本季度|检查发现|抽查发现|发现/.test(subject)) continue;
       // A sentence about what to do with failures (将对以上不合格…, 并对上季度不合格…) names none.
-      if (
-        /^(?:并|对|将|请|要|已|由|经|均|凡)|将对|对以上|对上述|以上|上述|要求|应当|督促|责令|限期|及时|纳入|上季度|上一季度|上期/.test(
-          subject,
-        )
-      )
-        continue;
+      if (/^(?:并|对|将|请|要|已|由|经|均|凡)|将对|对以上|对上述|以上|上述|要求|应当|督促|责令|限期|及时|纳入|上季度|上一季度|上期/.test(subject)) continue;
       // 而被判定…, 列为…, 复查了在…抽查中…: clauses, not names.
       if (/被|判定|列为|认定|复查|复核|检查中|抽查中|中$|了/.test(subject)) continue;
       const noun = named[2] ?? '';
       const items = splitNames(subject).map((n) =>
-        noun && !n.platform && !/(网站|网|号|微博|公众号)$/.test(n.name)
-          ? {
-              ...n,
-              name: `${n.name}${noun === '政府网站' || noun === '门户网站' ? '网站' : noun.includes('账号') ? '' : noun}`,
-            }
-          : n,
+        noun && !n.platform && !/(网站|网|号|微博|公众号)$/.test(n.name) ? { ...n, name: `${n.name}${noun === '政府网站' || noun === '门户网站' ? '网站' : noun.includes('账号') ? '' : noun}` } : n,
       );
       const ch: Channel | undefined = noun ? (/网站/.test(noun) ? 'website' : 'newmedia') : channel;
       add(failures, s, items, ch);
@@ -698,8 +624,7 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
 const LIST_HEADING = /名单|清单|名录|情况如下|具体如下/;
 const VETO_WORDS = /单项否决|不合格/;
 const MENTION_WORDS = /扣分|存在问题|问题|提醒|表述|批评|整改|表扬|优秀|典型/;
-const NUMBERED =
-  /^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.、．](?!\d))/;
+const NUMBERED = /^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.、．](?!\d))/;
 
 /**
  * Lists laid out under headings rather than in sentences: a heading that says 单项否决 / 不合格
@@ -717,8 +642,7 @@ function listSections(lines: Line[]): { failures: ProseName[]; mentions: ProseNa
     const t = l.text;
     const short = t.length <= 60 && !/[。;；]$/.test(t);
     if (short && LIST_HEADING.test(t) && (NUMBERED.test(t) || t.length <= 40)) {
-      mode =
-        VETO_WORDS.test(t) && !/扣分/.test(t) ? 'failures' : MENTION_WORDS.test(t) ? 'mentions' : undefined;
+      mode = VETO_WORDS.test(t) && !/扣分/.test(t) ? 'failures' : MENTION_WORDS.test(t) ? 'mentions' : undefined;
       channel = channelOf(t) ?? channel;
       problem = undefined;
       continue;
@@ -729,9 +653,7 @@ function listSections(lines: Line[]): { failures: ProseName[]; mentions: ProseNa
     }
     if (!mode) continue;
     // 未提供有效互动功能（3个） / （一）内容更新不及时（2个）: the problem of the names that follow.
-    const sub = t.match(
-      /^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．])?([^、,，(（]{2,40}?)(?:[(（]\d+个[)）])?$/,
-    );
+    const sub = t.match(/^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．])?([^、,，(（]{2,40}?)(?:[(（]\d+个[)）])?$/);
     if (sub?.[1] && (/[(（]\d+个[)）]$/.test(t) || NUMBERED.test(t))) {
       problem = sub[1];
       continue;
@@ -744,10 +666,7 @@ function listSections(lines: Line[]): { failures: ProseName[]; mentions: ProseNa
     if (names.length === 0) continue;
     const to = mode === 'failures' ? failures : mentions;
     for (const n of names) {
-      if (
-        to.some((x) => x.name === n.name && x.platform === n.platform && x.problem === (n.problem ?? problem))
-      )
-        continue;
+      if (to.some((x) => x.name === n.name && x.platform === n.platform && x.problem === (n.problem ?? problem))) continue;
       const entry: ProseName = { ...n, line: l.no, sentence: t, ...(channel ? { channel } : {}) };
       if (!entry.problem && problem) entry.problem = problem;
       to.push(entry);

@@ -48,8 +48,7 @@ export const noticeReaders: FileReaders<NoticeText> = {
     } catch {
       throw new FileRefusedError(tx.broken(file.given, tx.kindName.pdf), 'unreadable');
     }
-    if (read.text.replace(/\s/g, '').length < 20)
-      throw new FileRefusedError(tx.pdfWithoutText(file.given), 'unreadable');
+    if (read.text.replace(/\s/g, '').length < 20) throw new FileRefusedError(tx.pdfWithoutText(file.given), 'unreadable');
     return { text: read.text, format: 'pdf', ...(read.title ? { title: read.title } : {}) };
   },
   html: async (file) => {

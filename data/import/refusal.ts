@@ -43,12 +43,9 @@ export class Problems {
   throwIfAny(): void {
     if (this.empty) return;
     const order = (w: Where) =>
-      [
-        w.file ?? '',
-        w.sheet ?? '',
-        String(w.row ?? w.line ?? 0).padStart(9, '0'),
-        w.column?.padStart(3) ?? '',
-      ].join('\u0000');
+      [w.file ?? '', w.sheet ?? '', String(w.row ?? w.line ?? 0).padStart(9, '0'), w.column?.padStart(3) ?? ''].join(
+        '\u0000',
+      );
     const sorted = [...this.list].sort((a, b) =>
       order(a.where) < order(b.where) ? -1 : order(a.where) > order(b.where) ? 1 : 0,
     );
@@ -85,10 +82,7 @@ export class ImportRefused extends AppError {
 
   /** Every listed problem as { where, reason } (the API's 400 body). */
   override get details(): unknown {
-    return {
-      problems: this.problems.map((p) => ({ where: describeWhere(p.where), reason: p.reason })),
-      total: this.total,
-    };
+    return { problems: this.problems.map((p) => ({ where: describeWhere(p.where), reason: p.reason })), total: this.total };
   }
 
   /** The first problem's line of text, when it names one (a notice). */

@@ -30,14 +30,7 @@ export function renderReport(report: ImportReport, regions: RegionIndex): string
           ? tx.reportFailRate(percent(t.failed, t.checked))
           : undefined;
       out.push(
-        tx.reportTally(
-          name(t.regionId),
-          count('total'),
-          count('checked'),
-          count('failed'),
-          rate,
-          t.rate ? statedRateText(t.rate) : undefined,
-        ),
+        tx.reportTally(name(t.regionId), count('total'), count('checked'), count('failed'), rate, t.rate ? statedRateText(t.rate) : undefined),
       );
       for (const p of t.platforms ?? [])
         out.push(tx.reportPlatform(p.platform, p.total, p.rate ? statedRateText(p.rate) : undefined));

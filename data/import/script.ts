@@ -6,8 +6,7 @@ import { createRequire } from 'node:module';
  * conversion (opencc-js), loaded only when a text needs it; the text as written is kept for
  * what is stored.
  */
-const TRADITIONAL =
-  /[網辦區縣會與這個為發對運動問題門開關時實們國業務體廳號廣場賬帳覽檢查結據統計達範圍間單標準優點說讀質應責紹續處]/g;
+const TRADITIONAL = /[網辦區縣會與這個為發對運動問題門開關時實們國業務體廳號廣場賬帳覽檢查結據統計達範圍間單標準優點說讀質應責紹續處]/g;
 
 type Convert = (text: string) => string;
 let convert: Convert | undefined;

@@ -41,10 +41,7 @@ export class ImportService {
     private readonly store: InspectionStore,
     private readonly log: ImportLog,
     /** Hears of every import's outcome and duration (the bot's metrics, bot/metrics.ts). */
-    private readonly observe?: (
-      outcome: 'new' | 'replaced' | 'unchanged' | 'refused',
-      seconds: number,
-    ) => void,
+    private readonly observe?: (outcome: 'new' | 'replaced' | 'unchanged' | 'refused', seconds: number) => void,
   ) {}
 
   onImported(listener: ImportListener): void {

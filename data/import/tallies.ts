@@ -94,11 +94,7 @@ function toTally(row: TallyRow, region: Region, channel: Channel, ctx: ImportCon
 type Count = 'total' | 'checked' | 'failed';
 
 function exact100(rate: StatedRate | undefined): boolean {
-  return (
-    !!rate &&
-    !rate.bound &&
-    ((rate.kind === 'pass' && rate.value === 100) || (rate.kind === 'fail' && rate.value === 0))
-  );
+  return !!rate && !rate.bound && ((rate.kind === 'pass' && rate.value === 100) || (rate.kind === 'fail' && rate.value === 0));
 }
 
 /**
@@ -145,19 +141,10 @@ export function proseTally(p: ProseTally, scope: Region, ctx: ImportContext): Ta
     total = checked;
     derived.add('total');
   }
-  if (
-    total === undefined &&
-    checked === undefined &&
-    failed === undefined &&
-    !p.rate &&
-    p.platforms.length === 0
-  )
+  if (total === undefined && checked === undefined && failed === undefined && !p.rate && p.platforms.length === 0)
     return undefined;
-  if (
-    (failed !== undefined && checked !== undefined && failed > checked) ||
-    (checked !== undefined && total !== undefined && checked > total) ||
-    (failed !== undefined && failed < 0)
-  ) {
+  if ((failed !== undefined && checked !== undefined && failed > checked) || (checked !== undefined && total !== undefined && checked > total) || (failed !== undefined && failed < 0))
+  {
     // The text contradicts itself (a garbled copy, a slip in the notice): say so, keep the rate it
     // states and no count — neither figure can be trusted over the other, and none is invented.
     ctx.warnings.push(tx.proseNumbersInconsistent(p.line, p.channel));
@@ -175,8 +162,7 @@ export function proseTally(p: ProseTally, scope: Region, ctx: ImportContext): Ta
   if (checked !== undefined) tally.checked = checked;
   if (failed !== undefined) tally.failed = failed;
   if (p.rate) tally.rate = p.rate;
-  if (derived.size > 0)
-    tally.derived = (['total', 'checked', 'failed'] as const).filter((k) => derived.has(k));
+  if (derived.size > 0) tally.derived = (['total', 'checked', 'failed'] as const).filter((k) => derived.has(k));
   if (p.platforms.length > 0) tally.platforms = p.platforms.map((x) => ({ ...x }));
   return tally;
 }
@@ -215,7 +201,6 @@ export function checkTallies(rows: Tally[], prose: ProseTally, scope: Region, ct
   for (const k of ['total', 'checked', 'failed'] as const) {
     const v = stated[k];
     const t = own[k];
-    if (v !== undefined && t !== undefined && v !== t)
-      ctx.warnings.push(tx.proseDiffers(prose.channel, k, v, t));
+    if (v !== undefined && t !== undefined && v !== t) ctx.warnings.push(tx.proseDiffers(prose.channel, k, v, t));
   }
 }

@@ -54,11 +54,7 @@ export async function openPool(o: PgOptions): Promise<pg.Pool> {
       await c.end();
     }
   }
-  const pool = new pg.Pool({
-    ...clientConfig(o),
-    max: o.max ?? 10,
-    allowExitOnIdle: o.allowExitOnIdle ?? false,
-  });
+  const pool = new pg.Pool({ ...clientConfig(o), max: o.max ?? 10, allowExitOnIdle: o.allowExitOnIdle ?? false });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
   return pool;

@@ -102,8 +102,7 @@ export class PgCoordinator implements Coordinator {
         c.on('end', () => lost());
         try {
           await c.connect();
-          const won = (await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', key))
-            .rows[0]!.ok;
+          const won = (await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', key)).rows[0]!.ok;
           if (won && !stopped) {
             holding = true;
             onChange?.(true);

@@ -39,9 +39,7 @@ export class PgHub {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client(
-      clientConfig({ ...this.options, applicationName: 'inspection-bot listener' }),
-    );
+    const client = new pg.Client(clientConfig({ ...this.options, applicationName: 'inspection-bot listener' }));
     client.on('notification', (n) => {
       if (n.channel !== this.channel) return;
       const payload = n.payload ?? '';

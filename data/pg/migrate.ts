@@ -33,9 +33,9 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<Migr
            applied_at  timestamptz NOT NULL DEFAULT now()
          )`,
       );
-      const present = (
-        await c.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')
-      ).rows.map((r) => r.name);
+      const present = (await c.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')).rows.map(
+        (r) => r.name,
+      );
       const unknown = present.filter((n) => !files.includes(n));
       if (unknown.length > 0)
         throw new Error(

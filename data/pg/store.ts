@@ -34,10 +34,7 @@ import { migrate } from './migrate.ts';
 const WRITE_LOCK = [0x1b5_0ac7, 0x5754];
 
 type Kind = 'region' | 'unit' | 'site' | 'account';
-const kinds: Record<
-  Kind,
-  { list: keyof Omit<RegisterFile, 'version'>; schema: { parse(v: unknown): unknown } }
-> = {
+const kinds: Record<Kind, { list: keyof Omit<RegisterFile, 'version'>; schema: { parse(v: unknown): unknown } }> = {
   region: { list: 'regions', schema: regionSchema },
   unit: { list: 'units', schema: unitSchema },
   site: { list: 'sites', schema: siteSchema },
@@ -122,10 +119,9 @@ export class PgStore implements InspectionStore {
         'SELECT kind, id, ord, rev, data FROM register_items WHERE rev > $1',
         [since],
       ),
-      this.pool.query<{ key: string; rev: number; data: unknown }>(
-        'SELECT key, rev, data FROM rounds WHERE rev > $1',
-        [since],
-      ),
+      this.pool.query<{ key: string; rev: number; data: unknown }>('SELECT key, rev, data FROM rounds WHERE rev > $1', [
+        since,
+      ]),
       this.pool.query<{ name: string; rev: number; data: unknown }>(
         'SELECT name, rev, data FROM documents WHERE rev > $1',
         [since],
@@ -139,17 +135,14 @@ export class PgStore implements InspectionStore {
       try {
         item = spec.schema.parse(r.data);
       } catch (err) {
-        throw new Error(
-          `store: register_items ${r.kind} ${r.id} does not match the schema: ${(err as Error).message}`,
-        );
+        throw new Error(`store: register_items ${r.kind} ${r.id} does not match the schema: ${(err as Error).message}`);
       }
       this.items[r.kind].set(r.id, { ord: r.ord, item });
       rev = Math.max(rev, r.rev);
     }
     for (const r of rounds.rows) {
       const parsed = roundFileSchema.safeParse(r.data);
-      if (!parsed.success)
-        throw new Error(`store: round ${r.key} does not match the schema: ${parsed.error.message}`);
+      if (!parsed.success) throw new Error(`store: round ${r.key} does not match the schema: ${parsed.error.message}`);
       this.rounds.set(r.key, parsed.data);
       rev = Math.max(rev, r.rev);
     }
@@ -191,13 +184,7 @@ export class PgStore implements InspectionStore {
       if (diff) ReplacementRefused.check(diff, options.replace);
       // Regions first (learned ones only when unknown), in the same transaction as the round.
       await this.ensureRegions(c, rev);
-      await upsert(
-        c,
-        'region',
-        write.newRegions.map((r) => regionSchema.parse(r)),
-        rev,
-        false,
-      );
+      await upsert(c, 'region', write.newRegions.map((r) => regionSchema.parse(r)), rev, false);
       await c.query(
         `INSERT INTO rounds (key, rev, canonical, data) VALUES ($1, $2, $3, $4)
          ON CONFLICT (key) DO UPDATE SET rev = EXCLUDED.rev, canonical = EXCLUDED.canonical, data = EXCLUDED.data`,
@@ -286,11 +273,7 @@ export class PgStore implements InspectionStore {
   /** The audit table (001_store.sql): `action`, and who/where/what in `detail`. */
   async audit(entry: AuditEntry): Promise<void> {
     const { at, action, ...rest } = auditEntrySchema.parse(entry);
-    await this.pool.query('INSERT INTO audit (at, action, detail) VALUES ($1, $2, $3)', [
-      at,
-      action,
-      JSON.stringify(rest),
-    ]);
+    await this.pool.query('INSERT INTO audit (at, action, detail) VALUES ($1, $2, $3)', [at, action, JSON.stringify(rest)]);
   }
 
   async auditLog(limit: number): Promise<AuditEntry[]> {
@@ -350,9 +333,5 @@ async function upsert(
 }
 
 async function audit(c: pg.PoolClient, at: Date, action: string, detail: unknown): Promise<void> {
-  await c.query('INSERT INTO audit (at, action, detail) VALUES ($1, $2, $3)', [
-    iso(at),
-    action,
-    JSON.stringify(detail),
-  ]);
+  await c.query('INSERT INTO audit (at, action, detail) VALUES ($1, $2, $3)', [iso(at), action, JSON.stringify(detail)]);
 }

@@ -31,7 +31,6 @@ export function toCsv(rows: Sheet['rows']): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   await writeWorkbook(path.join(dir, 'results.xlsx'), resultsTemplate);
   await writeWorkbook(path.join(dir, 'register.xlsx'), registerTemplate);
-  for (const s of [...resultsTemplate, ...registerTemplate])
-    await writeFile(path.join(dir, s.file), toCsv(s.rows));
+  for (const s of [...resultsTemplate, ...registerTemplate]) await writeFile(path.join(dir, s.file), toCsv(s.rows));
   console.log(`templates written to ${dir}`);
 }

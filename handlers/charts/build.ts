@@ -110,13 +110,7 @@ function rankChart(
   const heads: ChartOption[] = [];
   drawn.forEach((ch, i) => {
     const { rows, shown } = rank[ch] ?? { rows: [], shown: [] };
-    grids.push({
-      left: i * colW + 8,
-      top,
-      width: colW - 8 - 150,
-      height: shown.length * ROW_H,
-      containLabel: true,
-    });
+    grids.push({ left: i * colW + 8, top, width: colW - 8 - 150, height: shown.length * ROW_H, containLabel: true });
     xAxes.push({
       type: 'value',
       gridIndex: i,
@@ -152,29 +146,20 @@ function rankChart(
         fontSize: 11,
         formatter: (p: { dataIndex: number }) => {
           const row = shown[p.dataIndex];
-          return row
-            ? ct.barLabel(row.failRate, row.failed, row.checked) + (row.summed ? ct.summed : '')
-            : '';
+          return row ? ct.barLabel(row.failRate, row.failed, row.checked) + (row.summed ? ct.summed : '') : '';
         },
       },
     });
     const head = drawn.length > 1 || rows.length > shown.length ? channelName[ch] : '';
     const more = rows.length > shown.length ? `（${ct.shownTop(shown.length, rows.length)}）` : '';
-    if (head || more) heads.push(text(i * colW + 12, top - 24, `${head}${more}`, 13, INK, 'bold'));
+    if (head || more)
+      heads.push(text(i * colW + 12, top - 24, `${head}${more}`, 13, INK, 'bold'));
   });
   const highlightNote =
-    ref.highlight && data.regions.get(ref.highlight)
-      ? ct.highlighted(data.regions.get(ref.highlight)?.name ?? '')
-      : '';
+    ref.highlight && data.regions.get(ref.highlight) ? ct.highlighted(data.regions.get(ref.highlight)?.name ?? '') : '';
   const option: ChartOption = {
     textStyle: { fontFamily: FONT_FAMILY },
-    title: {
-      text: title,
-      subtext: highlightNote,
-      left: 12,
-      top: 10,
-      textStyle: { fontSize: 18, color: INK },
-    },
+    title: { text: title, subtext: highlightNote, left: 12, top: 10, textStyle: { fontSize: 18, color: INK } },
     grid: grids,
     xAxis: xAxes,
     yAxis: yAxes,
@@ -196,25 +181,15 @@ function trendChart(
   const title = ct.trendTitle(region.name);
   const sample = rows.some((r) => r.sample);
   const last = view.round;
-  const source =
-    rows.length > 1
-      ? ct.sourceMany(rows.length, last.issuer)
-      : ct.source(last.issuer, last.title, last.issuedOn);
-  const values = rows.flatMap((r) =>
-    channels.map((ch) => r[ch]?.value).filter((v): v is number => v !== undefined),
-  );
+  const source = rows.length > 1 ? ct.sourceMany(rows.length, last.issuer) : ct.source(last.issuer, last.title, last.issuedOn);
+  const values = rows.flatMap((r) => channels.map((ch) => r[ch]?.value).filter((v): v is number => v !== undefined));
   const low = Math.max(0, Math.floor((Math.min(100, ...values) - 2) / 5) * 5);
   const height = 480;
   const colors: Record<Channel, string> = { website: '#2f6db5', newmedia: '#c0392b' };
   const option: ChartOption = {
     textStyle: { fontFamily: FONT_FAMILY },
     title: { text: title, left: 12, top: 10, textStyle: { fontSize: 18, color: INK } },
-    legend: {
-      top: 46,
-      left: 'center',
-      data: channels.map((ch) => ct.seriesPass(ch)),
-      textStyle: { color: INK },
-    },
+    legend: { top: 46, left: 'center', data: channels.map((ch) => ct.seriesPass(ch)), textStyle: { color: INK } },
     grid: { left: 16, right: 40, top: 90, bottom: 80, containLabel: true },
     xAxis: {
       type: 'category',
@@ -270,24 +245,8 @@ function footer(source: string, sample: boolean, height: number): ChartOption[] 
       right: 16,
       top: 12,
       children: [
-        {
-          type: 'rect',
-          shape: { x: 0, y: 0, width: 76, height: 26, r: 4 },
-          style: { fill: '#fdecea', stroke: FAIL },
-        },
-        {
-          type: 'text',
-          x: 38,
-          y: 13,
-          style: {
-            text: ct.sample,
-            fill: FAIL,
-            fontSize: 14,
-            fontFamily: FONT_FAMILY,
-            align: 'center',
-            verticalAlign: 'middle',
-          },
-        },
+        { type: 'rect', shape: { x: 0, y: 0, width: 76, height: 26, r: 4 }, style: { fill: '#fdecea', stroke: FAIL } },
+        { type: 'text', x: 38, y: 13, style: { text: ct.sample, fill: FAIL, fontSize: 14, fontFamily: FONT_FAMILY, align: 'center', verticalAlign: 'middle' } },
       ],
     });
   }
@@ -295,12 +254,7 @@ function footer(source: string, sample: boolean, height: number): ChartOption[] 
 }
 
 function text(x: number, y: number, s: string, size: number, fill: string, weight = 'normal'): ChartOption {
-  return {
-    type: 'text',
-    x,
-    y,
-    style: { text: s, fill, fontSize: size, fontWeight: weight, fontFamily: FONT_FAMILY },
-  };
+  return { type: 'text', x, y, style: { text: s, fill, fontSize: size, fontWeight: weight, fontFamily: FONT_FAMILY } };
 }
 
 /** Bar and line heights: enough precision, and no float noise in the SVG. */

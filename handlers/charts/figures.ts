@@ -39,7 +39,8 @@ export function rankRows(data: Dataset, view: RoundView, scope: Region, ch: Chan
     .flatMap((x) => (x.tally && counted(x.tally) && x.tally.checked > 0 ? [{ r: x.r, tally: x.tally }] : []))
     .map(({ r, tally }) => ({ r, tally, rate: tally.failed / tally.checked }))
     .sort(
-      (a, b) => b.rate - a.rate || b.tally.failed - a.tally.failed || a.r.name.localeCompare(b.r.name, 'zh'),
+      (a, b) =>
+        b.rate - a.rate || b.tally.failed - a.tally.failed || a.r.name.localeCompare(b.r.name, 'zh'),
     );
   let position = 0;
   let previous = Number.NaN;
@@ -81,21 +82,10 @@ export interface TrendCell {
 /** A region's pass rates over the last rounds of the series ending at `view`, oldest first (/trend). */
 export function trendRows(data: Dataset, view: RoundView, regionId: string, max = 8): TrendRow[] {
   return trendOf(data, view, regionId, max).map((p: TrendPoint) => {
-    const row: TrendRow = {
-      period: p.view.round.period,
-      roundKey: p.view.round.key,
-      sample: isSample(p.view.round),
-    };
+    const row: TrendRow = { period: p.view.round.period, roundKey: p.view.round.key, sample: isSample(p.view.round) };
     for (const ch of ['website', 'newmedia'] as const) {
       const t = p[ch];
-      if (t)
-        row[ch] = {
-          total: t.total,
-          checked: t.checked,
-          failed: t.failed,
-          value: passRateOf(t),
-          passRate: cellRate(t),
-        };
+      if (t) row[ch] = { total: t.total, checked: t.checked, failed: t.failed, value: passRateOf(t), passRate: cellRate(t) };
     }
     return row;
   });

@@ -49,7 +49,5 @@ function findFont(): ChartFont {
   }
   const system = SYSTEM_FONTS.find((f) => existsSync(f));
   if (system) return { file: system, family: 'Noto Sans CJK SC' };
-  throw new Error(
-    'no CJK font for charts: run npm install (@expo-google-fonts/noto-sans-sc) or set CHART_FONT',
-  );
+  throw new Error('no CJK font for charts: run npm install (@expo-google-fonts/noto-sans-sc) or set CHART_FONT');
 }

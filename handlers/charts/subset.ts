@@ -81,8 +81,7 @@ export function subsetFont(fontFile: string, text: string): Buffer {
     w.hb_set_clear(features);
     w.hb_set_invert(features);
     const unicodes = w.hb_subset_input_unicode_set(input);
-    for (const ch of new Set(`${text}0123456789.,%-—…() `))
-      w.hb_set_add(unicodes, ch.codePointAt(0) as number);
+    for (const ch of new Set(`${text}0123456789.,%-—…() `)) w.hb_set_add(unicodes, ch.codePointAt(0) as number);
     const subset = w.hb_subset_or_fail(face, input);
     if (subset === 0) throw new Error(`hb_subset_or_fail failed for ${fontFile}`);
     const blob = w.hb_face_reference_blob(subset);

@@ -62,7 +62,10 @@ describe('start()', () => {
 describe('start() with a damaged journal', () => {
   it('refuses to start, naming the file and line, when a line inside outbox.log is bad', async () => {
     const env = { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
-    await writeFile(path.join(dir, 'outbox.log'), '{"entry":{"key":"a"\n{"entry":{"key":"b","seq":1}}\n');
+    await writeFile(
+      path.join(dir, 'outbox.log'),
+      '{"entry":{"key":"a"\n{"entry":{"key":"b","seq":1}}\n',
+    );
     await expect(start(loadConfig(env), env, captureLog().log)).rejects.toThrow(/outbox\.log 第1行无法读取/);
   });
 
@@ -73,8 +76,6 @@ describe('start() with a damaged journal', () => {
     const { log, lines } = captureLog();
     const running = await start(loadConfig(env), env, log);
     await running.stop();
-    expect(
-      lines.some((l) => l.level === 40 && /inbox\.log 第2行是写到一半的最后一行/.test(String(l.msg))),
-    ).toBe(true);
+    expect(lines.some((l) => l.level === 40 && /inbox\.log 第2行是写到一半的最后一行/.test(String(l.msg)))).toBe(true);
   });
 });

@@ -30,22 +30,11 @@ const round = {
   issuer: '福建省人民政府办公厅',
   deadline: '2020-07-17',
   tallies: [{ region: '福州市', channel: 'newmedia', total: 217, checked: 217, failed: 1 }],
-  failures: [
-    {
-      region: '福州市',
-      channel: 'newmedia',
-      unit: '福州市示例局',
-      subject: '示例发布',
-      platform: '微信公众号',
-      problem: '超过14天未更新',
-    },
-  ],
+  failures: [{ region: '福州市', channel: 'newmedia', unit: '福州市示例局', subject: '示例发布', platform: '微信公众号', problem: '超过14天未更新' }],
 };
 
 function metric(text: string, name: string, labels: string): number {
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith(`${name}{${labels}}`) || (labels === '' && l.startsWith(`${name} `)));
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`) || (labels === '' && l.startsWith(`${name} `)));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
@@ -87,9 +76,7 @@ describe('GET /metrics after a demo', () => {
     const base = `http://127.0.0.1:${running.port}`;
     try {
       const ask = signedPost(textMessage('/rate 福州'));
-      expect((await fetch(`${base}/wecom?${ask.query}`, { method: 'POST', body: ask.body })).status).toBe(
-        200,
-      );
+      expect((await fetch(`${base}/wecom?${ask.query}`, { method: 'POST', body: ask.body })).status).toBe(200);
       const posted = await fetch(`${base}/api/rounds`, {
         method: 'POST',
         headers: { authorization: `Bearer ${env.API_TOKEN}`, 'content-type': 'application/json' },
@@ -98,17 +85,14 @@ describe('GET /metrics after a demo', () => {
       expect(posted.status).toBe(201);
       await fake.waitFor('the alert', () => fake.delivered('robot-fz').length > 0, 10_000);
       // The push is recorded as sent a moment after the fake answered it.
-      for (let i = 0; i < 50 && !lines.some((l) => l.msg === 'push sent'); i++)
-        await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 50 && !lines.some((l) => l.msg === 'push sent'); i++) await new Promise((r) => setTimeout(r, 50));
 
       const res = await fetch(`${base}/metrics`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
       const text = await res.text();
       expect(metric(text, 'inspection_bot_messages_received_total', 'platform="wecom"')).toBeGreaterThan(0);
-      expect(
-        metric(text, 'inspection_bot_messages_answered_total', 'platform="wecom",outcome="answered"'),
-      ).toBeGreaterThan(0);
+      expect(metric(text, 'inspection_bot_messages_answered_total', 'platform="wecom",outcome="answered"')).toBeGreaterThan(0);
       expect(metric(text, 'inspection_bot_pushes_total', 'platform="wecom",errcode="0"')).toBeGreaterThan(0);
       expect(metric(text, 'inspection_bot_imports_total', 'outcome="new"')).toBeGreaterThan(0);
       expect(metric(text, 'inspection_bot_import_duration_seconds_count', '')).toBeGreaterThan(0);
@@ -126,16 +110,8 @@ describe('GET /metrics after a demo', () => {
 
       const command = lines.find((l) => l.msg === 'command answered');
       expect(command).toMatchObject({ platform: 'wecom', command: 'rate', group: 'fz', outcome: 'answered' });
-      expect(lines.find((l) => l.msg === 'api call')).toMatchObject({
-        method: 'POST',
-        path: '/api/rounds',
-        status: 201,
-      });
-      expect(lines.find((l) => l.msg === 'push sent')).toMatchObject({
-        platform: 'wecom',
-        group: 'fz',
-        errcode: 0,
-      });
+      expect(lines.find((l) => l.msg === 'api call')).toMatchObject({ method: 'POST', path: '/api/rounds', status: 201 });
+      expect(lines.find((l) => l.msg === 'push sent')).toMatchObject({ platform: 'wecom', group: 'fz', errcode: 0 });
       const all = JSON.stringify(lines);
       expect(all).not.toContain('福州市示例局');
       expect(all).not.toContain('robot-fz');

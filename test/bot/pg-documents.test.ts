@@ -70,10 +70,7 @@ describe.runIf(withPostgres)('TaskStore on PostgreSQL', () => {
     ]);
     // t2 is closed once, by whichever came first.
     expect([...closedA, ...closedB].sort()).toEqual(['t1', 't2', 't3']);
-    await Promise.all([
-      a.markSentAll([{ key: 't1|before-1', groups: ['fz'] }], at),
-      b.markSent('t3|due', ['xm'], at),
-    ]);
+    await Promise.all([a.markSentAll([{ key: 't1|before-1', groups: ['fz'] }], at), b.markSent('t3|due', ['xm'], at)]);
     await b.reload();
     expect(Object.keys(b.data.done).sort()).toEqual(['t1', 't2', 't3']);
     expect(b.data.sent['t1|before-1']).toEqual({ at: at.toISOString(), groups: ['fz'] });
@@ -86,12 +83,7 @@ describe.runIf(withPostgres)('TaskStore on PostgreSQL', () => {
     await a.setRoundDeadline('2020Q1@35', { date: '2020-04-24', time: '17:00' }, 'admin', at);
     await a.setUnitDeadline('2020Q1@35', 'u1', { date: '2020-04-20' }, 'admin', at);
     const b = await TaskStore.openPg(d.pool);
-    expect(b.data.deadlines.rounds['2020Q1@35']).toEqual({
-      date: '2020-04-24',
-      time: '17:00',
-      by: 'admin',
-      at: at.toISOString(),
-    });
+    expect(b.data.deadlines.rounds['2020Q1@35']).toEqual({ date: '2020-04-24', time: '17:00', by: 'admin', at: at.toISOString() });
     expect(b.data.deadlines.units['2020Q1@35|u1']).toMatchObject({ date: '2020-04-20' });
   });
 });

@@ -17,12 +17,7 @@ export function imageMarkdown(alt: string, url: string): string {
 }
 
 /** A session-webhook answer with its chart under the heading (or the note that links are off). */
-export function toChartAnswer(
-  reply: Reply,
-  asker: Sender,
-  charts: ChartImages | undefined,
-  now: Date,
-): MarkdownMessage {
+export function toChartAnswer(reply: Reply, asker: Sender, charts: ChartImages | undefined, now: Date): MarkdownMessage {
   const url = reply.chart ? charts?.url(reply.chart, now) : undefined;
   if (!reply.chart) return toAnswer(reply, asker);
   if (!url) return toAnswer({ ...reply, lines: [...reply.lines, chartText.noPublicUrl] }, asker);
@@ -40,10 +35,7 @@ export function toChartPush(reply: Reply, charts: ChartImages | undefined, now: 
   const tail = words.length > 0 ? `\n\n${words.join(' ')}` : '';
   return {
     msgtype: 'markdown',
-    markdown: {
-      title: reply.title,
-      text: `#### ${reply.title}\n\n${imageMarkdown(reply.title, url)}${tail}`,
-    },
+    markdown: { title: reply.title, text: `#### ${reply.title}\n\n${imageMarkdown(reply.title, url)}${tail}` },
     at,
   };
 }

@@ -112,12 +112,7 @@ export function sessionChannel(
       if (clock() > msg.session.expiresAt)
         throw new ChannelClosed('sessionWebhook expired before the answer was ready');
       // A /chart answer carries its picture as a link (or says why it cannot).
-      await postSession(
-        http,
-        oapiBase,
-        msg.session.url,
-        toChartAnswer(answer, msg.inbound.sender, charts, new Date(clock())),
-      );
+      await postSession(http, oapiBase, msg.session.url, toChartAnswer(answer, msg.inbound.sender, charts, new Date(clock())));
     },
   };
 }

@@ -170,11 +170,7 @@ export class DingtalkStream {
     // A re-pushed frame carries the same msgId: respond() drops it through the store's dedupe.
     try {
       const msg = decodeMessage(JSON.parse(f.data ?? ''), this.o.groups);
-      if (msg)
-        void this.o.responder.accept(
-          msg.inbound,
-          sessionChannel(this.o.http, this.o.oapiBase, msg, Date.now, this.o.charts),
-        );
+      if (msg) void this.o.responder.accept(msg.inbound, sessionChannel(this.o.http, this.o.oapiBase, msg, Date.now, this.o.charts));
     } catch (err) {
       this.o.log.warn(
         { err: (err as Error).message, messageId: id },

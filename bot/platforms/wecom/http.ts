@@ -135,10 +135,7 @@ export function createCallback(opts: CallbackOptions) {
     clearTimeout(timer);
     if (state === 'waiting') state = 'late';
     if (!passive) return EMPTY;
-    return passiveReply(
-      JSON.stringify(toStream(passive.answer, randomUUID(), passive.image)),
-      q.get('nonce') ?? '',
-    );
+    return passiveReply(JSON.stringify(toStream(passive.answer, randomUUID(), passive.image)), q.get('nonce') ?? '');
   }
 
   /** A chart's picture for the passive reply; an answer whose chart cannot be drawn goes as text. */

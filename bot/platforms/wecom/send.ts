@@ -53,8 +53,7 @@ export function createWecomPusher(http: AxiosInstance, apiBase: string, charts?:
       // A chart message is the picture alone: the group robot's image message (§1.2).
       if (reply.chart) {
         const png = charts?.png(reply.chart);
-        if (!png)
-          throw new WecomError('wecom.image: the chart has no data any more (or charts are off)', false);
+        if (!png) throw new WecomError('wecom.image: the chart has no data any more (or charts are off)', false);
         const body = toImageMessage(png);
         return { body, bytes: Math.min(png.length, IMAGE_MAX_BYTES) };
       }

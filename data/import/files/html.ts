@@ -10,41 +10,15 @@ export interface HtmlText {
 }
 
 /** Chrome that is never the notice: menus, breadcrumbs, share bars, footers. */
-const DROP_TAGS =
-  'script,style,noscript,iframe,nav,header,footer,aside,form,select,button,input,textarea,object,svg';
+const DROP_TAGS = 'script,style,noscript,iframe,nav,header,footer,aside,form,select,button,input,textarea,object,svg';
 const CHROME =
   /(^|[-_\s])(nav|navi|navbar|menu|submenu|header|head|top|topbar|footer|foot|bottom|copyright|crumb|crumbs|breadcrumb|bread|position|location|dqwz|share|bdshare|sidebar|side|left|right|related|xgxx|xglj|link|links|friendlink|yqlj|print|toolbar|tools|search|login|gotop|qrcode|ewm|fontsize|zihao|pager|pagination|prev|next|comment)([-_\s]|\d|$)/i;
 /** Containers portal systems (TRS, 大汉, 博思 …) put the article body in. */
 const CONTENT =
   /(^|[-_\s])(TRS_Editor|TRS_UEDITOR|zoom|Zoom|UCAP-CONTENT|article|article-content|articleContent|art_con|artCon|content|con|contents|main-text|maintext|detail|details|xxgk_content|pages_content|view|wzcon|txt|text|Custom_UnionStyle|nr|zw|zwnr|body-text|info-cont|news_content|news-content)([-_\s]|\d|$)/;
 const BLOCK = new Set([
-  'p',
-  'div',
-  'br',
-  'tr',
-  'td',
-  'th',
-  'li',
-  'ul',
-  'ol',
-  'table',
-  'tbody',
-  'thead',
-  'section',
-  'article',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'blockquote',
-  'pre',
-  'dd',
-  'dt',
-  'dl',
-  'center',
-  'caption',
+  'p', 'div', 'br', 'tr', 'td', 'th', 'li', 'ul', 'ol', 'table', 'tbody', 'thead', 'section', 'article',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'dd', 'dt', 'dl', 'center', 'caption',
 ]);
 
 /**
@@ -57,10 +31,7 @@ export function htmlText(bytes: Uint8Array): HtmlText {
   const head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
   const charset = head.match(/charset\s*=\s*["']?([\w-]+)/i)?.[1];
   const { text: source } = decodeText(bytes, charset);
-  const root = parse(source, {
-    comment: false,
-    blockTextElements: { script: false, style: false, pre: true },
-  });
+  const root = parse(source, { comment: false, blockTextElements: { script: false, style: false, pre: true } });
   const title = pageTitle(root);
   const published = pageDate(root);
   for (const el of root.querySelectorAll(DROP_TAGS)) el.remove();
@@ -113,18 +84,8 @@ function pageTitle(root: HTMLElement): string | undefined {
 }
 
 function pageDate(root: HTMLElement): string | undefined {
-  const fromMeta = meta(root, [
-    'PubDate',
-    'pubdate',
-    'publishdate',
-    'firstpublishedtime',
-    'article:published_time',
-  ]);
-  const text =
-    fromMeta ??
-    root.text.match(
-      /(?:发布|发文|成文|印发)(?:时间|日期)\s*[:：]?\s*(\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2})/,
-    )?.[1];
+  const fromMeta = meta(root, ['PubDate', 'pubdate', 'publishdate', 'firstpublishedtime', 'article:published_time']);
+  const text = fromMeta ?? root.text.match(/(?:发布|发文|成文|印发)(?:时间|日期)\s*[:：]?\s*(\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2})/)?.[1];
   const m = text?.match(/(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})/);
   if (!m) return undefined;
   return `${m[1]}-${(m[2] as string).padStart(2, '0')}-${(m[3] as string).padStart(2, '0')}`;

@@ -20,20 +20,14 @@ export async function pdfText(bytes: Uint8Array): Promise<PdfText> {
     const lines = result.pages
       .flatMap((p) => p.text.split(/\r?\n/))
       // pdf.js puts a space between Chinese and Latin runs (关于 2020 年): the text had none.
-      .map((l) =>
-        l
-          .replace(/\s+$/, '')
-          .replace(/(?<=[\u4e00-\u9fa5])[ \u00a0]+(?=[\w%.])|(?<=[\w%.])[ \u00a0]+(?=[\u4e00-\u9fa5])/g, ''),
-      )
+      .map((l) => l.replace(/\s+$/, '').replace(/(?<=[\u4e00-\u9fa5])[ \u00a0]+(?=[\w%.])|(?<=[\w%.])[ \u00a0]+(?=[\u4e00-\u9fa5])/g, ''))
       .filter((l) => !PAGE_NUMBER.test(l.trim()));
     const info = await parser.getInfo().catch(() => undefined);
     const title = typeof info?.info?.Title === 'string' ? info.info.Title.trim() : '';
     // A table row comes out as one line with its cells tab-separated: one cell per line, as a
     // table copied from a portal reads.
     const text = unwrap(lines)
-      .flatMap((l) =>
-        l.includes('\t') && l.split('\t').every((c) => c.trim().length <= 40) ? l.split('\t') : [l],
-      )
+      .flatMap((l) => (l.includes('\t') && l.split('\t').every((c) => c.trim().length <= 40) ? l.split('\t') : [l]))
       .join('\n');
     return { text, pages: result.total, ...(title ? { title } : {}) };
   } finally {
@@ -41,8 +35,7 @@ export async function pdfText(bytes: Uint8Array): Promise<PdfText> {
   }
 }
 
-const PAGE_NUMBER =
-  /^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)$/;
+const PAGE_NUMBER = /^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)$/;
 const SENTENCE_END = /[。：:；;！!？?”」）)]$/;
 
 /** Joins lines the layout wrapped: long lines that stop mid-sentence run on into the next. */

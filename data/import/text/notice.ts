@@ -26,12 +26,10 @@ export const importText = {
     `发文机关“${office}”没有写明地区，正文中列出的地区也不能确定范围。请用 --issuer 指定，例如：npm run import -- <文件> --issuer 贵州省`,
   issuerOptionUnknown: (text: string, near: string[]) =>
     `--issuer “${text}”不是可识别的地区或机关名称${near.length > 0 ? `，是不是：${near.join('、')}？` : '。'}请写地区名称，例如 --issuer 红河哈尼族彝族自治州 或 --issuer 长沙市。`,
-  issuerFromOption: (text: string, region: string) =>
-    `发文机关按 --issuer 指定为“${text}”，范围：${region}。`,
+  issuerFromOption: (text: string, region: string) => `发文机关按 --issuer 指定为“${text}”，范围：${region}。`,
   issuerInferred: '按正文推断',
   scopeFromBody: (region: string) => `通报没有写明发文地区，正文所列地区都属于“${region}”，按此确定范围。`,
-  failedFromNames: (channel: Channel, n: number) =>
-    `通报没有写${channelName[channel]}不合格总数，按点名的${n}个计。`,
+  failedFromNames: (channel: Channel, n: number) => `通报没有写${channelName[channel]}不合格总数，按点名的${n}个计。`,
   noResults: '没有找到检查结果：既没有情况表，也没有“运行政府网站××个，其中不合格××个”这样的表述。',
   noHeader: '表格没有可识别的表头（序号、部门/地区、运行网站总数……）。',
   noNumberColumns: '情况表没有数字列（运行总数、检查数、不合格数）。',

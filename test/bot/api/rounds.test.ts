@@ -24,11 +24,7 @@ beforeEach(async () => {
   imports.onImported(async (e) => {
     events.push(e);
   });
-  const app = createApp({
-    store,
-    log: silentLogger,
-    routers: [createApiRouter({ store, imports, token: TOKEN, now: () => now })],
-  });
+  const app = createApp({ store, log: silentLogger, routers: [createApiRouter({ store, imports, token: TOKEN, now: () => now })] });
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -49,16 +45,7 @@ const round = {
     { region: '福州市', channel: 'newmedia', total: 217, checked: 217, failed: 1 },
     { region: '平潭', channel: 'website', checked: 8, failed: 0 },
   ],
-  failures: [
-    {
-      region: '福州市',
-      channel: 'newmedia',
-      unit: '福州市示例局',
-      subject: '示例发布',
-      platform: '微信公众号',
-      problem: '超过14天未更新',
-    },
-  ],
+  failures: [{ region: '福州市', channel: 'newmedia', unit: '福州市示例局', subject: '示例发布', platform: '微信公众号', problem: '超过14天未更新' }],
 };
 
 function post(body: unknown, token = TOKEN) {
@@ -69,34 +56,17 @@ function post(body: unknown, token = TOKEN) {
   });
 }
 
-const get = (path: string, token = TOKEN) =>
-  fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+const get = (path: string, token = TOKEN) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
 describe('POST /api/rounds', () => {
   it('imports a round through ImportService: 201, the counts, and listeners told', async () => {
     const res = await post(round);
     expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({
-      round: '2020Q1@35',
-      changed: true,
-      replaced: false,
-      tallies: 3,
-      failures: 1,
-      newRegions: [],
-    });
+    expect(await res.json()).toEqual({ round: '2020Q1@35', changed: true, replaced: false, tallies: 3, failures: 1, newRegions: [] });
     expect(events).toEqual([expect.objectContaining({ roundKey: '2020Q1@35', changed: true })]);
     const stored = store.dataset().rounds[0]!;
-    expect(stored.round).toMatchObject({
-      source: { file: 'api', kind: 'api' },
-      deadline: { date: '2020-04-17' },
-    });
-    expect(stored.file.tallies).toContainEqual({
-      regionId: '35-pt',
-      channel: 'website',
-      total: 8,
-      checked: 8,
-      failed: 0,
-    });
+    expect(stored.round).toMatchObject({ source: { file: 'api', kind: 'api' }, deadline: { date: '2020-04-17' } });
+    expect(stored.file.tallies).toContainEqual({ regionId: '35-pt', channel: 'website', total: 8, checked: 8, failed: 0 });
     expect(stored.file.failures[0]).toMatchObject({ regionId: '3501', problemCode: 'M_STALE', veto: true });
   });
 
@@ -119,10 +89,7 @@ describe('POST /api/rounds', () => {
   });
 
   it('refuses a body that breaks the schema with 400 naming the field', async () => {
-    const bad = {
-      ...round,
-      tallies: [{ region: '福州市', channel: 'website', total: 5, checked: 6, failed: 0 }],
-    };
+    const bad = { ...round, tallies: [{ region: '福州市', channel: 'website', total: 5, checked: 6, failed: 0 }] };
     const res = await post(bad);
     expect(res.status).toBe(400);
     expect((await res.json()).message).toBe('api: tallies[0].checked: checked 6 exceeds total 5');
@@ -146,16 +113,9 @@ describe('POST /api/rounds', () => {
     const res = await post({ ...round, scope: '福建生' });
     expect(res.status).toBe(400);
     const body = await res.json();
-    expect(body.details.problems).toEqual([
-      { where: 'scope', reason: expect.stringMatching(/^未知的通报范围“福建生”，是不是：福建省/) },
-    ]);
+    expect(body.details.problems).toEqual([{ where: 'scope', reason: expect.stringMatching(/^未知的通报范围“福建生”，是不是：福建省/) }]);
     expect(store.isEmpty()).toBe(true);
-    expect(
-      store
-        .dataset()
-        .regions.all()
-        .some((r) => r.learned),
-    ).toBe(false);
+    expect(store.dataset().regions.all().some((r) => r.learned)).toBe(false);
     expect(store.dataset().regions.resolve('福州')?.region.id).toBe('3501');
   });
 
@@ -163,17 +123,10 @@ describe('POST /api/rounds', () => {
     const bad = {
       ...round,
       period: '2020季度',
-      failures: [
-        { ...round.failures[0], region: '福洲' },
-        { ...round.failures[0], region: '厦闷' },
-      ],
+      failures: [{ ...round.failures[0], region: '福洲' }, { ...round.failures[0], region: '厦闷' }],
     };
     const body = await (await post(bad)).json();
-    expect(body.details.problems.map((p: { where: string }) => p.where)).toEqual([
-      'period',
-      'failures[0].region',
-      'failures[1].region',
-    ]);
+    expect(body.details.problems.map((p: { where: string }) => p.where)).toEqual(['period', 'failures[0].region', 'failures[1].region']);
   });
 
   it('refuses with 409 a replacement that drops failures, and applies it with "replace": true', async () => {
@@ -182,20 +135,13 @@ describe('POST /api/rounds', () => {
     const refused = await post(dropped);
     expect(refused.status).toBe(409);
     const body = await refused.json();
-    expect(body).toMatchObject({
-      error: 'replace_refused',
-      details: { round: '2020Q1@35', droppedFailures: [expect.objectContaining({ subject: '示例发布' })] },
-    });
+    expect(body).toMatchObject({ error: 'replace_refused', details: { round: '2020Q1@35', droppedFailures: [expect.objectContaining({ subject: '示例发布' })] } });
     expect(body.message).toMatch(/"replace": true/);
     expect(store.dataset().rounds[0]!.file.failures).toHaveLength(1);
 
     const replaced = await post({ ...dropped, replace: true });
     expect(replaced.status).toBe(200);
-    expect(await replaced.json()).toMatchObject({
-      replaced: true,
-      failures: 0,
-      diff: { droppedFailures: [expect.objectContaining({ subject: '示例发布' })] },
-    });
+    expect(await replaced.json()).toMatchObject({ replaced: true, failures: 0, diff: { droppedFailures: [expect.objectContaining({ subject: '示例发布' })] } });
     expect(store.dataset().rounds[0]!.file.failures).toEqual([]);
   });
 
@@ -211,14 +157,7 @@ describe('GET /api/rounds', () => {
     const res = await get('/api/rounds');
     expect(await res.json()).toEqual({
       rounds: [
-        expect.objectContaining({
-          key: '2020Q1@35',
-          period: '2020Q1',
-          scope: { id: '35', name: '福建省' },
-          source: 'api',
-          tallies: 3,
-          failures: 1,
-        }),
+        expect.objectContaining({ key: '2020Q1@35', period: '2020Q1', scope: { id: '35', name: '福建省' }, source: 'api', tallies: 3, failures: 1 }),
       ],
     });
   });
@@ -270,9 +209,7 @@ describe('GET /api/rates', () => {
           Buffer.concat([
             Buffer.from('GET /api/rates?region='),
             Buffer.from('福州', 'utf8'),
-            Buffer.from(
-              ` HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`,
-            ),
+            Buffer.from(` HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`),
           ]),
         );
       });

@@ -44,22 +44,8 @@ beforeAll(async () => {
     `${dir.dir}/groups.json`,
     JSON.stringify({
       groups: [
-        {
-          id: 'fj-wecom',
-          name: '福建省检查群',
-          platform: 'wecom',
-          chatId: 'wrCHART',
-          robot: { key: ROBOT_KEY },
-          follows: { regions: ['福建'] },
-          chart: true,
-        },
-        {
-          id: 'fj-dt',
-          name: '福建省钉钉群',
-          platform: 'dingtalk',
-          conversationId: 'cidCHART',
-          follows: { regions: ['福建'] },
-        },
+        { id: 'fj-wecom', name: '福建省检查群', platform: 'wecom', chatId: 'wrCHART', robot: { key: ROBOT_KEY }, follows: { regions: ['福建'] }, chart: true },
+        { id: 'fj-dt', name: '福建省钉钉群', platform: 'dingtalk', conversationId: 'cidCHART', follows: { regions: ['福建'] } },
       ],
     }),
   );
@@ -104,9 +90,7 @@ describe('/chart 福建 in a group', () => {
     });
     await wecom.waitFor('text reply', () => wecom.respondMsgs.some((f) => f.headers.req_id === reqId));
     const frame = wecom.respondMsgs.find((f) => f.headers.req_id === reqId)!;
-    expect((frame.body as { stream: { content: string } }).stream.content).toContain(
-      '福建省 2020年第一季度各地区不合格率',
-    );
+    expect((frame.body as { stream: { content: string } }).stream.content).toContain('福建省 2020年第一季度各地区不合格率');
     await wecom.waitFor('image push', () => wecom.images.length === 1, 15_000);
     const [image] = wecom.images;
     expect(image!.key).toBe(ROBOT_KEY);
@@ -125,9 +109,7 @@ describe('/chart 福建 in a group', () => {
     await dingtalk.waitFor('answer', () => dingtalk.answers('cidCHART').length === 1, 15_000);
     const [answer] = dingtalk.answers('cidCHART') as Array<{ markdown: { text: string } }>;
     expect(answer!.markdown.text).toMatch(
-      new RegExp(
-        `!\\[【示例数据】福建省 2020年第一季度各地区不合格率\\]\\(http://127\\.0\\.0\\.1:${port}/charts/[\\w-]+\\.[\\w-]+\\.png\\)`,
-      ),
+      new RegExp(`!\\[【示例数据】福建省 2020年第一季度各地区不合格率\\]\\(http://127\\.0\\.0\\.1:${port}/charts/[\\w-]+\\.[\\w-]+\\.png\\)`),
     );
     expect(answer!.markdown.text).toContain('不合格率最高为省直部门 4.00%（2/50）');
     await dingtalk.waitFor('image fetched', () => dingtalk.imageFetches.length === 1, 15_000);

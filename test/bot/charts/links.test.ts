@@ -16,10 +16,7 @@ describe('ChartLinks', () => {
   const links = new ChartLinks(Buffer.from('k'.repeat(32)), 'https://bot.example.gov.cn/', 24 * HOUR);
 
   it('signs a chart into a URL under PUBLIC_BASE_URL and reads it back until it expires', () => {
-    const url = new ChartLinks(Buffer.from('k'.repeat(32)), 'https://bot.example.gov.cn', 24 * HOUR).url(
-      REF,
-      NOW,
-    )!;
+    const url = new ChartLinks(Buffer.from('k'.repeat(32)), 'https://bot.example.gov.cn', 24 * HOUR).url(REF, NOW)!;
     expect(url).toMatch(/^https:\/\/bot\.example\.gov\.cn\/charts\/[\w-]+\.[\w-]{22}\.png$/);
     const id = url.split('/').at(-1)!.slice(0, -4);
     expect(links.check(id, new Date(NOW.getTime() + 23 * HOUR))).toEqual({ ok: true, ref: REF });
@@ -48,9 +45,7 @@ describe('ChartLinks', () => {
       const b = await ChartLinks.open({ dataDir: dir, ttlHours: 1 });
       expect(b.check(a.id(REF, NOW), NOW)).toEqual({ ok: true, ref: REF });
       expect((await stat(path.join(dir, 'chart-link.key'))).mode & 0o777).toBe(0o600);
-      expect((await readFile(path.join(dir, 'chart-link.key'), 'utf8')).trim()).toMatch(
-        /^[A-Za-z0-9+/]{43}=$/,
-      );
+      expect((await readFile(path.join(dir, 'chart-link.key'), 'utf8')).trim()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -43,27 +43,14 @@ describe('group robot chart messages', () => {
   });
 
   it('DingTalk without PUBLIC_BASE_URL: a permanent error, never a broken picture', () => {
-    const pusher = createDingtalkPusher(
-      axios.create(),
-      'http://127.0.0.1:9',
-      () => NOW.getTime(),
-      createChartImages(seeded.store, links()),
-    );
+    const pusher = createDingtalkPusher(axios.create(), 'http://127.0.0.1:9', () => NOW.getTime(), createChartImages(seeded.store, links()));
     expect(() => pusher.render(CHART)).toThrow(/PUBLIC_BASE_URL/);
   });
 });
 
 describe('chartUnderAlerts()', () => {
   const group = (over: Partial<Group>): Group =>
-    ({
-      id: 'g1',
-      name: '群',
-      platform: 'wecom',
-      follows: { regions: [], units: [] },
-      admins: [],
-      allClear: false,
-      ...over,
-    }) as Group;
+    ({ id: 'g1', name: '群', platform: 'wecom', follows: { regions: [], units: [] }, admins: [], allClear: false, ...over }) as Group;
   const input = (g: Group, alerts = 1, base?: string) => {
     const data = seeded.store.dataset();
     return {
@@ -71,12 +58,7 @@ describe('chartUnderAlerts()', () => {
       view: data.rounds[0]!,
       group: g,
       scope: { regions: ['35'], units: [] },
-      alerts: Array.from({ length: alerts }, (_, i) => ({
-        key: `a${i}`,
-        groupId: g.id,
-        kind: 'alert' as const,
-        reply: { title: 't', lines: [], mentions: [] },
-      })),
+      alerts: Array.from({ length: alerts }, (_, i) => ({ key: `a${i}`, groupId: g.id, kind: 'alert' as const, reply: { title: 't', lines: [], mentions: [] } })),
       charts: createChartImages(seeded.store, links(base)),
       log: silentLogger,
       now: NOW,

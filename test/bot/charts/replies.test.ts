@@ -74,9 +74,7 @@ describe('/chart as a WeCom passive reply', () => {
     try {
       const req = signedPost(textMessage('/rate 福州', 'chart-none'));
       const res = await fetch(`${s.base}/wecom?${req.query}`, { method: 'POST', body: req.body });
-      const plain = JSON.parse(
-        oracle.decrypt(KEY, ((await res.json()) as { encrypt: string }).encrypt).message,
-      );
+      const plain = JSON.parse(oracle.decrypt(KEY, ((await res.json()) as { encrypt: string }).encrypt).message);
       expect(plain.stream.msg_item).toBeUndefined();
     } finally {
       await s.close();
@@ -95,19 +93,9 @@ describe('/chart on DingTalk without PUBLIC_BASE_URL', () => {
         DINGTALK_API_BASE: fake.url,
         DINGTALK_OAPI_BASE: fake.url,
       });
-      const dt = createDingtalk({
-        config,
-        pipeline,
-        groups: dtGroups,
-        log: silentLogger,
-        http,
-        charts: createChartImages(seeded.store),
-      })!;
+      const dt = createDingtalk({ config, pipeline, groups: dtGroups, log: silentLogger, http, charts: createChartImages(seeded.store) })!;
       await dt.start!();
-      fake.gateway.callback(
-        'dingNOURL',
-        fake.robotMessage({ content: '/chart 福建', conversationId: 'cidNOURL' }),
-      );
+      fake.gateway.callback('dingNOURL', fake.robotMessage({ content: '/chart 福建', conversationId: 'cidNOURL' }));
       await fake.waitFor('answer', () => fake.answers('cidNOURL').length === 1, 10_000);
       const [answer] = fake.answers('cidNOURL') as Array<{ markdown: { text: string } }>;
       expect(answer!.markdown.text).not.toContain('![');
@@ -126,11 +114,7 @@ describe('npm run ask -- "/chart 福建"', () => {
     try {
       const lines: string[] = [];
       const out = path.join(dir, 'out', 'fujian.png');
-      const code = await runAsk(
-        ['--out', out, '/chart', '福建'],
-        { DATA_DIR: dir, LOG_LEVEL: 'silent' },
-        (l) => lines.push(l),
-      );
+      const code = await runAsk(['--out', out, '/chart', '福建'], { DATA_DIR: dir, LOG_LEVEL: 'silent' }, (l) => lines.push(l));
       expect(code).toBe(0);
       expect(lines.join('\n')).toContain('福建省 2020年第一季度各地区不合格率');
       expect(lines.at(-1)).toBe(`图片已保存：${out}`);

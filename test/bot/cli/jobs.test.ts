@@ -42,9 +42,7 @@ describe('npm run jobs -- reminders --now <ISO> --dry-run', () => {
   });
 
   it('finds nothing to send long after the round', async () => {
-    expect((await run('reminders', '--now', '2024-05-06T09:00:00+08:00', '--dry-run')).text).toContain(
-      '共0条提醒。',
-    );
+    expect((await run('reminders', '--now', '2024-05-06T09:00:00+08:00', '--dry-run')).text).toContain('共0条提醒。');
   });
 
   it('only previews: without --dry-run it explains that the running bot sends', async () => {
@@ -56,8 +54,6 @@ describe('npm run jobs -- reminders --now <ISO> --dry-run', () => {
   it('rejects an unknown job, argument or time', async () => {
     expect((await run('alerts', '--dry-run')).text).toMatch(/^没有名为“alerts”的任务/);
     expect((await run('reminders', '--soon')).text).toMatch(/^无法识别的参数“--soon”/);
-    expect((await run('reminders', '--now', 'tomorrow', '--dry-run')).text).toMatch(
-      /^--now 的时间无法识别：tomorrow/,
-    );
+    expect((await run('reminders', '--now', 'tomorrow', '--dry-run')).text).toMatch(/^--now 的时间无法识别：tomorrow/);
   });
 });

@@ -73,17 +73,12 @@ describe.runIf(withPostgres)('runMigrate()', () => {
     expect(await runMigrate(['--to', 'lowdb', '--into', back], env, () => {})).toBe(0);
     const original = await LowStore.open(source);
     const copy = await LowStore.open(back);
-    cleanups.push(
-      () => original.close(),
-      () => copy.close(),
-    );
+    cleanups.push(() => original.close(), () => copy.close());
     expect(copy.dataset().register).toEqual(original.dataset().register);
     expect(copy.dataset().rounds.map((v) => v.file)).toEqual(original.dataset().rounds.map((v) => v.file));
     expect(copy.state.data.lastImport).toEqual(original.state.data.lastImport);
     expect((await copy.seenIds()).map((s) => s.key)).toEqual(['wecom:m1']);
-    expect((await Subscriptions.open(back, groups)).exportAll()).toEqual(
-      (await Subscriptions.open(source, groups)).exportAll(),
-    );
+    expect((await Subscriptions.open(back, groups)).exportAll()).toEqual((await Subscriptions.open(source, groups)).exportAll());
     expect((await TaskStore.open(back)).data).toEqual((await TaskStore.open(source)).data);
     const entries = (await Journal.peek(back))!.entries;
     expect(entries.map((e) => [e.key, e.status, e.items])).toEqual([
@@ -98,9 +93,7 @@ describe.runIf(withPostgres)('runMigrate()', () => {
     const env = { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema };
     expect(await runMigrate(['--to', 'postgres', '--from', await usedDirectory()], env, () => {})).toBe(0);
     const lines: string[] = [];
-    expect(
-      await runMigrate(['--to', 'postgres', '--from', await usedDirectory()], env, (l) => lines.push(l)),
-    ).toBe(1);
+    expect(await runMigrate(['--to', 'postgres', '--from', await usedDirectory()], env, (l) => lines.push(l))).toBe(1);
     expect(lines[0]).toMatch(/^目标数据库已有数据（检查期次、改过订阅的群、整改任务记录.*），未复制任何内容/);
   });
 
@@ -110,13 +103,7 @@ describe.runIf(withPostgres)('runMigrate()', () => {
     const used = await usedDirectory();
     const before = (await readdir(used)).sort();
     const lines: string[] = [];
-    expect(
-      await runMigrate(
-        ['--to', 'lowdb', '--into', used],
-        { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema },
-        (l) => lines.push(l),
-      ),
-    ).toBe(1);
+    expect(await runMigrate(['--to', 'lowdb', '--into', used], { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema }, (l) => lines.push(l))).toBe(1);
     expect(lines[0]).toContain('已有数据');
     expect((await readdir(used)).sort()).toEqual(before);
   });
@@ -125,9 +112,6 @@ describe.runIf(withPostgres)('runMigrate()', () => {
     const lines: string[] = [];
     expect(await runMigrate(['--to', 'mysql'], {}, (l) => lines.push(l))).toBe(2);
     expect(await runMigrate(['--to', 'postgres'], { DATABASE_URL: '' }, (l) => lines.push(l))).toBe(1);
-    expect(lines).toEqual([
-      expect.stringMatching(/^用法：npm run migrate/),
-      expect.stringMatching(/DATABASE_URL/),
-    ]);
+    expect(lines).toEqual([expect.stringMatching(/^用法：npm run migrate/), expect.stringMatching(/DATABASE_URL/)]);
   });
 });

@@ -26,10 +26,7 @@ beforeEach(async () => {
 afterEach(() => cleanup());
 
 const run = (files: string[], apply: boolean) =>
-  runSheetImport(
-    { files: files.map((f) => path.join(templates, f)), apply, now },
-    { store, imports, print: (l) => printed.push(l) },
-  );
+  runSheetImport({ files: files.map((f) => path.join(templates, f)), apply, now }, { store, imports, print: (l) => printed.push(l) });
 
 describe('runSheetImport()', () => {
   it('previews without writing anything', async () => {

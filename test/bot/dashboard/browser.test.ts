@@ -62,9 +62,7 @@ describe.runIf(withBrowser)('the dashboard in Chromium', () => {
   }
 
   async function expectRateMatches(region: string, period: string): Promise<void> {
-    const rate = replyToText(
-      await answer(world.running.pipeline, `/rate ${region} ${period}`, { platform: 'cli' }),
-    );
+    const rate = replyToText(await answer(world.running.pipeline, `/rate ${region} ${period}`, { platform: 'cli' }));
     const lines = await summaryLines();
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(rate).toContain(line);
@@ -121,9 +119,7 @@ describe.runIf(withBrowser)('the dashboard in Chromium', () => {
     await follow('#ranking tbody a', '鼓楼区');
     expect(await page.$eval('h1', (e) => e.textContent)).toBe('鼓楼区 2020年第二季度检查情况');
     await expectRateMatches('鼓楼区', '2020Q2');
-    const row = await page.$eval('#failures tbody tr', (tr) =>
-      [...tr.querySelectorAll('td')].map((td) => td.textContent),
-    );
+    const row = await page.$eval('#failures tbody tr', (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
     expect(row).toContain('鼓楼区示例网站');
     expect(row).toContain('否决');
     expect(row).toContain('本期');

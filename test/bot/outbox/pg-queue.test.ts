@@ -33,10 +33,7 @@ afterEach(() => drop());
 
 describe.runIf(withPostgres)('PgOutbox.enqueueAll()', () => {
   it('queues a key once when two instances queue it at the same moment', async () => {
-    const results = await Promise.all([
-      a.enqueue(msg('k1'), new Date(T0)),
-      b.enqueue(msg('k1'), new Date(T0)),
-    ]);
+    const results = await Promise.all([a.enqueue(msg('k1'), new Date(T0)), b.enqueue(msg('k1'), new Date(T0))]);
     expect(results.sort()).toEqual([false, true]);
     expect(await a.entries()).toHaveLength(1);
   });
@@ -138,8 +135,6 @@ describe.runIf(withPostgres)('PgOutbox stats, dead letters and /retry', () => {
   it('turns waiting messages of groups no longer declared into dead letters', async () => {
     await a.enqueueAll([msg('m1', 'gone'), msg('m2', 'fz')], new Date(T0));
     expect(await a.deadUndeclared(['fz'], new Date(T0))).toBe(1);
-    expect((await a.deadLetters()).map((e) => e.dead?.reason)).toEqual([
-      'outbox: group gone is not declared',
-    ]);
+    expect((await a.deadLetters()).map((e) => e.dead?.reason)).toEqual(['outbox: group gone is not declared']);
   });
 });

@@ -46,10 +46,7 @@ async function world() {
     robots: ['d1', 'd2'].map((id) => ({ accessToken: `token-${id}`, secret: `SEC-${id}` })),
     windowMs: WINDOW,
   });
-  cleanups.push(
-    () => wecom.close(),
-    () => dingtalk.close(),
-  );
+  cleanups.push(() => wecom.close(), () => dingtalk.close());
   const http = axios.create({ timeout: 2000 });
   const pushers = {
     wecom: createWecomPusher(http, wecom.url),
@@ -114,22 +111,13 @@ describe.runIf(withPostgres)('SharedDrain', () => {
     expect(limited).toEqual([]);
   });
 
-  it('re-sends, with the note, a message whose instance died mid-send, once its lease ran out', async () => {
+  it("re-sends, with the note, a message whose instance died mid-send, once its lease ran out", async () => {
     const w = await world();
     const survivor = await w.drain('survivor');
     // The dead instance claimed m1 and never answered (its process was killed after the POST).
-    await survivor.outbox.enqueue(
-      { key: 'm1', groupId: 'w1', kind: 'alert', reply: reply('告警') },
-      new Date(),
-    );
+    await survivor.outbox.enqueue({ key: 'm1', groupId: 'w1', kind: 'alert', reply: reply('告警') }, new Date());
     const ghost = await PgOutbox.open(w.db.pool, { owner: 'ghost' });
-    const claimed = await ghost.claim(
-      'ignored-robot',
-      ['w1'],
-      Date.now(),
-      { perMinute: 15, windowMs: WINDOW },
-      1000,
-    );
+    const claimed = await ghost.claim('ignored-robot', ['w1'], Date.now(), { perMinute: 15, windowMs: WINDOW }, 1000);
     expect(claimed.entry?.key).toBe('m1');
     await survivor.drain.start();
     cleanups.push(() => survivor.drain.stop());

@@ -10,14 +10,7 @@ import { wecomGroup } from '../../support/alert-world.ts';
  * A data directory after the bug of issue 11: an API round with the mistyped scope 福建生 learned
  * a root region, and under it a region named exactly 福州.
  */
-const typo: Region = {
-  id: 'new/福建生',
-  name: '福建生',
-  short: '福建生',
-  kind: 'province',
-  aliases: [],
-  learned: true,
-};
+const typo: Region = { id: 'new/福建生', name: '福建生', short: '福建生', kind: 'province', aliases: [], learned: true };
 const twin: Region = {
   id: 'new/福建生/福州',
   name: '福州',
@@ -40,12 +33,7 @@ describe('declaredScope()', () => {
 
 describe('follows()', () => {
   it('sends a 鼓楼区 failure of 福州市 to the 福州 group, not the learned twin', () => {
-    const task = {
-      id: 't',
-      unitKey: 'u',
-      unitName: '某局',
-      failure: { regionId: '350102' },
-    } as unknown as Task;
+    const task = { id: 't', unitKey: 'u', unitName: '某局', failure: { regionId: '350102' } } as unknown as Task;
     expect(follows(wecomGroup('fz', ['福州']), task, data)).toBe(true);
   });
 });

@@ -14,14 +14,11 @@ beforeEach(async () => {
 });
 afterEach(() => world.cleanup());
 
-const scan = (iso: string, opts: { dryRun?: boolean } = {}) =>
-  scanReminders(world.deps(), new Date(iso), opts);
+const scan = (iso: string, opts: { dryRun?: boolean } = {}) => scanReminders(world.deps(), new Date(iso), opts);
 const inGroup = (groupId: string) => world.outbox.messages.filter((m) => m.groupId === groupId);
 
 /** Re-imports the seeded round with more failed items of 平潭综合实验区管委会 (besides 平潭政务). */
-async function addPingtanItems(
-  extra: { subject: string; platform?: string; problem: string }[],
-): Promise<void> {
+async function addPingtanItems(extra: { subject: string; platform?: string; problem: string }[]): Promise<void> {
   const file = world.store.dataset().rounds[0]!.file;
   const base = file.failures.find((f) => f.subject === '平潭政务')!;
   const { platform: _, ...site } = base;
@@ -103,9 +100,9 @@ describe('a unit with several failed items', () => {
 
   it('after /done on one item lists only the other two in the next step’s single message', async () => {
     await scan('2020-04-14T09:00:00+08:00');
-    expect(
-      await world.say('/done 平潭政务', { at: '2020-04-15T10:00:00+08:00', as: people.zhang, group: 'pt' }),
-    ).toMatch(/已停止这1项的提醒/);
+    expect(await world.say('/done 平潭政务', { at: '2020-04-15T10:00:00+08:00', as: people.zhang, group: 'pt' })).toMatch(
+      /已停止这1项的提醒/,
+    );
     await scan('2020-04-16T09:00:00+08:00');
     const [, next, ...rest] = inGroup('pt');
     expect(rest).toEqual([]);
@@ -132,9 +129,7 @@ describe('a unit with several failed items', () => {
     await world.outbox.enqueue({ key: d.outboxKey, groupId: d.group.id, reply: d.reply, items: d.items });
     await world.restart();
     const again = await scan('2020-04-16T09:01:00+08:00', { dryRun: true });
-    const same = again.due
-      .find((r) => r.unitName === '平潭综合实验区管委会')!
-      .deliveries.find((x) => x.group.id === 'pt')!;
+    const same = again.due.find((r) => r.unitName === '平潭综合实验区管委会')!.deliveries.find((x) => x.group.id === 'pt')!;
     expect(same.outboxKey).toBe(d.outboxKey);
     await scan('2020-04-16T09:01:00+08:00');
     expect(inGroup('pt')).toHaveLength(1);
@@ -143,9 +138,7 @@ describe('a unit with several failed items', () => {
 
   it('does not resend the items already queued when one of them was closed during the crash', async () => {
     const dry = await scan('2020-04-16T09:00:00+08:00', { dryRun: true });
-    const d = dry.due
-      .find((r) => r.unitName === '平潭综合实验区管委会')!
-      .deliveries.find((x) => x.group.id === 'pt')!;
+    const d = dry.due.find((r) => r.unitName === '平潭综合实验区管委会')!.deliveries.find((x) => x.group.id === 'pt')!;
     await world.outbox.enqueue({ key: d.outboxKey, groupId: d.group.id, reply: d.reply, items: d.items });
     await world.restart();
     await world.say('/done 平潭政务', { at: '2020-04-16T09:02:00+08:00', as: people.zhang, group: 'pt' });

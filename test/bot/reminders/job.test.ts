@@ -9,10 +9,8 @@ beforeEach(async () => {
 });
 afterEach(() => world.cleanup());
 
-const scan = (iso: string, opts: { dryRun?: boolean } = {}) =>
-  scanReminders(world.deps(), new Date(iso), opts);
-const titles = (groupId?: string) =>
-  world.outbox.messages.filter((m) => !groupId || m.groupId === groupId).map((m) => m.reply.title);
+const scan = (iso: string, opts: { dryRun?: boolean } = {}) => scanReminders(world.deps(), new Date(iso), opts);
+const titles = (groupId?: string) => world.outbox.messages.filter((m) => !groupId || m.groupId === groupId).map((m) => m.reply.title);
 
 describe('scanReminders(now)', () => {
   it('sends nothing before the first reminder is due', async () => {
@@ -22,11 +20,7 @@ describe('scanReminders(now)', () => {
 
   it('reminds every group that follows the unit or its region, @-mentioning the unit’s contacts', async () => {
     await scan('2020-04-14T09:00:00+08:00');
-    expect(titles('fj')).toEqual([
-      '整改提醒：福建省教育厅',
-      '整改提醒：福建省民政厅',
-      '整改提醒：平潭综合实验区管委会',
-    ]);
+    expect(titles('fj')).toEqual(['整改提醒：福建省教育厅', '整改提醒：福建省民政厅', '整改提醒：平潭综合实验区管委会']);
     expect(titles('pt')).toEqual(['整改提醒：平潭综合实验区管委会']);
     const pt = world.outbox.messages.find((m) => m.groupId === 'pt')!;
     expect(pt.reply.lines).toEqual([
@@ -107,17 +101,10 @@ describe('scanReminders(now)', () => {
 
   it('starts over when an admin moves the deadline', async () => {
     await scan('2020-04-17T09:00:00+08:00');
-    await world.tasks.setRoundDeadline(
-      '2020Q1@35',
-      { date: '2020-04-24' },
-      '王主任',
-      new Date('2020-04-17T10:00:00+08:00'),
-    );
+    await world.tasks.setRoundDeadline('2020Q1@35', { date: '2020-04-24' }, '王主任', new Date('2020-04-17T10:00:00+08:00'));
     await scan('2020-04-21T09:00:00+08:00');
     expect(titles('pt')).toEqual(['今日截止：平潭综合实验区管委会', '整改提醒：平潭综合实验区管委会']);
-    expect(world.outbox.messages.at(-1)!.reply.lines[1]).toBe(
-      '整改情况报送截止2020年4月24日（周五），还剩3个工作日。',
-    );
+    expect(world.outbox.messages.at(-1)!.reply.lines[1]).toBe('整改情况报送截止2020年4月24日（周五），还剩3个工作日。');
   });
 
   it('never pings about an old round once its last reminder has passed (the 2020 seed in a later year)', async () => {
@@ -144,10 +131,7 @@ describe('scanReminders(now) with subscriptions', () => {
 
 describe('scanReminders(now) without followers', () => {
   it('queues nothing and keeps the reminder due for a group added later', async () => {
-    const deps = {
-      ...world.deps(),
-      groups: { list: [], byId: () => undefined, byConversation: () => undefined },
-    };
+    const deps = { ...world.deps(), groups: { list: [], byId: () => undefined, byConversation: () => undefined } };
     const result = await scanReminders(deps, new Date('2020-04-14T09:00:00+08:00'));
     expect(result.due.map((r) => r.deliveries.length)).toEqual([0, 0, 0]);
     expect(world.outbox.messages).toEqual([]);

@@ -32,12 +32,7 @@ describe('startReminderJob(deps, clock)', () => {
   it('warns once about a deadline in a year the calendar does not know', async () => {
     const lines: string[] = [];
     const log = pino({ level: 'warn' }, { write: (s: string) => lines.push(s) });
-    await world.tasks.setRoundDeadline(
-      '2020Q1@35',
-      { date: '2027-01-15' },
-      '王主任',
-      new Date('2020-04-14T10:00:00+08:00'),
-    );
+    await world.tasks.setRoundDeadline('2020Q1@35', { date: '2027-01-15' }, '王主任', new Date('2020-04-14T10:00:00+08:00'));
     const job = startReminderJob({ ...world.deps(), log }, () => new Date('2026-12-20T10:00:00+08:00'));
     await job.runNow();
     await job.runNow();

@@ -10,18 +10,11 @@ beforeEach(async () => {
 afterEach(() => world.cleanup());
 
 const summary = (state = emptyTasksFile()) =>
-  deriveTasks(world.store.dataset(), state).map(
-    (t) =>
-      `${t.unitKey} ${t.deadline?.date}${t.deadline?.time ? ` ${t.deadline.time}` : ''} ${t.deadlineFrom}${t.done ? ' done' : ''}`,
-  );
+  deriveTasks(world.store.dataset(), state).map((t) => `${t.unitKey} ${t.deadline?.date}${t.deadline?.time ? ` ${t.deadline.time}` : ''} ${t.deadlineFrom}${t.done ? ' done' : ''}`);
 
 describe('deriveTasks(data, state)', () => {
   it('makes one task per failed item, owed by its unit from the register, due by the notice’s deadline', () => {
-    expect(summary()).toEqual([
-      'fj-jyt 2020-04-17 notice',
-      'fj-mzt 2020-04-17 notice',
-      'pt-gwh 2020-04-17 notice',
-    ]);
+    expect(summary()).toEqual(['fj-jyt 2020-04-17 notice', 'fj-mzt 2020-04-17 notice', 'pt-gwh 2020-04-17 notice']);
   });
 
   it('keys a task by the failure’s stable id', () => {
@@ -32,17 +25,8 @@ describe('deriveTasks(data, state)', () => {
   it('takes a round’s deadline set by an admin over the notice’s, and a unit’s over the round’s', () => {
     const state = emptyTasksFile();
     state.deadlines.rounds['2020Q1@35'] = { date: '2020-04-24', by: '王主任', at: '2020-04-15T02:00:00Z' };
-    state.deadlines.units['2020Q1@35|pt-gwh'] = {
-      date: '2020-04-20',
-      time: '17:00',
-      by: '林科长',
-      at: '2020-04-15T02:00:00Z',
-    };
-    expect(summary(state)).toEqual([
-      'fj-jyt 2020-04-24 round',
-      'fj-mzt 2020-04-24 round',
-      'pt-gwh 2020-04-20 17:00 unit',
-    ]);
+    state.deadlines.units['2020Q1@35|pt-gwh'] = { date: '2020-04-20', time: '17:00', by: '林科长', at: '2020-04-15T02:00:00Z' };
+    expect(summary(state)).toEqual(['fj-jyt 2020-04-24 round', 'fj-mzt 2020-04-24 round', 'pt-gwh 2020-04-20 17:00 unit']);
   });
 
   it('marks the tasks reported done', () => {
@@ -77,13 +61,7 @@ describe('TaskStore', () => {
 
   it('keeps what it recorded across a restart', async () => {
     await world.tasks.markSent('a|before-3@2020-04-14', ['fj'], new Date('2020-04-14T09:00:00+08:00'));
-    await world.tasks.setUnitDeadline(
-      '2020Q1@35',
-      'pt-gwh',
-      { date: '2020-04-20' },
-      '林科长',
-      new Date('2020-04-15T09:00:00+08:00'),
-    );
+    await world.tasks.setUnitDeadline('2020Q1@35', 'pt-gwh', { date: '2020-04-20' }, '林科长', new Date('2020-04-15T09:00:00+08:00'));
     const reopened = await TaskStore.open(world.dir);
     expect(reopened.isSent('a|before-3@2020-04-14')).toBe(true);
     expect(reopened.data.deadlines.units['2020Q1@35|pt-gwh']?.date).toBe('2020-04-20');

@@ -69,8 +69,7 @@ describe('a notice pasted in a WeCom group', () => {
       const res = await fetch(`${base}/wecom?${req.query}`, { method: 'POST', body: req.body });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { encrypt: string };
-      return (JSON.parse(oracle.decrypt(KEY, body.encrypt).message) as { stream: { content: string } }).stream
-        .content;
+      return (JSON.parse(oracle.decrypt(KEY, body.encrypt).message) as { stream: { content: string } }).stream.content;
     }
     try {
       const preview = await say(Q2);
