@@ -115,7 +115,7 @@ async function startLocked(
     jobs,
     // Import from the group (README "Import from the group"): /apply writes through `imports`.
     imports,
-    pendingImports: await openPendingImports(config.dataDir),
+    pendingImports: await openPendingImports(store, new Date(), log),
     // Notices and spreadsheets sent as files (README "Import from the group"), downloaded here.
     chatFiles: createChatFiles({
       dir: path.join(config.dataDir, 'chat-files'),
@@ -218,10 +218,7 @@ async function startLocked(
     : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  log.info(
-    { port, pid: process.pid, dataDir: config.dataDir, groups: groups.list.length },
-    'inspection-bot listening',
-  );
+  log.info({ port, pid: process.pid, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
   return {
     server,
     store,

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { AppError } from '../data/errors.ts';
 import {
   checkSize,
@@ -13,15 +14,25 @@ import { previewNotice, previewSheets } from '../data/import/preview.ts';
 import { NOTICE_MAX_BYTES, type NoticeText, noticeReaders, sheetKinds } from '../data/import/readers.ts';
 import type { HandlerContext } from './context.ts';
 import { type Reply, reply } from './reply.ts';
-import { ChatFileError, type KeptFile, type PendingFile, type PendingImport } from './services.ts';
+import { ChatFileError, type KeptFile, type PendingImport } from './services.ts';
+
+/** What a pending import keeps of a file (data/pending-imports.ts). */
+export type PendingFile = NonNullable<PendingImport['file']>;
+
+/**
+ * A spreadsheet waits for /apply inside its pending import (base64, in the store, so any instance
+ * can apply it); past this size the chat refuses it and points to the CLI. A results sheet is a
+ * few KB, a province's register about 1 MB, the national one 9 MB.
+ */
+export const CHAT_SHEET_MAX_BYTES = 20 * 1024 * 1024;
 import { chatImportText as x } from './text.ts';
 
 /**
  * A notice or spreadsheet sent to the bot as a file (handlers/import.ts has the pasted text and
  * /apply, /cancel). The platform's service downloads it (bot/imports/chat-files.ts); the file is
  * classified by its bytes and read by the CLI's readers, and the preview is the CLI's preview. A
- * notice's text is what the pending import keeps; a spreadsheet's file stays in the bot's keeping
- * until /apply or /cancel.
+ * notice's text is what the pending import keeps; a spreadsheet's bytes (base64) wait in it until
+ * /apply or /cancel. The downloaded file itself is removed once read.
  */
 
 /** What a file turned into: the preview to show and what /apply needs. */
@@ -39,17 +50,13 @@ export async function previewChatFile(ctx: HandlerContext): Promise<FilePreview>
   try {
     kept = await files.fetch(ref);
   } catch (err) {
-    if (err instanceof ChatFileError)
-      return { ok: false, answer: reply(x.fileNotRead(shown), [problemLine(err)]) };
+    if (err instanceof ChatFileError) return { ok: false, answer: reply(x.fileNotRead(shown), [problemLine(err)]) };
     throw err;
   }
-  let keep = false;
   try {
-    const out = await readKept(kept, ctx);
-    keep = out.ok && out.file.kept !== undefined;
-    return out;
+    return await readKept(kept, ctx);
   } finally {
-    if (!keep) await files.drop(kept.id);
+    await files.drop(kept.id);
   }
 }
 
@@ -69,15 +76,17 @@ async function readKept(kept: KeptFile, ctx: HandlerContext): Promise<FilePrevie
   const isSheet = sheetKinds.includes(facts.kind) && !misnamed(facts);
   try {
     if (isSheet) {
+      if (facts.size > CHAT_SHEET_MAX_BYTES) return refused([x.sheetTooLarge(CHAT_SHEET_MAX_BYTES)]);
       const preview = await previewSheets([kept.path], ctx.data, ctx.now);
       const round = preview.plan.round?.write.roundFile.round.key;
+      const bytes = await readFile(kept.path);
       return {
         ok: true,
         lines: preview.lines,
         drops: preview.drops,
         roundKey: round ?? name,
         text: '',
-        file: { name, format: facts.kind === 'csv' ? 'csv' : 'xlsx', kept: kept.id },
+        file: { name, format: facts.kind === 'csv' ? 'csv' : 'xlsx', base64: bytes.toString('base64') },
       };
     }
     const read = noticeReaders[facts.kind];
@@ -113,12 +122,13 @@ export function noticeSource(text: string, file: PendingFile): NoticeSource {
   return src;
 }
 
-/** What became of /apply on a spreadsheet kept since its preview. */
+/** What became of /apply on a spreadsheet kept since its preview (keep: the pending import stays). */
 export type SheetApplied = { ok: true; answer: Reply } | { ok: false; answer: Reply; keep: boolean };
 
 /**
- * /apply on a spreadsheet: read again against the data as it stands, then its register (if any)
- * through the store and its round (if any) through the one import entry point.
+ * /apply on a spreadsheet: its bytes back in a file, read again against the data as it stands,
+ * then its register (if any) through the store and its round (if any) through the one import
+ * entry point.
  */
 export async function applySheet(
   pending: PendingImport,
@@ -127,31 +137,35 @@ export async function applySheet(
   by: ImportActor,
 ): Promise<SheetApplied> {
   const file = pending.file!;
-  const kept = await ctx.services.chatFiles?.find(file.kept ?? '');
-  if (!kept) return { ok: false, answer: reply(x.fileGone(file.name)), keep: false };
-  let preview: Awaited<ReturnType<typeof previewSheets>>;
+  const files = ctx.services.chatFiles;
+  if (!files) return { ok: false, answer: reply(x.fileNotRead(file.name), [x.fileProblem.unsupported]), keep: false };
+  const kept = await files.materialize(file.name, Buffer.from(file.base64 ?? '', 'base64'));
   try {
-    preview = await previewSheets([kept.path], ctx.data, ctx.now);
-  } catch (err) {
-    if (err instanceof AppError && err.expose)
-      return { ok: false, answer: reply(x.fileNotRead(file.name), err.message.split('\n')), keep: false };
-    throw err;
+    let preview: Awaited<ReturnType<typeof previewSheets>>;
+    try {
+      preview = await previewSheets([kept.path], ctx.data, ctx.now);
+    } catch (err) {
+      if (err instanceof AppError && err.expose)
+        return { ok: false, answer: reply(x.fileNotRead(file.name), err.message.split('\n')), keep: false };
+      throw err;
+    }
+    if (preview.drops && !replace) return { ok: false, answer: reply(x.needReplace, preview.lines), keep: true };
+    const lines: string[] = [];
+    const { register, round } = preview.plan;
+    if (register) {
+      const r = await ctx.store.applyRegister(register);
+      lines.push(x.registerApplied(r.added, r.updated));
+    }
+    if (!round) return { ok: true, answer: reply(x.registerOnlyApplied(file.name), lines) };
+    const outcome = await ctx.services.imports!.apply(round.write, ctx.now, { replace, by });
+    const k = outcome.roundKey;
+    return {
+      ok: true,
+      answer: reply(!outcome.changed ? x.unchanged(k) : outcome.replaced ? x.replaced(k) : x.applied(k), lines),
+    };
+  } finally {
+    await files.drop(kept.id);
   }
-  if (preview.drops && !replace)
-    return { ok: false, answer: reply(x.needReplace, preview.lines), keep: true };
-  const lines: string[] = [];
-  const { register, round } = preview.plan;
-  if (register) {
-    const r = await ctx.store.applyRegister(register);
-    lines.push(x.registerApplied(r.added, r.updated));
-  }
-  if (!round) return { ok: true, answer: reply(x.registerOnlyApplied(file.name), lines) };
-  const outcome = await ctx.services.imports!.apply(round.write, ctx.now, { replace, by });
-  const k = outcome.roundKey;
-  return {
-    ok: true,
-    answer: reply(!outcome.changed ? x.unchanged(k) : outcome.replaced ? x.replaced(k) : x.applied(k), lines),
-  };
 }
 
 /** The refusal of a kind neither importer reads, listing both importers' kinds (as the CLI does). */

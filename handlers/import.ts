@@ -4,17 +4,24 @@ import { auditActor } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { type Reply, reply } from './reply.ts';
 import { applySheet, noticeSource, previewChatFile } from './import-file.ts';
-import type { PendingImport } from './services.ts';
+import type { PendingImport, PendingKey } from './services.ts';
 import { shanghai } from './status.ts';
 import { adminsInScope, isAdmin, senderName } from './task-scope.ts';
 import { chatImportText as x } from './text.ts';
 
 /**
  * Importing a notice from the chat: an admin pastes it (or sends `/import` and the text, or sends
- * it as a file: handlers/import-file.ts), the bot answers with the CLI's preview
- * (data/import/preview.ts) and keeps it as a pending import;
- * `/apply` (`/apply replace` when the replacement drops items) within IMPORT_PENDING_MINUTES writes
- * it through the one import entry point, so alerts, reminder tasks and the audit trail follow.
+ * the notice or a spreadsheet as a file: handlers/import-file.ts), the bot
+ * answers with the CLI's preview (data/import/preview.ts) and keeps the text as a pending import
+ * in the store (data/pending-imports.ts: kept across restarts, shared by every PostgreSQL
+ * instance); `/apply` (`/apply replace` when the replacement drops items) within
+ * IMPORT_PENDING_MINUTES writes it through the one import entry point, so alerts, reminder tasks
+ * and the audit trail follow.
+ *
+ * One pending import per sender and chat: the admin who saw a preview is the one who confirms it
+ * (another admin's /apply does not write a text they have not seen, and two admins previewing in
+ * one group at once do not overwrite each other); another admin who sends /apply is told whose
+ * preview is waiting. The sender's next preview in the same chat replaces their earlier one.
  */
 export const IMPORT_PENDING_MINUTES = 30;
 
@@ -27,9 +34,9 @@ export function looksLikeNotice(text: string): boolean {
   return t.length >= NOTICE_MIN_CHARS && /检查|通报/.test(t) && /不合格|合格率|抽查|检查结果|通报/.test(t);
 }
 
-/** Whether a pending import has lapsed at `now`. */
+/** Whether a pending import has lapsed at `now` (the caller's clock). */
 export function isExpired(pending: PendingImport, now: Date): boolean {
-  return now.getTime() - Date.parse(pending.at) > IMPORT_PENDING_MINUTES * 60_000;
+  return now.getTime() > Date.parse(pending.expiresAt);
 }
 
 /** /import <text>: the text after the command word, as pasted (line breaks kept). */
@@ -52,7 +59,7 @@ export async function previewImport(text: string, ctx: HandlerContext): Promise<
     throw err;
   }
   const roundKey = preview.plan.write.roundFile.round.key;
-  return keep(ctx, { text, at: ctx.now.toISOString(), drops: preview.drops, roundKey }, preview.lines);
+  return keep(ctx, { text, drops: preview.drops, roundKey }, preview.lines);
 }
 
 /**
@@ -64,27 +71,36 @@ export async function previewFileImport(ctx: HandlerContext): Promise<Reply> {
   if (denied) return denied;
   const read = await previewChatFile(ctx);
   if (!read.ok) return read.answer;
-  const pending: PendingImport = {
-    text: read.text,
-    at: ctx.now.toISOString(),
-    drops: read.drops,
-    roundKey: read.roundKey,
-    file: read.file,
-  };
+  const pending = { text: read.text, drops: read.drops, roundKey: read.roundKey, file: read.file };
   return keep(ctx, pending, [x.fileRead(read.file.name), ...read.lines]);
 }
 
-/** Keeps the sender's pending import (replacing an earlier one, whose kept file goes) and answers the preview. */
-async function keep(ctx: HandlerContext, pending: PendingImport, lines: string[]): Promise<Reply> {
+/** Keeps the sender's pending import (replacing an earlier one in this chat) and answers the preview. */
+async function keep(
+  ctx: HandlerContext,
+  what: Pick<PendingImport, 'text' | 'drops' | 'roundKey' | 'file'>,
+  lines: string[],
+): Promise<Reply> {
   const book = ctx.services.pendingImports!;
   const key = keyOf(ctx);
-  const previous = book.get(key);
-  await book.put(key, pending);
-  const dropped = previous?.file?.kept;
-  if (dropped && dropped !== pending.file?.kept) await ctx.services.chatFiles?.drop(dropped);
+  const previous = await book.get(key);
+  const by = senderName(ctx);
+  await book.put(
+    key,
+    {
+      text: what.text,
+      at: ctx.now.toISOString(),
+      expiresAt: new Date(ctx.now.getTime() + IMPORT_PENDING_MINUTES * 60_000).toISOString(),
+      drops: what.drops,
+      roundKey: what.roundKey,
+      ...(by ? { by } : {}),
+      ...(what.file ? { file: what.file } : {}),
+    },
+    ctx.now,
+  );
   const replaced = previous && !isExpired(previous, ctx.now) ? [x.replacedPending(previous.roundKey)] : [];
-  const hint = pending.drops ? x.applyReplaceHint : x.applyHint;
-  return reply(x.previewTitle(pending.roundKey), [...lines, '', ...replaced, hint(IMPORT_PENDING_MINUTES)]);
+  const hint = what.drops ? x.applyReplaceHint : x.applyHint;
+  return reply(x.previewTitle(what.roundKey), [...lines, '', ...replaced, hint(IMPORT_PENDING_MINUTES)]);
 }
 
 /** /apply [replace]: writes the sender's pending import through ImportService.apply. */
@@ -93,22 +109,18 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
   if (denied) return denied;
   const book = ctx.services.pendingImports!;
   const key = keyOf(ctx);
-  const pending = book.get(key);
-  if (!pending) return reply(x.nothingPending);
-  const kept = pending.file?.kept;
-  const forget = async () => {
-    await book.remove(key);
-    if (kept) await ctx.services.chatFiles?.drop(kept);
-  };
+  const pending = await book.get(key);
+  if (!pending) return nothingPending(ctx, key);
   if (isExpired(pending, ctx.now)) {
-    await forget();
+    await book.remove(key);
     return reply(x.expired(IMPORT_PENDING_MINUTES));
   }
   const replace = args.some((a) => /^(replace|替换|--replace)$/i.test(a));
   try {
-    if (kept) {
+    if (pending.file?.base64 !== undefined) {
+      // A spreadsheet: its bytes waited in the pending import; read again and applied.
       const done = await applySheet(pending, replace, ctx, auditActor(ctx));
-      if (done.ok || !done.keep) await forget();
+      if (done.ok || !done.keep) await book.remove(key);
       return done.answer;
     }
     // Read again against the data as it stands now: another import may have come in meanwhile.
@@ -117,11 +129,8 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
       : { text: pending.text, file: sourceName(ctx, new Date(pending.at)) };
     const preview = previewNotice(source, ctx.data, ctx.now);
     if (preview.drops && !replace) return reply(x.needReplace, preview.lines);
-    const outcome = await ctx.services.imports!.apply(preview.plan.write, ctx.now, {
-      replace,
-      by: auditActor(ctx),
-    });
-    await forget();
+    const outcome = await ctx.services.imports!.apply(preview.plan.write, ctx.now, { replace, by: auditActor(ctx) });
+    await book.remove(key);
     const k = outcome.roundKey;
     return reply(!outcome.changed ? x.unchanged(k) : outcome.replaced ? x.replaced(k) : x.applied(k));
   } catch (err) {
@@ -130,18 +139,15 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
   }
 }
 
-/** /cancel: drops the sender's pending import (and a spreadsheet kept for it). */
+/** /cancel: drops the sender's pending import. */
 export async function cancelImport(_args: string[], ctx: HandlerContext): Promise<Reply> {
   const book = ctx.services.pendingImports;
   if (!book) return reply(x.notConfigured);
   const key = keyOf(ctx);
-  const pending = book.get(key);
-  if (!pending) return reply(x.nothingPending);
+  const pending = await book.get(key);
+  if (!pending) return nothingPending(ctx, key);
   await book.remove(key);
-  if (pending.file?.kept) await ctx.services.chatFiles?.drop(pending.file.kept);
-  return reply(
-    isExpired(pending, ctx.now) ? x.expired(IMPORT_PENDING_MINUTES) : x.cancelled(pending.roundKey),
-  );
+  return reply(isExpired(pending, ctx.now) ? x.expired(IMPORT_PENDING_MINUTES) : x.cancelled(pending.roundKey));
 }
 
 /** Not configured, or not an admin here (then: whom to ask, by name). */
@@ -153,9 +159,18 @@ function refuse(ctx: HandlerContext): Reply | undefined {
 }
 
 /** One pending import per sender and chat. */
-function keyOf(ctx: HandlerContext): string {
+function keyOf(ctx: HandlerContext): PendingKey {
   const a = auditActor(ctx);
-  return [a.platform, ctx.groupId ?? ctx.conversationId ?? '-', a.userId ?? a.name ?? '-'].join(':');
+  return { platform: a.platform, chat: ctx.groupId ?? ctx.conversationId ?? '-', user: a.userId ?? a.name ?? '-' };
+}
+
+/** Nothing of the sender's own: and when other admins here have previews waiting, whose. */
+async function nothingPending(ctx: HandlerContext, key: PendingKey): Promise<Reply> {
+  const others = (await ctx.services.pendingImports!.inChat(key.platform, key.chat)).filter(
+    (o) => o.key.user !== key.user && !isExpired(o.pending, ctx.now),
+  );
+  if (others.length === 0) return reply(x.nothingPending);
+  return reply(x.nothingOfYours, others.map((o) => x.othersPending(o.pending.by ?? x.anotherAdmin, o.pending.roundKey)));
 }
 
 /** The round's source, as /fail and the dashboard name it. */

@@ -114,35 +114,8 @@ export interface ScheduledJob {
   at: Date;
 }
 
-/** A notice pasted in a chat, previewed and waiting for /apply or /cancel (handlers/import.ts). */
-export interface PendingImport {
-  /**
-   * The notice's text as pasted or as read from the file sent; /apply reads it again against the
-   * data as it then stands. Empty for a spreadsheet (its file is kept, see `file.kept`).
-   */
-  text: string;
-  /** When it was previewed (ISO); it lapses IMPORT_PENDING_MINUTES later. */
-  at: string;
-  /** Replacing the stored round would drop failures or regions: /apply needs `replace`. */
-  drops: boolean;
-  /** The round it previewed (a spreadsheet holding only a register: its file name), for the answers. */
-  roundKey: string;
-  /** Sent as a file in the chat (not pasted): what /apply needs to read it again. */
-  file?: PendingFile;
-}
-
-/** A file sent in the chat and previewed (PendingImport.file). */
-export interface PendingFile {
-  /** The file's name as sent: the round's source, and what the answers call it. */
-  name: string;
-  /** How it was read: a notice's text (.txt/.docx/.pdf/.html) or a spreadsheet (.xlsx/.csv). */
-  format: 'txt' | 'docx' | 'pdf' | 'html' | 'xlsx' | 'csv';
-  /** The document's or page's title and publication date, when the notice's text has none. */
-  title?: string;
-  published?: string;
-  /** A spreadsheet's bytes stay in the bot's keeping (ChatFiles) under this id until /apply or /cancel. */
-  kept?: string;
-}
+/** Pending chat imports live in the store, one per (platform, chat, sender): data/pending-imports.ts. */
+export type { PendingImport, PendingImportBook, PendingKey } from '../data/pending-imports.ts';
 
 /**
  * A file a chat message carries (a DingTalk robot file or a quoted one, a WeCom 智能机器人 file):
@@ -156,10 +129,10 @@ export interface ChatFileRef {
   handle: Readonly<Record<string, string>>;
 }
 
-/** A chat file downloaded (and decrypted) into the bot's keeping, under its own name. */
+/** A chat file downloaded (and decrypted) to a private temporary place, under its own name. */
 export interface KeptFile {
   id: string;
-  /** Absolute path; its base name is the file's name as sent (sanitized). */
+  /** Absolute path; its base name is the file's name as sent (made safe). */
   path: string;
   name: string;
   size: number;
@@ -194,21 +167,18 @@ export class ChatFileError extends Error {
   }
 }
 
-/** Fetches the files chat messages carry and keeps them until an import is applied or dropped. */
+/**
+ * Fetches the files chat messages carry into a private temporary folder (bot/imports/chat-files.ts).
+ * A spreadsheet's bytes wait for /apply in the pending import itself (so any instance can apply
+ * it); /apply puts them back in a file with materialize().
+ */
 export interface ChatFiles {
-  /** Largest file taken, in bytes (refused before more is read). */
+  /** Largest file downloaded, in bytes (refused before more is read). */
   readonly maxBytes: number;
   /** Downloads (and decrypts) a file; throws ChatFileError. */
   fetch(ref: ChatFileRef): Promise<KeptFile>;
-  /** A kept file, or undefined when it is gone (dropped, swept, or kept by another instance). */
-  find(id: string): Promise<KeptFile | undefined>;
-  /** Drops a kept file (nothing when it is gone already). */
+  /** Writes bytes kept with a pending import back to a file of that name, for the readers. */
+  materialize(name: string, bytes: Buffer): Promise<KeptFile>;
+  /** Removes a fetched or materialized file (nothing when it is gone already). */
   drop(id: string): Promise<void>;
-}
-
-/** Pending chat imports, one per sender and chat, kept across restarts (bot/imports/pending.ts). */
-export interface PendingImportBook {
-  get(key: string): PendingImport | undefined;
-  put(key: string, pending: PendingImport): Promise<void>;
-  remove(key: string): Promise<void>;
 }

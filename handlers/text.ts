@@ -23,11 +23,7 @@ export const commandText: Record<string, CommandText> = {
       '30分钟内发送 /apply 导入（替换会删去内容时发送“/apply replace”），发送 /cancel 放弃。',
     ],
   },
-  apply: {
-    summary: '确认导入预览过的通报（管理员）',
-    usage: '/apply [replace]',
-    details: ['例：/apply　/apply replace'],
-  },
+  apply: { summary: '确认导入预览过的通报（管理员）', usage: '/apply [replace]', details: ['例：/apply　/apply replace'] },
   cancel: { summary: '放弃预览过的导入', usage: '/cancel', details: [] },
   rate: {
     summary: '查询地区的检查数、不合格数和合格率',
@@ -122,9 +118,7 @@ export const commandText: Record<string, CommandText> = {
   audit: {
     summary: '查看最近的变更记录（管理员）',
     usage: '/audit [条数]',
-    details: [
-      '列出导入、订阅、整改标记、截止日期和重发等变更：谁、在哪个群、何时、改了什么。默认10条，最多50条。',
-    ],
+    details: ['列出导入、订阅、整改标记、截止日期和重发等变更：谁、在哪个群、何时、改了什么。默认10条，最多50条。'],
   },
   whoami: {
     summary: '查看自己的账号和本群的会话ID',
@@ -178,14 +172,7 @@ export const t = {
   rateTitle: (region: string, period: string) => `${region} ${period}检查情况`,
   notListed: (region: string, shown: string) => `本期通报未单列${region}，以下为${shown}的数据。`,
   summedFromChildren: '（由下级地区数据合计）',
-  channelLine: (
-    ch: string,
-    total: number | undefined,
-    checked: number,
-    failed: number,
-    pass: string,
-    fail: string,
-  ) =>
+  channelLine: (ch: string, total: number | undefined, checked: number, failed: number, pass: string, fail: string) =>
     `${ch}：${total !== undefined ? `运行${total}个，` : ''}检查${checked}个，不合格${failed}个；合格率${pass}，不合格率${fail}`,
   channelRateOnly: (ch: string, total: number | undefined, checked: number | undefined, rate: string) =>
     `${ch}：${total !== undefined ? `运行${total}个，` : ''}${checked !== undefined ? `检查${checked}个，` : ''}${rate}（通报只给出比例，未列不合格数）`,
@@ -304,8 +291,7 @@ export const taskText = {
   setBadDate: (text: string) => `无法识别的日期“${text}”，请写成 2020-04-17。`,
   setBadTime: (text: string) => `无法识别的时间“${text}”，请写成 17:00。`,
   setUnknownUnit: (period: string, text: string) => `${period}没有“${text}”的整改任务。`,
-  setOutOfScope: (period: string, text: string) =>
-    `本群关注范围内没有${period}“${text}”的整改任务；其他单位的截止时间请由关注它的群设置。`,
+  setOutOfScope: (period: string, text: string) => `本群关注范围内没有${period}“${text}”的整改任务；其他单位的截止时间请由关注它的群设置。`,
   setNothingInScope: (period: string) => `本群关注范围内没有${period}的整改任务。`,
   setUnitsDone: (period: string, units: string[], deadline: string) =>
     `已将本群关注的${units.join('、')}的${period}整改情况报送截止时间设为${deadline}。`,
@@ -442,13 +428,7 @@ export const jobsText = {
 export const historyText = {
   trendTitle: (region: string) => `${region} 合格率走势`,
   trendRow: (period: string, parts: string[]) => `${period}　${parts.join('　')}`,
-  trendCell: (
-    ch: string,
-    rate: string,
-    failed: number | undefined,
-    checked: number | undefined,
-    arrow: string,
-  ) =>
+  trendCell: (ch: string, rate: string, failed: number | undefined, checked: number | undefined, arrow: string) =>
     `${ch}${rate}${arrow}${failed !== undefined && checked !== undefined ? `（不合格${failed}/${checked}）` : ''}`,
   trendMissing: (ch: string) => `${ch}—`,
   up: '↑',
@@ -472,12 +452,10 @@ export const scaleText = {
 
 /** `npm run migrate` (bot/cli/migrate.ts): copying a store between lowdb and PostgreSQL. */
 export const migrateText = {
-  usage:
-    '用法：npm run migrate -- --to postgres [--from <数据目录>]，或 --to lowdb [--into <数据目录>]（数据库由 DATABASE_URL 指定）',
+  usage: '用法：npm run migrate -- --to postgres [--from <数据目录>]，或 --to lowdb [--into <数据目录>]（数据库由 DATABASE_URL 指定）',
   unknownArg: (arg: string) => `无法识别的参数“${arg}”`,
   needUrl: '请先设置 DATABASE_URL（例：postgres://用户:密码@主机:5432/数据库）。',
-  targetNotEmpty: (where: string, what: string) =>
-    `目标${where}已有数据（${what}），未复制任何内容；请换一个空的数据库或目录。`,
+  targetNotEmpty: (where: string, what: string) => `目标${where}已有数据（${what}），未复制任何内容；请换一个空的数据库或目录。`,
   database: '数据库',
   directory: (dir: string) => `目录 ${dir} `,
   copied: (to: string) => `已复制到${to}：`,
@@ -543,9 +521,7 @@ export const probeText = {
       `站点无法访问：${levelWord[l]}。`,
       `上周（${w.from}至${w.to}）尝试${w.tries}次，失败${w.failed}次（${pct(w.failed, w.tries)}，≥5%否决）`,
       w.blocked ? `，被防火墙拦截${w.blocked}次` : '',
-      w.counts
-        ? ''
-        : `；${short.map((d) => `${d.date.slice(5)}仅${d.tries}次`).join('、')}，不足每天20次，该周不计`,
+      w.counts ? '' : `；${short.map((d) => `${d.date.slice(5)}仅${d.tries}次`).join('、')}，不足每天20次，该周不计`,
       `；本周已失败${b.failed}次，再失败${b.remaining}次将触发单项否决`,
       b.blocked ? `；近7天被防火墙拦截${b.blocked}次（不计为无法访问，请将监测地址加入白名单）` : '',
       '。',
@@ -555,19 +531,16 @@ export const probeText = {
     newest: string | undefined,
     age: number | undefined,
     unread: boolean,
+    viaColumns = false,
   ) =>
     unread
       ? `首页不更新：${levelWord[l]}（首页尚未读取）。`
       : newest === undefined
-        ? `首页不更新：${levelWord[l]}（首页信息均无日期，按未更新计）。`
-        : `首页不更新：${levelWord[l]}（最新信息${newest}，已${age}天未更新；满14天否决）。`,
-  columns: (
-    l: keyof typeof levelWord,
-    stale: number,
-    nearing: number,
-    longStale: number,
-    details: string[],
-  ) =>
+        ? `首页不更新：${levelWord[l]}（首页信息均无日期、各栏目也无日期信息，按未更新计）。`
+        : viaColumns
+          ? `首页不更新：${levelWord[l]}（首页无带日期的信息，按二级栏目计：最新信息${newest}，已${age}天未更新；满14天否决）。`
+          : `首页不更新：${levelWord[l]}（最新信息${newest}，已${age}天未更新；满14天否决）。`,
+  columns: (l: keyof typeof levelWord, stale: number, nearing: number, longStale: number, details: string[]) =>
     `栏目不更新：${levelWord[l]}（超期的动态/要闻、通知公告/政策文件栏目${stale}个，满5个否决；临近超期${nearing}个；` +
     `各自周期内未更新的栏目共${longStale}个，满10个否决）${details.length ? `：${details.join('；')}` : ''}。`,
   columnLine: (
@@ -578,8 +551,7 @@ export const probeText = {
     daysLeft?: number,
     why?: string,
   ) => {
-    if (state === 'unread')
-      return `${name}未能读取（${why === 'robots' ? 'robots.txt 不允许' : (why ?? '')}）`;
+    if (state === 'unread') return `${name}未能读取（${why === 'robots' ? 'robots.txt 不允许' : (why ?? '')}）`;
     if (state === 'blank') return `${name}为空白栏目`;
     if (age === undefined) return `${name}条目均无日期，按未更新计`;
     if (state === 'nearing') return `${name}已${age}天未更新，再过${daysLeft}天超期`;
@@ -619,12 +591,14 @@ export const chatImportText = {
   noAdmins: '本群尚未登记管理员，请联系运维人员在 groups.json 中添加。',
   refused: '无法导入这段文字：',
   previewTitle: (key: string) => `导入预览：${key}`,
-  applyHint: (minutes: number) =>
-    `以上为预览，尚未写入。${minutes}分钟内发送 /apply 导入，发送 /cancel 放弃。`,
+  applyHint: (minutes: number) => `以上为预览，尚未写入。${minutes}分钟内发送 /apply 导入，发送 /cancel 放弃。`,
   applyReplaceHint: (minutes: number) =>
     `以上为预览，尚未写入。替换会删去已导入的不合格项或地区：确认替换请在${minutes}分钟内发送“/apply replace”，发送 /cancel 放弃。`,
   needReplace: '这次导入会删去已导入的不合格项或地区。确认替换请发送“/apply replace”，或发送 /cancel 放弃。',
   nothingPending: '没有待确认的导入。请先把通报全文发给机器人。',
+  nothingOfYours: '你没有待确认的导入（预览由谁发起，就由谁发送 /apply 确认）。本群待确认的：',
+  othersPending: (who: string, key: string) => `${who}：${key}`,
+  anotherAdmin: '另一位管理员',
   expired: (minutes: number) => `预览已超过${minutes}分钟，导入已作废。请重新发送通报全文。`,
   cancelled: (key: string) => `已放弃导入 ${key}，没有写入。`,
   applied: (key: string) => `已导入 ${key}，告警和整改提醒随后发出。`,
@@ -645,8 +619,8 @@ export const chatImportText = {
     undecryptable: '文件无法解密，没有导入：请重新发送文件。',
     unsupported: '机器人当前的接入方式无法下载文件：请粘贴通报全文发送，或联系运维人员。',
   },
-  fileGone: (name: string) =>
-    `待导入的“${name}”已不在机器人这里（可能已清理，或由另一台服务器接收），没有写入：请重新发送文件。`,
+  sheetTooLarge: (limit: number) =>
+    `群内导入的表格最大${Math.round(limit / 1024 / 1024)} MB：更大的表格请在服务器上用 npm run import 导入。`,
   replacedPending: (key: string) => `此前待确认的 ${key} 已被这次发送的内容替换。`,
   registerApplied: (added: number, updated: number) => `名册已更新：新增${added}项，更新${updated}项。`,
   registerOnlyApplied: (name: string) => `已导入“${name}”中的名册。`,

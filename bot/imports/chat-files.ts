@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -21,8 +21,8 @@ import type { Logger } from '../logger.ts';
  * platform opens the bytes its way (DingTalk: download code → temporary URL; WeCom: URL and AES
  * key, bot/platforms/*\/files.ts); this streams them to `$DATA_DIR/chat-files/<id>/<name>` with a
  * size cap (the spreadsheet limit: the largest file any importer takes) and a deadline, so a file
- * never sits whole in memory and a slow or endless download ends. A spreadsheet stays until
- * /apply or /cancel; anything older than a day is swept.
+ * never sits whole in memory and a slow or endless download ends. Each file is removed once read
+ * (handlers/import-file.ts); anything a crash left behind is swept after a day.
  */
 
 /** What a platform hands back for a chat file: its bytes, and what the download says of them. */
@@ -61,7 +61,7 @@ export interface ChatFilesOptions {
  * file taken (100 MB) needs 50 s. WeCom's links live 5 minutes (§10.2).
  */
 export const DOWNLOAD_TIMEOUT_MS = 60_000;
-/** Kept files older than this are swept (a pending import lapses after 30 minutes). */
+/** Files older than this (left by a crash) are swept. */
 export const KEEP_MS = 24 * 3600_000;
 const ID = /^[0-9a-f-]{36}$/;
 
@@ -116,19 +116,13 @@ export function createChatFiles(o: ChatFilesOptions): ChatFiles {
     }
   }
 
-  async function find(id: string): Promise<KeptFile | undefined> {
-    if (!ID.test(id)) return undefined;
+  async function materialize(name: string, bytes: Buffer): Promise<KeptFile> {
+    const id = randomUUID();
     const dir = path.join(o.dir, id);
-    let names: string[];
-    try {
-      names = (await readdir(dir)).filter((n) => n !== '.download');
-    } catch {
-      return undefined;
-    }
-    const name = names[0];
-    if (names.length !== 1 || name === undefined) return undefined;
-    const file = path.join(dir, name);
-    return { id, path: file, name, size: (await stat(file)).size };
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, safeName(name) ?? 'file');
+    await writeFile(file, bytes, { mode: 0o600 });
+    return { id, path: file, name: path.basename(file), size: bytes.length };
   }
 
   async function drop(id: string): Promise<void> {
@@ -151,7 +145,7 @@ export function createChatFiles(o: ChatFilesOptions): ChatFiles {
     }
   }
 
-  return { maxBytes, fetch, find, drop };
+  return { maxBytes, fetch, materialize, drop };
 }
 
 /** Passes bytes through until more than `limit` went by, then fails with too_large. */
