@@ -396,11 +396,11 @@ export class FakeDingtalk {
     req: http.IncomingMessage,
     body: unknown,
     reply: (status: number, body: unknown) => void,
-  ): void {
+  ): undefined {
     const b = (body ?? {}) as { downloadCode?: unknown; robotCode?: unknown };
     const downloadCode = typeof b.downloadCode === 'string' ? b.downloadCode : '';
     const robotCode = typeof b.robotCode === 'string' ? b.robotCode : '';
-    const answer = (status: number, out: { code: string; message: string } | { downloadUrl: string }) => {
+    const answer = (status: number, out: { code: string; message: string } | { downloadUrl: string }): undefined => {
       this.fileDownloads.push({
         downloadCode,
         robotCode,
@@ -408,6 +408,7 @@ export class FakeDingtalk {
         ...('code' in out ? { code: out.code } : {}),
       });
       reply(status, 'code' in out ? { ...out, requestid: randomUUID() } : out);
+      return undefined;
     };
     const header = req.headers['x-acs-dingtalk-access-token'];
     const token = this.liveTokens.get(typeof header === 'string' ? header : '');
@@ -430,7 +431,7 @@ export class FakeDingtalk {
     const link = randomUUID();
     // The link's life is undocumented (§10.6); the fake keeps it 5 minutes (a guess).
     this.links.set(link, { file, expiresAt: this.now() + 5 * 60_000 });
-    answer(200, { downloadUrl: `${this.url}/fake-files/${link}` });
+    return answer(200, { downloadUrl: `${this.url}/fake-files/${link}` });
   }
 
   /** GET a download link: the bytes, as a plain GET without auth headers (§10.1). */
