@@ -1,5 +1,6 @@
 import type { Channel } from '../schema.ts';
 import { asWritten, type Line } from './lines.ts';
+import { places } from './places.ts';
 import { canonicalPlatform } from './problems.ts';
 
 /** A pass or failure rate as the notice states it: 99.54% kept with its two decimals. */
@@ -69,7 +70,13 @@ interface Sentence {
   line: number;
   /** The channel the surrounding heading or sentences speak of. */
   context?: Channel;
+  /** What the section heading over it says of what it names: 典型做法 praises, 存在问题 blames. */
+  tone?: Tone;
 }
+
+type Tone = 'praise' | 'blame';
+const PRAISE_HEADING = /典型|亮点|做法|经验|成效|表扬|好的|优秀|先进/;
+const BLAME_HEADING = /问题|不足|差距|短板|批评|薄弱|有待|不到位|不规范|不及时|不强|不够/;
 
 const NEWMEDIA_WORDS = /政务新媒体|新媒体|公众号|微博|账号|政务微信|抖音|头条号|今日头条|视频号|快手|客户端/;
 const WEBSITE_WORDS = /政府网站|门户网站|网站/;
@@ -86,10 +93,12 @@ function channelOf(text: string): Channel | undefined {
 /** A heading that names one channel: （一）网站抽查情况 / 2.政务新媒体方面 / 政府网站检查情况. */
 const HEADING = /^(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）.、．]\s*)?[^,，。;；]{0,16}(?:方面|情况|检查|抽查|监测|结果)[:：]?$/;
 const TOP_HEADING = /^[一二三四五六七八九十]{1,2}[、.．]/;
+const SUB_HEADING = /^[(（][一二三四五六七八九十\d]{1,2}[)）]/;
 
 function sentences(lines: Line[]): Sentence[] {
   const out: Sentence[] = [];
   let heading: Channel | undefined;
+  let tone: Tone | undefined;
   for (const l of lines) {
     const parts = l.text.split(/(?<=[。;；!！])/);
     let context = heading;
@@ -97,14 +106,19 @@ function sentences(lines: Line[]): Sentence[] {
       const text = part.replace(/[。;；!！]$/, '');
       if (!text) continue;
       const lead = text.split(/[:：]/)[0] as string;
-      if (k === 0 && (HEADING.test(lead) || TOP_HEADING.test(lead)) && lead.length <= 24) {
+      const headed = k === 0 && lead.length <= 24 && (HEADING.test(lead) || TOP_HEADING.test(lead) || SUB_HEADING.test(lead));
+      if (headed && (HEADING.test(lead) || TOP_HEADING.test(lead))) {
         const ch = channelOf(lead);
         if (ch || TOP_HEADING.test(lead)) {
           heading = ch;
           context = ch;
         }
       }
-      out.push({ text, line: l.no, ...(context ? { context } : {}) });
+      if (headed) {
+        const t = PRAISE_HEADING.test(lead) ? 'praise' : BLAME_HEADING.test(lead) ? 'blame' : undefined;
+        if (t || TOP_HEADING.test(lead)) tone = t;
+      }
+      out.push({ text, line: l.no, ...(context ? { context } : {}), ...(tone ? { tone } : {}) });
       const runs = channelRuns(text, context);
       const last = runs.at(-1)?.channel;
       if (last) context = last;
@@ -421,27 +435,51 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
 
 /** A sentence that opens with regions, not with the whole: 福州、厦门等5个设区市合格率为100%. */
 function regionLead(text: string): boolean {
-  return /^(?:[\u4e00-\u9fa5]{2,8}(?:市|州|县|区|盟)[、和及]){1,}[\u4e00-\u9fa5]{2,8}(?:市|州|县|区|盟)(?:等\d+个[\u4e00-\u9fa5]{0,6})?(?:的)?(?:政府网站|政务新媒体|网站)?(?:检查|抽查)?(?:合格率|不合格率)/.test(
-    text,
-  );
+  const m = [...text.matchAll(REGION_RATE)].find((x) => regionNames(x[1] as string) !== undefined);
+  return m?.index !== undefined && /^(?:其中|另外|此外)?[,，]?$/.test(text.slice(0, m.index));
 }
 
+/**
+ * Regions named before a rate: 福州、厦门合格率均为100%; 广州、深圳…揭阳等18个地级以上市合格率均达100%;
+ * 哈尔滨市…大兴安岭地区8个市(地)网站合格率达100%; 襄阳、黄石…潜江抽查合格率100%; 周口低于95%.
+ */
 const REGION_RATE =
-  /((?:[\u4e00-\u9fa5]{2,10}[、和及]){0,30}[\u4e00-\u9fa5]{2,10}?)(?:等\d+个(?:设区市|市州|市|县区|县\(市、区\)|县市区|地区|单位|部门)?)?(?:的)?(政府网站|政务新媒体|网站|新媒体)?(?:检查|抽查)?((?:不)?合格率)(?:均|都)?(?:为|达到?|是)?(低于|不足|高于|超过)?(\d+(?:\.(\d+))?)%/g;
+  /((?:[\u4e00-\u9fa5]{2,12}[、和及]){0,40}[\u4e00-\u9fa5]{2,12}?)(?:等)?(?:\d+个[\u4e00-\u9fa5()（）]{0,10}?)?(?:的)?(政府网站|政务新媒体账号|政务新媒体|网站|新媒体|账号)?(?:检查|抽查)?((?:不)?合格率)(?:均|都)?(?:为|达到?|是)?(低于|不足|高于|超过)?(\d+(?:\.(\d+))?)%/g;
 
 /** A region, or a group notices rate like one (市政府部门, 省直单位, 示范区). */
 const REGION_LIKE = /(?:市|州|县|区|盟|旗|部门|单位|市直|省直|县直|机构)$/;
+
+/**
+ * The names of a list before a rate, when every one is a region: a place of the gazetteer by its
+ * full or short name (广州, 襄阳, 大兴安岭地区), or a name ending like one (示范区, 市直部门). Not
+ * the whole (全省, 其他市州, 各县区).
+ */
+function regionNames(list: string): string[] | undefined {
+  const names = list.replace(/^(?:其中|另外|此外|但|而|同时)/, '').split(/[、和及]/);
+  const book = places();
+  const ok = (n: string) =>
+    n.length >= 2 && !/^(?:全|其他|其余|各|所有|部分|个别|总体|整体)/.test(n) && (REGION_LIKE.test(n) || book.find(n).length > 0);
+  return names.every(ok) ? names : undefined;
+}
+
+/** The channel the words before `at` last named (…政府网站进行全覆盖检查,总体合格率…,广州…). */
+function channelBefore(text: string, at: number): Channel | undefined {
+  let last: { at: number; channel: Channel } | undefined;
+  for (const [re, channel] of KEYWORDS)
+    for (const m of text.slice(0, at).matchAll(re)) if (!last || m.index > last.at) last = { at: m.index, channel };
+  return last?.channel;
+}
 
 /** Rates stated for named regions: lists at 100%, a region below a line. */
 function regionRates(all: Sentence[]): ProseRegionRate[] {
   const out: ProseRegionRate[] = [];
   for (const s of all) {
     for (const m of s.text.matchAll(REGION_RATE)) {
-      const names = (m[1] as string).replace(/^(?:其中|另外|此外|但|而)/, '').split(/[、和及]/);
-      if (!names.every((n) => REGION_LIKE.test(n) && !/^全/.test(n))) continue;
+      const names = regionNames(m[1] as string);
+      if (!names) continue;
       const rate = stated(m[3] as string, m[5] as string, m[6]);
       const bound = m[4] ? (/低于|不足/.test(m[4]) ? 'below' : 'above') : undefined;
-      const channel = m[2] ? (/网站/.test(m[2]) ? 'website' : 'newmedia') : s.context;
+      const channel = m[2] ? (/网站/.test(m[2]) ? 'website' : 'newmedia') : (channelBefore(s.text, m.index) ?? s.context);
       for (const region of names)
         out.push({
           region,
@@ -562,6 +600,80 @@ function namedInPassing(text: string): Array<{ name: string; platform?: string }
   return out;
 }
 
+/** How a unit, site or account name ends: 市公安局, 区卫生健康委, 龙塔街道, 寿县人民政府, 省公共资源交易网. */
+const UNIT_END =
+  /(?:局|委|厅|办|办公室|中心|所|院|站|馆|队|处|社|街道|办事处|镇|乡|苏木|政府|管委会|管委|委员会|开发区|园区|网站|网|市|区|县|旗|州|盟|地区)$/;
+/** Where the words after a name begin (…潘集区人民政府在本次检查中, …等网站存在, 省水务厅网站的…). */
+const AFTER_NAME =
+  /等|在|的|首页|存在|出现|分别|持续|以|对|得分|运行|未|不|针对|基于|推出|升级|领导|依申请|政策|均|多个|长期|发布|开展|有|被|较|网站(?=运行|得分|更新|建设|管理|内容|均|都)/g;
+/** Words that open a clause before the names it is about: 如…, 总体上，…, 其中…, 通过检查发现，…. */
+const CLAUSE_LEAD = /^(?:如|例如|比如|其中|另外|此外|同时|总体上|总的来看|总体来看|以及|还有|(?:通过|经)?(?:检查|抽查|监测)(?:中)?发现)[:：]?/;
+/** …较好的有A、B、C: the names after it are the subject. */
+const PRAISED_ARE = /(?:较好|较高|靠前|突出|优秀|先进|较为及时)的(?:有|是|为|包括)[:：]?/;
+const STRONG_PRAISE =
+  /问题较少|较好|良好|较为及时|及时准确|显著|明显提升|得分\d+分以上|得分超过\d+分|得分靠前|排名靠前|表现突出|成效明显|值得|表扬|优秀|走在前列/;
+const STRONG_BLAME = /存在|出现|缺失|缺乏|未|不到位|不及时|不规范|不更新|长期|空白|错误|差|违规|瞒报|漏报|被.{0,8}通报/;
+
+/**
+ * The names a clause opens with, when they are units, sites or accounts: 市公安局、市林业局…潘集区人民
+ * 政府在本次检查中…; 宜昌市民宗委、宜昌市卫健委等网站存在…; 澄迈县人民政府网站首页的…; 西城区推出….
+ * A list holds two names or more, most of them ending like a unit (局, 委, 街道, 政府, 网站…); one name
+ * alone must end like one. The last name is cut where the words about it begin.
+ */
+function clauseSubjects(clause: string, tone: Tone): string[] {
+  let text = clause.replace(/^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]是)/, '').replace(CLAUSE_LEAD, '');
+  if (/不合格/.test(text)) return [];
+  const are = text.match(PRAISED_ARE);
+  if (are?.index !== undefined) text = text.slice(are.index + are[0].length);
+  if (/^[“"《]/.test(text)) return [];
+  const items = text.split(/、/);
+  const last = items.pop() as string;
+  let cut: string | undefined;
+  for (const m of last.matchAll(AFTER_NAME)) {
+    const head = last.slice(0, m.index);
+    if (head.length >= 2 && UNIT_END.test(head)) {
+      cut = head;
+      break;
+    }
+  }
+  if (cut === undefined && items.length > 0 && /^[\u4e00-\u9fa5()（）]{2,20}$/.test(last)) cut = last;
+  if (cut === undefined) return [];
+  const names = [...items, cut].map((n) => n.trim());
+  const ok = (n: string) =>
+    /^[\u4e00-\u9fa5()（）·]{2,24}$/.test(n) && !GENERIC.test(n) && !NOT_A_NAME.test(n) && !/^(?:我|本|该|各|全|对|在|由|经|从|向|将|把|按|于|为|据|其)/.test(n);
+  if (!names.every(ok)) return [];
+  const unitLike = names.filter((n) => UNIT_END.test(n)).length;
+  if (names.length === 1) {
+    // One unit alone: not the office that ran the check (省政府办公厅组织…, 我局…).
+    if (/(?:办公厅|办公室|政务服务|数据局|信息中心)$/.test(names[0] as string)) return [];
+    // One name alone is a site (…网站, …网) whatever is said of it, a unit only when praised.
+    const one = names[0] as string;
+    return /网站$|网$/.test(one) || (tone === 'praise' && unitLike === 1) ? names : [];
+  }
+  if (unitLike * 2 < names.length + 1 || !UNIT_END.test(cut)) return [];
+  // 高碑店市、清苑区、蠡县网站运行…: the 网站 after the last name is every name's.
+  if (/网站$/.test(cut) && !items.some((n) => /网站$/.test(n))) names[names.length - 1] = cut.replace(/网站$/, '');
+  return names;
+}
+
+/** The names a sentence is about and what it says of them: praise (问题较少, 较好) or blame (存在…). */
+function subjectsOf(s: Sentence): { tone: Tone; names: string[] } | undefined {
+  const plain = s.text.replace(/《[^》]*》/g, '').replace(/“[^”]*”/g, (q) => q.replace(/[,，、]/g, '·'));
+  const tone: Tone | undefined = STRONG_PRAISE.test(plain)
+    ? 'praise'
+    : STRONG_BLAME.test(plain) || BLAME_WORDS.test(plain)
+      ? 'blame'
+      : s.tone;
+  if (!tone) return undefined;
+  const names: string[] = [];
+  for (const clause of plain.split(/[,，:：]/)) {
+    const found = clauseSubjects(clause, tone);
+    // A clause of praise after a list (…满城区、蠡县网站运行管理情况较好) is every list's in the sentence.
+    for (const n of found) if (!names.includes(n)) names.push(n);
+  }
+  return names.length > 0 ? { tone, names } : undefined;
+}
+
 /** Named failures (不合格网站为：…, A和B网站不合格) and mentions (通报表扬 / 批评, 如…), never mixed. */
 function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised' | 'criticised'> {
   const failures: ProseName[] = [];
@@ -573,6 +685,7 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
       to.push({ ...n, line: s.line, sentence: s.text, ...(channel ? { channel } : {}) });
     }
   };
+  const pending: Array<{ s: Sentence; channel?: Channel; subjects: { tone: Tone; names: string[] }; named: string[] }> = [];
   for (const s of all) {
     const runs = channelRuns(s.text, s.context);
     const channel = runs.find((r) => /不合格/.test(r.text))?.channel ?? runs[0]?.channel ?? s.context;
@@ -591,6 +704,8 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
     const own = ex ? s.text.slice(0, ex.index) : s.text;
     const named = namedInPassing(s.text);
     if (named.length > 0) add(PRAISE_WORDS.test(s.text) && !BLAME_WORDS.test(s.text) ? praised : criticised, s, named, channel);
+    const subjects = subjectsOf(s);
+    if (subjects) pending.push({ s, channel, subjects, named: named.map((n) => n.name) });
     if (!/不合格|突出问题|严重问题/.test(own)) continue;
     if (/(?:未发现|没有|无|不存在)(?:检查)?不合格/.test(own)) continue;
     const list = own.match(LIST_AFTER);
@@ -616,6 +731,13 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
       const ch: Channel | undefined = noun ? (/网站/.test(noun) ? 'website' : 'newmedia') : channel;
       add(failures, s, items, ch);
     }
+  }
+  // The names sentences are about, once every failure is known: a name declared failed is no mention.
+  for (const { s, channel, subjects, named } of pending) {
+    const fresh = subjects.names
+      .filter((n) => !named.includes(n) && !failures.some((f) => f.name === n))
+      .map((name) => ({ name }));
+    add(subjects.tone === 'praise' ? praised : criticised, s, fresh, channel);
   }
   return { failures, praised, criticised };
 }
