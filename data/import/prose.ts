@@ -195,6 +195,11 @@ export function channelRuns(
     const tail = next.text.match(/^\d+(?:个|家)[^,，;；。\d]{0,12}?(?:政府网站|网站|政务新媒体|新媒体|账号)((?:进行了?|开展了?)[^,，;；。]{0,12})/)?.[1];
     if (tail) cur.text = cur.text.replace(/[、和及与]$/, '') + tail;
   }
+  // 经对55家政府网站和419个政务新媒体全覆盖检查，合格率均为100%: a rate stated with 均 after the
+  // last channel is every channel's that states none.
+  const shared = runs.at(-1)?.text.match(/[,，]?(?:总体|检查|抽查)?合格率均(?:为|达到?|是)?\d+(?:\.\d+)?%/);
+  if (shared && runs.length > 1)
+    for (const r of runs.slice(0, -1)) if (!/合格率/.test(r.text) && /\d+(?:个|家)/.test(r.text)) r.text += shared[0];
   return runs;
 }
 
@@ -209,15 +214,17 @@ const FAILED_BEFORE = new RegExp(
 const PASSED_AFTER = new RegExp(`^(?:个|家)${CH}(?:均|都|检查|抽查|为|被判定为|评定为)*合格`);
 const PASSED_BEFORE = new RegExp(`(?<!不)合格(?:的)?${CH}(?:数量?|总数)?(?:共|共有|有|为|是|计|共计|达)*$`);
 const CHECKED_BEFORE = new RegExp(
-  `(?:检查|抽查|抽检|监测|检测|普查|巡查|核查|检查了|抽查了|抽取|随机抽取)(?:了)?(?:[^,，:：]{0,24}?)${CH}(?:共|共计|合计|总计)?(?:为)?$`,
+  `(?:检查|抽查|抽检|监测|检测|普查(?!工作)|巡查|核查|检查了|抽查了|抽取|随机抽取)(?:了)?(?:[^,，:：]{0,24}?)${CH}(?:共|共计|合计|总计)?(?:为)?$`,
 );
-const CHECKED_AFTER = new RegExp(`^(?:个|家)${CH}(?:进行了?|开展了?|实施了?)(?:全面|随机|全覆盖)?(?:检查|抽查|抽检|监测|普查|测评)`);
+const CHECKED_AFTER = new RegExp(
+  `^(?:个|家)${CH}(?:进行了?|开展了?|实施了?)?(?:[^,，。;；\\d]{0,30}?)(?:全面|随机|全覆盖)?(?:检查|抽查|抽检|监测|普查|测评)(?!率|比例|覆盖)`,
+);
 const SCOPE_BEFORE = /(?:抽查|检查|普查|监测)(?:对象|范围)(?:为|是)/;
 const TOTAL_BEFORE =
   /(?:正在运行|在运行|正常运行|运行中|运行|开通运行|共有|现有|共开设|开设|备案|注册|纳入[^,，。]{0,30}?(?:监管|系统|管理|名录)|全省共|全市共|全州共|总数|总量|共计|总计|合计|^全(?:省|市|州|区|县|盟)|^共)(?:的)?(?:[^,，:：]{0,20}?)$/;
 const RATE = /((?:不)?合格率|达标率|合格比例)(?:为|是|达到?|达|仅为?|均为|均达到?|约为|分别为|总体为)?(\d+(?:\.(\d+))?)%/;
 const RATE_AFTER = /(\d+(?:\.(\d+))?)%的((?:不)?合格率)/;
-const COVERAGE = /覆盖面(?:达到?|为)?100%|覆盖(?:全省|全市|全州|全县|全区)?(?:所有|全部)|(?:检查|抽查|检测|监测)(?:比例|覆盖率)(?:为|达到?)?100%|覆盖率(?:为|达到?)?100%|全覆盖|全部检查|全面检查|普查|100%的抽查比例|抽查比例为?100%/;
+const COVERAGE = /覆盖面(?:达到?|为)?100%|覆盖(?:全省|全市|全州|全县|全区)?(?:所有|全部)|(?:检查|抽查|检测|监测)(?:比例|覆盖率)(?:为|达到?)?100%|覆盖率(?:为|达到?)?100%|全覆盖|全部检查|全面检查|普查(?!工作)|100%的抽查比例|抽查比例为?100%|(?:检查|抽查|检测|监测)率(?:为|达到?)?100%/;
 const ALL_PASSED =
   /(?:全部|均为?|全都|都|全部为|均已)(?:检查)?合格|未发现(?:不合格|单项否决)|无不合格|没有不合格|不存在不合格|均达到合格|达到合格水平|均未出现.{0,6}单项否决/;
 
@@ -270,6 +277,15 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
     if (k === 0) firstLeft = left.replace(new RegExp(`${CH}$`), '');
     const nextAt = counts[k + 1]?.index ?? text.length;
     const right = text.slice(at + m[0].length, nextAt);
+    // What follows up to the clause's end, asides in brackets left out: 1699个政务新媒体(其中微信
+    // 公众号868个…)进行了全覆盖检查.
+    const clause = (text.slice(at + m[0].length).replace(/\([^()]*\)/g, '').split(/[,，;；。]/)[0] ?? '');
+    // 48家政府网站47家合格: the first count is what was checked, the second what passed of it.
+    const next = counts[k + 1];
+    const ofWhich =
+      next !== undefined &&
+      new RegExp(`^(?:个|家)${CH}(?:中|里)?(?:其中)?$`).test(right) &&
+      PASSED_AFTER.test(text.slice((next.index ?? 0) + next[0].length));
     const value = num(m[1] as string);
     // 其中微信公众号182个: a platform's own total.
     const platform = left.match(/(?:^|[、,，:：])(?:其中)?([\u4e00-\u9fa5A-Za-z]{2,8}?)(?:账号)?(?:共|有)?$/)?.[1];
@@ -296,15 +312,22 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
       return;
     }
     const localLeft = left.split(/[,，:：]/).at(-1) ?? left;
-    const isChecked = CHECKED_AFTER.test(right) || CHECKED_BEFORE.test(localLeft) || SCOPE_BEFORE.test(left);
+    const isChecked =
+      // 检查发现32个政府网站出现错别字: what the check found, not what it checked.
+      (!/发现(?:了)?$/.test(localLeft) &&
+        (CHECKED_AFTER.test(right) || CHECKED_AFTER.test(clause) || CHECKED_BEFORE.test(localLeft))) ||
+      SCOPE_BEFORE.test(left) ||
+      ofWhich;
     const isTotal = TOTAL_BEFORE.test(localLeft) || (k === 0 && /^[,，]?$/.test(localLeft.replace(/^(?:本次|本季度|共|全)/, '')) && new RegExp(`^(?:个|家)${CH}`).test(right) && /^(?:个|家)\S*?(?:中|里)?[,，]?/.test(right));
     if (subBreakdown && !isChecked) return;
     if (isChecked) {
       t.checked ??= value;
-      if (/普查|(?:检查|检测|监测)范围|全面检查|全覆盖/.test(left + right)) t.total ??= value;
+      if (/普查(?!工作)|(?:检查|检测|监测)范围|全面检查|全覆盖/.test(left + clause)) t.total ??= value;
     }
     if (isTotal && !isChecked) t.total ??= value;
-    if (isTotal && isChecked && /运行|备案|现有|共有/.test(localLeft)) t.total ??= value;
+    if (isTotal && isChecked && (ofWhich || /运行|备案|现有|共有|纳入/.test(localLeft))) t.total ??= value;
+    // 政务新媒体3个，分别是…: a channel named, then its count, opening the sentence: what there is.
+    if (k === 0 && !isChecked && new RegExp(`^${NOUN}$`).test(localLeft) && /^(?:个|家)(?:[,，]|$)/.test(right)) t.total ??= value;
   });
   const rate = text.match(RATE) ?? undefined;
   const platformRates = text.match(/((?:[\u4e00-\u9fa5A-Za-z]{2,8}[、和及与]){1,8}[\u4e00-\u9fa5A-Za-z]{2,8})(?:的)?(?:账号)?((?:不)?合格率)分别(?:为|是)((?:\d+(?:\.\d+)?%[、,，和]?){2,})/);

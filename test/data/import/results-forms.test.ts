@@ -140,3 +140,88 @@ describe('names praised or criticised in prose', () => {
     expect(r.mentions).toEqual([]);
   });
 });
+
+describe('counts in prose', () => {
+  it('reads the sample, not the register, when 列入全国普查工作的 names the running sites (736 running, 500 checked)', () => {
+    const r = parse(
+      '浙江省人民政府办公厅关于2018年第三季度全省政府网站抽查情况的通报',
+      '一、总体情况',
+      '截至目前,我省列入全国普查工作的正常运行政府网站共计736个。本次共抽查了全省500个政府网站,占网站总数的67.9%,合格率99%。抽查发现不合格网站5个。',
+    );
+    expect(own(r, 'website')).toMatchObject({ total: 736, checked: 500, failed: 5, rate: { value: 99 } });
+  });
+
+  it('sums parts checked in full (16个区…和58个市级部门…网站(包括专项网站)进行了全覆盖检查) and skips a breakdown in brackets', () => {
+    const r = parse(
+      '北京市政务服务管理局关于2022年第四季度全市政府网站与政府系统政务新媒体检查情况的通报',
+      '1.政府网站。对16个区政府门户网站和58个市级部门政府网站(包括专项网站)进行了全覆盖检查,未发现不合格网站。',
+      '2.政府系统政务新媒体。对全市政府系统1699个政务新媒体(其中微信公众号868个、新浪微博271个)进行了全覆盖检查。',
+    );
+    expect(own(r, 'website')).toMatchObject({ total: 74, checked: 74, failed: 0 });
+    expect(own(r, 'newmedia')).toMatchObject({ total: 1699, checked: 1699 });
+  });
+
+  it('reads 经对…N个政务新媒体进行…指标检查 as N checked, and 1061个…中的173个 as a sample of 173', () => {
+    const a = parse(
+      '广东省人民政府办公厅关于2024年第三季度全省政务新媒体检查情况的通报',
+      '经对全省正常运行的2881个政务新媒体进行安全问题、内容更新、互动回应三项“单项否决”指标检查,总体合格率达99.79%。',
+    );
+    expect(own(a, 'newmedia')).toMatchObject({ total: 2881, checked: 2881 });
+    const b = parse(
+      '海南省人民政府办公厅关于2023年第三季度政务新媒体抽查情况的通报',
+      '对全省正在运行的1061个政务新媒体中的173个进行了抽查,抽查比例为16.3%,发现存在突出问题的政务新媒体13个,抽查合格率92.5%。',
+    );
+    expect(own(b, 'newmedia')).toMatchObject({ total: 1061, checked: 173, failed: 13 });
+  });
+
+  it('reads 48家政府网站47家合格 as 48 checked of which 47 passed, the failure derived', () => {
+    const r = parse('六安市人民政府办公室关于2023年第二季度全市政府网站检查情况的通报', '全市48家政府网站47家合格。');
+    expect(own(r, 'website')).toMatchObject({ total: 48, checked: 48, failed: 1, derived: ['failed'] });
+  });
+
+  it('reads 检查率为100%,共检查…37个 as full coverage, and 纳入…监管的…293个 checked as the total', () => {
+    const a = parse(
+      '杨陵区人民政府办公室关于2025年第一季度政务新媒体检查情况的通报',
+      '一季度政务新媒体检查率为100%,共检查政务新媒体37个,11个不合格。',
+    );
+    expect(own(a, 'newmedia')).toMatchObject({ total: 37, checked: 37, failed: 11 });
+    const b = parse(
+      '咸阳市人民政府办公室关于2025年第一季度政务新媒体检查情况的通报',
+      '共检查纳入“全国政务新媒体信息报送系统”监管的政务新媒体293个,其中不合格政务新媒体6个,合格率为97.95%。',
+    );
+    expect(own(b, 'newmedia')).toMatchObject({ total: 293, checked: 293, failed: 6 });
+  });
+
+  it('gives 合格率均为100% after two channels to both, and reads 政务新媒体3个，分别是… as the total', () => {
+    const a = parse(
+      '临沂市人民政府办公室关于2025年第一季度政府网站和政务新媒体工作情况的通报',
+      '经对全市纳入备案管理的55家政府网站和419个政务新媒体全覆盖检查,合格率均为100%。',
+    );
+    expect(own(a, 'website')).toMatchObject({ total: 55, rate: { value: 100 } });
+    expect(own(a, 'newmedia')).toMatchObject({ total: 419, rate: { value: 100 } });
+    const b = parse(
+      '平城区关于2024年3月政府网站和政务新媒体自查情况的报告',
+      '平城区现有政府门户网站1个,运行状态良好。政务新媒体3个,分别是“微笑迎宾”微信公众号、“平城城管”抖音号。',
+    );
+    expect(own(b, 'newmedia')?.total).toBe(3);
+  });
+
+  it('counts the named failures when the rate agrees (33家 at 93.94%, 不合格的网站有A、B), not what 检查发现 found', () => {
+    const r = parse(
+      '钦州市行政审批局关于2021年第三季度全市政府网站检查情况的函',
+      '全市正在运行33家政府网站,合格率为93.94%。不合格的网站有浦北县人民政府门户网站、钦州市市场监督管理局网站。',
+      '检查发现32个政府网站出现6374个错别字。',
+    );
+    expect(own(r, 'website')).toMatchObject({ total: 33, failed: 2, derived: ['failed'] });
+    expect(own(r, 'website')?.checked).toBeUndefined();
+  });
+
+  it('drops the pinyin a converted copy put inside words (政務(wù)新媒體, 發(fā)現(xiàn))', () => {
+    const r = parse(
+      '甘肅省人民政府辦公廳關于2021年二季度全省政務(wù)新媒體抽查檢查情況的通報',
+      '截至2021年6月30日,全省共有政務(wù)新媒體賬號4935個。二季度共抽查檢查政務(wù)新媒體賬號591個,抽查比例為12%。抽查檢查發(fā)現(xiàn)不合格政務(wù)新媒體賬號25個,總體合格率95.77%。',
+    );
+    expect(own(r, 'newmedia')).toMatchObject({ total: 4935, checked: 591, failed: 25 });
+    expect(r.round.title).toBe('甘肅省人民政府辦公廳關于2021年二季度全省政務新媒體抽查檢查情況的通報');
+  });
+});
