@@ -401,6 +401,7 @@ export const statusText = {
   nothingToRetry: '没有需要重新发送的消息。',
   drainJob: '消息发送',
   reminderJob: '整改提醒扫描',
+  probeJob: '站点探测',
   readOnly: '（以上发送队列情况读自数据目录，由运行中的机器人负责发送和重发。）',
 };
 
@@ -591,6 +592,9 @@ export const chatImportText = {
     `以上为预览，尚未写入。替换会删去已导入的不合格项或地区：确认替换请在${minutes}分钟内发送“/apply replace”，发送 /cancel 放弃。`,
   needReplace: '这次导入会删去已导入的不合格项或地区。确认替换请发送“/apply replace”，或发送 /cancel 放弃。',
   nothingPending: '没有待确认的导入。请先把通报全文发给机器人。',
+  nothingOfYours: '你没有待确认的导入（预览由谁发起，就由谁发送 /apply 确认）。本群待确认的：',
+  othersPending: (who: string, key: string) => `${who}：${key}`,
+  anotherAdmin: '另一位管理员',
   expired: (minutes: number) => `预览已超过${minutes}分钟，导入已作废。请重新发送通报全文。`,
   cancelled: (key: string) => `已放弃导入 ${key}，没有写入。`,
   applied: (key: string) => `已导入 ${key}，告警和整改提醒随后发出。`,
