@@ -363,5 +363,6 @@ function scopeAt(
     return top.n >= Math.max(2, Math.ceil(counted * 0.75)) ? top.place : undefined;
   }
   // The unit itself, named alone and more than once, in a text that speaks as that unit.
-  return strong && top.self && counted === 1 && top.times >= 2 ? top.place : undefined;
+  // A name several places share (鼓楼区) is none of them.
+  return strong && top.self && counted === 1 && tally.size === 1 && top.times >= 2 ? top.place : undefined;
 }
