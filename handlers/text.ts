@@ -401,6 +401,7 @@ export const statusText = {
   nothingToRetry: '没有需要重新发送的消息。',
   drainJob: '消息发送',
   reminderJob: '整改提醒扫描',
+  probeJob: '站点探测',
   readOnly: '（以上发送队列情况读自数据目录，由运行中的机器人负责发送和重发。）',
 };
 

@@ -16,7 +16,7 @@ import { issuerAndScope } from './scope.ts';
 import { outline, type Section } from './sections.ts';
 import type { RoundDraft } from './records.ts';
 import { ImportError, Problems } from './refusal.ts';
-import { checkTallies, proseTally, regionRateTallies, tallyRows } from './tallies.ts';
+import { checkTallies, proseTally, rateAgrees, regionRateTallies, tallyRows } from './tallies.ts';
 import { readListTable, readTallyTable } from './tables.ts';
 import { importText as tx } from './text/notice.ts';
 
@@ -168,7 +168,7 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
     if (!rows) {
       tallies.set(channel, [{ regionId: scope.id, channel, failed: n, derived: ['failed'] }]);
       ctx.notes.push(tx.failedFromNames(channel, n));
-    } else if (own && own.failed === undefined && own.rate === undefined) {
+    } else if (own && own.failed === undefined && namesAreTheFailed(own, n)) {
       own.failed = n;
       own.derived = [...(own.derived ?? []), 'failed'];
       ctx.notes.push(tx.failedFromNames(channel, n));
@@ -280,6 +280,18 @@ function noticeDraft(
   if (round.deadline) m.deadline = at([round.deadline.date, round.deadline.time].filter(Boolean).join(' '));
   if (round.reportTo) m.reportTo = round.reportTo;
   return draft;
+}
+
+/**
+ * Whether the failures a notice names are all it had: it states no rate, or the rate it states is
+ * the one those many failures give of what it checked (不合格的网站有A、B with 33 sites at 93.94%).
+ */
+function namesAreTheFailed(t: Tally, named: number): boolean {
+  if (t.rate === undefined) return true;
+  const base = t.checked ?? t.total;
+  if (t.rate.bound || base === undefined || base === 0) return false;
+  const computed = ((t.rate.kind === 'fail' ? named : base - named) / base) * 100;
+  return rateAgrees(t.rate.value, t.rate.decimals, computed);
 }
 
 /** Sentence ends, closing quotes and brackets: a paragraph of a notice ends with one of these. */
