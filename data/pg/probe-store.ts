@@ -17,7 +17,7 @@ type Announced = { level: string; date: string };
 const RELOAD_OVERLAP = '60 seconds';
 
 /**
- * The ProbeStore in PostgreSQL (data/pg/migrations/004_probe.sql), for STORE=postgres. Reads are
+ * The ProbeStore in PostgreSQL (data/pg/migrations/005_probe.sql), for STORE=postgres. Reads are
  * answered from memory, like FileProbeStore's; a try adds to an unwritten delta, and flush()
  * writes the deltas of every site in one transaction (`tries = tries + Δ`, so instances probing
  * different windows add up instead of overwriting each other), deletes what is older than
