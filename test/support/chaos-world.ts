@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,8 @@ export interface ChaosOptions {
   reminderUnits: number;
   timeoutMs: number;
   log?: (line: string) => void;
+  /** Keep each instance's log (stdout, JSON lines) in `<logDir>/bot-<i>.log`. */
+  logDir?: string;
 }
 
 export interface ChaosResult {
@@ -135,6 +138,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         env: env(i),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      if (o.logDir) {
+        await mkdir(o.logDir, { recursive: true });
+        const file = createWriteStream(path.join(o.logDir, `bot-${i}.log`), { flags: 'a' });
+        child.stdout?.pipe(file);
+      }
       let stderr = '';
       child.stderr?.on('data', (d) => {
         stderr += String(d);
