@@ -1,18 +1,26 @@
 import { AppError } from '../data/errors.ts';
 import { previewNotice } from '../data/import/preview.ts';
+import { IssuerNotFound } from '../data/import/refusal.ts';
 import { auditActor } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { type Reply, reply } from './reply.ts';
-import type { PendingImport } from './services.ts';
+import type { PendingImport, PendingKey } from './services.ts';
 import { shanghai } from './status.ts';
 import { adminsInScope, isAdmin, senderName } from './task-scope.ts';
 import { chatImportText as x } from './text.ts';
 
 /**
  * Importing a notice from the chat: an admin pastes it (or sends `/import` and the text), the bot
- * answers with the CLI's preview (data/import/preview.ts) and keeps the text as a pending import;
- * `/apply` (`/apply replace` when the replacement drops items) within IMPORT_PENDING_MINUTES writes
- * it through the one import entry point, so alerts, reminder tasks and the audit trail follow.
+ * answers with the CLI's preview (data/import/preview.ts) and keeps the text as a pending import
+ * in the store (data/pending-imports.ts: kept across restarts, shared by every PostgreSQL
+ * instance); `/apply` (`/apply replace` when the replacement drops items) within
+ * IMPORT_PENDING_MINUTES writes it through the one import entry point, so alerts, reminder tasks
+ * and the audit trail follow.
+ *
+ * One pending import per sender and chat: the admin who saw a preview is the one who confirms it
+ * (another admin's /apply does not write a text they have not seen, and two admins previewing in
+ * one group at once do not overwrite each other); another admin who sends /apply is told whose
+ * preview is waiting. The sender's next preview in the same chat replaces their earlier one.
  */
 export const IMPORT_PENDING_MINUTES = 30;
 
@@ -25,9 +33,9 @@ export function looksLikeNotice(text: string): boolean {
   return t.length >= NOTICE_MIN_CHARS && /检查|通报/.test(t) && /不合格|合格率|抽查|检查结果|通报/.test(t);
 }
 
-/** Whether a pending import has lapsed at `now`. */
+/** Whether a pending import has lapsed at `now` (the caller's clock). */
 export function isExpired(pending: PendingImport, now: Date): boolean {
-  return now.getTime() - Date.parse(pending.at) > IMPORT_PENDING_MINUTES * 60_000;
+  return now.getTime() > Date.parse(pending.expiresAt);
 }
 
 /** /import <text>: the text after the command word, as pasted (line breaks kept). */
@@ -45,13 +53,25 @@ export async function previewImport(text: string, ctx: HandlerContext): Promise<
   if (text.trim() === '') return reply(x.usage);
   let preview: ReturnType<typeof previewNotice>;
   try {
-    preview = previewNotice({ text, file: sourceName(ctx) }, ctx.data, ctx.now);
+    preview = previewNotice({ ...withIssuer(text), file: sourceName(ctx) }, ctx.data, ctx.now);
   } catch (err) {
-    if (err instanceof AppError && err.expose) return reply(x.refused, err.message.split('\n'));
+    if (err instanceof AppError && err.expose) return reply(x.refused, refusalLines(err));
     throw err;
   }
   const roundKey = preview.plan.write.roundFile.round.key;
-  await pending.put(keyOf(ctx), { text, at: ctx.now.toISOString(), drops: preview.drops, roundKey });
+  const by = senderName(ctx);
+  await pending.put(
+    keyOf(ctx),
+    {
+      text,
+      at: ctx.now.toISOString(),
+      expiresAt: new Date(ctx.now.getTime() + IMPORT_PENDING_MINUTES * 60_000).toISOString(),
+      drops: preview.drops,
+      roundKey,
+      ...(by ? { by } : {}),
+    },
+    ctx.now,
+  );
   const hint = preview.drops ? x.applyReplaceHint : x.applyHint;
   return reply(x.previewTitle(roundKey), [...preview.lines, '', hint(IMPORT_PENDING_MINUTES)]);
 }
@@ -62,8 +82,8 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
   if (denied) return denied;
   const book = ctx.services.pendingImports!;
   const key = keyOf(ctx);
-  const pending = book.get(key);
-  if (!pending) return reply(x.nothingPending);
+  const pending = await book.get(key);
+  if (!pending) return nothingPending(ctx, key);
   if (isExpired(pending, ctx.now)) {
     await book.remove(key);
     return reply(x.expired(IMPORT_PENDING_MINUTES));
@@ -71,16 +91,36 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
   const replace = args.some((a) => /^(replace|替换|--replace)$/i.test(a));
   try {
     // Read again against the data as it stands now: another import may have come in meanwhile.
-    const preview = previewNotice({ text: pending.text, file: sourceName(ctx, new Date(pending.at)) }, ctx.data, ctx.now);
+    const preview = previewNotice(
+      { ...withIssuer(pending.text), file: sourceName(ctx, new Date(pending.at)) },
+      ctx.data,
+      ctx.now,
+    );
     if (preview.drops && !replace) return reply(x.needReplace, preview.lines);
     const outcome = await ctx.services.imports!.apply(preview.plan.write, ctx.now, { replace, by: auditActor(ctx) });
     await book.remove(key);
     const k = outcome.roundKey;
     return reply(!outcome.changed ? x.unchanged(k) : outcome.replaced ? x.replaced(k) : x.applied(k));
   } catch (err) {
-    if (err instanceof AppError && err.expose) return reply(x.refused, err.message.split('\n'));
+    if (err instanceof AppError && err.expose) return reply(x.refused, refusalLines(err));
     throw err;
   }
+}
+
+/**
+ * `--issuer <地区>` on the first line (`/import --issuer 云霄县` then the notice, or pasted above
+ * it) supplies the issuer as the CLI's option does. An input method's dashes (——issuer, －－issuer)
+ * read the same. The option stays in the kept text, so /apply reads the notice the same way.
+ */
+export function withIssuer(text: string): { text: string; issuer?: string } {
+  const m = /^\s*(?:--|——|—|－－|－)\s*issuer(?:\s*[=:：]\s*|\s+)([^\s,，;；]+)[ \t]*(?:\r?\n)?/i.exec(text);
+  return m?.[1] ? { text: text.slice(m[0].length), issuer: m[1] } : { text };
+}
+
+/** A refusal's lines; one saying the issuer is missing adds how to give it here. */
+function refusalLines(err: AppError): string[] {
+  const lines = err.message.split('\n');
+  return err instanceof IssuerNotFound ? [...lines, x.issuerHow] : lines;
 }
 
 /** /cancel: drops the sender's pending import. */
@@ -88,8 +128,8 @@ export async function cancelImport(_args: string[], ctx: HandlerContext): Promis
   const book = ctx.services.pendingImports;
   if (!book) return reply(x.notConfigured);
   const key = keyOf(ctx);
-  const pending = book.get(key);
-  if (!pending) return reply(x.nothingPending);
+  const pending = await book.get(key);
+  if (!pending) return nothingPending(ctx, key);
   await book.remove(key);
   return reply(isExpired(pending, ctx.now) ? x.expired(IMPORT_PENDING_MINUTES) : x.cancelled(pending.roundKey));
 }
@@ -103,9 +143,18 @@ function refuse(ctx: HandlerContext): Reply | undefined {
 }
 
 /** One pending import per sender and chat. */
-function keyOf(ctx: HandlerContext): string {
+function keyOf(ctx: HandlerContext): PendingKey {
   const a = auditActor(ctx);
-  return [a.platform, ctx.groupId ?? ctx.conversationId ?? '-', a.userId ?? a.name ?? '-'].join(':');
+  return { platform: a.platform, chat: ctx.groupId ?? ctx.conversationId ?? '-', user: a.userId ?? a.name ?? '-' };
+}
+
+/** Nothing of the sender's own: and when other admins here have previews waiting, whose. */
+async function nothingPending(ctx: HandlerContext, key: PendingKey): Promise<Reply> {
+  const others = (await ctx.services.pendingImports!.inChat(key.platform, key.chat)).filter(
+    (o) => o.key.user !== key.user && !isExpired(o.pending, ctx.now),
+  );
+  if (others.length === 0) return reply(x.nothingPending);
+  return reply(x.nothingOfYours, others.map((o) => x.othersPending(o.pending.by ?? x.anotherAdmin, o.pending.roundKey)));
 }
 
 /** The round's source, as /fail and the dashboard name it. */

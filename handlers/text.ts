@@ -401,6 +401,7 @@ export const statusText = {
   nothingToRetry: '没有需要重新发送的消息。',
   drainJob: '消息发送',
   reminderJob: '整改提醒扫描',
+  probeJob: '站点探测',
   readOnly: '（以上发送队列情况读自数据目录，由运行中的机器人负责发送和重发。）',
 };
 
@@ -521,12 +522,20 @@ export const probeText = {
       b.blocked ? `；近7天被防火墙拦截${b.blocked}次（不计为无法访问，请将监测地址加入白名单）` : '',
       '。',
     ].join(''),
-  homepage: (l: keyof typeof levelWord, newest: string | undefined, age: number | undefined, unread: boolean) =>
+  homepage: (
+    l: keyof typeof levelWord,
+    newest: string | undefined,
+    age: number | undefined,
+    unread: boolean,
+    viaColumns = false,
+  ) =>
     unread
       ? `首页不更新：${levelWord[l]}（首页尚未读取）。`
       : newest === undefined
-        ? `首页不更新：${levelWord[l]}（首页信息均无日期，按未更新计）。`
-        : `首页不更新：${levelWord[l]}（最新信息${newest}，已${age}天未更新；满14天否决）。`,
+        ? `首页不更新：${levelWord[l]}（首页信息均无日期、各栏目也无日期信息，按未更新计）。`
+        : viaColumns
+          ? `首页不更新：${levelWord[l]}（首页无带日期的信息，按二级栏目计：最新信息${newest}，已${age}天未更新；满14天否决）。`
+          : `首页不更新：${levelWord[l]}（最新信息${newest}，已${age}天未更新；满14天否决）。`,
   columns: (l: keyof typeof levelWord, stale: number, nearing: number, longStale: number, details: string[]) =>
     `栏目不更新：${levelWord[l]}（超期的动态/要闻、通知公告/政策文件栏目${stale}个，满5个否决；临近超期${nearing}个；` +
     `各自周期内未更新的栏目共${longStale}个，满10个否决）${details.length ? `：${details.join('；')}` : ''}。`,
@@ -577,12 +586,16 @@ export const chatImportText = {
   askAdmins: (names: string[]) => `如需导入，请联系：${names.join('、')}。`,
   noAdmins: '本群尚未登记管理员，请联系运维人员在 groups.json 中添加。',
   refused: '无法导入这段文字：',
+  issuerHow: '在群里指定发文地区：发送“/import --issuer <地区>”，换行后粘贴通报全文（例如 /import --issuer 云霄县）。',
   previewTitle: (key: string) => `导入预览：${key}`,
   applyHint: (minutes: number) => `以上为预览，尚未写入。${minutes}分钟内发送 /apply 导入，发送 /cancel 放弃。`,
   applyReplaceHint: (minutes: number) =>
     `以上为预览，尚未写入。替换会删去已导入的不合格项或地区：确认替换请在${minutes}分钟内发送“/apply replace”，发送 /cancel 放弃。`,
   needReplace: '这次导入会删去已导入的不合格项或地区。确认替换请发送“/apply replace”，或发送 /cancel 放弃。',
   nothingPending: '没有待确认的导入。请先把通报全文发给机器人。',
+  nothingOfYours: '你没有待确认的导入（预览由谁发起，就由谁发送 /apply 确认）。本群待确认的：',
+  othersPending: (who: string, key: string) => `${who}：${key}`,
+  anotherAdmin: '另一位管理员',
   expired: (minutes: number) => `预览已超过${minutes}分钟，导入已作废。请重新发送通报全文。`,
   cancelled: (key: string) => `已放弃导入 ${key}，没有写入。`,
   applied: (key: string) => `已导入 ${key}，告警和整改提醒随后发出。`,
