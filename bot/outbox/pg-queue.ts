@@ -6,9 +6,11 @@ import {
   type Claim,
   type DrainQueue,
   KEEP_SENT_TEXT_MS,
+  newEntry,
   type OutboxQueue,
   type OutboxStats,
   type OutgoingMessage,
+  selectNew,
   undeclaredReason,
 } from './queue.ts';
 import { type Entry, entrySchema, type Status } from './schema.ts';
@@ -119,19 +121,7 @@ export class PgOutbox implements OutboxQueue, DrainQueue {
 
   async enqueueAll(msgs: OutgoingMessage[], now: Date): Promise<number> {
     if (msgs.length === 0) return 0;
-    for (const m of msgs)
-      entrySchema.parse({
-        seq: 0,
-        key: m.key,
-        groupId: m.groupId,
-        kind: m.kind,
-        reply: m.reply,
-        items: m.items ?? [],
-        status: 'pending',
-        attempts: 0,
-        createdAt: now.toISOString(),
-        nextAt: now.toISOString(),
-      });
+    for (const m of msgs) entrySchema.parse(newEntry(m, 0, now));
     const added = await inTransaction(this.pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1, $2)', ENQUEUE_LOCK);
       const all = [...new Set(msgs.flatMap((m) => [m.key, ...(m.items ?? [])]))];
@@ -141,14 +131,7 @@ export class PgOutbox implements OutboxQueue, DrainQueue {
         [all],
       );
       const known = new Set(knownRows.rows.map((r) => r.k));
-      const fresh: OutgoingMessage[] = [];
-      for (const m of msgs) {
-        const items = m.items ?? [];
-        if (known.has(m.key) || (items.length > 0 && items.every((i) => known.has(i)))) continue;
-        known.add(m.key);
-        for (const i of items) known.add(i);
-        fresh.push(m);
-      }
+      const fresh = selectNew(msgs, (k) => known.has(k));
       // One statement for the messages and one for their items, whatever their number (a mass
       // failure queues over a thousand messages at once).
       if (fresh.length > 0) {

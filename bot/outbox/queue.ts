@@ -102,6 +102,41 @@ export interface DrainQueue {
   readonly pollMs?: number | undefined;
 }
 
+/**
+ * The messages of a batch not queued before, in order: a message is left out when its key is
+ * known, or when it covers items and every one of them is known — counting the keys and items of
+ * the batch's earlier messages. `known` is what the queue holds (both outboxes decide alike).
+ */
+export function selectNew(msgs: readonly OutgoingMessage[], known: (key: string) => boolean): OutgoingMessage[] {
+  const batch = new Set<string>();
+  const seen = (k: string) => batch.has(k) || known(k);
+  const fresh: OutgoingMessage[] = [];
+  for (const m of msgs) {
+    const items = m.items ?? [];
+    if (seen(m.key) || (items.length > 0 && items.every(seen))) continue;
+    batch.add(m.key);
+    for (const i of items) batch.add(i);
+    fresh.push(m);
+  }
+  return fresh;
+}
+
+/** A message as it is first queued: pending, never tried, held until `notBefore` if given. */
+export function newEntry(m: OutgoingMessage, seq: number, now: Date): Entry {
+  return {
+    seq,
+    key: m.key,
+    groupId: m.groupId,
+    kind: m.kind,
+    reply: m.reply,
+    items: m.items ?? [],
+    status: 'pending',
+    attempts: 0,
+    createdAt: now.toISOString(),
+    nextAt: (m.notBefore ?? now).toISOString(),
+  };
+}
+
 /** Sent messages keep their text this long (for inspection), then only key and items remain. */
 export const KEEP_SENT_TEXT_MS = 7 * 24 * 3600_000;
 
@@ -182,30 +217,11 @@ export class Outbox implements OutboxQueue, DrainQueue {
 
   /** Queues several messages in one write (all or none); returns how many were new. */
   async enqueueAll(msgs: OutgoingMessage[], now: Date): Promise<number> {
-    if (!msgs.some((m) => this.isNew(m))) return 0;
+    if (selectNew(msgs, (k) => this.known.has(k)).length === 0) return 0;
     const added = await this.journal.commit(() => {
       // Decided inside the serialized section, so concurrent enqueues of one key add it once.
-      const fresh: Entry[] = [];
-      const batch = new Set<string>();
       let seq = this.journal.state.nextSeq;
-      for (const m of msgs) {
-        const keys = [m.key, ...(m.items ?? [])];
-        if (!this.isNew(m) || batch.has(m.key) || (m.items?.length && m.items.every((i) => batch.has(i))))
-          continue;
-        for (const k of keys) batch.add(k);
-        fresh.push({
-          seq: seq++,
-          key: m.key,
-          groupId: m.groupId,
-          kind: m.kind,
-          reply: m.reply,
-          items: m.items ?? [],
-          status: 'pending',
-          attempts: 0,
-          createdAt: now.toISOString(),
-          nextAt: (m.notBefore ?? now).toISOString(),
-        });
-      }
+      const fresh = selectNew(msgs, (k) => this.known.has(k)).map((m) => newEntry(m, seq++, now));
       return { rows: fresh.map((e) => toRow(e)), result: fresh };
     });
     for (const e of added) this.remember(e);
@@ -373,12 +389,6 @@ export class Outbox implements OutboxQueue, DrainQueue {
     );
     if (n > 0) this.changed();
     return n;
-  }
-
-  private isNew(m: OutgoingMessage): boolean {
-    if (this.known.has(m.key)) return false;
-    const items = m.items ?? [];
-    return items.length === 0 || items.some((i) => !this.known.has(i));
   }
 
   private remember(e: Entry): void {

@@ -53,8 +53,12 @@ export interface ChaosResult {
   duplicatesWithoutNote: number;
   rateLimited: number;
   reminders: { expected: number; delivered: number; extra: number; extraWithoutNote: number };
-  /** From the first alert queued to the last message accepted. */
+  /** From the import to the last message accepted. */
   drainMs: number;
+  /** From the import to everything owed (every item, every reminder, in every group) queued. */
+  queuedMs: number;
+  /** Messages the busiest robot accepted (its pace bounds the drain). */
+  busiestRobot: number;
   killedAt?: number;
   restartedAt?: number;
 }
@@ -191,6 +195,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     let killedAt: number | undefined;
     let restartedAt: number | undefined;
     let expectedTotal = 0;
+    let queuedMs: number | undefined;
     const deadline = T() + o.timeoutMs;
     let lastSent = 0;
     for (;;) {
@@ -206,6 +211,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         owed.rows[0]!.alerts >= (o.items + o.reminderUnits) * groupsTotal &&
         owed.rows[0]!.reminders >= o.reminderUnits * groupsTotal;
       if (!queued) continue;
+      queuedMs ??= T() - t0;
       const st = await outbox.stats();
       expectedTotal = st.pending + st.sending + st.sent + st.dead;
       const share = expectedTotal > 0 ? st.sent / expectedTotal : 0;
@@ -262,6 +268,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         }
       }
     }
+    const busiestRobot = Math.max(...[...wecomIds, ...dingIds].map((id) => bodiesOf(id).length));
     const rateLimited = [...wecom.pushes, ...dingtalk.pushes].filter((p) => RATE_LIMIT_CODES.has(p.errcode)).length;
     return {
       messages: deliveredCount(),
@@ -271,6 +278,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       rateLimited,
       reminders,
       drainMs,
+      queuedMs: queuedMs ?? drainMs,
+      busiestRobot,
       ...(killedAt !== undefined ? { killedAt } : {}),
       ...(restartedAt !== undefined ? { restartedAt } : {}),
     };
