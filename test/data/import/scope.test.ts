@@ -131,6 +131,25 @@ describe('an office that names its level but not its place (县政府办公室)'
   });
 });
 
+describe('a title that names its unit inside it', () => {
+  it('places an office without a place (省政府办公厅) by the province the title names (关于…浙江省政府系统…的通报)', () => {
+    const r = parse(
+      lines(
+        '关于2022年第三季度浙江省政府系统政务新媒体检查情况的通报',
+        '来源:省政府办公厅',
+        '省政府办公厅组织开展了2022年第三季度全省政府系统政务新媒体检查工作。共有政务账号3120个,检查发现问题账号2个。',
+      ),
+    );
+    expect(r.round.scopeRegionId).toBe('33');
+    expect(r.round.issuer).toBe('浙江省政府办公厅');
+  });
+
+  it('places a notice with no office and no level word by the one unit its title names', () => {
+    const r = parse(lines('关于2023年第二季度云霄县政府网站检查情况的通报', '本次检查政府网站1个,不合格1个。'));
+    expect(r.round.scopeRegionId).toBe('350622');
+  });
+});
+
 describe('names several places share', () => {
   it('places 鼓楼区 by the parent written with it, in either province', () => {
     const fz = parse(lines('我区开展2023年第二季度政府网站自查。', '福州市鼓楼区人民政府网站合格。', '福州市鼓楼区教育局网站1个不合格。'));
