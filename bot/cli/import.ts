@@ -56,7 +56,7 @@ export async function runImport(
     argv: argv.map((a, i) => (a.startsWith('--') || argv[i - 1] === '--issuer' ? a : path.resolve(cwd, a))),
     out,
     alone: async () => {
-      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m) });
+      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m), note: (m) => log.info(m) });
       const store = opened.store;
       try {
         return await importCommand(argv, { store, imports: new ImportService(store, log), cwd, progress }, out);
