@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIPv6 } from 'node:net';
+import { type LookupOptions, lookup as dnsLookup } from 'node:dns';
 import axios, { type AxiosInstance } from 'axios';
 import iconv from 'iconv-lite';
 import robotsParserModule from 'robots-parser';
@@ -18,6 +19,8 @@ const robotsParser = robotsParserModule as unknown as (
   url: string,
   text: string,
 ) => { isAllowed(url: string, ua?: string): boolean | undefined };
+
+type LookupCallback = (err: Error | null, address: string, family: 4 | 6) => void;
 
 export interface FetcherOptions {
   userAgent: string;
@@ -85,10 +88,11 @@ export class PoliteFetcher {
             timeout: limit,
             // The connection goes to the address the limits were counted on, not to a second answer
             // of the resolver (a platform behind DNS round-robin); a redirect elsewhere resolves anew.
-            lookup: (name: string) =>
-              name === host
-                ? Promise.resolve([ip, isIPv6(ip) ? 6 : 4] as [string, 4 | 6])
-                : lookup(name).then((r) => [r.address, r.family === 6 ? 6 : 4] as [string, 4 | 6]),
+            // (axios' promise form of `lookup` never connects; the callback form does.)
+            lookup: (name: string, options: object, cb: LookupCallback) => {
+              if (name === host) cb(null, ip, isIPv6(ip) ? 6 : 4);
+              else dnsLookup(name, options as LookupOptions, cb as never);
+            },
           });
           const body = decode(Buffer.from(res.data), String(res.headers['content-type'] ?? ''));
           return { url, status: res.status, body, elapsedMs: clock() - started };
