@@ -77,7 +77,9 @@ export function migrateLearnedRegions(register: RegisterFile, rounds: readonly R
   const next: RegisterFile = {
     ...register,
     regions,
-    units: register.units.map((u) => (u.regionId !== undefined && moved.has(u.regionId) ? { ...u, regionId: to(u.regionId) } : u)),
+    units: register.units.map((u) =>
+      u.regionId !== undefined && moved.has(u.regionId) ? { ...u, regionId: to(u.regionId) } : u,
+    ),
     sites: register.sites.map((s) => (moved.has(s.regionId) ? { ...s, regionId: to(s.regionId) } : s)),
     accounts: register.accounts.map((a) => (moved.has(a.regionId) ? { ...a, regionId: to(a.regionId) } : a)),
   };
@@ -127,7 +129,15 @@ function chainRegions(place: Place, book: PlaceBook, byId: Map<string, Region>, 
       parentId = known.id;
       continue;
     }
-    const region: Region = { id: p.code, code: p.code, name: p.name, short: p.short, kind: p.kind, aliases: [], learned: true };
+    const region: Region = {
+      id: p.code,
+      code: p.code,
+      name: p.name,
+      short: p.short,
+      kind: p.kind,
+      aliases: [],
+      learned: true,
+    };
     if (p.code === place.code && nameKey(was.name) !== nameKey(p.name)) region.aliases = [was.name];
     if (parentId !== undefined) region.parent = parentId;
     out.push(region);

@@ -79,7 +79,9 @@ export function issuerAndScope(
     return { issuer: office.name, scope: country };
   }
   // The page's portal (武定县人民政府门户网站) is one more place the text names.
-  const evidence = src.site ? [...lines, { no: 0, raw: src.site, text: src.site.normalize('NFKC').replace(/\s+/g, '') }] : lines;
+  const evidence = src.site
+    ? [...lines, { no: 0, raw: src.site, text: src.site.normalize('NFKC').replace(/\s+/g, '') }]
+    : lines;
   const hints = [
     ...candidates.map(officeHint).filter((h): h is ScopeHint => h !== undefined),
     ...scopeHints(body),
@@ -102,11 +104,18 @@ export function issuerAndScope(
   const inTitle = title && hints.length === 0 ? placesInTitle(title.text, book) : [];
   if (inTitle.length === 1) {
     const place = inTitle[0] as Place;
-    return { issuer: issuerName(office, place), scope: learner.fromPlace(place, book), note: tx.scopeFromTitle(place.name) };
+    return {
+      issuer: issuerName(office, place),
+      scope: learner.fromPlace(place, book),
+      note: tx.scopeFromTitle(place.name),
+    };
   }
   const at = title && title.line > 0 ? title.line : (office?.line ?? hints[0]?.line ?? firstLine(body));
   const looked = { title: title?.raw, office: office?.name, word: scopeHints(body)[0]?.word };
-  throw new IssuerNotFound(office ? tx.issuerWithoutPlace(office.name, looked) : tx.noIssuerFound(looked), at);
+  throw new IssuerNotFound(
+    office ? tx.issuerWithoutPlace(office.name, looked) : tx.noIssuerFound(looked),
+    at,
+  );
 }
 
 /** 县政府办公室 with 武定县 → 武定县政府办公室; an office that names no level keeps its name. */

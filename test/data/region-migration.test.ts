@@ -82,7 +82,13 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe('migrateLearnedRegions()', () => {
   it('moves new/… regions onto their gazetteer units under their real parents, and leaves a shared name alone', () => {
-    const register: RegisterFile = { version: SCHEMA_VERSION, regions: oldRegions, units: [], sites: [], accounts: [] };
+    const register: RegisterFile = {
+      version: SCHEMA_VERSION,
+      regions: oldRegions,
+      units: [],
+      sites: [],
+      accounts: [],
+    };
     const m = migrateLearnedRegions(register, [oldRound()]);
     expect(m.moves).toEqual([
       { from: 'new/湖南省', to: '43', name: '湖南省', toName: '湖南省' },
@@ -100,7 +106,13 @@ describe('migrateLearnedRegions()', () => {
   });
 
   it('changes nothing in a directory without new/… regions', () => {
-    const register: RegisterFile = { version: SCHEMA_VERSION, regions: fujianRegions(), units: [], sites: [], accounts: [] };
+    const register: RegisterFile = {
+      version: SCHEMA_VERSION,
+      regions: fujianRegions(),
+      units: [],
+      sites: [],
+      accounts: [],
+    };
     const m = migrateLearnedRegions(register, []);
     expect(m.moves).toEqual([]);
     expect(m.register).toBe(register);
@@ -144,7 +156,16 @@ describe('LowStore.open() on a data directory written before the gazetteer', () 
     const where = { file: 'hunan-2021q1.txt' };
     draft.meta = { period: { text: '2021Q1', where }, issuer: '湖南省人民政府办公厅' };
     draft.scopeId = '43';
-    draft.tallies.push({ region: { text: '长沙市', where }, channel: 'website', total: 40, checked: 40, failed: 1, sum: false, where, regionId: '4301' });
+    draft.tallies.push({
+      region: { text: '长沙市', where },
+      channel: 'website',
+      total: 40,
+      checked: 40,
+      failed: 1,
+      sum: false,
+      where,
+      regionId: '4301',
+    });
     draft.failures.push({
       channel: 'website',
       region: { text: '长沙市', where },
