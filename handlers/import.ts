@@ -1,5 +1,7 @@
 import { AppError } from '../data/errors.ts';
+import type { ReplaceWording } from '../data/import/diff.ts';
 import { previewNotice } from '../data/import/preview.ts';
+import { ReplacementRefused } from '../data/import/refusal.ts';
 import { auditActor } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { type Reply, reply } from './reply.ts';
@@ -22,6 +24,9 @@ import { chatImportText as x } from './text.ts';
  * preview is waiting. The sender's next preview in the same chat replaces their earlier one.
  */
 export const IMPORT_PENDING_MINUTES = 30;
+
+/** The chat asks for a dropping replacement with its own command, not the CLI's flag. */
+export const chatWording: ReplaceWording = { willRefuse: x.willRefuse };
 
 /** The shortest pasted text taken for a notice rather than a question. */
 const NOTICE_MIN_CHARS = 60;
@@ -52,7 +57,7 @@ export async function previewImport(text: string, ctx: HandlerContext): Promise<
   if (text.trim() === '') return reply(x.usage);
   let preview: ReturnType<typeof previewNotice>;
   try {
-    preview = previewNotice({ text, file: sourceName(ctx) }, ctx.data, ctx.now);
+    preview = previewNotice({ text, file: sourceName(ctx) }, ctx.data, ctx.now, chatWording);
   } catch (err) {
     if (err instanceof AppError && err.expose) return reply(x.refused, err.message.split('\n'));
     throw err;
@@ -90,13 +95,20 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
   const replace = args.some((a) => /^(replace|替换|--replace)$/i.test(a));
   try {
     // Read again against the data as it stands now: another import may have come in meanwhile.
-    const preview = previewNotice({ text: pending.text, file: sourceName(ctx, new Date(pending.at)) }, ctx.data, ctx.now);
+    const preview = previewNotice(
+      { text: pending.text, file: sourceName(ctx, new Date(pending.at)) },
+      ctx.data,
+      ctx.now,
+      chatWording,
+    );
     if (preview.drops && !replace) return reply(x.needReplace, preview.lines);
     const outcome = await ctx.services.imports!.apply(preview.plan.write, ctx.now, { replace, by: auditActor(ctx) });
     await book.remove(key);
     const k = outcome.roundKey;
     return reply(!outcome.changed ? x.unchanged(k) : outcome.replaced ? x.replaced(k) : x.applied(k));
   } catch (err) {
+    // Another import came in between the preview just read and the write: the store refused.
+    if (err instanceof ReplacementRefused) return reply(x.needReplace);
     if (err instanceof AppError && err.expose) return reply(x.refused, err.message.split('\n'));
     throw err;
   }

@@ -1,5 +1,5 @@
 import { AppError } from '../../data/errors.ts';
-import { replacementPreview } from '../../data/import/diff.ts';
+import { cliReplaceWording, replacementPreview } from '../../data/import/diff.ts';
 import { planSheets } from '../../data/import/sheet/index.ts';
 import { previewLines } from '../../data/import/sheet/preview.ts';
 import { sheetPreviewText as px } from '../../data/import/text/sheet.ts';
@@ -52,7 +52,7 @@ export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDep
   bar?.done();
   for (const line of previewLines(plan, data, args.files.length)) deps.print(line);
   if (plan.round)
-    for (const line of replacementPreview(plan.round.write.roundFile, data, plan.round.write.newRegions))
+    for (const line of replacementPreview(plan.round.write.roundFile, data, plan.round.write.newRegions, cliReplaceWording))
       deps.print(line);
   if (!args.apply || !deps.imports) {
     deps.print(px.previewOnly);

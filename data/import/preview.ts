@@ -1,5 +1,5 @@
 import type { Dataset } from '../dataset.ts';
-import { diffRounds, dropsData, replacementPreview } from './diff.ts';
+import { diffRounds, dropsData, type ReplaceWording, replacementPreview } from './diff.ts';
 import { type ImportPlan, type NoticeSource, parseNotice } from './notice.ts';
 import { renderReport } from './report.ts';
 
@@ -15,12 +15,13 @@ export interface NoticePreview {
 /**
  * Reads a notice against the data as it stands and renders the preview: the one function behind
  * `npm run import` and the chat's import (handlers/import.ts). Throws the importer's refusal
- * (ImportRefused, naming the line) when the text is not a notice it can read.
+ * (ImportRefused, naming the line) when the text is not a notice it can read. `wording` is the
+ * door's way of asking for the explicit replacement (diff.ts ReplaceWording).
  */
-export function previewNotice(source: NoticeSource, data: Dataset, now: Date): NoticePreview {
+export function previewNotice(source: NoticeSource, data: Dataset, now: Date, wording: ReplaceWording): NoticePreview {
   const plan = parseNotice(source, data, now);
   const lines = renderReport(plan.report, data.regions);
-  const replacing = replacementPreview(plan.write.roundFile, data, plan.write.newRegions);
+  const replacing = replacementPreview(plan.write.roundFile, data, plan.write.newRegions, wording);
   if (replacing.length > 0) lines.push('', ...replacing);
   const stored = data.rounds.find((v) => v.round.key === plan.write.roundFile.round.key);
   return { plan, lines, drops: stored ? dropsData(diffRounds(stored.file, plan.write.roundFile)) : false };
