@@ -465,8 +465,9 @@ export const migrateText = {
     subscriptions: '改过订阅的群',
     tasks: '整改任务记录（已报送、已提醒、改过的期限）',
     outbox: '推送消息（含已发送、待发送、失败）',
+    pendingImports: '待确认的群内导入',
+    audit: '变更记录（审计）',
   },
-  auditStays: '  （审计记录留在数据库中，lowdb 不保存审计记录。）',
 };
 
 /** /whoami (handlers/whoami.ts). */

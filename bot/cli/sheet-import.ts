@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { AppError } from '../../data/errors.ts';
 import { cliReplaceWording, replacementPreview } from '../../data/import/diff.ts';
 import { planSheets } from '../../data/import/sheet/index.ts';
@@ -59,7 +60,8 @@ export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDep
     return 0;
   }
   if (plan.register) {
-    const r = await deps.store.applyRegister(plan.register);
+    const source = args.files.map((f) => path.basename(f)).join('、');
+    const r = await deps.imports.applyRegister(plan.register, args.now, { source });
     deps.print(px.registerApplied(r.added, r.updated));
   }
   if (plan.round) {
