@@ -30,6 +30,7 @@ import { fitsPusher } from './outbox/digest.ts';
 import { textFits } from './reminders/job.ts';
 import { startReminderJob } from './reminders/schedule.ts';
 import { openReminders } from './reminders/setup.ts';
+import { openProbing } from './probe/setup.ts';
 
 /**
  * Composition root: the data directory's lock → store → groups → platforms → HTTP app → the
@@ -195,6 +196,20 @@ async function startLocked(
   store.onChange?.(() => void reminderJob.runNow());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
   cleanups.push(() => reminderJob.stop());
+  // Site probing (README "Probing"): the probe store always (standings are read from it), and
+  // with PROBE=on the schedule that probes every registered site's homepage and columns.
+  const probing = await openProbing({
+    config,
+    opened,
+    coordinator,
+    sites: () => store.dataset().register.sites,
+    log,
+  });
+  cleanups.push(() => probing.stop());
+  if (probing.loop) {
+    const loop = probing.loop;
+    jobs.add(statusText.probeJob, () => loop.nextTry());
+  }
   // The CLI's way in (bot/admin/server.ts): `npm run import … --apply` and `npm run ask` run here.
   // On PostgreSQL a CLI writes to the database itself and the instances hear of it (NOTIFY).
   const admin = lock
@@ -217,6 +232,8 @@ async function startLocked(
     store,
     imports,
     port,
+    /** Probe store and schedule (tests look at the loop). */
+    probing,
     /** What handlers see (for tests that ask the running bot). */
     pipeline,
     adminPort: admin?.port,
@@ -233,6 +250,8 @@ async function startLocked(
       const cut = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
       await admin?.stop();
       await reminderJob.stop();
+      // Tries in flight finish (at most a few seconds), then the tallies are written.
+      await probing.stop();
       await delivery.stop();
       for (const l of leaderships) await l.stop();
       for (const p of platforms) if (!opened.pg || !p.start) await p.stop?.();
