@@ -20,12 +20,13 @@ import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
 import { statusText } from '../handlers/text.ts';
+import { createChatFiles } from './imports/chat-files.ts';
 import { openPendingImports } from './imports/pending.ts';
 import { ImportService } from './imports.ts';
 import { JobBoard } from './jobs.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openDelivery } from './outbox/setup.ts';
-import { createPlatforms } from './platforms/index.ts';
+import { createFileSources, createPlatforms } from './platforms/index.ts';
 import { fitsPusher } from './outbox/digest.ts';
 import { textFits } from './reminders/job.ts';
 import { startReminderJob } from './reminders/schedule.ts';
@@ -116,6 +117,12 @@ async function startLocked(
     // Import from the group (README "Import from the group"): /apply writes through `imports`.
     imports,
     pendingImports: await openPendingImports(store, new Date(), log),
+    // Notices and spreadsheets sent as files (README "Import from the group"), downloaded here.
+    chatFiles: createChatFiles({
+      dir: path.join(config.dataDir, 'chat-files'),
+      sources: createFileSources({ config, http }),
+      log,
+    }),
   };
   const pipeline = { store, log, now: () => new Date(), services };
   // Answers a reply channel cannot carry go to the group robot through the outbox.
