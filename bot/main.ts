@@ -64,7 +64,7 @@ async function startLocked(
 ) {
   const opened = await openStore(
     { ...config, ...(config.INSTANCE_ID ? { instanceId: config.INSTANCE_ID } : {}) },
-    { warn: (message) => log.warn(message) },
+    { warn: (message) => log.warn(message), note: (message) => log.info(message) },
   );
   cleanups.push(() => opened.close());
   const store = opened.store;
@@ -198,9 +198,23 @@ async function startLocked(
     undefined,
     coordinator,
   );
-  imports.onImported(() => reminderJob.runNow());
-  // An import by another process (PostgreSQL) changes the tasks here too.
-  store.onChange?.(() => void reminderJob.runNow());
+  // After an import the tasks change: one scan per import, by whichever instance claims it (an
+  // import by another process reaches every instance through the store's notification; the others
+  // leave the scan to the one that claimed it). Scans are idempotent; the claim saves the CPU.
+  const scanAfterImport = async () => {
+    const last = store.state.data.lastImport;
+    const claimed = last
+      ? await coordinator
+          .claimSlot('reminders:import', `${last.roundKey}|${last.at}`, new Date())
+          .catch((err: unknown) => {
+            log.error({ err }, 'reminder scan claim failed; scanning anyway');
+            return true;
+          })
+      : true;
+    if (claimed) await reminderJob.runNow();
+  };
+  imports.onImported(() => scanAfterImport());
+  store.onChange?.(() => void scanAfterImport());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
   cleanups.push(() => reminderJob.stop());
   // Site probing (README "Probing"): the probe store always (standings are read from it), and
