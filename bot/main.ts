@@ -64,7 +64,7 @@ async function startLocked(
 ) {
   const opened = await openStore(
     { ...config, ...(config.INSTANCE_ID ? { instanceId: config.INSTANCE_ID } : {}) },
-    { warn: (message) => log.warn(message) },
+    { warn: (message) => log.warn(message), note: (message) => log.info(message) },
   );
   cleanups.push(() => opened.close());
   const store = opened.store;

@@ -58,7 +58,7 @@ export async function runImport(
     ),
     out,
     alone: async () => {
-      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m) });
+      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m), note: (m) => log.info(m) });
       const store = opened.store;
       try {
         return await importCommand(argv, { store, imports: new ImportService(store, log), cwd, progress }, out);

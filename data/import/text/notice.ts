@@ -45,6 +45,7 @@ export const importText = {
   issuerHowCli: (file: string) => `指定发文地区后重新预览：npm run import -- ${file} --issuer <地区>`,
   issuerFromOption: (text: string, region: string) => `发文机关按 --issuer 指定为“${text}”，范围：${region}。`,
   issuerInferred: '按正文推断',
+  scopeFromTitle: (region: string) => `通报没有写明发文机关：按标题中的“${region}”确定范围。`,
   scopeFromBody: (region: string, word: string) =>
     `通报没有写明发文地区：按“${word}”和正文所列地区（都属于“${region}”）确定范围为${region}。`,
   failedFromNames: (channel: Channel, n: number) => `通报没有写${channelName[channel]}不合格总数，按点名的${n}个计。`,
