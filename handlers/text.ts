@@ -548,7 +548,8 @@ export const probeText = {
   blank: (l: keyof typeof levelWord, n: number, names: string[]) =>
     `空白栏目：${levelWord[l]}（${n}个，满5个否决）${names.length ? `：${names.join('、')}` : ''}。`,
   dryHeader: (iso: string) => `站点监测预览（${iso}），每个站点探测首页一次并读取栏目，不写入数据：`,
-  noSites: '没有登记了网址的站点（可用 --sites <文件.json> 指定）。',
+  noSites:
+    '登记册中没有登记了网址的网站：请导入网站名册（含“网址”列，栏目见“栏目名册”表，data/templates/README.md），或用 --sites <文件.json> 指定。',
   badSites: (file: string, why: string) => `站点文件 ${file} 无法读取：${why}`,
   usage: '用法：npm run jobs -- probe [--now <ISO时间>] --dry-run [--sites <站点.json>]',
 };
