@@ -7,7 +7,7 @@ export function standingLines(s: SiteStanding, hasReading: boolean): string[] {
   return [
     tx.site(s.site.name, s.site.url ?? ''),
     tx.unreachable(a.level, a.week, a.week.shortDays, a.budget),
-    tx.homepage(s.homepage.level, s.homepage.newest, s.homepage.age, !hasReading),
+    tx.homepage(s.homepage.level, s.homepage.newest, s.homepage.age, !hasReading, s.homepage.via === 'columns'),
     tx.columns(
       s.columns.level,
       s.columns.stale,

@@ -521,12 +521,20 @@ export const probeText = {
       b.blocked ? `；近7天被防火墙拦截${b.blocked}次（不计为无法访问，请将监测地址加入白名单）` : '',
       '。',
     ].join(''),
-  homepage: (l: keyof typeof levelWord, newest: string | undefined, age: number | undefined, unread: boolean) =>
+  homepage: (
+    l: keyof typeof levelWord,
+    newest: string | undefined,
+    age: number | undefined,
+    unread: boolean,
+    viaColumns = false,
+  ) =>
     unread
       ? `首页不更新：${levelWord[l]}（首页尚未读取）。`
       : newest === undefined
-        ? `首页不更新：${levelWord[l]}（首页信息均无日期，按未更新计）。`
-        : `首页不更新：${levelWord[l]}（最新信息${newest}，已${age}天未更新；满14天否决）。`,
+        ? `首页不更新：${levelWord[l]}（首页信息均无日期、各栏目也无日期信息，按未更新计）。`
+        : viaColumns
+          ? `首页不更新：${levelWord[l]}（首页无带日期的信息，按二级栏目计：最新信息${newest}，已${age}天未更新；满14天否决）。`
+          : `首页不更新：${levelWord[l]}（最新信息${newest}，已${age}天未更新；满14天否决）。`,
   columns: (l: keyof typeof levelWord, stale: number, nearing: number, longStale: number, details: string[]) =>
     `栏目不更新：${levelWord[l]}（超期的动态/要闻、通知公告/政策文件栏目${stale}个，满5个否决；临近超期${nearing}个；` +
     `各自周期内未更新的栏目共${longStale}个，满10个否决）${details.length ? `：${details.join('；')}` : ''}。`,

@@ -161,30 +161,7 @@ function readTallies(
       sums.push(row);
       continue;
     }
-    if (row.regionId !== undefined) {
-      const region = placed(row.regionId, row.where, regions, problems);
-      if (!region) continue;
-      regionOf.set(row, region);
-      const k = `${region.id}|${row.channel}`;
-      const first = seen.get(k);
-      if (first) {
-        problems.add(row.region.where, tx.duplicateRow(describeWhere(first)));
-        continue;
-      }
-      seen.set(k, row.where);
-      out.push({ tally: tallyOf(region, row), where: row.where });
-      continue;
-    }
-    let parentId = scope.id;
-    if (row.parent) {
-      const parent = regions.require(row.parent, undefined, problems);
-      if (!parent) continue;
-      parentId = parent.id;
-    }
-    const region =
-      data.regions.childrenOf(parentId).length > 0
-        ? regions.require(row.region, parentId, problems)
-        : (regions.find(row.region.text, parentId) ?? regions.learn(row.region.text, parentId));
+    const region = rowRegion(row, scope, regions, data, problems);
     if (!region) continue;
     regionOf.set(row, region);
     const k = `${region.id}|${row.channel}`;
@@ -198,6 +175,26 @@ function readTallies(
   }
   for (const sum of sums) checkSum(sum, rows, regionOf, problems);
   return out;
+}
+
+/** The region a tally row is about: placed by id, or named under its parent (learned only where nothing is registered). */
+function rowRegion(
+  row: TallyRecord,
+  scope: Region,
+  regions: ImportRegions,
+  data: Dataset,
+  problems: Problems,
+): Region | undefined {
+  if (row.regionId !== undefined) return placed(row.regionId, row.where, regions, problems);
+  let parentId = scope.id;
+  if (row.parent) {
+    const parent = regions.require(row.parent, undefined, problems);
+    if (!parent) return undefined;
+    parentId = parent.id;
+  }
+  return data.regions.childrenOf(parentId).length > 0
+    ? regions.require(row.region, parentId, problems)
+    : (regions.find(row.region.text, parentId) ?? regions.learn(row.region.text, parentId));
 }
 
 function tallyOf(region: Region, row: TallyRecord): Tally {

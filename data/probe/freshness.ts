@@ -83,22 +83,49 @@ export interface HomepageStanding {
   age?: number;
   period: number;
   daysLeft?: number;
+  /**
+   * 'columns' when the homepage carries no dated item (a navigation page) and is judged, as the indicator
+   * says, by its second-level pages: the newest item of any column read.
+   */
+  via?: 'columns';
 }
 
-/** 首页不更新: `newest` is the homepage's newest dated item, undefined when none is dated. */
-export function homepageStanding(read: { newest?: string } | undefined, now: Date): HomepageStanding {
+/**
+ * 首页不更新: `read.newest` is the homepage's newest dated item, undefined when none is dated. A homepage
+ * with no dated item is a navigation page or one of undated items; the indicator judges the first by its
+ * second-level pages ("fail when no second-level page has an update") and counts undated items as not
+ * updated, so such a homepage takes the newest item of its columns when any was read, and is stale when
+ * none was.
+ */
+export function homepageStanding(
+  read: { newest?: string } | undefined,
+  now: Date,
+  columns: readonly ColumnReading[] = [],
+): HomepageStanding {
   const period = HOMEPAGE_PERIOD_DAYS;
   if (!read) return { rule: 'homepage-stale', level: 'unknown', period };
-  if (!read.newest) return { rule: 'homepage-stale', level: 'veto', period };
-  const age = ageInDays(read.newest, now);
+  let newest = read.newest;
+  let via: 'columns' | undefined;
+  if (!newest) {
+    const second = columns
+      .map((c) => (c.read && !c.read.blank ? c.read.newest : undefined))
+      .filter((d): d is string => d !== undefined)
+      .sort()
+      .at(-1);
+    if (!second) return { rule: 'homepage-stale', level: 'veto', period };
+    newest = second;
+    via = 'columns';
+  }
+  const age = ageInDays(newest, now);
   const level: Level = age >= period ? 'veto' : age >= warnAfter(period) ? 'warn' : 'ok';
   return {
     rule: 'homepage-stale',
     level,
-    newest: read.newest,
+    newest,
     age,
     period,
     daysLeft: Math.max(0, period - age),
+    ...(via ? { via } : {}),
   };
 }
 

@@ -24,7 +24,7 @@ export function siteStanding(store: ProbeStore, site: Site, now: Date, perDay: n
   return {
     site,
     availability: availabilityStanding(store.tallies(site.id), now, perDay),
-    homepage: homepageStanding(reading?.homepage, now),
+    homepage: homepageStanding(reading?.homepage, now, reading?.columns ?? []),
     columns: columnsStanding(reading?.columns ?? [], now),
     blank: blankStanding(reading?.columns ?? [], now),
   };

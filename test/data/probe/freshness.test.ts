@@ -49,6 +49,26 @@ describe('homepageStanding()', () => {
   it('says unknown when the homepage was not read', () => {
     expect(homepageStanding(undefined, now).level).toBe('unknown');
   });
+  it('judges a navigation homepage (no dated item) by the newest item of its second-level pages', () => {
+    const columns = [col('工作动态', 11), col('通知公告', 40)];
+    expect(homepageStanding({ newest: undefined }, now, columns)).toMatchObject({
+      level: 'warn',
+      newest: daysAgo(11),
+      age: 11,
+      via: 'columns',
+    });
+    expect(homepageStanding({ newest: undefined }, now, [col('工作动态', 15)]).level).toBe('veto');
+  });
+  it('keeps a dated homepage on its own items, whatever its columns say', () => {
+    expect(homepageStanding({ newest: daysAgo(2) }, now, [col('工作动态', 30)])).toMatchObject({
+      level: 'ok',
+      age: 2,
+    });
+    expect(homepageStanding({ newest: daysAgo(2) }, now, [col('工作动态', 30)]).via).toBeUndefined();
+  });
+  it('counts a navigation homepage whose columns are blank or undated as not updated', () => {
+    expect(homepageStanding({ newest: undefined }, now, [col('工作动态', undefined)]).level).toBe('veto');
+  });
 });
 
 describe('columnsStanding()', () => {
