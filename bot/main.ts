@@ -29,6 +29,11 @@ import { createPlatforms } from './platforms/index.ts';
 import { fitsPusher } from './outbox/digest.ts';
 import { textFits } from './reminders/job.ts';
 import { startReminderJob } from './reminders/schedule.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { probeWarnInBot } from './cli/probe-job.ts';
+import type { Group } from './groups.ts';
+import { openProbeStore, probeService } from './probe/setup.ts';
+import { startWarnJob } from './probe/warn-job.ts';
 import { openReminders } from './reminders/setup.ts';
 
 /**
@@ -106,7 +111,11 @@ async function startLocked(
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
   jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
+  // Site probing (README "Site probing"): /probe and /watch read the probe store; with PROBE=on
+  // the early warnings are evaluated every 15 minutes (bot/probe/warn-job.ts).
+  const probes = await openProbeStore(config, opened.pg);
   const services = {
+    probe: probeService(config, probes),
     groups,
     tasks: reminders.service,
     subscriptions: delivery.subscriptions,
@@ -195,6 +204,24 @@ async function startLocked(
   store.onChange?.(() => void reminderJob.runNow());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
   cleanups.push(() => reminderJob.stop());
+  const warnDeps = {
+    store,
+    probes,
+    groups,
+    scopeOf: (group: Group, data: Dataset) => delivery.subscriptions.scopeOf(group.id, data),
+    outbox: delivery.outbox,
+    perDay: config.PROBE_PER_DAY,
+    fits: (group: Group) => {
+      const pusher = delivery.pushers[group.platform];
+      return pusher ? fitsPusher(pusher) : textFits(group);
+    },
+    log,
+  };
+  const warnJob = config.PROBE === 'on' ? startWarnJob(warnDeps, undefined, coordinator) : undefined;
+  if (warnJob) {
+    jobs.add(statusText.probeWarnJob, () => warnJob.nextRun());
+    cleanups.push(() => warnJob.stop());
+  }
   // The CLI's way in (bot/admin/server.ts): `npm run import … --apply` and `npm run ask` run here.
   // On PostgreSQL a CLI writes to the database itself and the instances hear of it (NOTIFY).
   const admin = lock
@@ -206,6 +233,7 @@ async function startLocked(
         commands: {
           import: (argv, out) => importCommand(argv, { store, imports, cwd: process.cwd() }, out),
           ask: askInBot(pipeline),
+          ...(warnJob ? { 'probe-warn': probeWarnInBot(warnDeps, groups) } : {}),
         },
       })
     : undefined;
@@ -233,6 +261,7 @@ async function startLocked(
       const cut = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
       await admin?.stop();
       await reminderJob.stop();
+      await warnJob?.stop();
       await delivery.stop();
       for (const l of leaderships) await l.stop();
       for (const p of platforms) if (!opened.pg || !p.start) await p.stop?.();

@@ -7,6 +7,7 @@ import type {
   OutboxDesk,
   OutboxView,
   PendingImportBook,
+  ProbeService,
   ScheduledJob,
   SubscriptionBook,
   TaskService,
@@ -62,6 +63,8 @@ export interface Services {
   imports?: NoticeImporter;
   /** Chat imports previewed and waiting for /apply or /cancel. */
   pendingImports?: PendingImportBook;
+  /** Site probing (issue 16): /probe and /watch read its store. */
+  probe?: ProbeService;
   /** Background jobs and when each next runs by itself (outbox drain, reminder scan), for /status. */
   jobs?: { upcoming(): ScheduledJob[] };
 }

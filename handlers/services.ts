@@ -3,6 +3,7 @@ import type { WorkCalendar } from '../data/deadlines/calendar.ts';
 import type { PlanConfig } from '../data/deadlines/plan.ts';
 import type { Task } from '../data/deadlines/task.ts';
 import { nameKey } from '../data/normalize.ts';
+import type { ProbeStore } from '../data/probe/store.ts';
 import type { Deadline, Region } from '../data/schema.ts';
 import type { Contact } from './reply.ts';
 
@@ -131,4 +132,13 @@ export interface PendingImportBook {
   get(key: string): PendingImport | undefined;
   put(key: string, pending: PendingImport): Promise<void>;
   remove(key: string): Promise<void>;
+}
+
+/** Site probing as /probe and /watch read it (issue 16): the probe store and how probing is set. */
+export interface ProbeService {
+  /** PROBE=on: the bot probes the register's sites. */
+  readonly enabled: boolean;
+  /** Tries planned per site and Shanghai day (PROBE_PER_DAY), for the week's budget. */
+  readonly perDay: number;
+  readonly store: Pick<ProbeStore, 'tallies' | 'reading'>;
 }

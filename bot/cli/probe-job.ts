@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { FileProbeStore } from '../../data/probe/store.ts';
 import { openStore } from '../../data/open-store.ts';
+import { replyToText } from '../../handlers/reply.ts';
+import type { AdminCommand } from '../admin/server.ts';
+import { Subscriptions } from '../alerts/subscriptions.ts';
+import { type Groups, loadGroups } from '../groups.ts';
+import { silentLogger } from '../logger.ts';
+import { PgOutbox } from '../outbox/pg-queue.ts';
+import { Outbox } from '../outbox/queue.ts';
+import { openProbeStore } from '../probe/setup.ts';
+import { runWarnings, type WarnDeps, type WarnScan } from '../probe/warn.ts';
+import { declaredScope } from '../reminders/audience.ts';
+import { throughWriter } from './writer.ts';
 import { type Site, siteSchema } from '../../data/schema.ts';
 import { standingLines } from '../../handlers/probe.ts';
 import { probeText as tx } from '../../handlers/text.ts';
@@ -46,7 +56,7 @@ export async function runProbeDryRun(
       return 2;
     }
   }
-  const store = await FileProbeStore.open(config.dataDir);
+  const store = await openProbeStore(config);
   const contact = config.PROBE_CONTACT ? `; +${config.PROBE_CONTACT}` : '';
   const fetcher = new PoliteFetcher({
     userAgent: `Mozilla/5.0 (compatible; inspection-bot/0.1${contact})`,
@@ -74,4 +84,106 @@ export async function runProbeDryRun(
   }
 
   return 0;
+}
+
+/**
+ * `npm run jobs -- probe-warn [--now <ISO>] [--dry-run]`: the early-warning evaluation the bot runs
+ * every 15 minutes (bot/probe/warn.ts), for cron and tests. It queues warnings and recoveries in
+ * the outbox and records them in the probe store's journal, so it goes through the one writer:
+ * inside the running bot when one runs (which then sends them), else here under the lock (the
+ * next bot start sends them). `--dry-run` prints the messages and changes nothing.
+ */
+export async function runProbeWarn(
+  config: Config,
+  env: Record<string, string | undefined>,
+  argv: string[],
+  now: Date,
+  dryRun: boolean,
+  out: (line: string) => void,
+): Promise<number> {
+  if (dryRun) {
+    const opened = await openStore(config, { oneShot: true, readOnly: true });
+    try {
+      const store = opened.store;
+      const groups = await loadGroups(config.groupsFile, env, store.dataset());
+      const scan = await runWarnings(
+        {
+          store,
+          probes: await openProbeStore(config),
+          groups,
+          scopeOf: declaredScope,
+          outbox: { knows: () => false, enqueueAll: async () => 0 },
+          perDay: config.PROBE_PER_DAY,
+          log: silentLogger,
+        },
+        now,
+        { dryRun: true },
+      );
+      printScan(scan, groups, out, now, true);
+      return 0;
+    } finally {
+      await opened.close();
+    }
+  }
+  return throughWriter({
+    dataDir: config.dataDir,
+    command: 'probe-warn',
+    argv,
+    out,
+    alone: async () => {
+      const opened = await openStore(config, { oneShot: true });
+      const store = opened.store;
+      const groups = await loadGroups(config.groupsFile, env, store.dataset());
+      const outbox = opened.pg
+        ? await PgOutbox.open(opened.pg.pool, { owner: opened.pg.instanceId, hub: opened.pg.hub })
+        : await Outbox.open(config.dataDir);
+      const subscriptions = opened.pg
+        ? await Subscriptions.openPg(opened.pg.pool, groups, opened.pg.hub)
+        : await Subscriptions.open(config.dataDir, groups);
+      try {
+        const scan = await runWarnings(
+          {
+            store,
+            probes: await openProbeStore(config, opened.pg),
+            groups,
+            scopeOf: (g, data) => subscriptions.scopeOf(g.id, data),
+            outbox,
+            perDay: config.PROBE_PER_DAY,
+            log: silentLogger,
+          },
+          now,
+        );
+        printScan(scan, groups, out, now, false);
+        return 0;
+      } finally {
+        if (outbox instanceof Outbox) await outbox.close();
+        await opened.close();
+      }
+    },
+  });
+}
+
+/** What `npm run jobs -- probe-warn` runs inside the bot (bot/admin/server.ts), with its own deps. */
+export function probeWarnInBot(deps: WarnDeps, groups: Groups): AdminCommand {
+  return async (argv, out) => {
+    const at = argv.indexOf('--now');
+    const now = at >= 0 ? new Date(argv[at + 1] ?? '') : new Date();
+    if (Number.isNaN(now.getTime())) {
+      out(tx.warnUsage);
+      return 2;
+    }
+    printScan(await runWarnings(deps, now), groups, out, now, false);
+    return 0;
+  };
+}
+
+function printScan(scan: WarnScan, groups: Groups, out: (line: string) => void, now: Date, dryRun: boolean): void {
+  if (dryRun) out(tx.warnDryHeader(now.toISOString()));
+  for (const e of scan.events)
+    if (e.groups.length === 0) out(tx.warnNoFollowers(e.site.site.name, tx.ruleName[e.rule] ?? e.rule));
+  for (const m of scan.messages) {
+    const g = groups.byId(m.groupId);
+    out(`${tx.warnTo(g?.name ?? m.groupId, m.groupId)}\n${replyToText(m.reply)}\n`);
+  }
+  out(dryRun ? tx.warnTotal(scan.messages.length) : tx.warnQueued(scan.queued));
 }
