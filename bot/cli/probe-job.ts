@@ -10,7 +10,6 @@ import { PgOutbox } from '../outbox/pg-queue.ts';
 import { Outbox } from '../outbox/queue.ts';
 import { openProbeStore } from '../probe/setup.ts';
 import { runWarnings, type WarnDeps, type WarnScan } from '../probe/warn.ts';
-import { declaredScope } from '../reminders/audience.ts';
 import { throughWriter } from './writer.ts';
 import { type Site, siteSchema } from '../../data/schema.ts';
 import { standingLines } from '../../handlers/probe.ts';
@@ -106,12 +105,16 @@ export async function runProbeWarn(
     try {
       const store = opened.store;
       const groups = await loadGroups(config.groupsFile, env, store.dataset());
+      // What the groups follow now (/sub, /unsub), read only.
+      const subscriptions = opened.pg
+        ? await Subscriptions.openPg(opened.pg.pool, groups)
+        : await Subscriptions.open(config.dataDir, groups);
       const scan = await runWarnings(
         {
           store,
-          probes: await openProbeStore(config),
+          probes: await openProbeStore(config, opened.pg),
           groups,
-          scopeOf: declaredScope,
+          scopeOf: (g, data) => subscriptions.scopeOf(g.id, data),
           outbox: { knows: () => false, enqueueAll: async () => 0 },
           perDay: config.PROBE_PER_DAY,
           log: silentLogger,

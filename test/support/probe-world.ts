@@ -16,10 +16,10 @@ export const units: Unit[] = [
     aliases: ['福州市政府办'],
     contacts: [
       { name: '张三', mobile: '13800000001', wecomUserId: 'zhangsan', dingtalkUserId: 'dt-zhangsan' },
-      { name: '无账号', },
+      { name: '无账号' },
     ],
   },
-  { id: 'u-gl', name: '鼓楼区人民政府办公室', regionId: '350102', aliases: [], contacts: [{ name: '李四', wecomUserId: 'lisi' }] },
+  { id: 'u-gl', name: '鼓楼区人民政府办公室', regionId: '350102', aliases: [], contacts: [{ name: '李四', mobile: '13800000002', wecomUserId: 'lisi' }] },
   { id: 'u-tj', name: '台江区人民政府办公室', regionId: '350103', aliases: [], contacts: [] },
   { id: 'u-jy', name: '福州市教育局', regionId: '3501', aliases: [], contacts: [] },
   { id: 'u-xm', name: '厦门市人民政府办公厅', regionId: '3502', aliases: [], contacts: [{ name: '王五', mobile: '13800000005' }] },
@@ -62,7 +62,7 @@ export function tries(
   const put = (d: string, [n, failed]: [number, number]) => {
     for (let i = 0; i < n; i++) probes.record(siteId, d, i < failed ? 'failed' : 'ok');
   };
-  days.forEach((day, i) => put(addDays(date, -(i + 1)), day));
+  for (const [i, day] of days.entries()) put(addDays(date, -(i + 1)), day);
   put(date, today);
 }
 
