@@ -123,7 +123,7 @@ async function startLocked(
     jobs,
     // Import from the group (README "Import from the group"): /apply writes through `imports`.
     imports,
-    pendingImports: await openPendingImports(config.dataDir),
+    pendingImports: await openPendingImports(store, new Date(), log),
   };
   const pipeline = { store, log, now: () => new Date(), services };
   // Answers a reply channel cannot carry go to the group robot through the outbox.

@@ -5,6 +5,7 @@ import { Doc } from './doc.ts';
 import { Dataset, type DatasetOptions } from './dataset.ts';
 import { diffRounds, type RoundDiff } from './import/diff.ts';
 import { ReplacementRefused } from './import/refusal.ts';
+import { LowPendingImports, type PendingImportBook } from './pending-imports.ts';
 import { fujianRegions } from './reference/fujian.ts';
 import { SeenIds } from './seen.ts';
 import {
@@ -88,6 +89,8 @@ export interface InspectionStore {
   onChange?(fn: () => void): void;
   /** Small state: the last import. */
   readonly state: { readonly data: StateFile };
+  /** Chat imports previewed and waiting for /apply or /cancel (data/pending-imports.ts). */
+  readonly pendingImports: PendingImportBook;
   /** Appends to the audit trail (data/audit.ts): who changed what, where and when. Append-only. */
   audit(entry: AuditEntry): Promise<void>;
   /** The last `limit` audit entries, newest first. */
@@ -115,7 +118,13 @@ export class LowStore implements InspectionStore {
     private readonly options: DatasetOptions,
   ) {
     this.current = this.build();
+    this.pendingImports = new LowPendingImports(dataDir, () => {
+      if (this.readOnly) throw new Error(`store: ${this.dataDir} was opened read-only`);
+    });
   }
+
+  /** `$DATA_DIR/chat-imports.json`, opened on first use. */
+  readonly pendingImports: PendingImportBook;
 
   /**
    * `readOnly`: for a process that only looks (a preview, `npm run jobs`) while another owns the

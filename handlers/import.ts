@@ -3,16 +3,23 @@ import { previewNotice } from '../data/import/preview.ts';
 import { auditActor } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { type Reply, reply } from './reply.ts';
-import type { PendingImport } from './services.ts';
+import type { PendingImport, PendingKey } from './services.ts';
 import { shanghai } from './status.ts';
 import { adminsInScope, isAdmin, senderName } from './task-scope.ts';
 import { chatImportText as x } from './text.ts';
 
 /**
  * Importing a notice from the chat: an admin pastes it (or sends `/import` and the text), the bot
- * answers with the CLI's preview (data/import/preview.ts) and keeps the text as a pending import;
- * `/apply` (`/apply replace` when the replacement drops items) within IMPORT_PENDING_MINUTES writes
- * it through the one import entry point, so alerts, reminder tasks and the audit trail follow.
+ * answers with the CLI's preview (data/import/preview.ts) and keeps the text as a pending import
+ * in the store (data/pending-imports.ts: kept across restarts, shared by every PostgreSQL
+ * instance); `/apply` (`/apply replace` when the replacement drops items) within
+ * IMPORT_PENDING_MINUTES writes it through the one import entry point, so alerts, reminder tasks
+ * and the audit trail follow.
+ *
+ * One pending import per sender and chat: the admin who saw a preview is the one who confirms it
+ * (another admin's /apply does not write a text they have not seen, and two admins previewing in
+ * one group at once do not overwrite each other); another admin who sends /apply is told whose
+ * preview is waiting. The sender's next preview in the same chat replaces their earlier one.
  */
 export const IMPORT_PENDING_MINUTES = 30;
 
@@ -25,9 +32,9 @@ export function looksLikeNotice(text: string): boolean {
   return t.length >= NOTICE_MIN_CHARS && /检查|通报/.test(t) && /不合格|合格率|抽查|检查结果|通报/.test(t);
 }
 
-/** Whether a pending import has lapsed at `now`. */
+/** Whether a pending import has lapsed at `now` (the caller's clock). */
 export function isExpired(pending: PendingImport, now: Date): boolean {
-  return now.getTime() - Date.parse(pending.at) > IMPORT_PENDING_MINUTES * 60_000;
+  return now.getTime() > Date.parse(pending.expiresAt);
 }
 
 /** /import <text>: the text after the command word, as pasted (line breaks kept). */
@@ -51,7 +58,19 @@ export async function previewImport(text: string, ctx: HandlerContext): Promise<
     throw err;
   }
   const roundKey = preview.plan.write.roundFile.round.key;
-  await pending.put(keyOf(ctx), { text, at: ctx.now.toISOString(), drops: preview.drops, roundKey });
+  const by = senderName(ctx);
+  await pending.put(
+    keyOf(ctx),
+    {
+      text,
+      at: ctx.now.toISOString(),
+      expiresAt: new Date(ctx.now.getTime() + IMPORT_PENDING_MINUTES * 60_000).toISOString(),
+      drops: preview.drops,
+      roundKey,
+      ...(by ? { by } : {}),
+    },
+    ctx.now,
+  );
   const hint = preview.drops ? x.applyReplaceHint : x.applyHint;
   return reply(x.previewTitle(roundKey), [...preview.lines, '', hint(IMPORT_PENDING_MINUTES)]);
 }
@@ -62,8 +81,8 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
   if (denied) return denied;
   const book = ctx.services.pendingImports!;
   const key = keyOf(ctx);
-  const pending = book.get(key);
-  if (!pending) return reply(x.nothingPending);
+  const pending = await book.get(key);
+  if (!pending) return nothingPending(ctx, key);
   if (isExpired(pending, ctx.now)) {
     await book.remove(key);
     return reply(x.expired(IMPORT_PENDING_MINUTES));
@@ -88,8 +107,8 @@ export async function cancelImport(_args: string[], ctx: HandlerContext): Promis
   const book = ctx.services.pendingImports;
   if (!book) return reply(x.notConfigured);
   const key = keyOf(ctx);
-  const pending = book.get(key);
-  if (!pending) return reply(x.nothingPending);
+  const pending = await book.get(key);
+  if (!pending) return nothingPending(ctx, key);
   await book.remove(key);
   return reply(isExpired(pending, ctx.now) ? x.expired(IMPORT_PENDING_MINUTES) : x.cancelled(pending.roundKey));
 }
@@ -103,9 +122,18 @@ function refuse(ctx: HandlerContext): Reply | undefined {
 }
 
 /** One pending import per sender and chat. */
-function keyOf(ctx: HandlerContext): string {
+function keyOf(ctx: HandlerContext): PendingKey {
   const a = auditActor(ctx);
-  return [a.platform, ctx.groupId ?? ctx.conversationId ?? '-', a.userId ?? a.name ?? '-'].join(':');
+  return { platform: a.platform, chat: ctx.groupId ?? ctx.conversationId ?? '-', user: a.userId ?? a.name ?? '-' };
+}
+
+/** Nothing of the sender's own: and when other admins here have previews waiting, whose. */
+async function nothingPending(ctx: HandlerContext, key: PendingKey): Promise<Reply> {
+  const others = (await ctx.services.pendingImports!.inChat(key.platform, key.chat)).filter(
+    (o) => o.key.user !== key.user && !isExpired(o.pending, ctx.now),
+  );
+  if (others.length === 0) return reply(x.nothingPending);
+  return reply(x.nothingOfYours, others.map((o) => x.othersPending(o.pending.by ?? x.anotherAdmin, o.pending.roundKey)));
 }
 
 /** The round's source, as /fail and the dashboard name it. */

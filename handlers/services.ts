@@ -115,24 +115,8 @@ export interface ScheduledJob {
   at: Date;
 }
 
-/** A notice pasted in a chat, previewed and waiting for /apply or /cancel (handlers/import.ts). */
-export interface PendingImport {
-  /** The notice's text as pasted; /apply reads it again against the data as it then stands. */
-  text: string;
-  /** When it was previewed (ISO); it lapses IMPORT_PENDING_MINUTES later. */
-  at: string;
-  /** Replacing the stored round would drop failures or regions: /apply needs `replace`. */
-  drops: boolean;
-  /** The round it previewed, for the answers. */
-  roundKey: string;
-}
-
-/** Pending chat imports, one per sender and chat, kept across restarts (bot/imports/pending.ts). */
-export interface PendingImportBook {
-  get(key: string): PendingImport | undefined;
-  put(key: string, pending: PendingImport): Promise<void>;
-  remove(key: string): Promise<void>;
-}
+/** Pending chat imports live in the store, one per (platform, chat, sender): data/pending-imports.ts. */
+export type { PendingImport, PendingImportBook, PendingKey } from '../data/pending-imports.ts';
 
 /** Site probing as /probe and /watch read it (issue 16): the probe store and how probing is set. */
 export interface ProbeService {

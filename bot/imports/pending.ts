@@ -1,42 +1,22 @@
-import path from 'node:path';
-import { z } from 'zod';
-import { Doc } from '../../data/doc.ts';
-import type { PendingImport, PendingImportBook } from '../../handlers/services.ts';
+import {
+  migrateLegacyPending,
+  type PendingImportBook,
+} from '../../data/pending-imports.ts';
+import type { InspectionStore } from '../../data/store.ts';
+import { IMPORT_PENDING_MINUTES } from '../../handlers/import.ts';
 
 /**
- * Chat imports previewed and waiting for /apply or /cancel (handlers/import.ts), in
- * $DATA_DIR/pending-imports.json (atomic writes), so a restart does not lose them. Lapsed ones
- * are dropped when the next is kept.
+ * Chat imports previewed and waiting for /apply or /cancel (handlers/import.ts) live in the store
+ * (data/pending-imports.ts: lowdb's chat-imports.json, PostgreSQL's pending_imports), so a
+ * restart loses none and, with several instances, /apply works on whichever answers. At the
+ * bot's start a `$DATA_DIR/pending-imports.json` left by an earlier version is moved in once.
  */
-export const PENDING_IMPORTS_VERSION = 1 as const;
-
-const pendingSchema = z.object({ text: z.string(), at: z.string(), drops: z.boolean(), roundKey: z.string() });
-const fileSchema = z.object({
-  version: z.literal(PENDING_IMPORTS_VERSION),
-  pending: z.record(z.string(), pendingSchema),
-});
-
-/** How long a kept import is worth keeping on disk at all (well past its 30 minutes). */
-const KEEP_MS = 24 * 3600_000;
-
-export async function openPendingImports(dataDir: string): Promise<PendingImportBook> {
-  const doc = await Doc.open({
-    file: path.join(dataDir, 'pending-imports.json'),
-    schema: fileSchema,
-    version: PENDING_IMPORTS_VERSION,
-    initial: () => ({ version: PENDING_IMPORTS_VERSION, pending: {} }),
-  });
-  return {
-    get: (key) => doc.data.pending[key],
-    put: (key, pending: PendingImport) =>
-      doc.update((d) => {
-        const now = Date.parse(pending.at);
-        for (const [k, p] of Object.entries(d.pending)) if (now - Date.parse(p.at) > KEEP_MS) delete d.pending[k];
-        d.pending[key] = pending;
-      }),
-    remove: (key) =>
-      doc.update((d) => {
-        delete d.pending[key];
-      }),
-  };
+export async function openPendingImports(
+  store: Pick<InspectionStore, 'dataDir' | 'pendingImports'>,
+  now: Date,
+  log?: { info(details: object, message: string): void },
+): Promise<PendingImportBook> {
+  const moved = await migrateLegacyPending(store.dataDir, store.pendingImports, now, IMPORT_PENDING_MINUTES * 60_000);
+  if (moved > 0) log?.info({ moved }, 'pending chat imports moved from pending-imports.json into the store');
+  return store.pendingImports;
 }

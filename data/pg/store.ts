@@ -29,6 +29,8 @@ import {
 import { epoch, inTransaction, iso } from './connect.ts';
 import { type PgHub, notify } from './hub.ts';
 import { migrate } from './migrate.ts';
+import { PgPendingImports } from './pending-imports.ts';
+import type { PendingImportBook } from '../pending-imports.ts';
 
 /** Advisory lock serialising writes of the register, rounds and state across instances. */
 const WRITE_LOCK = [0x1b5_0ac7, 0x5754];
@@ -75,12 +77,16 @@ export class PgStore implements InspectionStore {
   private reloading: Promise<void> = Promise.resolve();
   private marks = 0;
   private readonly listeners: Array<() => void> = [];
+  /** The `pending_imports` table (004_pending_imports.sql), read afresh on every call. */
+  readonly pendingImports: PendingImportBook;
 
   private constructor(
     readonly pool: pg.Pool,
     readonly dataDir: string,
     private readonly options: DatasetOptions,
-  ) {}
+  ) {
+    this.pendingImports = new PgPendingImports(pool);
+  }
 
   static async open(o: PgStoreOptions): Promise<PgStore> {
     await migrate(o.pool);

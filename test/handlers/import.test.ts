@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeGroups } from '../../bot/groups.ts';
-import { openPendingImports } from '../../bot/imports/pending.ts';
 import { silentLogger } from '../../bot/logger.ts';
 import { answer } from '../../bot/pipeline.ts';
 import { ImportService } from '../../data/import/service.ts';
@@ -33,7 +32,7 @@ async function say(text: string, opts: { at: string; as: Omit<Sender, 'platform'
   imports.onImported(async (e) => {
     imported.push(e.roundKey);
   });
-  const services = { groups: makeGroups(groupList), imports, pendingImports: await openPendingImports(world.dir) };
+  const services = { groups: makeGroups(groupList), imports, pendingImports: world.store.pendingImports };
   const r = await answer(
     { store: world.store, log: silentLogger, now: () => new Date(opts.at), services },
     text,
@@ -135,7 +134,7 @@ describe('looksLikeNotice()', () => {
 
 describe('isExpired()', () => {
   it('is false up to 30 minutes after the preview and true after', () => {
-    const p = { text: '', at: '2020-07-14T02:00:00.000Z', drops: false, roundKey: 'k' };
+    const p = { text: '', at: '2020-07-14T02:00:00.000Z', expiresAt: '2020-07-14T02:30:00.000Z', drops: false, roundKey: 'k' };
     expect(isExpired(p, new Date('2020-07-14T10:30:00+08:00'))).toBe(false);
     expect(isExpired(p, new Date('2020-07-14T10:30:01+08:00'))).toBe(true);
   });
