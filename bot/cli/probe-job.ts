@@ -183,7 +183,7 @@ export function probeWarnInBot(deps: WarnDeps, groups: Groups): AdminCommand {
 function printScan(scan: WarnScan, groups: Groups, out: (line: string) => void, now: Date, dryRun: boolean): void {
   if (dryRun) out(tx.warnDryHeader(now.toISOString()));
   for (const e of scan.events)
-    if (e.groups.length === 0) out(tx.warnNoFollowers(e.site.site.name, tx.ruleName[e.rule] ?? e.rule));
+    if (e.groups.length === 0 && !e.quiet) out(tx.warnNoFollowers(e.site.site.name, tx.ruleName[e.rule] ?? e.rule));
   for (const m of scan.messages) {
     const g = groups.byId(m.groupId);
     out(`${tx.warnTo(g?.name ?? m.groupId, m.groupId)}\n${replyToText(m.reply)}\n`);

@@ -54,6 +54,8 @@ export interface WarnEvent {
   level: Announced;
   /** The groups that follow the site (empty: nobody to tell, logged). */
   groups: Group[];
+  /** Only the journal changes (a veto eased to a warning): no message. */
+  quiet?: boolean;
 }
 
 export interface WarnScan {
@@ -76,12 +78,16 @@ export function warnEvents(deps: WarnDeps, data: Dataset, now: Date): WarnEvent[
     for (const r of ruleNearness(standing)) {
       const before = deps.probes.announced(site.site.id, r.rule)?.level;
       let level: Announced | undefined;
+      let quiet = false;
       if (r.level === 'veto' && before !== 'veto') level = 'veto';
-      else if (r.level === 'warn' && before !== 'warn' && before !== 'veto') level = 'warn';
-      else if (r.level === 'ok' && (before === 'warn' || before === 'veto')) level = 'ok';
+      else if (r.level === 'warn' && before !== 'warn') {
+        // Back from a veto to a warning: nothing to tell, but a veto tripping again is news.
+        level = 'warn';
+        quiet = before === 'veto';
+      } else if (r.level === 'ok' && (before === 'warn' || before === 'veto')) level = 'ok';
       if (!level) continue;
       const groups = deps.groups.list.filter((g) => audience.get(g.id)?.has(site.site.id));
-      events.push({ site, standing, rule: r.rule, level, groups });
+      events.push({ site, standing, rule: r.rule, level, groups, ...(quiet ? { quiet } : {}) });
     }
   }
   return events;
@@ -91,7 +97,7 @@ export function warnEvents(deps: WarnDeps, data: Dataset, now: Date): WarnEvent[
 export function warnMessages(events: readonly WarnEvent[], deps: WarnDeps, now: Date): OutgoingMessage[] {
   const date = shanghaiDate(now);
   const byGroup = new Map<string, { group: Group; events: WarnEvent[] }>();
-  for (const e of events)
+  for (const e of events.filter((x) => !x.quiet))
     for (const g of e.groups) {
       const entry = byGroup.get(g.id) ?? { group: g, events: [] };
       entry.events.push(e);
@@ -162,7 +168,7 @@ export async function runWarnings(deps: WarnDeps, now: Date, opts: { dryRun?: bo
   const queued = messages.length > 0 ? await deps.outbox.enqueueAll(messages, now) : 0;
   const date = shanghaiDate(now);
   for (const e of events) {
-    if (e.groups.length === 0)
+    if (e.groups.length === 0 && !e.quiet)
       deps.log.info({ site: e.site.site.id, rule: e.rule, level: e.level }, 'probe warnings: no group follows this site');
     deps.probes.setAnnounced(e.site.site.id, e.rule, e.level === 'ok' ? undefined : { level: e.level, date });
   }

@@ -161,6 +161,17 @@ describe('runWarnings() on the fake platforms', () => {
     expect(wecomTexts()).toHaveLength(2);
   });
 
+  it('stays quiet when a veto eases to a warning, and tells a veto that trips again', async () => {
+    week(probes, 's-gl', t('2024-05-15T09:00:00+08:00'), 0);
+    probes.setReading('s-gl', reading(t('2024-05-15T08:00:00+08:00'), 14));
+    expect(await evaluate('2024-05-15T09:00:00+08:00')).toBe(2);
+    probes.setReading('s-gl', reading(t('2024-05-16T08:00:00+08:00'), 11));
+    expect(await evaluate('2024-05-16T09:00:00+08:00')).toBe(0);
+    probes.setReading('s-gl', reading(t('2024-05-19T08:00:00+08:00'), 14));
+    expect(await evaluate('2024-05-19T09:00:00+08:00')).toBe(2);
+    expect(wecomTexts().map((x) => x.includes('【已达否决】首页不更新：已14天未更新'))).toEqual([true, true]);
+  });
+
   it("tells the availability budget in the issue's words, to the group following the region only", async () => {
     // 5 failures in the last 6 days of 24 tries: 168 tries expected this week, 9 trip it.
     week(probes, 's-fz', t('2024-05-15T10:00:00+08:00'), 5);
