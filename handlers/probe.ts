@@ -65,6 +65,8 @@ interface Target {
   sites: RegisteredSite[];
   /** A single site asked for by name (or a unit's only site): shown in full. */
   single: boolean;
+  /** No scope given and none to take: every registered site. */
+  all?: boolean;
   note?: string;
 }
 
@@ -77,7 +79,7 @@ export function probe(args: string[], ctx: HandlerContext): Reply {
   if ('title' in target) return target;
   const svc = ctx.services.probe;
   const probed = target.sites.filter((s) => s.homepage);
-  if (probed.length === 0) return reply(tx.noSitesIn(target.label));
+  if (probed.length === 0) return reply(target.all ? tx.noSitesAtAll : tx.noSitesIn(target.label));
   const seen = svc ? probed.filter((s) => probedBefore(svc, s)) : [];
   if (!svc || (seen.length === 0 && !svc.enabled)) return reply(tx.off);
   if (seen.length === 0) return reply(tx.notYet(target.label));
@@ -110,7 +112,7 @@ export function watch(args: string[], ctx: HandlerContext): Reply {
   if ('title' in target) return target;
   const svc = ctx.services.probe;
   const probed = target.sites.filter((s) => s.homepage);
-  if (probed.length === 0) return reply(tx.noSitesIn(target.label));
+  if (probed.length === 0) return reply(target.all ? tx.noSitesAtAll : tx.noSitesIn(target.label));
   const seen = svc ? probed.filter((s) => probedBefore(svc, s)) : [];
   if (!svc || (seen.length === 0 && !svc.enabled)) return reply(tx.off);
   if (seen.length === 0) return reply(tx.notYet(target.label));
@@ -201,7 +203,7 @@ function defaultTarget(ctx: HandlerContext): Target {
   if (group && scope && (scope.regions.length > 0 || scope.units.length > 0))
     return { label: group.name, sites: followedSites(data, scope), single: false };
   if (data.home) return { label: data.home.name, sites: data.sites.within(data.home.id), single: false };
-  return { label: tx.allSites, sites: [...data.sites.list], single: false };
+  return { label: tx.allSites, sites: [...data.sites.list], single: false, all: true };
 }
 
 /** The sites a group follows: in a followed region, or of a followed unit. */

@@ -618,6 +618,7 @@ export const probeText = {
   off: '站点监测未开启（运维人员在配置中设置 PROBE=on 后，机器人开始按单项否决规则探测登记的网站）。',
   offWithData: '站点监测现已关闭，以下为关闭前最后一次探测的数据。',
   notYet: (what: string) => `站点监测已开启，但${what}尚未探测过：首次探测后再查（首页每天约24次，栏目每天读取一次）。`,
+  noSitesAtAll: '尚未登记任何有网址的网站。网站和栏目在网站名册、栏目名册中登记（见 data/templates/README.md）。',
   noSitesIn: (what: string) => `${what}没有登记了网址的网站。网站和栏目在网站名册、栏目名册中登记（见 data/templates/README.md）。`,
   unknownTarget: (text: string) => `未找到站点、单位或地区“${text}”`,
   unknownHint: '请写网站名称（如“福州市人民政府网”）、单位名称或地区名称。',

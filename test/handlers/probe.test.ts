@@ -133,6 +133,12 @@ describe('/probe <地区>', () => {
     );
   });
 
+  it('answers a bare /probe outside a group for every registered site', async () => {
+    const text = await say('/probe');
+    expect(text.split('\n')[0]).toBe('站点监测：全部登记网站（17个网站）');
+    expect(text.split('\n')[1]).toBe('1. 台江区人民政府网【已达否决】首页不更新：已20天未更新，已达单项否决（满14天）');
+  });
+
   it("answers a bare /probe for what the group follows", async () => {
     expect(await say('/probe', 'gl')).toBe(
       ['站点监测：鼓楼区政务公开群（1个网站）', '1. 鼓楼区人民政府网【预警】首页不更新：已13天未更新，再过1天将触发单项否决'].join(
