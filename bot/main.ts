@@ -32,9 +32,9 @@ import { startReminderJob } from './reminders/schedule.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { probeWarnInBot } from './cli/probe-job.ts';
 import type { Group } from './groups.ts';
-import { openProbeStore, probeService } from './probe/setup.ts';
 import { startWarnJob } from './probe/warn-job.ts';
 import { openReminders } from './reminders/setup.ts';
+import { openProbing, probeService } from './probe/setup.ts';
 
 /**
  * Composition root: the data directory's lock → store → groups → platforms → HTTP app → the
@@ -111,9 +111,18 @@ async function startLocked(
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
   jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
-  // Site probing (README "Site probing"): /probe and /watch read the probe store; with PROBE=on
-  // the early warnings are evaluated every 15 minutes (bot/probe/warn-job.ts).
-  const probes = await openProbeStore(config, opened.pg);
+  // Site probing (README "Site probing"): the probe store always (/probe and /watch read standings
+  // from it), and with PROBE=on the schedule that probes every registered site's homepage and
+  // columns, and the early warnings evaluated every 15 minutes (bot/probe/warn-job.ts, below).
+  const probing = await openProbing({
+    config,
+    opened,
+    coordinator,
+    sites: () => store.dataset().register.sites,
+    log,
+  });
+  cleanups.push(() => probing.stop());
+  const probes = probing.store;
   const services = {
     probe: probeService(config, probes),
     groups,
@@ -222,6 +231,10 @@ async function startLocked(
     jobs.add(statusText.probeWarnJob, () => warnJob.nextRun());
     cleanups.push(() => warnJob.stop());
   }
+  if (probing.loop) {
+    const loop = probing.loop;
+    jobs.add(statusText.probeJob, () => loop.nextTry());
+  }
   // The CLI's way in (bot/admin/server.ts): `npm run import … --apply` and `npm run ask` run here.
   // On PostgreSQL a CLI writes to the database itself and the instances hear of it (NOTIFY).
   const admin = lock
@@ -245,6 +258,8 @@ async function startLocked(
     store,
     imports,
     port,
+    /** Probe store and schedule (tests look at the loop). */
+    probing,
     /** What handlers see (for tests that ask the running bot). */
     pipeline,
     adminPort: admin?.port,
@@ -262,6 +277,8 @@ async function startLocked(
       await admin?.stop();
       await reminderJob.stop();
       await warnJob?.stop();
+      // Tries in flight finish (at most a few seconds), then the tallies are written.
+      await probing.stop();
       await delivery.stop();
       for (const l of leaderships) await l.stop();
       for (const p of platforms) if (!opened.pg || !p.start) await p.stop?.();

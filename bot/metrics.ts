@@ -137,3 +137,17 @@ function safeEqual(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+export const probeTries = new Counter({
+  name: 'inspection_bot_probe_tries_total',
+  help: 'Homepage tries made by the prober, by outcome (ok, failed, blocked) and reason',
+  labelNames: ['outcome', 'reason'] as const,
+  registers: [registry],
+});
+
+export const probeLateSeconds = new Histogram({
+  name: 'inspection_bot_probe_late_seconds',
+  help: 'How late a homepage try went out after its scheduled time (limits and queueing)',
+  buckets: [0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300],
+  registers: [registry],
+});

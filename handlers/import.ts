@@ -1,5 +1,6 @@
 import { AppError } from '../data/errors.ts';
 import { previewNotice } from '../data/import/preview.ts';
+import { IssuerNotFound } from '../data/import/refusal.ts';
 import { auditActor } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { type Reply, reply } from './reply.ts';
@@ -52,9 +53,9 @@ export async function previewImport(text: string, ctx: HandlerContext): Promise<
   if (text.trim() === '') return reply(x.usage);
   let preview: ReturnType<typeof previewNotice>;
   try {
-    preview = previewNotice({ text, file: sourceName(ctx) }, ctx.data, ctx.now);
+    preview = previewNotice({ ...withIssuer(text), file: sourceName(ctx) }, ctx.data, ctx.now);
   } catch (err) {
-    if (err instanceof AppError && err.expose) return reply(x.refused, err.message.split('\n'));
+    if (err instanceof AppError && err.expose) return reply(x.refused, refusalLines(err));
     throw err;
   }
   const roundKey = preview.plan.write.roundFile.round.key;
@@ -90,16 +91,36 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
   const replace = args.some((a) => /^(replace|替换|--replace)$/i.test(a));
   try {
     // Read again against the data as it stands now: another import may have come in meanwhile.
-    const preview = previewNotice({ text: pending.text, file: sourceName(ctx, new Date(pending.at)) }, ctx.data, ctx.now);
+    const preview = previewNotice(
+      { ...withIssuer(pending.text), file: sourceName(ctx, new Date(pending.at)) },
+      ctx.data,
+      ctx.now,
+    );
     if (preview.drops && !replace) return reply(x.needReplace, preview.lines);
     const outcome = await ctx.services.imports!.apply(preview.plan.write, ctx.now, { replace, by: auditActor(ctx) });
     await book.remove(key);
     const k = outcome.roundKey;
     return reply(!outcome.changed ? x.unchanged(k) : outcome.replaced ? x.replaced(k) : x.applied(k));
   } catch (err) {
-    if (err instanceof AppError && err.expose) return reply(x.refused, err.message.split('\n'));
+    if (err instanceof AppError && err.expose) return reply(x.refused, refusalLines(err));
     throw err;
   }
+}
+
+/**
+ * `--issuer <地区>` on the first line (`/import --issuer 云霄县` then the notice, or pasted above
+ * it) supplies the issuer as the CLI's option does. An input method's dashes (——issuer, －－issuer)
+ * read the same. The option stays in the kept text, so /apply reads the notice the same way.
+ */
+export function withIssuer(text: string): { text: string; issuer?: string } {
+  const m = /^\s*(?:--|——|—|－－|－)\s*issuer(?:\s*[=:：]\s*|\s+)([^\s,，;；]+)[ \t]*(?:\r?\n)?/i.exec(text);
+  return m?.[1] ? { text: text.slice(m[0].length), issuer: m[1] } : { text };
+}
+
+/** A refusal's lines; one saying the issuer is missing adds how to give it here. */
+function refusalLines(err: AppError): string[] {
+  const lines = err.message.split('\n');
+  return err instanceof IssuerNotFound ? [...lines, x.issuerHow] : lines;
 }
 
 /** /cancel: drops the sender's pending import. */

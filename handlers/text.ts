@@ -420,6 +420,7 @@ export const statusText = {
   drainJob: '消息发送',
   reminderJob: '整改提醒扫描',
   probeWarnJob: '站点监测预警评估',
+  probeJob: '站点探测',
   readOnly: '（以上发送队列情况读自数据目录，由运行中的机器人负责发送和重发。）',
 };
 
@@ -678,6 +679,7 @@ export const chatImportText = {
   askAdmins: (names: string[]) => `如需导入，请联系：${names.join('、')}。`,
   noAdmins: '本群尚未登记管理员，请联系运维人员在 groups.json 中添加。',
   refused: '无法导入这段文字：',
+  issuerHow: '在群里指定发文地区：发送“/import --issuer <地区>”，换行后粘贴通报全文（例如 /import --issuer 云霄县）。',
   previewTitle: (key: string) => `导入预览：${key}`,
   applyHint: (minutes: number) => `以上为预览，尚未写入。${minutes}分钟内发送 /apply 导入，发送 /cancel 放弃。`,
   applyReplaceHint: (minutes: number) =>

@@ -9,6 +9,7 @@ import {
 import { AppError } from '../../data/errors.ts';
 import type { NoticeSource } from '../../data/import/notice.ts';
 import { previewNotice } from '../../data/import/preview.ts';
+import { IssuerNotFound } from '../../data/import/refusal.ts';
 import { NOTICE_MAX_BYTES, type NoticeText, noticeReaders, sheetKinds } from '../../data/import/readers.ts';
 import path from 'node:path';
 import { importText as tx } from '../../data/import/text/notice.ts';
@@ -51,8 +52,8 @@ export async function runImport(
   return throughWriter({
     dataDir: config.dataDir,
     command: 'import',
-    // The bot runs elsewhere: it gets absolute paths.
-    argv: argv.map((a) => (a.startsWith('--') ? a : path.resolve(cwd, a))),
+    // The bot runs elsewhere: it gets absolute paths (the value of --issuer is a name, not a path).
+    argv: argv.map((a, i) => (a.startsWith('--') || argv[i - 1] === '--issuer' ? a : path.resolve(cwd, a))),
     out,
     alone: async () => {
       const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m) });
@@ -157,6 +158,7 @@ export async function importCommand(
   } catch (err) {
     if (err instanceof AppError && err.expose) {
       for (const line of err.message.split('\n')) out(line);
+      if (err instanceof IssuerNotFound) out(tx.issuerHowCli(file.given));
       return 1;
     }
     throw err;

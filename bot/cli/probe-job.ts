@@ -8,15 +8,14 @@ import { type Groups, loadGroups } from '../groups.ts';
 import { silentLogger } from '../logger.ts';
 import { PgOutbox } from '../outbox/pg-queue.ts';
 import { Outbox } from '../outbox/queue.ts';
-import { openProbeStore } from '../probe/setup.ts';
+import { createFetcher, openProbeStore } from '../probe/setup.ts';
+import type { ProbeStore } from '../../data/probe/store.ts';
 import { runWarnings, type WarnDeps, type WarnScan } from '../probe/warn.ts';
 import { throughWriter } from './writer.ts';
 import { type Site, siteSchema } from '../../data/schema.ts';
 import { standingLines } from '../../handlers/probe.ts';
 import { probeText as tx } from '../../handlers/text.ts';
 import type { Config } from '../config.ts';
-import { PoliteFetcher } from '../probe/fetch.ts';
-import { PoliteLimiter } from '../probe/limiter.ts';
 import { probeHomepage, readSite, siteStanding } from '../probe/run.ts';
 
 /**
@@ -31,36 +30,41 @@ export async function runProbeDryRun(
   now: Date,
   out: (line: string) => void,
 ): Promise<number> {
-  let sites: Site[];
-  if (sitesFile) {
-    try {
-      sites = z.array(siteSchema).parse(JSON.parse(await readFile(sitesFile, 'utf8')));
-    } catch (err) {
-      out(tx.badSites(sitesFile, err instanceof z.ZodError ? z.prettifyError(err) : (err as Error).message));
-      return 2;
-    }
-  } else {
-    // The register as stored, read only beside whatever writes it (the running bot).
-    const opened = await openStore(config, { oneShot: true, readOnly: true });
-    try {
+  // The register and the probe store as stored, read only beside whatever writes them.
+  const opened = await openStore(config, { oneShot: true, readOnly: true });
+  try {
+    let sites: Site[];
+    if (sitesFile) {
+      try {
+        sites = z.array(siteSchema).parse(JSON.parse(await readFile(sitesFile, 'utf8')));
+      } catch (err) {
+        out(tx.badSites(sitesFile, err instanceof z.ZodError ? z.prettifyError(err) : (err as Error).message));
+        return 2;
+      }
+    } else {
       sites = opened.store
         .dataset()
         .sites.probed()
         .map((s) => s.site);
-    } finally {
-      await opened.close();
+      if (sites.length === 0) {
+        out(tx.noSites);
+        return 2;
+      }
     }
-    if (sites.length === 0) {
-      out(tx.noSites);
-      return 2;
-    }
+    return await dryRun(config, sites, await openProbeStore(config, opened.pg), now, out);
+  } finally {
+    await opened.close();
   }
-  const store = await openProbeStore(config);
-  const contact = config.PROBE_CONTACT ? `; +${config.PROBE_CONTACT}` : '';
-  const fetcher = new PoliteFetcher({
-    userAgent: `Mozilla/5.0 (compatible; inspection-bot/0.1${contact})`,
-    limiter: new PoliteLimiter({ global: config.PROBE_CONCURRENCY, perHost: 2, spacingMs: 1000 }),
-  });
+}
+
+async function dryRun(
+  config: Config,
+  sites: Site[],
+  store: ProbeStore,
+  now: Date,
+  out: (line: string) => void,
+): Promise<number> {
+  const fetcher = createFetcher(config);
   out(tx.dryHeader(now.toISOString()));
   // Sites are probed together (the limiter keeps each address to 2 in flight and 1 a second) and
   // printed in register order.

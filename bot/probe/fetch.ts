@@ -1,4 +1,6 @@
 import { lookup } from 'node:dns/promises';
+import { isIPv6 } from 'node:net';
+import { type LookupOptions, lookup as dnsLookup } from 'node:dns';
 import axios, { type AxiosInstance } from 'axios';
 import iconv from 'iconv-lite';
 import robotsParserModule from 'robots-parser';
@@ -18,6 +20,8 @@ const robotsParser = robotsParserModule as unknown as (
   text: string,
 ) => { isAllowed(url: string, ua?: string): boolean | undefined };
 
+type LookupCallback = (err: Error | null, address: string, family: 4 | 6) => void;
+
 export interface FetcherOptions {
   userAgent: string;
   limiter: PoliteLimiter;
@@ -31,6 +35,8 @@ export interface FetcherOptions {
 
 export interface FetchResult extends TryObservation {
   url: string;
+  /** The caller's signal ended the try (probing stopped): it says nothing about the site. */
+  aborted?: boolean;
 }
 
 export class PoliteFetcher {
@@ -53,8 +59,8 @@ export class PoliteFetcher {
     });
   }
 
-  /** GET a page within the limits; never throws. */
-  async get(url: string): Promise<FetchResult> {
+  /** GET a page within the limits; never throws. `signal` (probing stops) aborts the try. */
+  async get(url: string, signal?: AbortSignal): Promise<FetchResult> {
     const clock = this.opts.clock ?? Date.now;
     let host: string;
     try {
@@ -68,29 +74,47 @@ export class PoliteFetcher {
     } catch {
       return { url, error: 'dns', elapsedMs: 0 };
     }
-    return this.opts.limiter.run(ip, async () => {
-      const started = clock();
-      const limit = this.opts.limitMs ?? TRY_LIMIT_MS;
-      try {
-        const res = await this.http.get<ArrayBuffer>(url, {
-          signal: AbortSignal.timeout(limit),
-          timeout: limit,
-        });
-        const body = decode(Buffer.from(res.data), String(res.headers['content-type'] ?? ''));
-        return { url, status: res.status, body, elapsedMs: clock() - started };
-      } catch (err) {
-        return { url, error: networkError(err), elapsedMs: clock() - started };
-      }
-    });
+    if (signal?.aborted) return { url, error: 'other', elapsedMs: 0, aborted: true };
+    return this.opts.limiter.run(
+      ip,
+      async () => {
+        if (signal?.aborted) return { url, error: 'other', elapsedMs: 0, aborted: true };
+        const started = clock();
+        const limit = this.opts.limitMs ?? TRY_LIMIT_MS;
+        const timeout = AbortSignal.timeout(limit);
+        try {
+          const res = await this.http.get<ArrayBuffer>(url, {
+            signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+            timeout: limit,
+            // The connection goes to the address the limits were counted on, not to a second answer
+            // of the resolver (a platform behind DNS round-robin); a redirect elsewhere resolves anew.
+            // (axios' promise form of `lookup` never connects; the callback form does.)
+            lookup: (name: string, options: object, cb: LookupCallback) => {
+              if (name === host) cb(null, ip, isIPv6(ip) ? 6 : 4);
+              else dnsLookup(name, options as LookupOptions, cb as never);
+            },
+          });
+          const body = decode(Buffer.from(res.data), String(res.headers['content-type'] ?? ''));
+          return { url, status: res.status, body, elapsedMs: clock() - started };
+        } catch (err) {
+          if (signal?.aborted && !timeout.aborted)
+            return { url, error: 'other', elapsedMs: clock() - started, aborted: true };
+          return { url, error: networkError(err), elapsedMs: clock() - started };
+        }
+      },
+      signal,
+    );
   }
 
   /** Whether robots.txt lets this bot read `url` (cached per origin and day; unreadable robots.txt allows). */
-  async allowed(url: string, now: Date): Promise<boolean> {
+  async allowed(url: string, now: Date, signal?: AbortSignal): Promise<boolean> {
     const origin = new URL(url).origin;
     const day = shanghaiDate(now);
     let entry = this.robots.get(origin);
     if (!entry || entry.day !== day) {
-      const res = await this.get(`${origin}/robots.txt`);
+      const res = await this.get(`${origin}/robots.txt`, signal);
+      // Stopped while asking: nothing is read, and nothing is remembered for the day.
+      if (res.aborted) return false;
       const text = res.status && res.status >= 200 && res.status < 300 ? (res.body ?? '') : '';
       const robots = robotsParser(`${origin}/robots.txt`, text);
       entry = { day, allows: (u) => robots.isAllowed(u, this.opts.userAgent) !== false };

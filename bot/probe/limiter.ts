@@ -29,8 +29,12 @@ export class PoliteLimiter {
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  /** Runs `task` once both limits allow it. */
-  async run<T>(ip: string, task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` once both limits allow it. Once `signal` is aborted the wait for this address's
+   * next start is cut short (the task still runs, and should see the signal and return at once),
+   * so a queue behind a busy address empties quickly when probing stops.
+   */
+  async run<T>(ip: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const gate = this.hosts.get(ip) ?? new Gate();
     this.hosts.set(ip, gate);
     while (gate.inFlight >= this.opts.perHost) await new Promise<void>((r) => gate.waiters.push(r));
@@ -40,7 +44,7 @@ export class PoliteLimiter {
       const start = Math.max(this.now(), gate.nextStart);
       gate.nextStart = start + this.opts.spacingMs;
       const wait = start - this.now();
-      if (wait > 0) await this.sleep(wait);
+      if (wait > 0 && !signal?.aborted) await abortable(this.sleep(wait), signal);
       while (this.globalInFlight >= this.opts.global)
         await new Promise<void>((r) => this.globalWaiters.push(r));
       this.globalInFlight++;
@@ -62,4 +66,16 @@ export class PoliteLimiter {
   get active(): number {
     return this.globalInFlight;
   }
+}
+
+function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return wait;
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void wait.then(done);
+  });
 }

@@ -15,17 +15,24 @@ import type { PoliteFetcher } from './fetch.ts';
  */
 export { siteStanding, type SiteStanding } from '../../data/probe/standing.ts';
 
+/**
+ * One try, tallied for the Shanghai day of `now` (the scheduler passes the slot's time, so a try
+ * due at 23:59:59 counts for its own day). A try cut short by `signal` (probing stops) is not a
+ * try: it is returned with `aborted` and tallied nowhere.
+ */
 export async function probeHomepage(
   fetcher: PoliteFetcher,
   store: ProbeStore,
   site: Site,
   now: Date,
-): Promise<TryVerdict & { body?: string }> {
-  if (!site.url) return { outcome: 'failed', reason: 'other' };
-  const res = await fetcher.get(site.url);
+  signal?: AbortSignal,
+): Promise<TryVerdict & { body?: string; elapsedMs: number; aborted?: boolean }> {
+  if (!site.url) return { outcome: 'failed', reason: 'other', elapsedMs: 0 };
+  const res = await fetcher.get(site.url, signal);
   const verdict = classifyTry(res);
+  if (res.aborted) return { ...verdict, elapsedMs: res.elapsedMs, aborted: true };
   store.record(site.id, shanghaiDate(now), verdict.outcome);
-  return { ...verdict, body: res.body };
+  return { ...verdict, body: res.body, elapsedMs: res.elapsedMs };
 }
 
 export async function readSite(
@@ -33,17 +40,18 @@ export async function readSite(
   site: Site,
   now: Date,
   homepageBody?: string,
+  signal?: AbortSignal,
 ): Promise<SiteReading> {
   let homepage: SiteReading['homepage'];
   if (homepageBody !== undefined) homepage = { newest: newestOnHomepage(homepageBody, now) };
   const columns: ColumnReading[] = [];
   for (const c of site.columns ?? []) {
     const base = { name: c.name, kind: c.kind ?? kindFromName(c.name), periodDays: c.periodDays };
-    if (!(await fetcher.allowed(c.url, now))) {
+    if (!(await fetcher.allowed(c.url, now, signal))) {
       columns.push({ ...base, unreadable: 'robots' });
       continue;
     }
-    const res = await fetcher.get(c.url);
+    const res = await fetcher.get(c.url, signal);
     const verdict = classifyTry(res);
     if (verdict.outcome !== 'ok' || res.body === undefined) {
       columns.push({ ...base, unreadable: verdict.reason });
@@ -53,8 +61,8 @@ export async function readSite(
     let newest = list.newest;
     if (!list.blank && !newest && list.firstLink) {
       const link = sameOrigin(list.firstLink, c.url);
-      if (link && (await fetcher.allowed(link, now))) {
-        const item = await fetcher.get(link);
+      if (link && (await fetcher.allowed(link, now, signal))) {
+        const item = await fetcher.get(link, signal);
         if (item.body && classifyTry(item).outcome === 'ok') newest = pubDateMeta(item.body, now);
       }
     }

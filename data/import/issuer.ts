@@ -14,7 +14,7 @@ export interface IssuerFound {
   name: string;
   /** Where it was found. */
   line: number;
-  how: 'title' | 'signature' | 'body' | 'option';
+  how: 'title' | 'signature' | 'source' | 'body' | 'option';
   /** The place the office speaks for, when its name starts with one. */
   place?: Place;
 }
@@ -146,6 +146,21 @@ export function issuerInSignature(lines: Line[], book: PlaceBook): IssuerFound |
   return undefined;
 }
 
+/**
+ * The office a page's metadata line names (来源：宁陕县信息化工作领导小组办公室, 发布机构：…), among
+ * the first lines: portals print it under the title, and a copied page keeps it.
+ */
+export function issuerInSourceLine(lines: Line[], book: PlaceBook): IssuerFound | undefined {
+  for (const l of lines.slice(0, 12)) {
+    const raw = l.raw.normalize('NFKC');
+    const m = raw.match(/(?:信息来源|来源|发布机构|发文机关|发布单位|发文单位|发布部门)\s*[:：]\s*([^\s:：|｜]+)/);
+    const name = m?.[1]?.replace(/(?:作者|发布时间|发布日期|日期|时间|浏览|点击|字号).*$/, '');
+    if (name && name.length >= 3 && name.length <= 40 && OFFICE.test(name))
+      return withPlace({ name, line: l.no, how: 'source' }, book);
+  }
+  return undefined;
+}
+
 const BODY_OFFICE =
   /([\u4e00-\u9fa5]{0,14}?)(人民政府办公厅|人民政府办公室|政府办公厅|政府办公室|政务服务管理局|政务管理服务局|政务服务和大数据管理局|政务服务数据管理局|大数据管理局|大数据发展管理局|大数据局|大数据中心|政务信息中心|政务公开办公室|政府网站和政务新媒体中心|网信办)(?:[\u4e00-\u9fa5]{0,12}?)(?:组织|委托|对|于|开展|牵头|通过|采取|采用)/;
 
@@ -175,65 +190,179 @@ function withPlace(found: IssuerFound, book: PlaceBook): IssuerFound {
 
 export type ScopeLevel = 'province' | 'city' | 'district';
 
+/** One reading of a scope word: the level of the unit meant and how its name ends (全市: a 市). */
+export interface ScopeReading {
+  level: ScopeLevel;
+  suffix: RegExp;
+}
+
+/**
+ * What the text says about the level of its scope: 我县/本市/全省 in the body, or the level word
+ * an office without a place starts with (县政府办公室, 省人民政府办公厅). `strong` when the text
+ * speaks as that unit (我县, 本市, its own office): then the unit named alone is enough.
+ */
+export interface ScopeHint {
+  word: string;
+  line: number;
+  strong: boolean;
+  readings: ScopeReading[];
+}
+
+/**
+ * The units a level word can mean. 市 is a prefecture, a county-level city (福清市) or a
+ * municipality (北京市); 区 a district or an autonomous region (广西's 全区, 我区); 州 an autonomous
+ * prefecture; the rest one level each.
+ */
+const READINGS: Record<string, ScopeReading[]> = {
+  省: [{ level: 'province', suffix: /省$/ }],
+  自治区: [{ level: 'province', suffix: /自治区$/ }],
+  市: [
+    { level: 'city', suffix: /市$/ },
+    { level: 'district', suffix: /市$/ },
+    { level: 'province', suffix: /市$/ },
+  ],
+  州: [{ level: 'city', suffix: /州$/ }],
+  盟: [{ level: 'city', suffix: /盟$/ }],
+  地区: [{ level: 'city', suffix: /地区$/ }],
+  县: [{ level: 'district', suffix: /县$/ }],
+  区: [
+    { level: 'district', suffix: /区$/ },
+    { level: 'province', suffix: /自治区$/ },
+  ],
+  旗: [{ level: 'district', suffix: /旗$/ }],
+};
+
 /** 全省 → province, 全市/全州/全盟 → prefecture, 全县/全区 → county; the first such word in the body. */
 export function scopeWord(lines: Line[]): { level: ScopeLevel; line: number } | undefined {
-  for (const l of lines.slice(0, 80)) {
-    // 《省人民政府办公厅关于做好全省…的通知》 is another document's scope, not this one's.
-    const m = l.text.replace(/《[^》]*》/g, '').match(/全(省|自治区|市|州|盟|地区|县|区|旗)/);
-    if (!m) continue;
-    const w = m[1] as string;
-    const level: ScopeLevel = w === '省' || w === '自治区' ? 'province' : w === '县' || w === '旗' || w === '区' ? 'district' : 'city';
-    return { level, line: l.no };
+  const hint = scopeHints(lines).find((h) => !h.strong);
+  const first = hint?.readings[0];
+  return hint && first ? { level: first.level, line: hint.line } : undefined;
+}
+
+/**
+ * The scope words of a text, strongest first: the first person (我省/我市/我州/我县/我区/本市 …,
+ * the notice speaking as its own unit), then the first 全省/全市/全县 …. Words inside a cited
+ * document's title (《…全省…》) are that document's.
+ */
+export function scopeHints(lines: Line[]): ScopeHint[] {
+  const out: ScopeHint[] = [];
+  const find = (re: RegExp, strong: boolean) => {
+    for (const l of lines.slice(0, 80)) {
+      const m = l.text.replace(/《[^》]*》/g, '').match(re);
+      if (!m) continue;
+      const readings = READINGS[m[2] as string];
+      if (readings) out.push({ word: m[0], line: l.no, strong, readings });
+      return;
+    }
+  };
+  // 本区域/本地区 is "this area", 我市场 nothing: the word must not run on into a longer one.
+  find(/(我|本)(省|自治区|市|州|盟|地区|县|区|旗)(?![场域内外级直属场民委])/, true);
+  find(/(全)(省|自治区|市|州|盟|地区|县|区|旗)/, false);
+  return out;
+}
+
+/** 县政府办公室 → the 县 reading, strong: an office that names its level but not its place. */
+export function officeHint(office: IssuerFound): ScopeHint | undefined {
+  if (office.place) return undefined;
+  const m = office.name.match(/^(自治区|地区|省|市|州|盟|县|区|旗)/);
+  const readings = m ? READINGS[m[1] as string] : undefined;
+  return m && readings ? { word: office.name, line: office.line, strong: true, readings } : undefined;
+}
+
+const DEPTH: Record<ScopeLevel, Place['kind']> = { province: 'province', city: 'city', district: 'district' };
+
+/** True when a place is a unit the hint can mean (武定县 for 县政府办公室, not 楚雄州). */
+export function fitsHint(place: Place, hint: ScopeHint): boolean {
+  return hint.readings.some((r) => place.kind === DEPTH[r.level] && r.suffix.test(place.name));
+}
+
+/** The places a fragment of text starts with: every 鼓楼区 alone, the one under 福州 for 福州市鼓楼区. */
+function placesNamed(fragment: string, book: PlaceBook): Place[] {
+  const first = book.leading(fragment);
+  if (!first) return [];
+  const all = book.find(first.name);
+  // Qualified by its parent (福州市鼓楼区, 漳州市云霄县): that one only.
+  const qualified = !fragment.startsWith(first.name) && !all.some((p) => fragment.startsWith(p.short));
+  return qualified || all.length === 0 ? [first] : all;
+}
+
+/**
+ * The region a notice covers when no office names it: a scope hint (我县, 全市, 县政府办公室) and
+ * the regions the text names (table rows, list cells, unit and account names, names in
+ * sentences). When they all lie under one place of the hinted level, that place is the scope.
+ * With a strong hint (the text speaks as the unit), a unit of that level named alone — again and
+ * again, no other unit of its level beside it — is the scope too (漳州市云霄县人民政府网站 in a
+ * notice that says 我县). A place is never guessed across provinces: a name several places share
+ * (鼓楼区) counts for each, and a tie gives nothing.
+ */
+export function scopeFromNamedRegions(lines: Line[], hint: ScopeHint | ScopeLevel, book: PlaceBook): Place | undefined {
+  const h: ScopeHint =
+    typeof hint === 'string'
+      ? { word: '', line: 0, strong: false, readings: [{ level: hint, suffix: /./ }] }
+      : hint;
+  const named: Array<{ options: Place[]; times: number }> = [];
+  const byKey = new Map<string, { options: Place[]; times: number }>();
+  for (const l of lines) {
+    const text = l.text.replace(/《[^》]*》/g, '');
+    for (const fragment of text.split(/[、,，;；:：。和及与()（）“”"「」|｜]/)) {
+      if (fragment.length < 2) continue;
+      const options = placesNamed(fragment.slice(0, 24), book);
+      if (options.length === 0) continue;
+      const key = options.map((p) => p.code).join(',');
+      const seen = byKey.get(key);
+      if (seen) {
+        seen.times++;
+        continue;
+      }
+      const entry = { options, times: 1 };
+      byKey.set(key, entry);
+      named.push(entry);
+    }
+  }
+  for (const reading of h.readings) {
+    const place = scopeAt(named, reading, h.strong, book);
+    if (place) return place;
   }
   return undefined;
 }
 
-/**
- * The region a notice covers when no office names it: the body's 全省/全市 and the regions it
- * names (table rows, list cells, names in sentences). When they all lie under one place of that
- * level, that place is the scope.
- */
-export function scopeFromNamedRegions(lines: Line[], level: ScopeLevel, book: PlaceBook): Place | undefined {
-  const named: Place[][] = [];
-  const seen = new Set<string>();
-  for (const l of lines) {
-    const text = l.text.replace(/《[^》]*》/g, '');
-    for (const fragment of text.split(/[、,，;；:：。和及与()（）“”"「」]/)) {
-      if (fragment.length < 2 || fragment.length > 24) continue;
-      const first = book.leading(fragment);
-      if (!first) continue;
-      const all = book.find(first.name).length > 0 ? book.find(first.name) : [first];
-      const key = first.name;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      named.push(all);
-    }
-  }
-  const depth: Record<ScopeLevel, number> = { province: 0, city: 1, district: 2 };
-  const tally = new Map<string, { place: Place; n: number }>();
+function scopeAt(
+  named: Array<{ options: Place[]; times: number }>,
+  reading: ScopeReading,
+  strong: boolean,
+  book: PlaceBook,
+): Place | undefined {
+  const kind = DEPTH[reading.level];
+  const tally = new Map<string, { place: Place; n: number; times: number; self: boolean }>();
   let counted = 0;
-  for (const options of named) {
-    const parents = new Set<string>();
+  for (const { options, times } of named) {
+    const ups = new Map<string, { place: Place; self: boolean }>();
     for (const p of options) {
-      const chain = book.chain(p);
       // A region below the scope's level counts for the place above it; a place of the scope's
       // own level (连云港 in 连云港卫生监督) counts for itself.
-      if (chain.length - 1 < depth[level]) continue;
-      const up = chain[depth[level]];
-      if (up && up.kind === (level === 'district' ? 'district' : level)) parents.add(up.code);
+      const up = book.chain(p).find((c) => c.kind === kind);
+      if (up && reading.suffix.test(up.name)) ups.set(up.code, { place: up, self: up.code === p.code });
     }
-    if (parents.size === 0) continue;
+    if (ups.size === 0) continue;
     counted++;
-    for (const code of parents) {
-      const e = tally.get(code) ?? { place: book.byCode.get(code) as Place, n: 0 };
+    for (const [code, { place, self }] of ups) {
+      const e = tally.get(code) ?? { place, n: 0, times: 0, self: false };
       e.n++;
+      e.times += times;
+      e.self ||= self;
       tally.set(code, e);
     }
   }
-  const best = [...tally.values()].sort((a, b) => b.n - a.n);
+  const best = [...tally.values()].sort((a, b) => b.n - a.n || b.times - a.times);
   const top = best[0];
-  if (!top || top.n < 2) return undefined;
-  if (best[1] && best[1].n === top.n) return undefined;
-  // Nearly every region named lies under it (a stray word may match a place elsewhere).
-  return top.n >= Math.max(2, Math.ceil(counted * 0.75)) ? top.place : undefined;
+  if (!top) return undefined;
+  const second = best[1];
+  if (top.n >= 2) {
+    if (second && second.n === top.n) return undefined;
+    // Nearly every region named lies under it (a stray word may match a place elsewhere).
+    return top.n >= Math.max(2, Math.ceil(counted * 0.75)) ? top.place : undefined;
+  }
+  // The unit itself, named alone and more than once, in a text that speaks as that unit.
+  // A name several places share (鼓楼区) is none of them.
+  return strong && top.self && counted === 1 && tally.size === 1 && top.times >= 2 ? top.place : undefined;
 }

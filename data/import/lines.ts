@@ -11,10 +11,20 @@ export interface Line {
   written?: string;
 }
 
+/**
+ * A pronunciation a converted copy put after a character, inside the word (政務(wù)新媒體,
+ * 發(fā)現(xiàn)): lower-case pinyin with its tone mark, in brackets, right after a Chinese character.
+ */
+const PINYIN_GLOSS =
+  /(?<=[\u4e00-\u9fff])[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}[)）]/g;
+
 /** Splits a document into its non-empty lines, keeping their line numbers for error messages. */
 export function toLines(doc: string): Line[] {
   const out: Line[] = [];
-  const parts = doc.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const parts = doc
+    .replace(/^\uFEFF/, '')
+    .replace(PINYIN_GLOSS, '')
+    .split(/\r\n|\r|\n/);
   // A notice in traditional characters is parsed in simplified ones (data/import/script.ts).
   const simplified = isTraditional(doc) ? toSimplified(parts.join('\n')).split('\n') : parts;
   parts.forEach((part, i) => {

@@ -7,27 +7,16 @@ import { planRound, type RoundPlan } from './build-round.ts';
 import { asOfDate, deadlinePhrase, wholeLineDate } from './dates.ts';
 import { type Line, toLines } from './lines.ts';
 import { failuresFromList, failuresFromProse, mentionsFromList, mentionsFromProse } from './items.ts';
-import {
-  dateLine,
-  findTitle,
-  type IssuerFound,
-  issuerInBody,
-  issuerInSignature,
-  issuerInTitle,
-  OFFICE,
-  scopeFromNamedRegions,
-  scopeWord,
-  type TitleFound,
-} from './issuer.ts';
+import { dateLine, findTitle, OFFICE } from './issuer.ts';
 import { RegionLearner } from './learn.ts';
-import { type Place, type PlaceBook, places } from './places.ts';
 import { periodIn } from './period.ts';
 import { isPlatform, looksLikeProblem } from './problems.ts';
 import { readProse } from './prose.ts';
+import { issuerAndScope } from './scope.ts';
 import { outline, type Section } from './sections.ts';
 import type { RoundDraft } from './records.ts';
 import { ImportError, Problems } from './refusal.ts';
-import { checkTallies, proseTally, regionRateTallies, tallyRows } from './tallies.ts';
+import { checkTallies, proseTally, rateAgrees, regionRateTallies, tallyRows } from './tallies.ts';
 import { readListTable, readTallyTable } from './tables.ts';
 import { importText as tx } from './text/notice.ts';
 
@@ -49,6 +38,8 @@ export interface NoticeSource {
   published?: string;
   /** `--issuer <地区或机关>`: supplies or overrides the issuer and its region. */
   issuer?: string;
+  /** The portal a saved page came from (its SiteName meta, or the site part of its <title>). */
+  site?: string;
 }
 
 /** Everything one import accumulates while it reads. */
@@ -177,7 +168,7 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
     if (!rows) {
       tallies.set(channel, [{ regionId: scope.id, channel, failed: n, derived: ['failed'] }]);
       ctx.notes.push(tx.failedFromNames(channel, n));
-    } else if (own && own.failed === undefined && own.rate === undefined) {
+    } else if (own && own.failed === undefined && namesAreTheFailed(own, n)) {
       own.failed = n;
       own.derived = [...(own.derived ?? []), 'failed'];
       ctx.notes.push(tx.failedFromNames(channel, n));
@@ -291,6 +282,18 @@ function noticeDraft(
   return draft;
 }
 
+/**
+ * Whether the failures a notice names are all it had: it states no rate, or the rate it states is
+ * the one those many failures give of what it checked (不合格的网站有A、B with 33 sites at 93.94%).
+ */
+function namesAreTheFailed(t: Tally, named: number): boolean {
+  if (t.rate === undefined) return true;
+  const base = t.checked ?? t.total;
+  if (t.rate.bound || base === undefined || base === 0) return false;
+  const computed = ((t.rate.kind === 'fail' ? named : base - named) / base) * 100;
+  return rateAgrees(t.rate.value, t.rate.decimals, computed);
+}
+
 /** Sentence ends, closing quotes and brackets: a paragraph of a notice ends with one of these. */
 const SENTENCE_END = /[。！？!?；;：:”’」』）)】\]…]$/;
 
@@ -319,79 +322,6 @@ function resultsLine(body: Line[]): number {
   if (heading) return heading.no;
   const first = body.find((l) => /检查|抽查|监测/.test(l.text) && l.text.length > 30);
   return (first ?? body[0])?.no ?? 1;
-}
-
-/**
- * Who issued the notice and which region it covers. `--issuer` wins; otherwise the office in the
- * title, the sign-off or the body sentence that says who ran the check — never a cited document.
- * An office without a place (省人民政府办公厅) takes its region from the body: 全省/全市 and the
- * regions named, when they all lie under one place. Nothing found → refused, naming --issuer.
- */
-function issuerAndScope(
-  src: NoticeSource,
-  lines: Line[],
-  body: Line[],
-  title: TitleFound | undefined,
-  learner: RegionLearner,
-): { issuer: string; scope: Region; note?: string } {
-  const book = places();
-  if (src.issuer !== undefined) {
-    const name = src.issuer.normalize('NFKC').replace(/\s+/g, '');
-    const scope = regionOfOffice(name, book.leading(name), learner, book);
-    if (!scope)
-      throw new ImportError(
-        tx.issuerOptionUnknown(
-          src.issuer,
-          learner.regions.suggest(name).map((r) => r.name),
-        ),
-      );
-    return { issuer: src.issuer.trim(), scope, note: tx.issuerFromOption(src.issuer.trim(), scope.name) };
-  }
-  const candidates = [
-    title ? issuerInTitle(title, book) : undefined,
-    issuerInSignature(lines, book),
-    issuerInBody(body, book),
-  ].filter((c): c is IssuerFound => c !== undefined);
-  for (const c of candidates) {
-    const scope = regionOfOffice(c.name, c.place, learner, book);
-    if (scope) return { issuer: c.name, scope };
-  }
-  const office = candidates[0];
-  if (office && /^国务院|^国家/.test(office.name)) {
-    const country = learner.resolve('全国') ?? learner.learn('全国', undefined);
-    return { issuer: office.name, scope: country };
-  }
-  const word = scopeWord(body);
-  if (word) {
-    const place = scopeFromNamedRegions(lines, word.level, book);
-    if (place) {
-      const scope = learner.fromPlace(place, book);
-      const issuer = office?.name ?? `${place.name}（${tx.issuerInferred}）`;
-      return { issuer, scope, note: tx.scopeFromBody(place.name) };
-    }
-  }
-  const at = title && title.line > 0 ? title.line : (office?.line ?? firstLine(body));
-  throw new ImportError(office ? tx.issuerWithoutPlace(office.name) : tx.noIssuerFound(title?.raw), at);
-}
-
-/** The region an office speaks for: a registered region its name starts with, or its gazetteer place. */
-function regionOfOffice(
-  name: string,
-  place: Place | undefined,
-  learner: RegionLearner,
-  book: PlaceBook,
-): Region | undefined {
-  const registered = learner.resolve(name.replace(OFFICE, '').replace(OFFICE, '')) ?? learner.prefixOf(name);
-  // 福建省人民政府办公厅 → the registered 福建省 (same code); 平潭综合实验区管委会 → the zone, not 平潭县.
-  if (
-    registered &&
-    (!place ||
-      registered.code === place.code ||
-      (!registered.code && registered.name.length > place.name.length))
-  )
-    return registered;
-  if (place) return learner.fromPlace(place, book);
-  return undefined;
 }
 
 type SectionKind = 'tally' | 'failures' | 'praised' | 'criticised';

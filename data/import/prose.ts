@@ -1,5 +1,6 @@
 import type { Channel } from '../schema.ts';
 import { asWritten, type Line } from './lines.ts';
+import { places } from './places.ts';
 import { canonicalPlatform } from './problems.ts';
 
 /** A pass or failure rate as the notice states it: 99.54% kept with its two decimals. */
@@ -69,7 +70,13 @@ interface Sentence {
   line: number;
   /** The channel the surrounding heading or sentences speak of. */
   context?: Channel;
+  /** What the section heading over it says of what it names: 典型做法 praises, 存在问题 blames. */
+  tone?: Tone;
 }
+
+type Tone = 'praise' | 'blame';
+const PRAISE_HEADING = /典型|亮点|做法|经验|成效|表扬|好的|优秀|先进/;
+const BLAME_HEADING = /问题|不足|差距|短板|批评|薄弱|有待|不到位|不规范|不及时|不强|不够/;
 
 const NEWMEDIA_WORDS = /政务新媒体|新媒体|公众号|微博|账号|政务微信|抖音|头条号|今日头条|视频号|快手|客户端/;
 const WEBSITE_WORDS = /政府网站|门户网站|网站/;
@@ -86,10 +93,12 @@ function channelOf(text: string): Channel | undefined {
 /** A heading that names one channel: （一）网站抽查情况 / 2.政务新媒体方面 / 政府网站检查情况. */
 const HEADING = /^(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）.、．]\s*)?[^,，。;；]{0,16}(?:方面|情况|检查|抽查|监测|结果)[:：]?$/;
 const TOP_HEADING = /^[一二三四五六七八九十]{1,2}[、.．]/;
+const SUB_HEADING = /^[(（][一二三四五六七八九十\d]{1,2}[)）]/;
 
 function sentences(lines: Line[]): Sentence[] {
   const out: Sentence[] = [];
   let heading: Channel | undefined;
+  let tone: Tone | undefined;
   for (const l of lines) {
     const parts = l.text.split(/(?<=[。;；!！])/);
     let context = heading;
@@ -97,14 +106,19 @@ function sentences(lines: Line[]): Sentence[] {
       const text = part.replace(/[。;；!！]$/, '');
       if (!text) continue;
       const lead = text.split(/[:：]/)[0] as string;
-      if (k === 0 && (HEADING.test(lead) || TOP_HEADING.test(lead)) && lead.length <= 24) {
+      const headed = k === 0 && lead.length <= 24 && (HEADING.test(lead) || TOP_HEADING.test(lead) || SUB_HEADING.test(lead));
+      if (headed && (HEADING.test(lead) || TOP_HEADING.test(lead))) {
         const ch = channelOf(lead);
         if (ch || TOP_HEADING.test(lead)) {
           heading = ch;
           context = ch;
         }
       }
-      out.push({ text, line: l.no, ...(context ? { context } : {}) });
+      if (headed) {
+        const t = PRAISE_HEADING.test(lead) ? 'praise' : BLAME_HEADING.test(lead) ? 'blame' : undefined;
+        if (t || TOP_HEADING.test(lead)) tone = t;
+      }
+      out.push({ text, line: l.no, ...(context ? { context } : {}), ...(tone ? { tone } : {}) });
       const runs = channelRuns(text, context);
       const last = runs.at(-1)?.channel;
       if (last) context = last;
@@ -181,6 +195,11 @@ export function channelRuns(
     const tail = next.text.match(/^\d+(?:个|家)[^,，;；。\d]{0,12}?(?:政府网站|网站|政务新媒体|新媒体|账号)((?:进行了?|开展了?)[^,，;；。]{0,12})/)?.[1];
     if (tail) cur.text = cur.text.replace(/[、和及与]$/, '') + tail;
   }
+  // 经对55家政府网站和419个政务新媒体全覆盖检查，合格率均为100%: a rate stated with 均 after the
+  // last channel is every channel's that states none.
+  const shared = runs.at(-1)?.text.match(/[,，]?(?:总体|检查|抽查)?合格率均(?:为|达到?|是)?\d+(?:\.\d+)?%/);
+  if (shared && runs.length > 1)
+    for (const r of runs.slice(0, -1)) if (!/合格率/.test(r.text) && /\d+(?:个|家)/.test(r.text)) r.text += shared[0];
   return runs;
 }
 
@@ -195,15 +214,17 @@ const FAILED_BEFORE = new RegExp(
 const PASSED_AFTER = new RegExp(`^(?:个|家)${CH}(?:均|都|检查|抽查|为|被判定为|评定为)*合格`);
 const PASSED_BEFORE = new RegExp(`(?<!不)合格(?:的)?${CH}(?:数量?|总数)?(?:共|共有|有|为|是|计|共计|达)*$`);
 const CHECKED_BEFORE = new RegExp(
-  `(?:检查|抽查|抽检|监测|检测|普查|巡查|核查|检查了|抽查了|抽取|随机抽取)(?:了)?(?:[^,，:：]{0,24}?)${CH}(?:共|共计|合计|总计)?(?:为)?$`,
+  `(?:检查|抽查|抽检|监测|检测|普查(?!工作)|巡查|核查|检查了|抽查了|抽取|随机抽取)(?:了)?(?:[^,，:：]{0,24}?)${CH}(?:共|共计|合计|总计)?(?:为)?$`,
 );
-const CHECKED_AFTER = new RegExp(`^(?:个|家)${CH}(?:进行了?|开展了?|实施了?)(?:全面|随机|全覆盖)?(?:检查|抽查|抽检|监测|普查|测评)`);
+const CHECKED_AFTER = new RegExp(
+  `^(?:个|家)${CH}(?:进行了?|开展了?|实施了?)?(?:[^,，。;；\\d]{0,30}?)(?:全面|随机|全覆盖)?(?:检查|抽查|抽检|监测|普查|测评)(?!率|比例|覆盖)`,
+);
 const SCOPE_BEFORE = /(?:抽查|检查|普查|监测)(?:对象|范围)(?:为|是)/;
 const TOTAL_BEFORE =
   /(?:正在运行|在运行|正常运行|运行中|运行|开通运行|共有|现有|共开设|开设|备案|注册|纳入[^,，。]{0,30}?(?:监管|系统|管理|名录)|全省共|全市共|全州共|总数|总量|共计|总计|合计|^全(?:省|市|州|区|县|盟)|^共)(?:的)?(?:[^,，:：]{0,20}?)$/;
 const RATE = /((?:不)?合格率|达标率|合格比例)(?:为|是|达到?|达|仅为?|均为|均达到?|约为|分别为|总体为)?(\d+(?:\.(\d+))?)%/;
 const RATE_AFTER = /(\d+(?:\.(\d+))?)%的((?:不)?合格率)/;
-const COVERAGE = /覆盖面(?:达到?|为)?100%|覆盖(?:全省|全市|全州|全县|全区)?(?:所有|全部)|(?:检查|抽查|检测|监测)(?:比例|覆盖率)(?:为|达到?)?100%|覆盖率(?:为|达到?)?100%|全覆盖|全部检查|全面检查|普查|100%的抽查比例|抽查比例为?100%/;
+const COVERAGE = /覆盖面(?:达到?|为)?100%|覆盖(?:全省|全市|全州|全县|全区)?(?:所有|全部)|(?:检查|抽查|检测|监测)(?:比例|覆盖率)(?:为|达到?)?100%|覆盖率(?:为|达到?)?100%|全覆盖|全部检查|全面检查|普查(?!工作)|100%的抽查比例|抽查比例为?100%|(?:检查|抽查|检测|监测)率(?:为|达到?)?100%/;
 const ALL_PASSED =
   /(?:全部|均为?|全都|都|全部为|均已)(?:检查)?合格|未发现(?:不合格|单项否决)|无不合格|没有不合格|不存在不合格|均达到合格|达到合格水平|均未出现.{0,6}单项否决/;
 
@@ -256,6 +277,15 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
     if (k === 0) firstLeft = left.replace(new RegExp(`${CH}$`), '');
     const nextAt = counts[k + 1]?.index ?? text.length;
     const right = text.slice(at + m[0].length, nextAt);
+    // What follows up to the clause's end, asides in brackets left out: 1699个政务新媒体(其中微信
+    // 公众号868个…)进行了全覆盖检查.
+    const clause = (text.slice(at + m[0].length).replace(/\([^()]*\)/g, '').split(/[,，;；。]/)[0] ?? '');
+    // 48家政府网站47家合格: the first count is what was checked, the second what passed of it.
+    const next = counts[k + 1];
+    const ofWhich =
+      next !== undefined &&
+      new RegExp(`^(?:个|家)${CH}(?:中|里)?(?:其中)?$`).test(right) &&
+      PASSED_AFTER.test(text.slice((next.index ?? 0) + next[0].length));
     const value = num(m[1] as string);
     // 其中微信公众号182个: a platform's own total.
     const platform = left.match(/(?:^|[、,，:：])(?:其中)?([\u4e00-\u9fa5A-Za-z]{2,8}?)(?:账号)?(?:共|有)?$/)?.[1];
@@ -282,15 +312,22 @@ function readRun(text: string, t: ProseTally, subBreakdown: boolean, inherited =
       return;
     }
     const localLeft = left.split(/[,，:：]/).at(-1) ?? left;
-    const isChecked = CHECKED_AFTER.test(right) || CHECKED_BEFORE.test(localLeft) || SCOPE_BEFORE.test(left);
+    const isChecked =
+      // 检查发现32个政府网站出现错别字: what the check found, not what it checked.
+      (!/发现(?:了)?$/.test(localLeft) &&
+        (CHECKED_AFTER.test(right) || CHECKED_AFTER.test(clause) || CHECKED_BEFORE.test(localLeft))) ||
+      SCOPE_BEFORE.test(left) ||
+      ofWhich;
     const isTotal = TOTAL_BEFORE.test(localLeft) || (k === 0 && /^[,，]?$/.test(localLeft.replace(/^(?:本次|本季度|共|全)/, '')) && new RegExp(`^(?:个|家)${CH}`).test(right) && /^(?:个|家)\S*?(?:中|里)?[,，]?/.test(right));
     if (subBreakdown && !isChecked) return;
     if (isChecked) {
       t.checked ??= value;
-      if (/普查|(?:检查|检测|监测)范围|全面检查|全覆盖/.test(left + right)) t.total ??= value;
+      if (/普查(?!工作)|(?:检查|检测|监测)范围|全面检查|全覆盖/.test(left + clause)) t.total ??= value;
     }
     if (isTotal && !isChecked) t.total ??= value;
-    if (isTotal && isChecked && /运行|备案|现有|共有/.test(localLeft)) t.total ??= value;
+    if (isTotal && isChecked && (ofWhich || /运行|备案|现有|共有|纳入/.test(localLeft))) t.total ??= value;
+    // 政务新媒体3个，分别是…: a channel named, then its count, opening the sentence: what there is.
+    if (k === 0 && !isChecked && new RegExp(`^${NOUN}$`).test(localLeft) && /^(?:个|家)(?:[,，]|$)/.test(right)) t.total ??= value;
   });
   const rate = text.match(RATE) ?? undefined;
   const platformRates = text.match(/((?:[\u4e00-\u9fa5A-Za-z]{2,8}[、和及与]){1,8}[\u4e00-\u9fa5A-Za-z]{2,8})(?:的)?(?:账号)?((?:不)?合格率)分别(?:为|是)((?:\d+(?:\.\d+)?%[、,，和]?){2,})/);
@@ -421,27 +458,51 @@ function proseTallies(all: Sentence[]): Map<Channel, ProseTally> {
 
 /** A sentence that opens with regions, not with the whole: 福州、厦门等5个设区市合格率为100%. */
 function regionLead(text: string): boolean {
-  return /^(?:[\u4e00-\u9fa5]{2,8}(?:市|州|县|区|盟)[、和及]){1,}[\u4e00-\u9fa5]{2,8}(?:市|州|县|区|盟)(?:等\d+个[\u4e00-\u9fa5]{0,6})?(?:的)?(?:政府网站|政务新媒体|网站)?(?:检查|抽查)?(?:合格率|不合格率)/.test(
-    text,
-  );
+  const m = [...text.matchAll(REGION_RATE)].find((x) => regionNames(x[1] as string) !== undefined);
+  return m?.index !== undefined && /^(?:其中|另外|此外)?[,，]?$/.test(text.slice(0, m.index));
 }
 
+/**
+ * Regions named before a rate: 福州、厦门合格率均为100%; 广州、深圳…揭阳等18个地级以上市合格率均达100%;
+ * 哈尔滨市…大兴安岭地区8个市(地)网站合格率达100%; 襄阳、黄石…潜江抽查合格率100%; 周口低于95%.
+ */
 const REGION_RATE =
-  /((?:[\u4e00-\u9fa5]{2,10}[、和及]){0,30}[\u4e00-\u9fa5]{2,10}?)(?:等\d+个(?:设区市|市州|市|县区|县\(市、区\)|县市区|地区|单位|部门)?)?(?:的)?(政府网站|政务新媒体|网站|新媒体)?(?:检查|抽查)?((?:不)?合格率)(?:均|都)?(?:为|达到?|是)?(低于|不足|高于|超过)?(\d+(?:\.(\d+))?)%/g;
+  /((?:[\u4e00-\u9fa5]{2,12}[、和及]){0,40}[\u4e00-\u9fa5]{2,12}?)(?:等)?(?:\d+个[\u4e00-\u9fa5()（）]{0,10}?)?(?:的)?(政府网站|政务新媒体账号|政务新媒体|网站|新媒体|账号)?(?:检查|抽查)?((?:不)?合格率)(?:均|都)?(?:为|达到?|是)?(低于|不足|高于|超过)?(\d+(?:\.(\d+))?)%/g;
 
 /** A region, or a group notices rate like one (市政府部门, 省直单位, 示范区). */
 const REGION_LIKE = /(?:市|州|县|区|盟|旗|部门|单位|市直|省直|县直|机构)$/;
+
+/**
+ * The names of a list before a rate, when every one is a region: a place of the gazetteer by its
+ * full or short name (广州, 襄阳, 大兴安岭地区), or a name ending like one (示范区, 市直部门). Not
+ * the whole (全省, 其他市州, 各县区).
+ */
+function regionNames(list: string): string[] | undefined {
+  const names = list.replace(/^(?:其中|另外|此外|但|而|同时)/, '').split(/[、和及]/);
+  const book = places();
+  const ok = (n: string) =>
+    n.length >= 2 && !/^(?:全|其他|其余|各|所有|部分|个别|总体|整体)/.test(n) && (REGION_LIKE.test(n) || book.find(n).length > 0);
+  return names.every(ok) ? names : undefined;
+}
+
+/** The channel the words before `at` last named (…政府网站进行全覆盖检查,总体合格率…,广州…). */
+function channelBefore(text: string, at: number): Channel | undefined {
+  let last: { at: number; channel: Channel } | undefined;
+  for (const [re, channel] of KEYWORDS)
+    for (const m of text.slice(0, at).matchAll(re)) if (!last || m.index > last.at) last = { at: m.index, channel };
+  return last?.channel;
+}
 
 /** Rates stated for named regions: lists at 100%, a region below a line. */
 function regionRates(all: Sentence[]): ProseRegionRate[] {
   const out: ProseRegionRate[] = [];
   for (const s of all) {
     for (const m of s.text.matchAll(REGION_RATE)) {
-      const names = (m[1] as string).replace(/^(?:其中|另外|此外|但|而)/, '').split(/[、和及]/);
-      if (!names.every((n) => REGION_LIKE.test(n) && !/^全/.test(n))) continue;
+      const names = regionNames(m[1] as string);
+      if (!names) continue;
       const rate = stated(m[3] as string, m[5] as string, m[6]);
       const bound = m[4] ? (/低于|不足/.test(m[4]) ? 'below' : 'above') : undefined;
-      const channel = m[2] ? (/网站/.test(m[2]) ? 'website' : 'newmedia') : s.context;
+      const channel = m[2] ? (/网站/.test(m[2]) ? 'website' : 'newmedia') : (channelBefore(s.text, m.index) ?? s.context);
       for (const region of names)
         out.push({
           region,
@@ -562,6 +623,80 @@ function namedInPassing(text: string): Array<{ name: string; platform?: string }
   return out;
 }
 
+/** How a unit, site or account name ends: 市公安局, 区卫生健康委, 龙塔街道, 寿县人民政府, 省公共资源交易网. */
+const UNIT_END =
+  /(?:局|委|厅|办|办公室|中心|所|院|站|馆|队|处|社|街道|办事处|镇|乡|苏木|政府|管委会|管委|委员会|开发区|园区|网站|网|市|区|县|旗|州|盟|地区)$/;
+/** Where the words after a name begin (…潘集区人民政府在本次检查中, …等网站存在, 省水务厅网站的…). */
+const AFTER_NAME =
+  /等|在|的|首页|存在|出现|分别|持续|以|对|得分|运行|未|不|针对|基于|推出|升级|领导|依申请|政策|均|多个|长期|发布|开展|有|被|较|网站(?=运行|得分|更新|建设|管理|内容|均|都)/g;
+/** Words that open a clause before the names it is about: 如…, 总体上，…, 其中…, 通过检查发现，…. */
+const CLAUSE_LEAD = /^(?:如|例如|比如|其中|另外|此外|同时|总体上|总的来看|总体来看|以及|还有|(?:通过|经)?(?:检查|抽查|监测)(?:中)?发现)[:：]?/;
+/** …较好的有A、B、C: the names after it are the subject. */
+const PRAISED_ARE = /(?:较好|较高|靠前|突出|优秀|先进|较为及时)的(?:有|是|为|包括)[:：]?/;
+const STRONG_PRAISE =
+  /问题较少|较好|良好|较为及时|及时准确|显著|明显提升|得分\d+分以上|得分超过\d+分|得分靠前|排名靠前|表现突出|成效明显|值得|表扬|优秀|走在前列/;
+const STRONG_BLAME = /存在|出现|缺失|缺乏|未|不到位|不及时|不规范|不更新|长期|空白|错误|差|违规|瞒报|漏报|被.{0,8}通报/;
+
+/**
+ * The names a clause opens with, when they are units, sites or accounts: 市公安局、市林业局…潘集区人民
+ * 政府在本次检查中…; 宜昌市民宗委、宜昌市卫健委等网站存在…; 澄迈县人民政府网站首页的…; 西城区推出….
+ * A list holds two names or more, most of them ending like a unit (局, 委, 街道, 政府, 网站…); one name
+ * alone must end like one. The last name is cut where the words about it begin.
+ */
+function clauseSubjects(clause: string, tone: Tone): string[] {
+  let text = clause.replace(/^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]是)/, '').replace(CLAUSE_LEAD, '');
+  if (/不合格/.test(text)) return [];
+  const are = text.match(PRAISED_ARE);
+  if (are?.index !== undefined) text = text.slice(are.index + are[0].length);
+  if (/^[“"《]/.test(text)) return [];
+  const items = text.split(/、/);
+  const last = items.pop() as string;
+  let cut: string | undefined;
+  for (const m of last.matchAll(AFTER_NAME)) {
+    const head = last.slice(0, m.index);
+    if (head.length >= 2 && UNIT_END.test(head)) {
+      cut = head;
+      break;
+    }
+  }
+  if (cut === undefined && items.length > 0 && /^[\u4e00-\u9fa5()（）]{2,20}$/.test(last)) cut = last;
+  if (cut === undefined) return [];
+  const names = [...items, cut].map((n) => n.trim());
+  const ok = (n: string) =>
+    /^[\u4e00-\u9fa5()（）·]{2,24}$/.test(n) && !GENERIC.test(n) && !NOT_A_NAME.test(n) && !/^(?:我|本|该|各|全|对|在|由|经|从|向|将|把|按|于|为|据|其)/.test(n);
+  if (!names.every(ok)) return [];
+  const unitLike = names.filter((n) => UNIT_END.test(n)).length;
+  if (names.length === 1) {
+    // One unit alone: not the office that ran the check (省政府办公厅组织…, 我局…).
+    if (/(?:办公厅|办公室|政务服务|数据局|信息中心)$/.test(names[0] as string)) return [];
+    // One name alone is a site (…网站, …网) whatever is said of it, a unit only when praised.
+    const one = names[0] as string;
+    return /网站$|网$/.test(one) || (tone === 'praise' && unitLike === 1) ? names : [];
+  }
+  if (unitLike * 2 < names.length + 1 || !UNIT_END.test(cut)) return [];
+  // 高碑店市、清苑区、蠡县网站运行…: the 网站 after the last name is every name's.
+  if (/网站$/.test(cut) && !items.some((n) => /网站$/.test(n))) names[names.length - 1] = cut.replace(/网站$/, '');
+  return names;
+}
+
+/** The names a sentence is about and what it says of them: praise (问题较少, 较好) or blame (存在…). */
+function subjectsOf(s: Sentence): { tone: Tone; names: string[] } | undefined {
+  const plain = s.text.replace(/《[^》]*》/g, '').replace(/“[^”]*”/g, (q) => q.replace(/[,，、]/g, '·'));
+  const tone: Tone | undefined = STRONG_PRAISE.test(plain)
+    ? 'praise'
+    : STRONG_BLAME.test(plain) || BLAME_WORDS.test(plain)
+      ? 'blame'
+      : s.tone;
+  if (!tone) return undefined;
+  const names: string[] = [];
+  for (const clause of plain.split(/[,，:：]/)) {
+    const found = clauseSubjects(clause, tone);
+    // A clause of praise after a list (…满城区、蠡县网站运行管理情况较好) is every list's in the sentence.
+    for (const n of found) if (!names.includes(n)) names.push(n);
+  }
+  return names.length > 0 ? { tone, names } : undefined;
+}
+
 /** Named failures (不合格网站为：…, A和B网站不合格) and mentions (通报表扬 / 批评, 如…), never mixed. */
 function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised' | 'criticised'> {
   const failures: ProseName[] = [];
@@ -573,6 +708,7 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
       to.push({ ...n, line: s.line, sentence: s.text, ...(channel ? { channel } : {}) });
     }
   };
+  const pending: Array<{ s: Sentence; channel?: Channel; subjects: { tone: Tone; names: string[] }; named: string[] }> = [];
   for (const s of all) {
     const runs = channelRuns(s.text, s.context);
     const channel = runs.find((r) => /不合格/.test(r.text))?.channel ?? runs[0]?.channel ?? s.context;
@@ -591,6 +727,8 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
     const own = ex ? s.text.slice(0, ex.index) : s.text;
     const named = namedInPassing(s.text);
     if (named.length > 0) add(PRAISE_WORDS.test(s.text) && !BLAME_WORDS.test(s.text) ? praised : criticised, s, named, channel);
+    const subjects = subjectsOf(s);
+    if (subjects) pending.push({ s, channel, subjects, named: named.map((n) => n.name) });
     if (!/不合格|突出问题|严重问题/.test(own)) continue;
     if (/(?:未发现|没有|无|不存在)(?:检查)?不合格/.test(own)) continue;
     const list = own.match(LIST_AFTER);
@@ -616,6 +754,13 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
       const ch: Channel | undefined = noun ? (/网站/.test(noun) ? 'website' : 'newmedia') : channel;
       add(failures, s, items, ch);
     }
+  }
+  // The names sentences are about, once every failure is known: a name declared failed is no mention.
+  for (const { s, channel, subjects, named } of pending) {
+    const fresh = subjects.names
+      .filter((n) => !named.includes(n) && !failures.some((f) => f.name === n))
+      .map((name) => ({ name }));
+    add(subjects.tone === 'praise' ? praised : criticised, s, fresh, channel);
   }
   return { failures, praised, criticised };
 }

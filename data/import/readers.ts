@@ -12,6 +12,8 @@ export interface NoticeText {
   title?: string;
   /** The page's publication date (ISO), used when the text has no dated sign-off. */
   published?: string;
+  /** The portal a saved page belongs to, one more place the text names when its issuer is unclear. */
+  site?: string;
 }
 
 /** A file that reads but holds no text is refused like any other unreadable file. */
@@ -59,6 +61,7 @@ export const noticeReaders: FileReaders<NoticeText> = {
       format: 'html',
       ...(page.title ? { title: page.title } : {}),
       ...(page.published ? { published: page.published } : {}),
+      ...(page.site ? { site: page.site } : {}),
     });
   },
 };

@@ -102,6 +102,12 @@ export class ImportError extends ImportRefused {
 }
 
 /**
+ * A notice whose issuer or region could not be found (or an `--issuer` that names no region):
+ * each door adds how to give `--issuer` there (the CLI's argument, the chat's `/import --issuer`).
+ */
+export class IssuerNotFound extends ImportError {}
+
+/**
  * A replacement of a stored round that would drop failures or regions, given without `replace`:
  * nothing was written (409 from the API). `diff` says what would have gone.
  */

@@ -7,7 +7,7 @@ import type { ProseRegionRate, ProseTally } from './prose.ts';
 import type { NumberCell, TallyRow, TallyTable } from './tables.ts';
 
 /** Rates are compared at the precision the notice wrote them: 4% against 4.00%, 0.46% against 0.4598%. */
-function rateAgrees(statedPercent: number, decimals: number, computedPercent: number): boolean {
+export function rateAgrees(statedPercent: number, decimals: number, computedPercent: number): boolean {
   const step = 10 ** -decimals;
   return (
     Math.abs(statedPercent - computedPercent) <= step / 2 + 1e-9 ||

@@ -37,3 +37,61 @@ export function hash(text: string): number {
   }
   return h;
 }
+
+/**
+ * Which of a site's daily tries also reads its list pages (freshness): one fixed slot a day per
+ * site, spread over the day by the site id, so the column reads do not all land at one hour.
+ */
+export function readSlot(siteId: string, perDay: number): number {
+  return hash(`${siteId}|read`) % perDay;
+}
+
+/**
+ * Every try of every site on one Shanghai day, in time order (typed arrays: 15,000 sites × 24
+ * tries is 360,000 entries, about 5 MB). `site` indexes the ids the plan was made from.
+ */
+export interface DayPlan {
+  date: string;
+  at: Float64Array;
+  site: Uint32Array;
+  slot: Uint8Array;
+}
+
+export function dayPlan(
+  siteIds: readonly string[],
+  date: string,
+  opts: ScheduleOptions = defaultSchedule,
+): DayPlan {
+  const n = siteIds.length * opts.perDay;
+  const at = new Float64Array(n);
+  const site = new Uint32Array(n);
+  const slot = new Uint8Array(n);
+  let i = 0;
+  siteIds.forEach((id, s) => {
+    slotsOn(id, date, opts).forEach((t, k) => {
+      at[i] = t;
+      site[i] = s;
+      slot[i] = k;
+      i++;
+    });
+  });
+  const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => at[a]! - at[b]! || site[a]! - site[b]!);
+  return {
+    date,
+    at: Float64Array.from(order, (j) => at[j]!),
+    site: Uint32Array.from(order, (j) => site[j]!),
+    slot: Uint8Array.from(order, (j) => slot[j]!),
+  };
+}
+
+/** Index of the first try at or after `t` (the plan's length when none). */
+export function firstAtOrAfter(plan: DayPlan, t: number): number {
+  let lo = 0;
+  let hi = plan.at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (plan.at[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -18,7 +18,7 @@ const tallySchema = z.object({
   failed: z.number().int().nonnegative(),
   blocked: z.number().int().nonnegative(),
 });
-const readingSchema = z.object({
+export const readingSchema = z.object({
   at: z.string(),
   homepage: z.object({ newest: z.string().optional() }).optional(),
   columns: z.array(

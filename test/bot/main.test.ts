@@ -60,12 +60,40 @@ describe('start()', () => {
 });
 
 describe('start() with a damaged journal', () => {
+  it('with PROBE=on schedules the registered sites, lists the next try in /status, and writes the tallies when stopped', async () => {
+    const env = { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PROBE: 'on' };
+    const { log, lines } = captureLog();
+    const running = await start(loadConfig(env), env, log);
+    try {
+      expect(running.probing.loop).toBeDefined();
+      await running.store.applyRegister({
+        newRegions: [],
+        units: [],
+        // Nothing listens there: the bot only schedules it (a try is hours away at most).
+        sites: [
+          {
+            id: 'fz-portal',
+            name: '福州市人民政府',
+            url: 'http://127.0.0.1:9/',
+            regionId: '350100',
+            kind: 'portal',
+          },
+        ],
+        accounts: [],
+      });
+      const text = replyToText(await answer(running.pipeline, '/status', { platform: 'cli' }));
+      expect(text).toMatch(/站点探测 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+      expect(lines.some((l) => l.msg === 'probing: on')).toBe(true);
+    } finally {
+      await running.stop();
+    }
+    expect(running.probing.loop?.nextTry()).toBeUndefined();
+    expect(await readdir(dir)).toContain('probe.json');
+  });
+
   it('refuses to start, naming the file and line, when a line inside outbox.log is bad', async () => {
     const env = { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
-    await writeFile(
-      path.join(dir, 'outbox.log'),
-      '{"entry":{"key":"a"\n{"entry":{"key":"b","seq":1}}\n',
-    );
+    await writeFile(path.join(dir, 'outbox.log'), '{"entry":{"key":"a"\n{"entry":{"key":"b","seq":1}}\n');
     await expect(start(loadConfig(env), env, captureLog().log)).rejects.toThrow(/outbox\.log 第1行无法读取/);
   });
 
@@ -76,6 +104,8 @@ describe('start() with a damaged journal', () => {
     const { log, lines } = captureLog();
     const running = await start(loadConfig(env), env, log);
     await running.stop();
-    expect(lines.some((l) => l.level === 40 && /inbox\.log 第2行是写到一半的最后一行/.test(String(l.msg)))).toBe(true);
+    expect(
+      lines.some((l) => l.level === 40 && /inbox\.log 第2行是写到一半的最后一行/.test(String(l.msg))),
+    ).toBe(true);
   });
 });

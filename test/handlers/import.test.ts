@@ -86,6 +86,23 @@ describe('pasting a notice in a group', () => {
     expect(await say('/apply', { at, as: people.wang, group: 'fj' })).toBe('没有待确认的导入。请先把通报全文发给机器人。');
   });
 
+  it('answers a notice whose issuer it cannot find with how to give it here, and /import --issuer then imports it', async () => {
+    const county = ['2023年第二季度政府网站和政务新媒体检查情况通报', '一、总体情况', '本次检查政府网站1个，其中不合格1个，合格率0%。'].join('\n');
+    const refused = await say(`/import\n${county}`, { at, as: people.wang, group: 'fj' });
+    expect(refused.split('\n')[0]).toBe('无法导入这段文字：');
+    expect(refused).toMatch(/请用 --issuer <地区> 指定/);
+    expect(refused.split('\n').at(-1)).toBe(
+      '在群里指定发文地区：发送“/import --issuer <地区>”，换行后粘贴通报全文（例如 /import --issuer 云霄县）。',
+    );
+    const preview = await say(`/import --issuer 云霄县\n${county}`, { at, as: people.wang, group: 'fj' });
+    expect(preview.split('\n')[0]).toBe('导入预览：2023Q2@350622');
+    // An input method's dashes read the same.
+    expect((await say(`/import ——issuer 云霄县\n${county}`, { at, as: people.wang, group: 'fj' })).split('\n')[0]).toBe(
+      '导入预览：2023Q2@350622',
+    );
+    expect(await say('/apply', { at, as: people.wang, group: 'fj' })).toBe('已导入 2023Q2@350622，告警和整改提醒随后发出。');
+  });
+
   it('lapses after 30 minutes: /apply then says so and writes nothing', async () => {
     await say(Q2, { at, as: people.wang, group: 'fj' });
     expect(await say('/apply', { at: '2020-07-14T10:30:01+08:00', as: people.wang, group: 'fj' })).toBe(

@@ -132,7 +132,7 @@ describe('loadCorpus()', () => {
     const notices = loadCorpus(NOTICES_DIR);
     expect(notices.length).toBeGreaterThanOrEqual(10);
     for (const n of notices) {
-      expect(n.name).toMatch(/^20(19|2[0-5])-[a-z]+-[a-z0-9-]+$/);
+      expect(n.name).toMatch(/^20(1[5-9]|2[0-9])-[a-z]+-[a-z0-9-]+$/);
       expect(n.name.slice(0, 4)).toBe(n.expected.period?.slice(0, 4) ?? n.name.slice(0, 4));
       expect(n.expected.period ?? n.expected.title ?? n.expected.channels).toBeDefined();
       expect(n.text.length).toBeGreaterThan(100);

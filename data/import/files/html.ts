@@ -7,6 +7,8 @@ export interface HtmlText {
   title?: string;
   /** The page's publication date, ISO (PubDate meta or 发布时间：… on the page). */
   published?: string;
+  /** The portal the page belongs to (SiteName meta, or the site part of <title>): 武定县人民政府. */
+  site?: string;
 }
 
 /** Chrome that is never the notice: menus, breadcrumbs, share bars, footers. */
@@ -34,6 +36,7 @@ export function htmlText(bytes: Uint8Array): HtmlText {
   const root = parse(source, { comment: false, blockTextElements: { script: false, style: false, pre: true } });
   const title = pageTitle(root);
   const published = pageDate(root);
+  const site = pageSite(root);
   for (const el of root.querySelectorAll(DROP_TAGS)) el.remove();
   for (const el of root.querySelectorAll('[class],[id]')) {
     const marks = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
@@ -49,7 +52,7 @@ export function htmlText(bytes: Uint8Array): HtmlText {
     .map((l) => l.replace(/[ \t\u00a0\u3000]+/g, ' ').trim())
     .filter((l) => l !== '')
     .join('\n');
-  return { text, ...(title ? { title } : {}), ...(published ? { published } : {}) };
+  return { text, ...(title ? { title } : {}), ...(published ? { published } : {}), ...(site ? { site } : {}) };
 }
 
 function linkedChinese(el: HTMLElement): number {
@@ -81,6 +84,19 @@ function pageTitle(root: HTMLElement): string | undefined {
   if (!title) return undefined;
   const parts = title.split(/\s*[_|｜]\s*|\s+[-—]\s+/).filter((p) => p.trim() !== '');
   return parts.find((p) => /关于|通报/.test(p)) ?? parts.sort((a, b) => b.length - a.length)[0];
+}
+
+/**
+ * The portal's name: the SiteName meta government portals carry (政府网站发展指引, 国办发〔2017〕47号),
+ * else the part of <title> naming a government or its site (…通报_武定县人民政府).
+ */
+function pageSite(root: HTMLElement): string | undefined {
+  const fromMeta = meta(root, ['SiteName', 'sitename', 'og:site_name']);
+  if (fromMeta) return fromMeta;
+  const title = root.querySelector('title')?.text.trim();
+  if (!title) return undefined;
+  const parts = title.split(/\s*[_|｜]\s*|\s+[-—]\s+/).map((p) => p.trim());
+  return parts.slice(1).find((p) => /(人民政府|政府|门户网站|政府网|政务网|政务服务网|办公厅|办公室)$/.test(p));
 }
 
 function pageDate(root: HTMLElement): string | undefined {

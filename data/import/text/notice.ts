@@ -15,20 +15,35 @@ interface ReportCount {
 const seqText = (seq: number | undefined) => (seq === undefined ? '' : `（序号${seq}）`);
 const pct = (n: number) => `${Number(n.toFixed(2))}%`;
 
+/** What the importer looked at for the issuer, as the refusal lists it. */
+interface Looked {
+  title: string | undefined;
+  office?: string | undefined;
+  word: string | undefined;
+}
+const lookedFor = (l: Looked) =>
+  [
+    l.title ? `标题“${l.title}”没有写地区` : '没有找到标题',
+    ...(l.office ? [] : ['落款、来源行和正文中也没有发文机关']),
+    l.word ? `正文的“${l.word}”和所列地区定不出唯一的范围` : '正文没有“我县”“全市”这样的范围用语，所列地区也定不出范围',
+  ].join('，');
+
 export const importText = {
   empty: '文件是空的。',
   notANotice: '这不是一份检查情况通报：没有找到检查期次（如“2020年第一季度”）和检查结果。',
   noPeriod: '没有找到检查期次（如“2020年第一季度”“2023年9月”）。',
   noIssuer: '没有找到发文机关（标题“××关于……的通报”或落款）。',
-  noIssuerFound: (title: string | undefined) =>
-    `${title ? `标题“${title}”没有写发文机关，` : '没有找到通报标题，'}落款和正文中也没有找到发文机关或所属地区。请用 --issuer 指定，例如：npm run import -- <文件> --issuer 六安市`,
-  issuerWithoutPlace: (office: string) =>
-    `发文机关“${office}”没有写明地区，正文中列出的地区也不能确定范围。请用 --issuer 指定，例如：npm run import -- <文件> --issuer 贵州省`,
+  noIssuerFound: (looked: Looked) =>
+    `没有找到发文机关或所属地区：${lookedFor(looked)}。请用 --issuer <地区> 指定，例如 --issuer 六安市。`,
+  issuerWithoutPlace: (office: string, looked: Looked) =>
+    `发文机关“${office}”没有写明地区：${lookedFor(looked)}。请用 --issuer <地区> 指定，例如 --issuer 贵州省。`,
   issuerOptionUnknown: (text: string, near: string[]) =>
     `--issuer “${text}”不是可识别的地区或机关名称${near.length > 0 ? `，是不是：${near.join('、')}？` : '。'}请写地区名称，例如 --issuer 红河哈尼族彝族自治州 或 --issuer 长沙市。`,
+  issuerHowCli: (file: string) => `指定发文地区后重新预览：npm run import -- ${file} --issuer <地区>`,
   issuerFromOption: (text: string, region: string) => `发文机关按 --issuer 指定为“${text}”，范围：${region}。`,
   issuerInferred: '按正文推断',
-  scopeFromBody: (region: string) => `通报没有写明发文地区，正文所列地区都属于“${region}”，按此确定范围。`,
+  scopeFromBody: (region: string, word: string) =>
+    `通报没有写明发文地区：按“${word}”和正文所列地区（都属于“${region}”）确定范围为${region}。`,
   failedFromNames: (channel: Channel, n: number) => `通报没有写${channelName[channel]}不合格总数，按点名的${n}个计。`,
   noResults: '没有找到检查结果：既没有情况表，也没有“运行政府网站××个，其中不合格××个”这样的表述。',
   noHeader: '表格没有可识别的表头（序号、部门/地区、运行网站总数……）。',

@@ -338,4 +338,13 @@ describe('the running bot as the one writer', () => {
     );
     expect(await say('cid-g-s3', '/subs')).toContain('厦门市');
   }, 60_000);
+
+  it('passes --issuer through to the running bot as a name, not a path', async () => {
+    const notice = path.join(files, 'county-2023q2.txt');
+    await writeFile(notice, ['2023年第二季度政府网站自查情况', '一、总体情况', '本次检查政府网站1个,不合格1个。'].join('\n'));
+    const cli = await runCli('import', [notice, '--issuer', '云霄县', '--apply'], env);
+    expect(cli.stdout).toContain(`经由运行中的机器人 pid ${bot.proc.pid}`);
+    expect(cli.stdout).toContain('已导入 2023Q2@350622。');
+    expect(cli.code).toBe(0);
+  }, 60_000);
 });

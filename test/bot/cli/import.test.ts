@@ -112,6 +112,19 @@ describe('npm run import -- <notice>', () => {
     expect(await written()).toEqual([]);
   });
 
+  it('refuses a notice whose issuer it cannot find, saying what it looked for and how --issuer fixes it', async () => {
+    const file = path.join(dir, 'county-2023q2.txt');
+    await writeFile(file, ['2023年第二季度政府网站自查情况', '一、总体情况', '本次检查政府网站1个,不合格1个。'].join('\n'));
+    const refused = await run(file);
+    expect(refused.code).toBe(1);
+    expect(refused.text).toMatch(/第1行：没有找到发文机关或所属地区：.*请用 --issuer <地区> 指定/);
+    expect(refused.lines.at(-1)).toBe(`指定发文地区后重新预览：npm run import -- ${file} --issuer <地区>`);
+    const given = await run(file, '--issuer', '云霄县');
+    expect(given.code).toBe(0);
+    expect(given.text).toContain('2023Q2@350622');
+    expect(given.text).toContain('发文机关按 --issuer 指定为“云霄县”，范围：云霄县。');
+  });
+
   it('refuses a text that is not a notice with exit 1', async () => {
     const { code, text } = await run(
       path.join(import.meta.dirname, '../../data/import/fixtures/not-a-notice.txt'),

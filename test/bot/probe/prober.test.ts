@@ -66,6 +66,29 @@ describe('probeHomepage()', () => {
     expect((await probeHomepage(fetcher, store, dead, now)).outcome).toBe('failed');
   });
 
+  it('connects to the address the limits were counted on, by the site’s host name', async () => {
+    const resolved: string[] = [];
+    const byName = new PoliteFetcher({
+      userAgent: 'inspection-bot/0.1',
+      limiter: new PoliteLimiter({ global: 2, perHost: 2, spacingMs: 0 }),
+      limitMs: 2_000,
+      // portal.example.gov.cn is no real name here: only the address it resolved to is dialled.
+      resolve: async (host) => {
+        resolved.push(host);
+        return '127.0.0.1';
+      },
+    });
+    const store = FileProbeStore.memory();
+    const named: Site = {
+      ...site('/'),
+      id: 'named',
+      url: sites.base.replace('127.0.0.1', 'portal.example.gov.cn'),
+    };
+    const v = await probeHomepage(byName, store, named, now);
+    expect({ outcome: v.outcome, reason: v.reason }).toEqual({ outcome: 'ok', reason: 'ok' });
+    expect(resolved).toEqual(['portal.example.gov.cn']);
+  });
+
   it('keeps at most 2 requests in flight to one address', async () => {
     const store = FileProbeStore.memory();
     const before = sites.maxInFlight;

@@ -47,11 +47,11 @@ describe('the issuer', () => {
     expect(r.round.scopeRegionId).toBe('3415');
   });
 
-  it('places an office without a place by 全市 and the districts the body names', () => {
+  it('places an office without a place by its level (市) and the districts the body names, and names it whole', () => {
     const r = parse(excerpt('xianning-2020q3.txt'));
-    expect(r.round.issuer).toBe('市人民政府办公室');
+    expect(r.round.issuer).toBe('咸宁市人民政府办公室');
     expect(r.round.scopeRegionId).toBe('4212');
-    expect(r.notes).toContain('通报没有写明发文地区，正文所列地区都属于“咸宁市”，按此确定范围。');
+    expect(r.notes).toContain('通报没有写明发文地区：按“市人民政府办公室”和正文所列地区（都属于“咸宁市”）确定范围为咸宁市。');
   });
 
   it('never takes the issuer from a cited document, and refuses naming --issuer at the title’s line', () => {
