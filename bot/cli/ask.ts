@@ -80,7 +80,7 @@ export async function runAsk(
     argv: argv.map((a, i) => (argv[i - 1] === '--out' ? path.resolve(env.INIT_CWD ?? process.cwd(), a) : a)),
     out,
     alone: async () => {
-      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m) });
+      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m), note: (m) => log.info(m) });
       const store = opened.store;
       const now = args.now ?? new Date();
       await ensureSeeded(store, now);

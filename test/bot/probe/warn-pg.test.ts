@@ -8,7 +8,7 @@ import { makeGroups } from '../../../bot/groups.ts';
 import { silentLogger } from '../../../bot/logger.ts';
 import { systemClock } from '../../../bot/outbox/clock.ts';
 import { PgOutbox } from '../../../bot/outbox/pg-queue.ts';
-import { SharedDrain } from '../../../bot/outbox/shared-drain.ts';
+import { Drain } from '../../../bot/outbox/drain.ts';
 import { createWecomPusher } from '../../../bot/platforms/wecom/send.ts';
 import { runWarnings } from '../../../bot/probe/warn.ts';
 import { migrate } from '../../../data/pg/migrate.ts';
@@ -71,7 +71,7 @@ describe.runIf(withPostgres)('runWarnings() with several instances on PostgreSQL
 
     const wecom = await FakeWecom.start({ keys: ['key-fz'] });
     cleanups.push(() => wecom.close());
-    const drain = new SharedDrain({
+    const drain = new Drain({
       outbox: a.outbox,
       groups,
       pushers: { wecom: createWecomPusher(axios.create({ timeout: 2000 }), wecom.url) },

@@ -7,7 +7,6 @@ import { Subscriptions } from '../../../bot/alerts/subscriptions.ts';
 import { type Group, makeGroups } from '../../../bot/groups.ts';
 import { silentLogger } from '../../../bot/logger.ts';
 import { Drain } from '../../../bot/outbox/drain.ts';
-import { Pacer } from '../../../bot/outbox/pace.ts';
 import { Outbox } from '../../../bot/outbox/queue.ts';
 import { createDingtalkPusher } from '../../../bot/platforms/dingtalk/send.ts';
 import { createWecomPusher } from '../../../bot/platforms/wecom/send.ts';
@@ -53,7 +52,7 @@ async function open(): Promise<void> {
     },
     clock,
     log: silentLogger,
-    pacer: new Pacer(15),
+    pace: { perMinute: 15 },
     random: () => 0.5,
   });
   await drain.start();
