@@ -19,8 +19,8 @@ export type { ScheduledJob } from './services.ts';
 
 export type PlatformName = 'dingtalk' | 'wecom' | 'cli' | 'api';
 
-/** What /apply needs of the import service: its apply (alerts, reminder tasks and audit follow). */
-export type NoticeImporter = Pick<ImportService, 'apply'>;
+/** What /apply needs of the import service: a round's and a register's entry points (alerts, reminder tasks and audit follow). */
+export type NoticeImporter = Pick<ImportService, 'apply' | 'applyRegister'>;
 
 /** Who sent a command, in platform-neutral terms. */
 export interface Sender extends Contact {

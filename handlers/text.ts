@@ -490,8 +490,9 @@ export const migrateText = {
     subscriptions: '改过订阅的群',
     tasks: '整改任务记录（已报送、已提醒、改过的期限）',
     outbox: '推送消息（含已发送、待发送、失败）',
+    pendingImports: '待确认的群内导入',
+    audit: '变更记录（审计）',
   },
-  auditStays: '  （审计记录留在数据库中，lowdb 不保存审计记录。）',
 };
 
 /** /whoami (handlers/whoami.ts). */
@@ -690,6 +691,7 @@ export const chatImportText = {
   applyReplaceHint: (minutes: number) =>
     `以上为预览，尚未写入。替换会删去已导入的不合格项或地区：确认替换请在${minutes}分钟内发送“/apply replace”，发送 /cancel 放弃。`,
   needReplace: '这次导入会删去已导入的不合格项或地区。确认替换请发送“/apply replace”，或发送 /cancel 放弃。',
+  willRefuse: '　⚠ 这次替换会去掉不合格项或地区：须发送“/apply replace”才会执行。',
   nothingPending: '没有待确认的导入。请先把通报全文发给机器人。',
   nothingOfYours: '你没有待确认的导入（预览由谁发起，就由谁发送 /apply 确认）。本群待确认的：',
   othersPending: (who: string, key: string) => `${who}：${key}`,

@@ -179,10 +179,11 @@ export function channelRuns(
     runs.push(both ? { ...run, both: true } : run);
     k = j;
   }
-  // 其中1个网站不合格: a count just before a channel noun belongs to that noun's run.
+  // 其中1个网站不合格 / 县政府网站及8个政府系统政务新媒体: a count just before a channel noun (and
+  // its 政府系统) belongs to that noun's run.
   for (let i = 1; i < runs.length; i++) {
     const prev = runs[i - 1] as { text: string };
-    const m = prev.text.match(/(?:其中|有|共)?\d+(?:个|家)$/);
+    const m = prev.text.match(/(?:其中|有|共)?\d+(?:个|家)(?:政府系统)?$/);
     if (!m || m.index === undefined || m.index === 0) continue;
     prev.text = prev.text.slice(0, m.index);
     (runs[i] as { text: string }).text = m[0] + (runs[i] as { text: string }).text;

@@ -91,3 +91,10 @@ export const sheetPreviewText = {
   unchanged: (key: string) => `${key}与已导入的数据完全相同，未改动。`,
   registerApplied: (added: number, updated: number) => `名册已写入：新增${added}条，更新${updated}条。`,
 };
+
+/** Units and contacts written through the API (data/import/units.ts). */
+export const unitsText = {
+  emptyContact: '联系人至少要有姓名、手机、企业微信账号或钉钉账号之一',
+  duplicateContact: (first: string) => `与${first}是同一个人（姓名或手机相同）`,
+  duplicateUnit: (first: string) => `与${first}是同一个单位（地区和名称相同）`,
+};
