@@ -17,7 +17,8 @@ export interface ReminderJob {
 
 /**
  * Schedules the scan in Asia/Shanghai and runs it once at start, so a restart catches up at
- * once. Calendar gaps are logged once per task and year, not on every tick. The clock is
+ * once. A calendar gap is logged once per missing year with the number of tasks it holds up
+ * (again only when that number changes), not per task nor on every tick. The clock is
  * injectable for demos.
  */
 export function startReminderJob(
@@ -25,20 +26,29 @@ export function startReminderJob(
   clock: () => Date = () => new Date(),
   coordinator: Coordinator = new LocalCoordinator(),
 ): ReminderJob {
-  const warned = new Set<string>();
+  const warned = new Map<number, string>();
   let running: Promise<void> = Promise.resolve();
   // One instance scans at a time, from the marks every instance recorded (PostgreSQL).
   const scanOnce = () => coordinator.exclusive('reminders', scanLatest);
   const scanLatest = async () => {
     await deps.tasks.reload();
     const scan = await scanReminders(deps, clock());
-    for (const gap of scan.gaps) {
-      const key = `${gap.task.id}|${gap.years.join(',')}`;
-      if (warned.has(key)) continue;
-      warned.add(key);
+    // One line per missing year (with how many tasks it holds up), not one per task: a year's
+    // gap holds up every task due in it. Repeated only when that count changes.
+    const byYear = new Map<number, typeof scan.gaps>();
+    for (const gap of scan.gaps) for (const year of gap.years) byYear.set(year, [...(byYear.get(year) ?? []), gap]);
+    for (const [year, gaps] of [...byYear].sort(([a], [b]) => a - b)) {
+      const key = `${year}|${gaps.length}`;
+      if (warned.get(year) === key) continue;
+      warned.set(year, key);
       deps.log.warn(
-        { task: gap.task.id, unit: gap.task.unitName, deadline: gap.task.deadline, years: gap.years },
-        'reminders: no holiday arrangement for these years; add them to calendar.json (README "Deadline reminders")',
+        {
+          year,
+          tasks: gaps.length,
+          units: new Set(gaps.map((g) => g.task.unitName)).size,
+          examples: gaps.slice(0, 3).map((g) => ({ task: g.task.id, unit: g.task.unitName, deadline: g.task.deadline })),
+        },
+        'reminders: no holiday arrangement for this year; its tasks get no working-day reminders until it is added to calendar.json (README "Deadline reminders")',
       );
     }
   };

@@ -29,7 +29,7 @@ describe('startReminderJob(deps, clock)', () => {
     ]);
   });
 
-  it('warns once about a deadline in a year the calendar does not know', async () => {
+  it('warns once per missing year, with the number of tasks it holds up, when deadlines fall in a year the calendar does not know', async () => {
     const lines: string[] = [];
     const log = pino({ level: 'warn' }, { write: (s: string) => lines.push(s) });
     await world.tasks.setRoundDeadline('2020Q1@35', { date: '2027-01-15' }, '王主任', new Date('2020-04-14T10:00:00+08:00'));
@@ -37,9 +37,11 @@ describe('startReminderJob(deps, clock)', () => {
     await job.runNow();
     await job.runNow();
     await job.stop();
-    const warnings = lines.map((l) => JSON.parse(l) as { msg: string; years: number[] });
-    expect(warnings).toHaveLength(3);
-    expect(warnings.every((w) => w.years.join() === '2027' && w.msg.includes('calendar.json'))).toBe(true);
+    const warnings = lines.map((l) => JSON.parse(l) as { msg: string; year: number; tasks: number; examples: unknown[] });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ year: 2027, tasks: 3 });
+    expect(warnings[0]!.examples).toHaveLength(3);
+    expect(warnings[0]!.msg).toContain('calendar.json');
     expect(world.outbox.messages).toEqual([]);
   });
 
