@@ -43,8 +43,8 @@ const kinds: Record<Kind, { list: keyof Omit<RegisterFile, 'version'>; schema: {
   account: { list: 'accounts', schema: accountSchema },
 };
 
-/** Rows per INSERT of a register import (parameters stay far below PostgreSQL's 65,535). */
-const BATCH = 5_000;
+/** Rows per INSERT of a register import (sent as one jsonb array parameter, a few MB at most). */
+const BATCH = 10_000;
 
 export interface PgStoreOptions {
   pool: pg.Pool;
@@ -113,17 +113,27 @@ export class PgStore implements InspectionStore {
 
   /** Reads the rows changed since the last look and swaps in a new Dataset (one at a time). */
   reload(): Promise<void> {
-    const run = this.reloading.then(() => this.readChanges());
+    return this.queue(() => this.readChanges());
+  }
+
+  private queue(step: () => Promise<void>): Promise<void> {
+    const run = this.reloading.then(step);
     this.reloading = run.catch(() => undefined);
     return run;
   }
 
-  private async readChanges(): Promise<void> {
+  /**
+   * `own`: a write of this instance just committed with that revision and its register rows are
+   * already in memory, so they are not read back (the 176k rows of a national register took
+   * longer to read and validate again than to write). Every lower revision committed before it
+   * (revisions are taken under the write lock), so afterwards the store has seen up to `own`.
+   */
+  private async readChanges(own?: number): Promise<void> {
     const since = this.rev;
     const [items, rounds, docs] = await Promise.all([
       this.pool.query<{ kind: Kind; id: string; ord: number; rev: number; data: unknown }>(
-        'SELECT kind, id, ord, rev, data FROM register_items WHERE rev > $1',
-        [since],
+        'SELECT kind, id, ord, rev, data FROM register_items WHERE rev > $1 AND rev <> $2',
+        [since, own ?? 0],
       ),
       this.pool.query<{ key: string; rev: number; data: unknown }>('SELECT key, rev, data FROM rounds WHERE rev > $1', [
         since,
@@ -133,8 +143,9 @@ export class PgStore implements InspectionStore {
         [since],
       ),
     ]);
-    if (since > 0 && items.rowCount === 0 && rounds.rowCount === 0 && docs.rowCount === 0) return;
-    let rev = since;
+    if (own === undefined && since > 0 && items.rowCount === 0 && rounds.rowCount === 0 && docs.rowCount === 0)
+      return;
+    let rev = Math.max(since, own ?? 0);
     for (const r of items.rows) {
       const spec = kinds[r.kind];
       let item: unknown;
@@ -178,7 +189,7 @@ export class PgStore implements InspectionStore {
     const round = roundFileSchema.parse(write.roundFile);
     const key = round.round.key;
     const canonical = canonicalRound(round);
-    return this.write(async (c, rev) => {
+    return this.write(async (c, rev, written) => {
       const existing = await c.query<{ canonical: string; data: RoundFile }>(
         'SELECT canonical, data FROM rounds WHERE key = $1',
         [key],
@@ -189,8 +200,8 @@ export class PgStore implements InspectionStore {
       const diff = stored ? diffRounds(roundFileSchema.parse(stored.data), round) : undefined;
       if (diff) ReplacementRefused.check(diff, options.replace);
       // Regions first (learned ones only when unknown), in the same transaction as the round.
-      await this.ensureRegions(c, rev);
-      await upsert(c, 'region', write.newRegions.map((r) => regionSchema.parse(r)), rev, false);
+      await this.ensureRegions(c, rev, written);
+      await upsert(c, 'region', write.newRegions.map((r) => regionSchema.parse(r)), rev, false, written);
       await c.query(
         `INSERT INTO rounds (key, rev, canonical, data) VALUES ($1, $2, $3, $4)
          ON CONFLICT (key) DO UPDATE SET rev = EXCLUDED.rev, canonical = EXCLUDED.canonical, data = EXCLUDED.data`,
@@ -214,8 +225,8 @@ export class PgStore implements InspectionStore {
 
   async applyRegister(write: RegisterWrite): Promise<RegisterOutcome> {
     const incoming = validRegisterWrite(write);
-    return this.write(async (c, rev) => {
-      await this.ensureRegions(c, rev);
+    return this.write(async (c, rev, written) => {
+      await this.ensureRegions(c, rev, written);
       const counts: RegisterOutcome = { added: 0, updated: 0 };
       for (const [kind, list] of [
         ['region', incoming.regions],
@@ -223,7 +234,7 @@ export class PgStore implements InspectionStore {
         ['site', incoming.sites],
         ['account', incoming.accounts],
       ] as const) {
-        const n = await upsert(c, kind, list, rev, true);
+        const n = await upsert(c, kind, list, rev, true, written);
         counts.added += n.added;
         counts.updated += n.updated;
       }
@@ -233,24 +244,34 @@ export class PgStore implements InspectionStore {
   }
 
   /** The shipped regions go into the database with its first write (as LowStore writes them out). */
-  private async ensureRegions(c: pg.PoolClient, rev: number): Promise<void> {
+  private async ensureRegions(c: pg.PoolClient, rev: number, written: Written[]): Promise<void> {
     const any = await c.query(`SELECT 1 FROM register_items WHERE kind = 'region' LIMIT 1`);
-    if (any.rowCount === 0) await upsert(c, 'region', fujianRegions(), rev, false);
+    if (any.rowCount === 0) await upsert(c, 'region', fujianRegions(), rev, false, written);
   }
 
   /**
    * One write: a transaction holding the write lock, with a fresh revision for every row it
-   * touches, a notification to the other instances on commit, and the new rows read back here.
+   * touches and a notification to the other instances on commit. Nothing is kept in memory
+   * unless it commits; then the register rows it wrote go straight into memory and only the rest
+   * (its round and state, other instances' writes) is read back.
    */
-  private async write<T>(fn: (c: pg.PoolClient, rev: number) => Promise<T>): Promise<T> {
+  private async write<T>(fn: (c: pg.PoolClient, rev: number, written: Written[]) => Promise<T>): Promise<T> {
+    const written: Written[] = [];
+    let rev = 0;
     const result = await inTransaction(this.pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1, $2)', WRITE_LOCK);
-      const rev = (await c.query<{ rev: number }>(`SELECT nextval('store_rev') AS rev`)).rows[0]!.rev;
-      const out = await fn(c, rev);
+      rev = Number((await c.query<{ rev: string }>(`SELECT nextval('store_rev') AS rev`)).rows[0]!.rev);
+      const out = await fn(c, rev, written);
       await notify(c, 'store', String(rev));
       return out;
     });
-    await this.reload();
+    await this.queue(async () => {
+      // Register items came validated (validRegisterWrite, regionSchema); the shipped regions are
+      // parsed here as a read would parse them.
+      for (const w of written)
+        this.items[w.kind].set(w.id, { ord: w.ord, item: w.kind === 'region' ? regionSchema.parse(w.item) : w.item });
+      await this.readChanges(rev);
+    });
     return result;
   }
 
@@ -302,9 +323,21 @@ export class PgStore implements InspectionStore {
   }
 }
 
+/** A register row this instance wrote, with the place it got: applied in memory after commit. */
+interface Written {
+  kind: Kind;
+  id: string;
+  ord: number;
+  item: unknown;
+}
+
 /**
- * Upserts register items by id in batches; `replace` false keeps an existing row as it is (a
- * learned region never overwrites a known one). Counts new and changed rows.
+ * Upserts register items by id, one set-based statement per batch: the batch goes over as one
+ * jsonb array (one parameter, expanded by the server with jsonb_array_elements), and existing rows
+ * are rewritten only when their document differs, so re-importing the same register touches no
+ * row. `replace` false keeps an existing row as it is (a learned region never overwrites a known
+ * one). Counts new and existing rows as LowStore does, and adds the rows it wrote (with their
+ * `ord`) to `written` so the instance need not read them back.
  */
 async function upsert(
   c: pg.PoolClient,
@@ -312,6 +345,7 @@ async function upsert(
   list: readonly { id: string }[],
   rev: number,
   replace: boolean,
+  written: Written[],
 ): Promise<RegisterOutcome> {
   const counts: RegisterOutcome = { added: 0, updated: 0 };
   // One row per id (a later entry for the same id wins, as in LowStore): ON CONFLICT may not touch
@@ -322,18 +356,27 @@ async function upsert(
   const unique = [...byId.values()];
   for (let i = 0; i < unique.length; i += BATCH) {
     const batch = unique.slice(i, i + BATCH);
-    const r = await c.query<{ inserted: boolean }>(
-      `INSERT INTO register_items (kind, id, ord, rev, data)
-       SELECT $1, x.id, nextval('register_ord'), $2, x.data
-         FROM unnest($3::text[], $4::jsonb[]) WITH ORDINALITY AS x(id, data, n) ORDER BY x.n
-       ON CONFLICT (kind, id) DO ${replace ? 'UPDATE SET rev = EXCLUDED.rev, data = EXCLUDED.data' : 'NOTHING'}
-       RETURNING (xmax = 0) AS inserted`,
-      [kind, rev, batch.map((x) => x.id), batch.map((x) => JSON.stringify(x))],
+    const r = await c.query<{ id: string; ord: string; inserted: boolean }>(
+      `INSERT INTO register_items AS t (kind, id, ord, rev, data)
+       SELECT $1, x.data->>'id', nextval('register_ord'), $2, x.data
+         FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS x(data, n) ORDER BY x.n
+       ON CONFLICT (kind, id) DO ${
+         replace
+           ? 'UPDATE SET rev = EXCLUDED.rev, data = EXCLUDED.data WHERE t.data IS DISTINCT FROM EXCLUDED.data'
+           : 'NOTHING'
+       }
+       RETURNING t.id, t.ord, (t.xmax = 0) AS inserted`,
+      [kind, rev, JSON.stringify(batch)],
     );
+    const byIdInBatch = new Map(batch.map((x) => [x.id, x]));
+    let added = 0;
     for (const row of r.rows) {
-      if (row.inserted) counts.added += 1;
-      else counts.updated += 1;
+      if (row.inserted) added += 1;
+      written.push({ kind, id: row.id, ord: Number(row.ord), item: byIdInBatch.get(row.id) });
     }
+    counts.added += added;
+    // Unchanged existing rows are not returned; with `replace` they count as updated all the same.
+    if (replace) counts.updated += batch.length - added;
   }
   return counts;
 }
