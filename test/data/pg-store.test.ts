@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS_DIR } from '../../data/pg/migrate.ts';
+import { PgStore } from '../../data/pg/store.ts';
 import { replayGuard } from '../../data/replay.ts';
 import { otherRound } from '../support/rounds.ts';
 import { freshSchema, withPostgres } from '../support/postgres.ts';
@@ -99,6 +100,43 @@ describe.runIf(withPostgres)('PgStore with two instances', () => {
       accounts: [],
     });
     await waitFor(() => b.dataset().unit('福州市示例局') !== undefined);
+  });
+
+  it('keeps in memory what it wrote as a fresh instance reads it, and rewrites no row a re-import leaves unchanged', async () => {
+    const { a, b, cleanup } = await twoPgInstances();
+    cleanups.push(cleanup);
+    const write = {
+      newRegions: [{ id: '350999', name: '示例新区', short: '示例新区', kind: 'district' as const, parent: '3501', aliases: [] }],
+      units: [
+        { id: 'u-1', name: '福州市示例局', regionId: '3501', aliases: [], contacts: [] },
+        { id: 'u-2', name: '厦门市示例局', regionId: '3502', aliases: ['厦门示例局'], contacts: [] },
+      ],
+      sites: [{ id: 's-1', name: '福州市示例局网站', regionId: '3501', unitId: 'u-1', kind: 'department' as const }],
+      accounts: [
+        { id: 'a-1', platform: '微信', name: '示例发布', regionId: '3501', unitId: 'u-1' },
+        { id: 'a-2', platform: '微博', name: '示例微博', regionId: '3502' },
+        { id: 'a-1', platform: '微信', name: '示例发布（改名）', regionId: '3501', unitId: 'u-1' },
+      ],
+    };
+    expect(await a.applyRegister(write)).toEqual({ added: 6, updated: 1 });
+    const fresh = await PgStore.open({ pool: a.pool, dataDir: a.dataDir });
+    cleanups.push(() => fresh.close());
+    expect(a.dataset().register).toEqual(fresh.dataset().register);
+    expect(a.dataset().register.accounts.map((x) => x.name)).toEqual(['示例发布（改名）', '示例微博']);
+
+    const revs = async () =>
+      (await a.pool.query<{ kind: string; id: string; rev: number }>('SELECT kind, id, rev FROM register_items')).rows;
+    const before = await revs();
+    expect(await a.applyRegister(write)).toEqual({ added: 0, updated: 7 });
+    expect(await revs()).toEqual(before);
+
+    await a.applyRegister({ ...write, accounts: [{ ...write.accounts[1]!, name: '示例微博（新）' }] });
+    const after = await revs();
+    expect(after.filter((r) => !before.some((x) => x.kind === r.kind && x.id === r.id && x.rev === r.rev))).toEqual([
+      expect.objectContaining({ kind: 'account', id: 'a-2' }),
+    ]);
+    await waitFor(() => b.dataset().register.accounts.some((x) => x.name === '示例微博（新）'));
+    expect(b.dataset().register).toEqual(a.dataset().register);
   });
 
   it('answers a message delivered to both instances once', async () => {
