@@ -59,8 +59,11 @@ export class PoliteFetcher {
     });
   }
 
-  /** GET a page within the limits; never throws. `signal` (probing stops) aborts the try. */
-  async get(url: string, signal?: AbortSignal): Promise<FetchResult> {
+  /**
+   * GET a page within the limits; never throws. `signal` (probing stops) aborts the try;
+   * `onStart` hears when the request goes out, once the limits let it.
+   */
+  async get(url: string, signal?: AbortSignal, onStart?: () => void): Promise<FetchResult> {
     const clock = this.opts.clock ?? Date.now;
     let host: string;
     try {
@@ -80,6 +83,7 @@ export class PoliteFetcher {
       async () => {
         if (signal?.aborted) return { url, error: 'other', elapsedMs: 0, aborted: true };
         const started = clock();
+        onStart?.();
         const limit = this.opts.limitMs ?? TRY_LIMIT_MS;
         const timeout = AbortSignal.timeout(limit);
         try {

@@ -203,9 +203,14 @@ export class ProbeLoop {
     const { store, fetcher } = this.opts;
     const signal = this.abort.signal;
     const slotTime = new Date(d.at);
-    const home = await probeHomepage(fetcher, store, d.site, slotTime, signal);
+    let started = Number.NaN;
+    const home = await probeHomepage(fetcher, store, d.site, slotTime, {
+      signal,
+      onStart: () => {
+        started = this.clock.now();
+      },
+    });
     if (home.aborted) return;
-    const started = this.clock.now() - home.elapsedMs;
     // The day's reading of list pages: at the site's read slot, or the first try after it when
     // the bot was down then (a reading from today in the store means it was done).
     let read = false;
