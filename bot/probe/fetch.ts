@@ -85,10 +85,19 @@ export class PoliteFetcher {
         const started = clock();
         onStart?.();
         const limit = this.opts.limitMs ?? TRY_LIMIT_MS;
-        const timeout = AbortSignal.timeout(limit);
+        // One controller per try, ended by the 15 s limit or by the caller's signal; the listener
+        // on the caller's long-lived signal is removed when the try ends (nothing accumulates).
+        const ctl = new AbortController();
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          ctl.abort();
+        }, limit);
+        const stop = () => ctl.abort();
+        signal?.addEventListener('abort', stop, { once: true });
         try {
           const res = await this.http.get<ArrayBuffer>(url, {
-            signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+            signal: ctl.signal,
             timeout: limit,
             // The connection goes to the address the limits were counted on, not to a second answer
             // of the resolver (a platform behind DNS round-robin); a redirect elsewhere resolves anew.
@@ -101,9 +110,12 @@ export class PoliteFetcher {
           const body = decode(Buffer.from(res.data), String(res.headers['content-type'] ?? ''));
           return { url, status: res.status, body, elapsedMs: clock() - started };
         } catch (err) {
-          if (signal?.aborted && !timeout.aborted)
+          if (signal?.aborted && !timedOut)
             return { url, error: 'other', elapsedMs: clock() - started, aborted: true };
-          return { url, error: networkError(err), elapsedMs: clock() - started };
+          return { url, error: timedOut ? 'timeout' : networkError(err), elapsedMs: clock() - started };
+        } finally {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', stop);
         }
       },
       signal,

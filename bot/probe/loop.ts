@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { shanghaiDate } from '../../data/deadlines/time.ts';
 import {
   type DayPlan,
@@ -95,6 +96,8 @@ export class ProbeLoop {
     this.clock = opts.clock ?? systemClock;
     this.schedule = opts.schedule ?? defaultSchedule;
     this.windowMs = opts.windowMs ?? WINDOW_MS;
+    // Every try in flight or queued at the limiter listens for the stop (removed when it ends).
+    setMaxListeners(0, this.abort.signal);
   }
 
   /** Starts at the clock's now: tries due from now on. */
