@@ -30,7 +30,7 @@ import { fitsPusher } from './outbox/digest.ts';
 import { textFits } from './reminders/job.ts';
 import { startReminderJob } from './reminders/schedule.ts';
 import { openReminders } from './reminders/setup.ts';
-import { openProbing } from './probe/setup.ts';
+import { openProbeStore, startProbeLoop } from './probe/setup.ts';
 
 /**
  * Composition root: the data directory's lock → store → groups → platforms → HTTP app → the
@@ -107,6 +107,8 @@ async function startLocked(
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
   jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
+  // Site probing (README "Site probing"): one probe store for every reader and writer in the process.
+  const probes = await openProbeStore(config, opened.pg);
   const services = {
     groups,
     tasks: reminders.service,
@@ -196,19 +198,18 @@ async function startLocked(
   store.onChange?.(() => void reminderJob.runNow());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
   cleanups.push(() => reminderJob.stop());
-  // Site probing (README "Probing"): the probe store always (standings are read from it), and
-  // with PROBE=on the schedule that probes every registered site's homepage and columns.
-  const probing = await openProbing({
+  // With PROBE=on, the schedule probing every registered site's homepage and columns into the
+  // probe store (README "Site probing").
+  const probeLoop = startProbeLoop({
     config,
-    opened,
+    store: probes,
     coordinator,
     sites: () => store.dataset().register.sites,
     log,
   });
-  cleanups.push(() => probing.stop());
-  if (probing.loop) {
-    const loop = probing.loop;
-    jobs.add(statusText.probeJob, () => loop.nextTry());
+  if (probeLoop) {
+    jobs.add(statusText.probeJob, () => probeLoop.nextTry());
+    cleanups.push(() => probeLoop.stop());
   }
   // The CLI's way in (bot/admin/server.ts): `npm run import … --apply` and `npm run ask` run here.
   // On PostgreSQL a CLI writes to the database itself and the instances hear of it (NOTIFY).
@@ -226,14 +227,18 @@ async function startLocked(
     : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  log.info({ port, pid: process.pid, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
+  log.info(
+    { port, pid: process.pid, dataDir: config.dataDir, groups: groups.list.length },
+    'inspection-bot listening',
+  );
   return {
     server,
     store,
     imports,
     port,
-    /** Probe store and schedule (tests look at the loop). */
-    probing,
+    /** The probe store and, with PROBE=on, its schedule. */
+    probes,
+    probeLoop,
     /** What handlers see (for tests that ask the running bot). */
     pipeline,
     adminPort: admin?.port,
@@ -251,7 +256,7 @@ async function startLocked(
       await admin?.stop();
       await reminderJob.stop();
       // Tries in flight finish (at most a few seconds), then the tallies are written.
-      await probing.stop();
+      await probeLoop?.stop();
       await delivery.stop();
       for (const l of leaderships) await l.stop();
       for (const p of platforms) if (!opened.pg || !p.start) await p.stop?.();

@@ -1,4 +1,4 @@
-import type { OpenStore } from '../../data/open-store.ts';
+import type { PgConnection } from '../../data/open-store.ts';
 import { PgProbeStore } from '../../data/pg/probe-store.ts';
 import { FileProbeStore, type ProbeStore } from '../../data/probe/store.ts';
 import type { Site } from '../../data/schema.ts';
@@ -30,34 +30,34 @@ export function createFetcher(
   });
 }
 
-export interface Probing {
-  /** Where tallies and readings are kept: /probe, /watch and the warnings read standings here. */
-  store: ProbeStore;
-  /** The schedule, when PROBE=on. */
-  loop: ProbeLoop | undefined;
-  /** Stops the schedule (tries in flight finish) and writes the tallies. */
-  stop(): Promise<void>;
+/**
+ * The probe store the bot, `npm run ask` and `npm run jobs` share: `DATA_DIR/probe.json`
+ * (data/probe/store.ts), or with STORE=postgres the tables of data/pg/probe-store.ts on the
+ * store's pool. One place to open it for every door.
+ */
+export async function openProbeStore(
+  config: Pick<Config, 'dataDir'>,
+  pg?: Pick<PgConnection, 'pool'>,
+): Promise<ProbeStore> {
+  return pg ? PgProbeStore.open(pg.pool) : FileProbeStore.open(config.dataDir);
 }
 
 /**
- * The probe store beside the inspection store (probe.json in DATA_DIR, or PostgreSQL tables for
- * STORE=postgres) and, with PROBE=on, the schedule probing every registered site.
+ * With PROBE=on, the schedule probing every registered site into `store` (README "Site probing");
+ * undefined when probing is off.
  */
-export async function openProbing(deps: {
+export function startProbeLoop(deps: {
   config: Config;
-  opened: Pick<OpenStore, 'pg'>;
+  store: ProbeStore;
   coordinator: Coordinator;
   sites: () => readonly Site[];
   log: Logger;
-}): Promise<Probing> {
-  const { config, opened, log } = deps;
-  const store: ProbeStore = opened.pg
-    ? await PgProbeStore.open(opened.pg.pool)
-    : await FileProbeStore.open(config.dataDir);
-  if (config.PROBE !== 'on') return { store, loop: undefined, stop: async () => undefined };
+}): ProbeLoop | undefined {
+  const { config, log } = deps;
+  if (config.PROBE !== 'on') return undefined;
   const loop = new ProbeLoop({
     sites: deps.sites,
-    store,
+    store: deps.store,
     fetcher: createFetcher(config),
     coordinator: deps.coordinator,
     log,
@@ -76,5 +76,5 @@ export async function openProbing(deps: {
     },
     'probing: on',
   );
-  return { store, loop, stop: () => loop.stop() };
+  return loop;
 }
