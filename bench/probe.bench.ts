@@ -261,7 +261,7 @@ try {
   const lowest = percentile(steady, 1);
   const p50 = percentile(run.lateReal, 50);
   const p99 = percentile(run.lateReal, 99);
-  const max = Math.max(...run.lateReal);
+  const max = run.lateReal.reduce((m, v) => Math.max(m, v), 0);
   const outcomes = { ok: 0, failed: 0, blocked: 0 };
   for (const e of run.events) outcomes[e.outcome]++;
   const dayTallies = new Map<string, { tries: number; failed: number; blocked: number }>();

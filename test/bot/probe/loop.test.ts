@@ -239,6 +239,34 @@ describe('ProbeLoop', () => {
     expect(store.tallies('slow')).toEqual([]);
   });
 
+  it('probes a site registered mid-day from its next slot on', async () => {
+    const clock = new FakeClock(midnight);
+    const store = FileProbeStore.memory();
+    const events: TryEvent[] = [];
+    const [portal, , , gbk] = sites();
+    let list: Site[] = [portal!];
+    const loop = new ProbeLoop({
+      sites: () => list,
+      store,
+      fetcher: fetcher(),
+      coordinator: new LocalCoordinator(),
+      log: silentLogger,
+      clock,
+      onTry: (t) => events.push(t),
+    });
+    loop.start();
+    await play(clock, [loop], at('06:00'));
+    // A register import swaps the list: the new site joins the schedule at once.
+    list = [portal!, gbk!];
+    await play(clock, [loop], nextMidnight);
+    await loop.stop();
+    expect(count(events, 'portal')).toBe(24);
+    const added = events.filter((e) => e.siteId === 'gbk');
+    expect(added.length).toBeGreaterThanOrEqual(17);
+    expect(added.length).toBeLessThanOrEqual(19);
+    expect(Math.min(...added.map((e) => e.scheduled))).toBeGreaterThanOrEqual(at('06:00'));
+  });
+
   it('writes the tallies when stopped', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'probe-loop-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
