@@ -8,7 +8,7 @@ import { type Group, makeGroups } from '../bot/groups.ts';
 import { silentLogger } from '../bot/logger.ts';
 import { uniqueContacts } from '../bot/outbox/digest.ts';
 import { Drain } from '../bot/outbox/drain.ts';
-import { DEFAULT_PER_MINUTE, Pacer } from '../bot/outbox/pace.ts';
+import { DEFAULT_PER_MINUTE } from '../bot/outbox/pace.ts';
 import { RATE_LIMIT_CODES } from '../bot/outbox/plan.ts';
 import { Outbox } from '../bot/outbox/queue.ts';
 import { mentions as dingtalkMentions, jsonBytes } from '../bot/platforms/dingtalk/encode.ts';
@@ -147,7 +147,7 @@ async function run(
     pushers,
     clock,
     log: silentLogger,
-    pacer: new Pacer(DEFAULT_PER_MINUTE),
+    pace: { perMinute: DEFAULT_PER_MINUTE },
     random,
   });
   await drain.start();

@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import autocannon from 'autocannon';
-import { benchDir, fmt, machine, outDir, writeSection } from './lib.ts';
+import { answersOf, type Answered, drive, Messages, server, stop, SECRET, summary } from './dingtalk-load.ts';
+import { fmt, machine, outDir, writeSection } from './lib.ts';
 import { ensureNationalStore } from './national-store.ts';
 import { sampleCities } from './national.ts';
 
@@ -17,138 +14,14 @@ import { sampleCities } from './national.ts';
 const seconds = Number(process.env.BENCH_SECONDS ?? '5');
 const connections = Number(process.env.BENCH_CONNECTIONS ?? '10');
 const rounds = Number(process.env.BENCH_ROUNDS ?? '3');
-const SECRET = 'bench-app-secret';
 
 const dataDir = path.join(outDir, 'national-store');
 await ensureNationalStore(dataDir);
 
-const children: ChildProcess[] = [];
-async function server(
-  script: string,
-  env: Record<string, string> = {},
-): Promise<{ port: number; child: ChildProcess }> {
-  // BENCH_PROFILE=1 writes a CPU profile of the bot to bench/out/profiles (open it in Chrome DevTools).
-  const profile =
-    process.env.BENCH_PROFILE && script === 'bot.ts'
-      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(outDir, 'profiles')}`]
-      : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', path.join(benchDir, 'servers', script)],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  children.push(child);
-  const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return { port: (JSON.parse(first) as { port: number }).port, child };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
 const receiver = await server('session-receiver.ts');
 const cities = sampleCities();
-let n = 0;
-const base = Date.now();
-/** The run a message belongs to: its msgId starts with it, so the receiver counts answers per run. */
-let run = 'warm-up';
-/** When set, the session webhook has already expired: the bot computes the answer and drops it. */
-let expired = false;
-
-/** One signed message per request: its own msgId and millisecond timestamp (the sign binds to both). */
-function message(): { msgId: string; headers: Record<string, string>; body: string } {
-  const i = n++;
-  const timestamp = String(base + i);
-  const sign = createHmac('sha256', SECRET).update(`${timestamp}\n${SECRET}`).digest('base64');
-  const msgId = `${run}-${process.pid}-${i}`;
-  const body = JSON.stringify({
-    msgtype: 'text',
-    text: { content: `@bot /rate ${cities[i % cities.length]}` },
-    msgId,
-    conversationId: 'cid-bench',
-    conversationType: '2',
-    senderStaffId: 'bench-user',
-    senderNick: '压测',
-    sessionWebhook: `http://127.0.0.1:${receiver.port}/robot/sendBySession?m=${msgId}&t=${Date.now()}`,
-    sessionWebhookExpiredTime: expired ? Date.now() - 1 : Date.now() + 90 * 60_000,
-  });
-  return { msgId, headers: { 'content-type': 'application/json', timestamp, sign }, body };
-}
-
-/**
- * One autocannon run labelled `label`. `completed` holds the msgId of every request whose 2xx
- * autocannon received; requests still in flight when the run ends are sent but not counted.
- */
-async function drive(
-  port: number,
-  label: string,
-): Promise<{ result: autocannon.Result; completed: Set<string> }> {
-  run = label;
-  const completed = new Set<string>();
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: '/dingtalk',
-        setupRequest: (req, context) => {
-          const m = message();
-          (context as { msgId?: string }).msgId = m.msgId;
-          return { ...req, headers: m.headers, body: m.body };
-        },
-        onResponse: (status, _body, context) => {
-          const id = (context as { msgId?: string }).msgId;
-          if (id && status >= 200 && status < 300) completed.add(id);
-        },
-      },
-    ],
-  });
-  return { result, completed };
-}
-
-interface RunAnswers {
-  answers: number;
-  distinct: number;
-  doubled: number;
-  p50: number | null;
-  p99: number | null;
-  ids: string[];
-}
-async function stats(label: string): Promise<RunAnswers> {
-  return (await fetch(`http://127.0.0.1:${receiver.port}/stats?run=${label}-`)).json() as Promise<RunAnswers>;
-}
-
-/**
- * Waits until every completed request of the run has its answer (answers go out after the 200
- * when the bot answers), then matches answers to requests one by one.
- */
-async function answersOf(label: string, completed: Set<string>, startedAt: number) {
-  let got = await stats(label);
-  const missing = () => [...completed].filter((id) => !got.ids.includes(id)).length;
-  while (missing() > 0 && Date.now() - startedAt < (seconds + 30) * 1000) {
-    await new Promise((r) => setTimeout(r, 250));
-    got = await stats(label);
-  }
-  const ids = new Set(got.ids);
-  const forCompleted = [...completed].filter((id) => ids.has(id)).length;
-  return {
-    ...got,
-    forCompleted,
-    inFlight: got.distinct - forCompleted,
-    seconds: (Date.now() - startedAt) / 1000,
-  };
-}
+const messages = new Messages(receiver.port, cities);
+const opts = { connections, seconds };
 
 const bare = await server('bare-koa.ts');
 const relay = await server('relay-koa.ts');
@@ -162,58 +35,36 @@ const bot = await server('bot.ts', {
   DINGTALK_OAPI_BASE: `http://127.0.0.1:${receiver.port}`,
   WECOM_MODE: 'off',
 });
-await drive(bare.port, 'warmbare');
-await drive(relay.port, 'warmrelay');
-await drive(bot.port, 'warmbot');
+await drive([bare.port], 'warmbare', messages, opts);
+await drive([relay.port], 'warmrelay', messages, opts);
+await drive([bot.port], 'warmbot', messages, opts);
 
 /**
  * The three servers take turns, `rounds` times, so that load from elsewhere on the machine falls
  * on all of them alike; each server's figures are summed (throughput) or the median taken (latency).
  */
-type Driven = Awaited<ReturnType<typeof drive>> & { answers?: Awaited<ReturnType<typeof answersOf>> };
-const turns: Record<'bare' | 'relay' | 'bot', Driven[]> = { bare: [], relay: [], bot: [] };
+const turns: Record<'bare' | 'relay' | 'bot', Answered[]> = { bare: [], relay: [], bot: [] };
 for (let r = 0; r < rounds; r++) {
-  turns.bare.push(await drive(bare.port, `bare${r}`));
+  turns.bare.push(await drive([bare.port], `bare${r}`, messages, opts));
   for (const [name, port] of [
     ['relay', relay.port],
     ['bot', bot.port],
   ] as const) {
     const startedAt = Date.now();
-    const d: Driven = await drive(port, `${name}${r}`);
+    const d: Answered = await drive([port], `${name}${r}`, messages, opts);
     // Answers go out after the 200 for the bot (the platform wants its callback acknowledged at once).
-    d.answers = await answersOf(`${name}${r}`, d.completed, startedAt);
+    d.answers = await answersOf(receiver.port, `${name}${r}`, d.completed, startedAt, seconds);
     turns[name].push(d);
   }
 }
 // The same messages with the session webhook already expired: everything but the answer's POST.
-expired = true;
-const noPostRun = (await drive(bot.port, 'nopost')).result;
+messages.expired = true;
+const noPostRun = (await drive([bot.port], 'nopost', messages, opts)).result;
 await stop(bare.child);
 await stop(relay.child);
 await stop(bot.child);
 await stop(receiver.child);
 
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
-function summary(ds: Driven[]) {
-  const completed = ds.reduce((s, d) => s + d.completed.size, 0);
-  const secs = ds.reduce((s, d) => s + d.result.duration, 0);
-  const sum = (f: (a: NonNullable<Driven['answers']>) => number) =>
-    ds.reduce((s, d) => s + (d.answers ? f(d.answers) : 0), 0);
-  return {
-    perSecond: completed / secs,
-    p50: median(ds.map((d) => d.result.latency.p50)),
-    p99: median(ds.map((d) => d.result.latency.p99)),
-    worstP99: Math.max(...ds.map((d) => d.result.latency.p99)),
-    non2xx: ds.reduce((s, d) => s + d.result.non2xx, 0),
-    errors: ds.reduce((s, d) => s + d.result.errors, 0),
-    completed,
-    answered: sum((a) => a.forCompleted),
-    doubled: sum((a) => a.doubled),
-    inFlight: sum((a) => a.inFlight),
-    answerP50: median(ds.map((d) => d.answers?.p50 ?? 0)),
-    answerP99: median(ds.map((d) => d.answers?.p99 ?? 0)),
-  };
-}
 const bareSum = summary(turns.bare);
 const relaySum = summary(turns.relay);
 const botSum = summary(turns.bot);
@@ -267,7 +118,3 @@ What changed for this issue (the relay baseline is new, so earlier figures compa
 `;
 console.log(md);
 await writeSection('rate-http', md);
-
-process.on('exit', () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-});

@@ -20,12 +20,13 @@ import { type Config, loadConfig, repoRoot } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { loadGroups } from './groups.ts';
 import { statusText } from '../handlers/text.ts';
+import { createChatFiles } from './imports/chat-files.ts';
 import { openPendingImports } from './imports/pending.ts';
 import { ImportService } from './imports.ts';
 import { JobBoard } from './jobs.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openDelivery } from './outbox/setup.ts';
-import { createPlatforms } from './platforms/index.ts';
+import { createFileSources, createPlatforms } from './platforms/index.ts';
 import { fitsPusher } from './outbox/digest.ts';
 import { textFits } from './reminders/job.ts';
 import { startReminderJob } from './reminders/schedule.ts';
@@ -118,6 +119,12 @@ async function startLocked(
     // Import from the group (README "Import from the group"): /apply writes through `imports`.
     imports,
     pendingImports: await openPendingImports(store, new Date(), log),
+    // Notices and spreadsheets sent as files (README "Import from the group"), downloaded here.
+    chatFiles: createChatFiles({
+      dir: path.join(config.dataDir, 'chat-files'),
+      sources: createFileSources({ config, http }),
+      log,
+    }),
   };
   const pipeline = { store, log, now: () => new Date(), services };
   // Answers a reply channel cannot carry go to the group robot through the outbox.
@@ -193,9 +200,23 @@ async function startLocked(
     undefined,
     coordinator,
   );
-  imports.onImported(() => reminderJob.runNow());
-  // An import by another process (PostgreSQL) changes the tasks here too.
-  store.onChange?.(() => void reminderJob.runNow());
+  // After an import the tasks change: one scan per import, by whichever instance claims it (an
+  // import by another process reaches every instance through the store's notification; the others
+  // leave the scan to the one that claimed it). Scans are idempotent; the claim saves the CPU.
+  const scanAfterImport = async () => {
+    const last = store.state.data.lastImport;
+    const claimed = last
+      ? await coordinator
+          .claimSlot('reminders:import', `${last.roundKey}|${last.at}`, new Date())
+          .catch((err: unknown) => {
+            log.error({ err }, 'reminder scan claim failed; scanning anyway');
+            return true;
+          })
+      : true;
+    if (claimed) await reminderJob.runNow();
+  };
+  imports.onImported(() => scanAfterImport());
+  store.onChange?.(() => void scanAfterImport());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
   cleanups.push(() => reminderJob.stop());
   // With PROBE=on, the schedule probing every registered site's homepage and columns into the

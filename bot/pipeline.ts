@@ -1,4 +1,5 @@
 import type { HandlerContext, Sender, Services } from '../handlers/context.ts';
+import type { ChatFileRef } from '../handlers/services.ts';
 import { dispatch } from '../handlers/index.ts';
 import { parseCommand } from '../handlers/parse.ts';
 import type { Reply } from '../handlers/reply.ts';
@@ -17,8 +18,10 @@ export interface Inbound {
   conversationId?: string;
   /** The declared group (bot/groups.ts) the conversation belongs to, if any. */
   groupId?: string;
-  /** msgtype of a message the bot cannot read (a picture, a file); `text` is '' then. */
+  /** msgtype of a message the bot cannot read (a picture, a voice); `text` is '' then. */
   unsupported?: string;
+  /** A file the message carries (sent to the bot, or quoted with an @): an import to preview. */
+  file?: ChatFileRef;
 }
 
 export interface PipelineDeps {
@@ -37,6 +40,7 @@ export async function answer(
   sender: Sender,
   groupId?: string,
   conversationId?: string,
+  file?: ChatFileRef,
 ): Promise<Reply> {
   const ctx: HandlerContext = {
     data: deps.store.dataset(),
@@ -48,6 +52,7 @@ export async function answer(
   };
   if (groupId) ctx.groupId = groupId;
   if (conversationId) ctx.conversationId = conversationId;
+  if (file) ctx.file = file;
   try {
     return await dispatch(parseCommand(text), ctx);
   } catch (err) {

@@ -175,12 +175,21 @@ export function createResponder(deps: ResponderDeps): Responder {
 export function commandOf(msg: Inbound): string {
   if (msg.unsupported !== undefined) return `(${msg.unsupported.slice(0, 20).replace(/[^\w-]/g, '')})`;
   const word = parseCommand(msg.text).word;
+  const named = findCommand(word)?.name;
+  if (msg.file && (named === undefined || named === 'import')) return 'import-file';
   if (word === '') return 'help';
   return findCommand(word)?.name ?? 'other';
 }
 
-/** A message the bot cannot read (a picture, a file) gets a hint; text goes to the handlers. */
+/** Message types with nothing the bot can read in them (pictures, voice, video). */
+const MEDIA = new Set(['picture', 'image', 'richText', 'audio', 'voice', 'video']);
+
+/** A message the bot cannot read (a picture, a voice) gets a hint; text and files go to the handlers. */
 export function answerInbound(deps: PipelineDeps, msg: Inbound): Promise<Reply> {
-  if (msg.unsupported !== undefined) return Promise.resolve(reply(t.textOnly, [t.seeHelp]));
-  return pipelineAnswer(deps, msg.text, msg.sender, msg.groupId, msg.conversationId);
+  if (msg.unsupported !== undefined) {
+    if (MEDIA.has(msg.unsupported)) return Promise.resolve(reply(t.mediaNotRead));
+    if (msg.unsupported === 'unknownMsgType') return Promise.resolve(reply(t.quotedUnknown));
+    return Promise.resolve(reply(t.textOnly, [t.seeHelp]));
+  }
+  return pipelineAnswer(deps, msg.text, msg.sender, msg.groupId, msg.conversationId, msg.file);
 }

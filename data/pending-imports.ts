@@ -24,8 +24,19 @@ export const pendingImportSchema = z.object({
   roundKey: z.string(),
   /** The sender's name as the chat shows it (another admin's /apply names whose preview is waiting). */
   by: z.string().optional(),
-  /** A file message it came from: its name, and (a spreadsheet) its bytes in base64. */
-  file: z.object({ name: z.string(), base64: z.string().optional() }).optional(),
+  /**
+   * A file message it came from: its name, and (a spreadsheet) its bytes in base64; how a notice's
+   * text was read (`format`) and what the file said of it (`title`, `published`), for /apply's read.
+   */
+  file: z
+    .object({
+      name: z.string(),
+      base64: z.string().optional(),
+      format: z.enum(['txt', 'docx', 'pdf', 'html', 'xlsx', 'csv']).optional(),
+      title: z.string().optional(),
+      published: z.string().optional(),
+    })
+    .optional(),
 });
 export type PendingImport = z.infer<typeof pendingImportSchema>;
 

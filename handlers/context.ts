@@ -3,6 +3,8 @@ import type { ImportService } from '../data/import/service.ts';
 import type { InspectionStore } from '../data/store.ts';
 import type { Contact } from './reply.ts';
 import type {
+  ChatFileRef,
+  ChatFiles,
   GroupDirectory,
   OutboxDesk,
   OutboxView,
@@ -36,6 +38,8 @@ export interface HandlerContext {
   text?: string;
   /** The platform's id of the chat (WeCom chatid, DingTalk conversationId), for /whoami. */
   conversationId?: string;
+  /** A file the message carries (sent to the bot, or quoted with an @): an import to preview. */
+  file?: ChatFileRef;
   /** Stateful services (subscriptions, outbox, tasks …); see Services. */
   services: Services;
 }
@@ -62,6 +66,8 @@ export interface Services {
   imports?: NoticeImporter;
   /** Chat imports previewed and waiting for /apply or /cancel. */
   pendingImports?: PendingImportBook;
+  /** Downloads the files chat messages carry, and keeps a spreadsheet's until /apply (bot/imports/chat-files.ts). */
+  chatFiles?: ChatFiles;
   /** Background jobs and when each next runs by itself (outbox drain, reminder scan), for /status. */
   jobs?: { upcoming(): ScheduledJob[] };
 }

@@ -4,13 +4,15 @@ import { IssuerNotFound } from '../data/import/refusal.ts';
 import { auditActor } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { type Reply, reply } from './reply.ts';
+import { applySheet, noticeSource, previewChatFile } from './import-file.ts';
 import type { PendingImport, PendingKey } from './services.ts';
 import { shanghai } from './status.ts';
 import { adminsInScope, isAdmin, senderName } from './task-scope.ts';
 import { chatImportText as x } from './text.ts';
 
 /**
- * Importing a notice from the chat: an admin pastes it (or sends `/import` and the text), the bot
+ * Importing a notice from the chat: an admin pastes it (or sends `/import` and the text, or sends
+ * the notice or a spreadsheet as a file: handlers/import-file.ts), the bot
  * answers with the CLI's preview (data/import/preview.ts) and keeps the text as a pending import
  * in the store (data/pending-imports.ts: kept across restarts, shared by every PostgreSQL
  * instance); `/apply` (`/apply replace` when the replacement drops items) within
@@ -49,7 +51,6 @@ export function importCommand(_args: string[], ctx: HandlerContext): Promise<Rep
 export async function previewImport(text: string, ctx: HandlerContext): Promise<Reply> {
   const denied = refuse(ctx);
   if (denied) return denied;
-  const pending = ctx.services.pendingImports!;
   if (text.trim() === '') return reply(x.usage);
   let preview: ReturnType<typeof previewNotice>;
   try {
@@ -59,21 +60,48 @@ export async function previewImport(text: string, ctx: HandlerContext): Promise<
     throw err;
   }
   const roundKey = preview.plan.write.roundFile.round.key;
+  return keep(ctx, { text, drops: preview.drops, roundKey }, preview.lines);
+}
+
+/**
+ * A file sent to the bot (or quoted with an @): admins only, checked before anything is
+ * downloaded; then the same preview as `npm run import <file>`, kept for /apply.
+ */
+export async function previewFileImport(ctx: HandlerContext): Promise<Reply> {
+  const denied = refuse(ctx);
+  if (denied) return denied;
+  const read = await previewChatFile(ctx);
+  if (!read.ok) return read.answer;
+  const pending = { text: read.text, drops: read.drops, roundKey: read.roundKey, file: read.file };
+  return keep(ctx, pending, [x.fileRead(read.file.name), ...read.lines]);
+}
+
+/** Keeps the sender's pending import (replacing an earlier one in this chat) and answers the preview. */
+async function keep(
+  ctx: HandlerContext,
+  what: Pick<PendingImport, 'text' | 'drops' | 'roundKey' | 'file'>,
+  lines: string[],
+): Promise<Reply> {
+  const book = ctx.services.pendingImports!;
+  const key = keyOf(ctx);
+  const previous = await book.get(key);
   const by = senderName(ctx);
-  await pending.put(
-    keyOf(ctx),
+  await book.put(
+    key,
     {
-      text,
+      text: what.text,
       at: ctx.now.toISOString(),
       expiresAt: new Date(ctx.now.getTime() + IMPORT_PENDING_MINUTES * 60_000).toISOString(),
-      drops: preview.drops,
-      roundKey,
+      drops: what.drops,
+      roundKey: what.roundKey,
       ...(by ? { by } : {}),
+      ...(what.file ? { file: what.file } : {}),
     },
     ctx.now,
   );
-  const hint = preview.drops ? x.applyReplaceHint : x.applyHint;
-  return reply(x.previewTitle(roundKey), [...preview.lines, '', hint(IMPORT_PENDING_MINUTES)]);
+  const replaced = previous && !isExpired(previous, ctx.now) ? [x.replacedPending(previous.roundKey)] : [];
+  const hint = what.drops ? x.applyReplaceHint : x.applyHint;
+  return reply(x.previewTitle(what.roundKey), [...lines, '', ...replaced, hint(IMPORT_PENDING_MINUTES)]);
 }
 
 /** /apply [replace]: writes the sender's pending import through ImportService.apply. */
@@ -90,12 +118,17 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
   }
   const replace = args.some((a) => /^(replace|替换|--replace)$/i.test(a));
   try {
+    if (pending.file?.base64 !== undefined) {
+      // A spreadsheet: its bytes waited in the pending import; read again and applied.
+      const done = await applySheet(pending, replace, ctx, auditActor(ctx));
+      if (done.ok || !done.keep) await book.remove(key);
+      return done.answer;
+    }
     // Read again against the data as it stands now: another import may have come in meanwhile.
-    const preview = previewNotice(
-      { ...withIssuer(pending.text), file: sourceName(ctx, new Date(pending.at)) },
-      ctx.data,
-      ctx.now,
-    );
+    const source = pending.file
+      ? noticeSource(pending.text, pending.file)
+      : { ...withIssuer(pending.text), file: sourceName(ctx, new Date(pending.at)) };
+    const preview = previewNotice(source, ctx.data, ctx.now);
     if (preview.drops && !replace) return reply(x.needReplace, preview.lines);
     const outcome = await ctx.services.imports!.apply(preview.plan.write, ctx.now, { replace, by: auditActor(ctx) });
     await book.remove(key);

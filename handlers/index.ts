@@ -18,7 +18,14 @@ import { t } from './text.ts';
 import { trend } from './trend.ts';
 import { whoami } from './whoami.ts';
 import { audit } from './audit.ts';
-import { applyImport, cancelImport, importCommand, looksLikeNotice, previewImport } from './import.ts';
+import {
+  applyImport,
+  cancelImport,
+  importCommand,
+  looksLikeNotice,
+  previewFileImport,
+  previewImport,
+} from './import.ts';
 
 export interface CommandSpec {
   name: string;
@@ -57,17 +64,25 @@ export function findCommand(word: string): CommandSpec | undefined {
 
 /** Runs a parsed message. An empty message is /help; an unknown word gets a suggestion. */
 export async function dispatch(cmd: Command, ctx: HandlerContext): Promise<Reply> {
-  if (cmd.word === '') return help([], ctx, commands);
   const spec = findCommand(cmd.word);
+  // A file sent (or quoted with an @) is an import to preview, unless the words with it are another command.
+  if (ctx.file && (spec === undefined || spec.name === 'import')) return previewFileImport(ctx);
+  if (cmd.word === '') return help([], ctx, commands);
   if (spec) return spec.run(cmd.args, ctx);
   // A pasted notice (long, about inspection results) is an import to preview.
   if (!cmd.slash && ctx.text !== undefined && looksLikeNotice(ctx.text)) return previewImport(ctx.text, ctx);
   // Without a slash, a bare region name ("福州") is a /rate question.
-  if (!cmd.slash && cmd.args.length <= 1 && ctx.data.regions.resolve(cmd.word)) return rate([cmd.word, ...cmd.args], ctx);
+  if (!cmd.slash && cmd.args.length <= 1 && ctx.data.regions.resolve(cmd.word))
+    return rate([cmd.word, ...cmd.args], ctx);
   const close = suggestCommands(cmd.word);
   // …and a mistyped one ("福洲") that is close to no command but to a region gets the region
   // suggestions from /rate, not "unknown command".
-  if (!cmd.slash && close.length === 0 && cmd.args.length <= 1 && ctx.data.regions.suggest(cmd.word).length > 0)
+  if (
+    !cmd.slash &&
+    close.length === 0 &&
+    cmd.args.length <= 1 &&
+    ctx.data.regions.suggest(cmd.word).length > 0
+  )
     return rate([cmd.word, ...cmd.args], ctx);
   return reply(t.unknownCommand(cmd.word), [...close, t.seeHelp]);
 }

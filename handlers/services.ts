@@ -116,3 +116,69 @@ export interface ScheduledJob {
 
 /** Pending chat imports live in the store, one per (platform, chat, sender): data/pending-imports.ts. */
 export type { PendingImport, PendingImportBook, PendingKey } from '../data/pending-imports.ts';
+
+/**
+ * A file a chat message carries (a DingTalk robot file or a quoted one, a WeCom 智能机器人 file):
+ * `handle` is what the platform needs to fetch it (download code and robot, or URL and key),
+ * opaque to handlers.
+ */
+export interface ChatFileRef {
+  platform: 'dingtalk' | 'wecom';
+  /** The name, when the message says it (DingTalk fileName); WeCom's comes with the download. */
+  name?: string;
+  handle: Readonly<Record<string, string>>;
+}
+
+/** A chat file downloaded (and decrypted) to a private temporary place, under its own name. */
+export interface KeptFile {
+  id: string;
+  /** Absolute path; its base name is the file's name as sent (made safe). */
+  path: string;
+  name: string;
+  size: number;
+}
+
+/** Why a chat file could not be fetched; handlers/text.ts says each in Chinese. */
+export type ChatFileProblem =
+  /** Larger than the bot takes (`limit` bytes). */
+  | 'too_large'
+  /** The download did not finish in time. */
+  | 'timeout'
+  /** The platform no longer knows the file (code or link expired or invalid): send it again. */
+  | 'expired'
+  /** The platform could not be reached or failed (network, 5xx): try again later. */
+  | 'unavailable'
+  /** The platform refused the bot's credentials or permission: the operator must fix them. */
+  | 'refused'
+  /** The bytes do not decrypt with the key the platform gave (WeCom). */
+  | 'undecryptable'
+  /** This transport or configuration cannot fetch files (no key, no app credentials). */
+  | 'unsupported';
+
+export class ChatFileError extends Error {
+  constructor(
+    readonly problem: ChatFileProblem,
+    /** For the log (never shown: it may name hosts). */
+    detail: string,
+    readonly limit?: number,
+  ) {
+    super(detail);
+    this.name = 'ChatFileError';
+  }
+}
+
+/**
+ * Fetches the files chat messages carry into a private temporary folder (bot/imports/chat-files.ts).
+ * A spreadsheet's bytes wait for /apply in the pending import itself (so any instance can apply
+ * it); /apply puts them back in a file with materialize().
+ */
+export interface ChatFiles {
+  /** Largest file downloaded, in bytes (refused before more is read). */
+  readonly maxBytes: number;
+  /** Downloads (and decrypts) a file; throws ChatFileError. */
+  fetch(ref: ChatFileRef): Promise<KeptFile>;
+  /** Writes bytes kept with a pending import back to a file of that name, for the readers. */
+  materialize(name: string, bytes: Buffer): Promise<KeptFile>;
+  /** Removes a fetched or materialized file (nothing when it is gone already). */
+  drop(id: string): Promise<void>;
+}

@@ -140,6 +140,11 @@ export const t = {
   helpFooter: '命令可不带斜杠，全角字符亦可。输入 /help <命令> 查看详细说明。',
   helpFor: (name: string) => `命令 /${name}`,
   textOnly: '目前只能识别文字命令，请＠我并输入命令，例如 /rate 福州。',
+  /** A picture, voice or video: nothing to read in it. */
+  mediaNotRead:
+    '图片、语音和视频中的文字无法读取：导入通报请发送文件（.docx、.pdf、.txt、.html 或 .xlsx、.csv 表格），或粘贴通报全文。',
+  /** A quoted message whose content the platform did not pass on (DingTalk unknownMsgType). */
+  quotedUnknown: '收到的引用消息中没有可下载的文件：请把文件单独发给机器人（私聊），或粘贴通报全文。',
   usage: (u: string) => `用法：${u}`,
   aliases: (a: string[]) => `也可写作：${a.join('、')}`,
 
@@ -602,4 +607,23 @@ export const chatImportText = {
   replaced: (key: string) => `已用新内容替换 ${key}，告警和整改提醒随后发出。`,
   unchanged: (key: string) => `${key} 与已导入的内容相同，没有改动。`,
   source: (who: string, at: string) => `群聊导入（${who}，${at}）`,
+  // Files sent in the chat (handlers/import-file.ts).
+  unnamedFile: '（未命名文件）',
+  fileRead: (name: string) => `已读取文件“${name}”。`,
+  fileNotRead: (name: string) => `无法导入文件“${name}”`,
+  fileProblem: {
+    too_large: (limit: number) =>
+      `文件超过${Math.round(limit / 1024 / 1024)} MB，机器人不接收这么大的文件：请确认选对了文件，或在服务器上用 npm run import 导入。`,
+    timeout: '文件下载超时，没有导入：请稍后重新发送。',
+    expired: '文件的下载链接已失效：请重新发送文件。',
+    unavailable: '暂时无法从平台下载文件：请稍后重新发送。',
+    refused: '平台拒绝了机器人下载文件（应用凭证或权限不对）：请联系运维人员检查机器人配置。',
+    undecryptable: '文件无法解密，没有导入：请重新发送文件。',
+    unsupported: '机器人当前的接入方式无法下载文件：请粘贴通报全文发送，或联系运维人员。',
+  },
+  sheetTooLarge: (limit: number) =>
+    `群内导入的表格最大${Math.round(limit / 1024 / 1024)} MB：更大的表格请在服务器上用 npm run import 导入。`,
+  replacedPending: (key: string) => `此前待确认的 ${key} 已被这次发送的内容替换。`,
+  registerApplied: (added: number, updated: number) => `名册已更新：新增${added}项，更新${updated}项。`,
+  registerOnlyApplied: (name: string) => `已导入“${name}”中的名册。`,
 };

@@ -60,23 +60,24 @@ export function digest(
     ],
     mentions: uniqueContacts(items.flatMap((i) => i.mentions)),
   });
+  // Each part takes as many items as fit (greedy, in order). Whether a prefix fits only gets
+  // worse as it grows, so the longest is found by galloping from the last part's length instead
+  // of rendering the part again for every item added (quadratic for a 2,000-item alert).
   const parts: DigestItem[][] = [];
-  let current: DigestItem[] = [];
-  for (const raw of input.items) {
+  let guess = 1;
+  for (let i = 0; i < input.items.length; ) {
     const first = parts.length === 0;
-    if (current.length > 0 && fits(build([...current, raw], first, false, widest))) {
-      current.push(raw);
-      continue;
-    }
-    if (current.length > 0) parts.push(current);
-    const alone = parts.length === 0;
-    current = [
-      fits(build([raw], alone, false, widest))
-        ? raw
-        : shrink(raw, (i) => fits(build([i], alone, false, widest))),
-    ];
+    const raw = input.items[i]!;
+    const lead = fits(build([raw], first, false, widest))
+      ? raw
+      : shrink(raw, (item) => fits(build([item], first, false, widest)));
+    const prefix = (m: number) => [lead, ...input.items.slice(i + 1, i + m)];
+    const m = longest((k) => fits(build(prefix(k), first, false, widest)), input.items.length - i, guess);
+    parts.push(prefix(m));
+    guess = m;
+    i += m;
   }
-  if (current.length > 0 || parts.length === 0) parts.push(current);
+  if (parts.length === 0) parts.push([]);
   // The foot must fit in the last part too; otherwise it gets a part of its own.
   const lastItems = parts.at(-1)!;
   if (
@@ -91,6 +92,33 @@ export function digest(
     reply: build(items, k === 0, k === n - 1, n > 1 ? label(k + 1, n) : ''),
     keys: items.flatMap((i) => i.keys ?? []),
   }));
+}
+
+/**
+ * The largest m in [1, max] with ok(m), given ok(1) and that ok stays false once false: a probe at
+ * the guess, a gallop from there, then bisection (a few renders per part, not one per item).
+ */
+function longest(ok: (m: number) => boolean, max: number, guess: number): number {
+  let lo = 1; // ok
+  let hi = max + 1; // not ok (past the end)
+  const g = Math.min(Math.max(guess, 1), max);
+  if (g > lo) {
+    if (ok(g)) lo = g;
+    else hi = g;
+  }
+  for (let step = 1; lo + step < hi; step *= 2) {
+    if (ok(lo + step)) lo += step;
+    else {
+      hi = lo + step;
+      break;
+    }
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (ok(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

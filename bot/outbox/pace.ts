@@ -9,6 +9,12 @@ import type { Group } from '../groups.ts';
 export const DEFAULT_PER_MINUTE = 15;
 const WINDOW_MS = 60_000;
 
+/** The pace a robot keeps: at most `perMinute` attempts in any window of `windowMs`. */
+export interface Pace {
+  perMinute: number;
+  windowMs: number;
+}
+
 export class Pacer {
   private readonly history = new Map<string, number[]>();
 

@@ -1,7 +1,18 @@
 import type pg from 'pg';
 import { epoch, inTransaction, iso, isoOf } from '../../data/pg/connect.ts';
 import { type PgHub, notify } from '../../data/pg/hub.ts';
-import type { OutboxQueue, OutboxStats, OutgoingMessage } from './queue.ts';
+import type { Pace } from './pace.ts';
+import {
+  type Claim,
+  type DrainQueue,
+  KEEP_SENT_TEXT_MS,
+  newEntry,
+  type OutboxQueue,
+  type OutboxStats,
+  type OutgoingMessage,
+  selectNew,
+  undeclaredReason,
+} from './queue.ts';
 import { type Entry, entrySchema, type Status } from './schema.ts';
 
 /** Serialises enqueues across instances, so "all items known" is decided on committed rows. */
@@ -45,16 +56,8 @@ function toEntry(r: Row): Entry {
   });
 }
 
-/** The pace a robot keeps: at most `perMinute` attempts in any window of `windowMs`. */
-export interface Pace {
-  perMinute: number;
-  windowMs: number;
-}
-
-/** What a claim found: a message to send now, or when to look again. */
-export type Claim =
-  | { entry: Entry; wakeAt?: undefined; expired: string[] }
-  | { entry?: undefined; wakeAt: number | undefined; expired: string[] };
+/** How often sent texts past KEEP_SENT_TEXT_MS are dropped: at most once a minute per instance. */
+const TRIM_EVERY_MS = 60_000;
 
 /**
  * The outbox in PostgreSQL (data/pg/migrations/002_delivery.sql), shared by every instance.
@@ -65,10 +68,13 @@ export type Claim =
  * head message to `sending` with a lease. An instance that dies leaves a lease that runs out; the
  * next claim for the robot puts the message back as uncertain (it is re-sent with the note).
  */
-export class PgOutbox implements OutboxQueue {
+export class PgOutbox implements OutboxQueue, DrainQueue {
   private readonly known = new Set<string>();
   private syncedSeq = 0;
   private readonly listeners: Array<(groupId?: string) => void> = [];
+  private trimmedAt = Number.NEGATIVE_INFINITY;
+  /** A safety net under the notifications (each claim computes its own wake-up): an idle robot looks again this often. */
+  readonly pollMs = 30_000;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -115,19 +121,7 @@ export class PgOutbox implements OutboxQueue {
 
   async enqueueAll(msgs: OutgoingMessage[], now: Date): Promise<number> {
     if (msgs.length === 0) return 0;
-    for (const m of msgs)
-      entrySchema.parse({
-        seq: 0,
-        key: m.key,
-        groupId: m.groupId,
-        kind: m.kind,
-        reply: m.reply,
-        items: m.items ?? [],
-        status: 'pending',
-        attempts: 0,
-        createdAt: now.toISOString(),
-        nextAt: now.toISOString(),
-      });
+    for (const m of msgs) entrySchema.parse(newEntry(m, 0, now));
     const added = await inTransaction(this.pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1, $2)', ENQUEUE_LOCK);
       const all = [...new Set(msgs.flatMap((m) => [m.key, ...(m.items ?? [])]))];
@@ -137,25 +131,37 @@ export class PgOutbox implements OutboxQueue {
         [all],
       );
       const known = new Set(knownRows.rows.map((r) => r.k));
-      const fresh: OutgoingMessage[] = [];
-      for (const m of msgs) {
-        const items = m.items ?? [];
-        if (known.has(m.key) || (items.length > 0 && items.every((i) => known.has(i)))) continue;
-        known.add(m.key);
-        for (const i of items) known.add(i);
-        fresh.push(m);
-      }
-      for (const m of fresh) {
+      const fresh = selectNew(msgs, (k) => known.has(k));
+      // One statement for the messages and one for their items, whatever their number (a mass
+      // failure queues over a thousand messages at once).
+      if (fresh.length > 0) {
         await c.query(
           `INSERT INTO outbox (key, group_id, kind, reply, items, status, attempts, created_at, next_at)
-           VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $7)`,
-          [m.key, m.groupId, m.kind, JSON.stringify(m.reply), m.items ?? [], iso(now), iso(m.notBefore ?? now)],
+           SELECT m.key, m.group_id, m.kind, m.reply, ARRAY(SELECT jsonb_array_elements_text(m.items)),
+                  'pending', 0, $1, m.next_at
+             FROM jsonb_to_recordset($2::jsonb)
+                  AS m(key text, group_id text, kind text, reply jsonb, items jsonb, next_at timestamptz, n int)
+            ORDER BY m.n`,
+          [
+            iso(now),
+            JSON.stringify(
+              fresh.map((m, n) => ({
+                key: m.key,
+                group_id: m.groupId,
+                kind: m.kind,
+                reply: m.reply,
+                items: m.items ?? [],
+                next_at: iso(m.notBefore ?? now),
+                n,
+              })),
+            ),
+          ],
         );
-        const items = (m.items ?? []).filter((i) => i !== m.key);
+        const items = fresh.flatMap((m) => (m.items ?? []).filter((i) => i !== m.key).map((i) => [i, m.key]));
         if (items.length > 0)
           await c.query(
-            `INSERT INTO outbox_items (item, key) SELECT i, $2 FROM unnest($1::text[]) AS i ON CONFLICT (item) DO NOTHING`,
-            [items, m.key],
+            `INSERT INTO outbox_items (item, key) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (item) DO NOTHING`,
+            [items.map((x) => x[0]), items.map((x) => x[1])],
           );
       }
       if (fresh.length > 0) await notify(c, 'outbox');
@@ -165,6 +171,8 @@ export class PgOutbox implements OutboxQueue {
       this.known.add(m.key);
       for (const i of m.items ?? []) this.known.add(i);
     }
+    // This instance's drain wakes at once; the others hear the notification.
+    if (added.length > 0) this.changed();
     return added.length;
   }
 
@@ -254,6 +262,7 @@ export class PgOutbox implements OutboxQueue {
       if ((r.rowCount ?? 0) > 0) await notify(c, 'outbox');
       return r.rowCount ?? 0;
     });
+    if (n > 0) this.changed();
     return n;
   }
 
@@ -314,17 +323,33 @@ export class PgOutbox implements OutboxQueue {
         [row.key, iso(now), this.owner, iso(now + leaseMs)],
       );
       await c.query('INSERT INTO outbox_attempts (robot, at) VALUES ($1, $2)', [robot, iso(now)]);
-      return { entry: toEntry(claimed.rows[0]!), expired: gone };
+      // A request started later than half the lease might still be in flight when the lease runs
+      // out (the HTTP timeout is at most half of it: bot/main.ts) and another instance re-sends.
+      return { entry: toEntry(claimed.rows[0]!), startBy: now + leaseMs / 2, expired: gone };
     });
   }
 
-  /** sending → sent, if this instance still holds the lease; false when it had run out. */
+  /**
+   * sending → sent, if this instance still holds the lease; false when it had run out. Texts of
+   * messages sent more than KEEP_SENT_TEXT_MS ago are dropped (at most once a minute), as the file
+   * outbox drops them: their keys and items stay, so nothing is queued twice.
+   */
   async markSent(key: string, now: Date): Promise<boolean> {
-    return this.finish(
-      key,
-      `status = 'sent', sent_at = $3, last_error = NULL`,
-      [iso(now)],
+    const mine = await this.finish(key, `status = 'sent', sent_at = $3, last_error = NULL`, [iso(now)]);
+    if (now.getTime() - this.trimmedAt >= TRIM_EVERY_MS) {
+      this.trimmedAt = now.getTime();
+      await this.trimSent(now);
+    }
+    return mine;
+  }
+
+  /** Drops the texts of messages sent before now − KEEP_SENT_TEXT_MS; returns how many. */
+  async trimSent(now: Date): Promise<number> {
+    const r = await this.pool.query(
+      `UPDATE outbox SET reply = NULL WHERE status = 'sent' AND reply IS NOT NULL AND sent_at < $1`,
+      [iso(now.getTime() - KEEP_SENT_TEXT_MS)],
     );
+    return r.rowCount ?? 0;
   }
 
   /** sending → pending, to be tried again at `at`; `uncertain` when it may have arrived anyway. */
@@ -360,15 +385,16 @@ export class PgOutbox implements OutboxQueue {
     const r = await this.pool.query(
       `UPDATE outbox
           SET status = 'dead',
-              dead = jsonb_build_object('reason', 'outbox: group ' || group_id || ' is not declared', 'at', $2::text)
+              dead = jsonb_build_object('reason', $3::text || group_id || $4::text, 'at', $2::text)
         WHERE status = 'pending' AND NOT (group_id = ANY($1))`,
-      [declared, now.toISOString()],
+      // undeclaredReason(group_id), the same words as the file outbox's.
+      [declared, now.toISOString(), ...undeclaredReason('\n').split('\n')],
     );
     return r.rowCount ?? 0;
   }
 
-  /** Gives back this instance's claims (a clean stop, or a restart under the same INSTANCE_ID). */
-  async release(): Promise<number> {
+  /** Gives back this instance's claims (a restart under the same INSTANCE_ID), as possibly sent. */
+  async recover(): Promise<number> {
     const r = await this.pool.query(
       `UPDATE outbox SET status = 'pending', uncertain = true, lease_owner = NULL, lease_until = NULL
         WHERE status = 'sending' AND lease_owner = $1`,

@@ -13,10 +13,8 @@ import { createDingtalkPusher } from '../platforms/dingtalk/index.ts';
 import { createWecomPusher } from '../platforms/wecom/index.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Drain } from './drain.ts';
-import { Pacer } from './pace.ts';
 import { PgOutbox } from './pg-queue.ts';
-import { Outbox, type OutboxQueue } from './queue.ts';
-import { SharedDrain } from './shared-drain.ts';
+import { Outbox } from './queue.ts';
 
 export interface DeliveryDeps {
   config: Config;
@@ -33,14 +31,6 @@ export interface DeliveryDeps {
   coordinator?: Coordinator;
 }
 
-/** The single-process Drain or, on PostgreSQL, the SharedDrain: the same four verbs. */
-export interface Drainer {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  kick(): void;
-  nextWake(): Date | undefined;
-}
-
 /**
  * Alerts and the outbox, wired: $DATA_DIR/outbox.json and subscriptions.json, a pusher per
  * platform (group-robot pushes work whatever the inbound mode), the drain, and the alert
@@ -51,7 +41,7 @@ export async function openDelivery(deps: DeliveryDeps) {
   const coordinator = deps.coordinator ?? new LocalCoordinator();
   const pg = deps.pg;
   const pgOutbox = pg ? await PgOutbox.open(pg.pool, { owner: pg.instanceId, hub: pg.hub }) : undefined;
-  const outbox: OutboxQueue =
+  const outbox =
     pgOutbox ?? (await Outbox.open(deps.config.dataDir, { warn: (message) => deps.log.warn(message) }));
   const subscriptions = pg
     ? await Subscriptions.openPg(pg.pool, deps.groups, pg.hub)
@@ -61,16 +51,17 @@ export async function openDelivery(deps: DeliveryDeps) {
     dingtalk: createDingtalkPusher({ config: deps.config, http: deps.http, ...(deps.charts ? { charts: deps.charts } : {}) }),
   };
   const pace = { perMinute: deps.config.OUTBOX_PER_MINUTE, windowMs: deps.config.OUTBOX_WINDOW_MS };
-  const drain: Drainer = pgOutbox
-    ? new SharedDrain({ outbox: pgOutbox, groups: deps.groups, pushers, clock, log: deps.log, pace, leaseMs: deps.config.OUTBOX_LEASE_MS })
-    : new Drain({
-        outbox: outbox as Outbox,
-        groups: deps.groups,
-        pushers,
-        clock,
-        log: deps.log,
-        pacer: new Pacer(pace.perMinute, pace.windowMs),
-      });
+  // One drain for both stores: the queue decides pace and claims (in memory, or in the database
+  // for every instance).
+  const drain = new Drain({
+    outbox,
+    groups: deps.groups,
+    pushers,
+    clock,
+    log: deps.log,
+    pace,
+    leaseMs: deps.config.OUTBOX_LEASE_MS,
+  });
   const alertDeps = {
     store: deps.store,
     groups: deps.groups,

@@ -108,10 +108,23 @@ export function httpFailure(platform: string, err: unknown): PlatformError {
  * (`-`, `+`, `=`, `>`, `#`, `|`, a space run) has that marker swapped too.
  */
 export function neutralize(text: string, swap: Readonly<Record<string, string>>): string {
-  let out = '';
-  for (const ch of text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')) out += swap[ch] ?? ch;
-  out = out.replace(/:\/\//g, '：//');
+  const out = text
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+    .replace(swapPattern(swap), (ch) => swap[ch] ?? ch)
+    .replace(/:\/\//g, '：//');
   return out.replace(/^[\s]*([-+=>#|])/, (_m, c: string) => FULL_WIDTH[c] ?? c);
+}
+
+/** One regular expression per swap table, matching any of its characters (a mass alert escapes thousands of lines). */
+const swapPatterns = new WeakMap<Readonly<Record<string, string>>, RegExp>();
+function swapPattern(swap: Readonly<Record<string, string>>): RegExp {
+  let re = swapPatterns.get(swap);
+  if (!re) {
+    const chars = Object.keys(swap).map((c) => c.replace(/[\\\]^-]/g, '\\$&'));
+    re = new RegExp(`[${chars.join('')}]`, 'gu');
+    swapPatterns.set(swap, re);
+  }
+  return re;
 }
 
 /** Full-width twins of the ASCII characters markdown dialects read as markup. */

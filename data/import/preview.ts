@@ -2,6 +2,7 @@ import type { Dataset } from '../dataset.ts';
 import { diffRounds, dropsData, replacementPreview } from './diff.ts';
 import { type ImportPlan, type NoticeSource, parseNotice } from './notice.ts';
 import { renderReport } from './report.ts';
+import type { SheetPlan } from './sheet/index.ts';
 
 /** What a notice import would do, as the CLI prints it and the chat shows it before /apply. */
 export interface NoticePreview {
@@ -24,4 +25,38 @@ export function previewNotice(source: NoticeSource, data: Dataset, now: Date): N
   if (replacing.length > 0) lines.push('', ...replacing);
   const stored = data.rounds.find((v) => v.round.key === plan.write.roundFile.round.key);
   return { plan, lines, drops: stored ? dropsData(diffRounds(stored.file, plan.write.roundFile)) : false };
+}
+
+/** What a spreadsheet import would do: the CLI's preview lines, and whether a replacement drops data. */
+export interface SheetPreview {
+  plan: SheetPlan;
+  lines: string[];
+  drops: boolean;
+}
+
+/**
+ * Reads spreadsheets (.xlsx/.csv) against the data as it stands and renders the preview the CLI
+ * prints (bot/cli/sheet-import.ts): tables read, register counts, the round, and what a
+ * replacement of a stored round would change. Throws ImportRefused naming every bad cell.
+ */
+export async function previewSheets(
+  files: readonly string[],
+  data: Dataset,
+  now: Date,
+): Promise<SheetPreview> {
+  // The spreadsheet readers (exceljs, csv-parse) load only when a spreadsheet is read.
+  const [{ planSheets }, { previewLines }] = await Promise.all([
+    import('./sheet/index.ts'),
+    import('./sheet/preview.ts'),
+  ]);
+  const plan = await planSheets(files, data, { now });
+  const lines = previewLines(plan, data, files.length);
+  let drops = false;
+  if (plan.round) {
+    const roundFile = plan.round.write.roundFile;
+    lines.push(...replacementPreview(roundFile, data, plan.round.write.newRegions));
+    const stored = data.rounds.find((v) => v.round.key === roundFile.round.key);
+    drops = stored ? dropsData(diffRounds(stored.file, roundFile)) : false;
+  }
+  return { plan, lines, drops };
 }

@@ -564,6 +564,8 @@ const PLATFORM_NOUN =
 const QUOTED = /“([^”“]{2,160})”/g;
 const BEFORE_QUOTE = new RegExp(`${PLATFORM_NOUN}(?:名为|为|是)?$`);
 const AFTER_QUOTE = new RegExp(`^(?:等\\d*个?)?${PLATFORM_NOUN}`);
+const UNIT_QUOTED =
+  /(?<=(?:^|[,，、:：;；]|以及|和)[\u4e00-\u9fa5]{2,24}(?:局|委|厅|办|办公室|中心|政府|办事处|街道|镇|乡|所|院|队))“([^”“、,，]{2,20})”(?=[、,，;；。]|$|等)/g;
 const SITE_WITH_URL = /([\u4e00-\u9fa5·A-Za-z0-9]{2,20}?(?:网站|网))\((?:https?:\/\/)?[\w.-]+\.[a-z]{2,}[^)]*\)/g;
 const LISTED_SITES =
   /((?:[\u4e00-\u9fa5·]{2,16}?网站[、和及])+[\u4e00-\u9fa5·]{2,16}?网站)(?=未|存在|出现|没有|不|均|等|被)/g;
@@ -617,8 +619,10 @@ function namedInPassing(text: string): Array<{ name: string; platform?: string }
     const platform = plain.slice(Math.max(0, (open.index ?? 0) - 8), open.index).match(BEFORE_QUOTE)?.[0];
     for (const name of open[1].split(/[、,，]/).slice(0, -1)) push(name, platform);
   }
+  // 省司法厅“福建司法”、清流县文体和旅游局“清流文旅”: an account named after the unit that runs it.
+  for (const m of plain.matchAll(UNIT_QUOTED)) push(m[1] as string);
   for (const m of plain.matchAll(SITE_WITH_URL)) push(m[1] as string);
-  for (const m of plain.matchAll(LISTED_SITES)) for (const name of (m[1] as string).split(/[、和及]/)) push(name);
+  for (const m of plain.matchAll(LISTED_SITES)) for (const name of (m[1] as string).split(/、|(?<=网站)[和及]/)) push(name);
   for (const m of plain.matchAll(ACCOUNT_THEN_PLATFORM)) push(m[1] as string, m[2] as string);
   return out;
 }
@@ -628,14 +632,23 @@ const UNIT_END =
   /(?:局|委|厅|办|办公室|中心|所|院|站|馆|队|处|社|街道|办事处|镇|乡|苏木|政府|管委会|管委|委员会|开发区|园区|网站|网|市|区|县|旗|州|盟|地区)$/;
 /** Where the words after a name begin (…潘集区人民政府在本次检查中, …等网站存在, 省水务厅网站的…). */
 const AFTER_NAME =
-  /等|在|的|首页|存在|出现|分别|持续|以|对|得分|运行|未|不|针对|基于|推出|升级|领导|依申请|政策|均|多个|长期|发布|开展|有|被|较|网站(?=运行|得分|更新|建设|管理|内容|均|都)/g;
+  /等|在|的|首页|存在|出现|分别|持续|以|对|得分|运行|未|不|针对|基于|推出|升级|领导|依申请|政策|均|多个|长期|发布|开展|有|被|较|重点领域|栏目|-|—|网站(?=运行|得分|更新|建设|管理|内容|均|都)/g;
+
+/** A name cut where the words about it begin (…事务局重点领域信息-养老服务 → …事务局), or undefined. */
+function cutName(item: string): string | undefined {
+  for (const m of item.matchAll(AFTER_NAME)) {
+    const head = item.slice(0, m.index);
+    if (head.length >= 2 && UNIT_END.test(head)) return head;
+  }
+  return undefined;
+}
 /** Words that open a clause before the names it is about: 如…, 总体上，…, 其中…, 通过检查发现，…. */
 const CLAUSE_LEAD = /^(?:如|例如|比如|其中|另外|此外|同时|总体上|总的来看|总体来看|以及|还有|(?:通过|经)?(?:检查|抽查|监测)(?:中)?发现)[:：]?/;
 /** …较好的有A、B、C: the names after it are the subject. */
 const PRAISED_ARE = /(?:较好|较高|靠前|突出|优秀|先进|较为及时)的(?:有|是|为|包括)[:：]?/;
 const STRONG_PRAISE =
   /问题较少|较好|良好|较为及时|及时准确|显著|明显提升|得分\d+分以上|得分超过\d+分|得分靠前|排名靠前|表现突出|成效明显|值得|表扬|优秀|走在前列/;
-const STRONG_BLAME = /存在|出现|缺失|缺乏|未|不到位|不及时|不规范|不更新|长期|空白|错误|差|违规|瞒报|漏报|被.{0,8}通报/;
+const STRONG_BLAME = /存在|出现|缺失|缺乏|未|无(?:信息)?更新|扣分|不到位|不及时|不规范|不更新|长期|空白|错误|差|违规|瞒报|漏报|被.{0,8}通报/;
 
 /**
  * The names a clause opens with, when they are units, sites or accounts: 市公安局、市林业局…潘集区人民
@@ -649,21 +662,41 @@ function clauseSubjects(clause: string, tone: Tone): string[] {
   const are = text.match(PRAISED_ARE);
   if (are?.index !== undefined) text = text.slice(are.index + are[0].length);
   if (/^[“"《]/.test(text)) return [];
-  const items = text.split(/、/);
-  const last = items.pop() as string;
+  // The list runs until a name with words about it (…潘集区人民政府在本次检查中…); a name whose
+  // column follows it (A局重点领域信息-养老服务、B苏木-最新公开…) does not end it.
+  const items: string[] = [];
   let cut: string | undefined;
-  for (const m of last.matchAll(AFTER_NAME)) {
-    const head = last.slice(0, m.index);
-    if (head.length >= 2 && UNIT_END.test(head)) {
-      cut = head;
+  let last = '';
+  const pieces = text.split(/、|(?<=网站)[和及与](?=[\u4e00-\u9fa5]{2,}网站)/);
+  for (const [i, piece] of pieces.entries()) {
+    last = piece;
+    const atEnd = i === pieces.length - 1;
+    if (!atEnd && UNIT_END.test(piece)) {
+      items.push(piece);
+      continue;
+    }
+    const c = cutName(piece);
+    if (c !== undefined) {
+      if (!atEnd && /^(?:-|—|重点领域|栏目)/.test(piece.slice(c.length))) {
+        items.push(c);
+        continue;
+      }
+      cut = c;
       break;
     }
+    // A name not ending like a unit (信用淮南) inside a list, or a list that is the whole clause.
+    if (/^[\u4e00-\u9fa5()（）·]{2,20}$/.test(piece) && (!atEnd || items.length > 0)) {
+      if (atEnd) cut = piece;
+      else items.push(piece);
+      if (atEnd) break;
+      continue;
+    }
+    return [];
   }
-  if (cut === undefined && items.length > 0 && /^[\u4e00-\u9fa5()（）]{2,20}$/.test(last)) cut = last;
   if (cut === undefined) return [];
   const names = [...items, cut].map((n) => n.trim());
   const ok = (n: string) =>
-    /^[\u4e00-\u9fa5()（）·]{2,24}$/.test(n) && !GENERIC.test(n) && !NOT_A_NAME.test(n) && !/^(?:我|本|该|各|全|对|在|由|经|从|向|将|把|按|于|为|据|其)/.test(n);
+    /^[\u4e00-\u9fa5()（）·]{2,24}$/.test(n) && !GENERIC.test(n) && !NOT_A_NAME.test(n) && !/^(?:我|本|该|各|全|对|在|由|经|从|向|将|把|按|于|为|据|其)|^(?:省|市|县|区)政府(?:门户)?网站$/.test(n);
   if (!names.every(ok)) return [];
   const unitLike = names.filter((n) => UNIT_END.test(n)).length;
   if (names.length === 1) {
@@ -671,7 +704,9 @@ function clauseSubjects(clause: string, tone: Tone): string[] {
     if (/(?:办公厅|办公室|政务服务|数据局|信息中心)$/.test(names[0] as string)) return [];
     // One name alone is a site (…网站, …网) whatever is said of it, a unit only when praised.
     const one = names[0] as string;
-    return /网站$|网$/.test(one) || (tone === 'praise' && unitLike === 1) ? names : [];
+    // A unit whose column is named after it (卫生健康委员会-政府信息公开年报) is a unit found wanting.
+    const column = last.startsWith(one) && /^(?:-|—|重点领域|栏目)/.test(last.slice(one.length));
+    return /网站$|网$/.test(one) || (unitLike === 1 && (tone === 'praise' || column)) ? names : [];
   }
   if (unitLike * 2 < names.length + 1 || !UNIT_END.test(cut)) return [];
   // 高碑店市、清苑区、蠡县网站运行…: the 网站 after the last name is every name's.
@@ -765,6 +800,67 @@ function proseNames(all: Sentence[]): Pick<ProseFindings, 'failures' | 'praised'
   return { failures, praised, criticised };
 }
 
+/** A list's verdict at the end of its sentence: …等政务新媒体超过10天未更新，不合格. */
+const VERDICT_TAIL = /[,，](?:均|都|全部)?(?:被)?(?:判定为|认定为|视为|评定为|定为|为|属于)?不合格$/;
+/** An item's own note in brackets that is no platform: (最后更新时间1月26日). */
+const DATED_NOTE = /[(（][^()（）]*(?:更新|发布|时间|\d+月\d+日|\d{4}[-./年])[^()（）]*[)）]$/;
+
+/** The names of a 、-list, each stripped of its quotes and its dated note; the platform in brackets kept. */
+function verdictItems(list: string): Array<{ name: string; platform?: string }> {
+  const out: Array<{ name: string; platform?: string }> = [];
+  for (const piece of list.split('、')) {
+    let item = piece.trim().replace(DATED_NOTE, '');
+    let platform: string | undefined;
+    const br = item.match(/^(.+?)[(（]([^()（）]+)[)）]$/);
+    if (br?.[1] && br[2] && canonicalPlatform(br[2])) {
+      item = br[1];
+      platform = canonicalPlatform(br[2]);
+    }
+    item = item.replace(/^[“"「]+|[”"」]+$/g, '').trim();
+    if (!/^[\u4e00-\u9fa5A-Za-z0-9·()（）]{2,40}$/.test(item) || GENERIC.test(item)) return [];
+    out.push({ name: item, ...(platform ? { platform } : {}) });
+  }
+  return out;
+}
+
+/**
+ * Lists that end in their verdict: 超过10天没有更新的微博：A(最后更新时间1月11日)、B(…)等政务新媒体超过
+ * 10天未更新，不合格 — every name failed, with the words between the list and the verdict as its
+ * problem and the platform the words before the colon name. A list just before it in the same
+ * paragraph, cut from it by a semicolon (“C(…)、D(…)；超过10天…), shares the verdict.
+ */
+function verdictLists(all: Sentence[]): ProseName[] {
+  const out: ProseName[] = [];
+  all.forEach((s, i) => {
+    if (!VERDICT_TAIL.test(s.text)) return;
+    const body = s.text.replace(VERDICT_TAIL, '');
+    const m = body.match(/^(?:(.*)[:：])?([^:：]*?、[^:：]*?)等\d*(?:个|家)?((?:政府网站|网站|政务新媒体账号|政务新媒体|新媒体|账号|公众号|微博)?)([^、]{2,30})$/);
+    if (!m) return;
+    const items = verdictItems(m[2] as string);
+    if (items.length < 2) return;
+    const problem = (m[4] as string).replace(/^(?:均|都|存在|出现)/, '');
+    const head = m[1] ?? '';
+    const headPlatform = canonicalPlatform(head.match(/(微信公众号|公众号|微信|新浪微博|微博|抖音号?|今日头条|头条号|快手号?|视频号)$/)?.[1] ?? '');
+    const channel: Channel = (m[3] ?? '') !== '' ? (/网站/.test(m[3] as string) ? 'website' : 'newmedia') : (s.context ?? 'newmedia');
+    const push = (list: Array<{ name: string; platform?: string }>, sentence: Sentence, platform?: string) => {
+      for (const it of list) {
+        const p = it.platform ?? platform;
+        if (out.some((o) => o.name === it.name && o.platform === p)) continue;
+        out.push({ name: it.name, ...(p ? { platform: p } : {}), problem, channel, line: sentence.line, sentence: sentence.text });
+      }
+    };
+    // The list before the semicolon, in the same paragraph, with no verdict of its own.
+    const prev = all[i - 1];
+    if (prev && prev.line === s.line && !/不合格|合格/.test(prev.text)) {
+      const tail = prev.text.split(/[,，:：]/).at(-1) ?? '';
+      const earlier = verdictItems(tail);
+      if (earlier.length >= 2 && DATED_NOTE.test(tail.split('、')[0]?.trim() ?? '') === DATED_NOTE.test((m[2] as string).split('、')[0]?.trim() ?? '')) push(earlier, prev);
+    }
+    push(items, s, headPlatform);
+  });
+  return out;
+}
+
 /** A heading over a list of names: 一、出现单项否决情形的政务新媒体名单 / 二、出现扣分情形的…名单. */
 const LIST_HEADING = /名单|清单|名录|情况如下|具体如下/;
 const VETO_WORDS = /单项否决|不合格/;
@@ -824,6 +920,8 @@ export function readProse(body: Line[]): ProseFindings {
   const all = sentences(body);
   const names = proseNames(all);
   const lists = listSections(body);
+  const verdicts = verdictLists(all);
+  const failed = new Set([...verdicts, ...names.failures, ...lists.failures].map((f) => f.name));
   const byNo = new Map(body.map((l) => [l.no, l]));
   // Names are kept as the notice writes them (traditional characters stay traditional).
   const written = (list: ProseName[]) =>
@@ -832,10 +930,12 @@ export function readProse(body: Line[]): ProseFindings {
     tallies: proseTallies(all),
     regionRates: regionRates(all),
     failures: written([
-      ...names.failures,
-      ...lists.failures.filter((f) => !names.failures.some((n) => n.name === f.name)),
+      ...verdicts,
+      ...names.failures.filter((f) => !verdicts.some((v) => v.name === f.name)),
+      ...lists.failures.filter((f) => !names.failures.some((n) => n.name === f.name) && !verdicts.some((v) => v.name === f.name)),
     ]),
-    praised: written(names.praised),
-    criticised: written([...names.criticised, ...lists.mentions]),
+    // A name the notice declares failed is a failure, not also a mention where it is named again.
+    praised: written(names.praised.filter((n) => !failed.has(n.name))),
+    criticised: written([...names.criticised, ...lists.mentions].filter((n) => !failed.has(n.name))),
   };
 }

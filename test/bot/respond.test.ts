@@ -106,9 +106,21 @@ describe('respond(inbound, channel)', () => {
     expect(await r.respond(dingtalk, channel())).toBe('answered');
   });
 
-  it('tells a message it cannot read (a picture) to send text', async () => {
+  it('tells a picture that nothing in it can be read, and how to send a notice instead', async () => {
     const c = channel();
     await responder().respond(inbound('m1', '', { unsupported: 'picture' }), c);
+    expect(c.carried[0]).toEqual({ title: t.mediaNotRead, lines: [], mentions: [] });
+  });
+
+  it('tells a quote without a file to download to send the file to the bot itself', async () => {
+    const c = channel();
+    await responder().respond(inbound('m1', '', { unsupported: 'unknownMsgType' }), c);
+    expect(c.carried[0]).toEqual({ title: t.quotedUnknown, lines: [], mentions: [] });
+  });
+
+  it('tells another message type it cannot read to send a text command', async () => {
+    const c = channel();
+    await responder().respond(inbound('m1', '', { unsupported: 'location' }), c);
     expect(c.carried[0]).toEqual({ title: t.textOnly, lines: [t.seeHelp], mentions: [] });
   });
 

@@ -12,8 +12,13 @@ import { FakeGateway } from './dingtalk-gateway.ts';
 export interface FakeDingtalkOptions {
   /** Custom robots that exist; `secret` turns on 加签 for that robot. */
   robots?: Array<{ accessToken: string; secret?: string }>;
-  /** Stream-mode apps (AppKey/AppSecret). */
-  apps?: Array<{ clientId: string; clientSecret: string }>;
+  /**
+   * Enterprise apps (AppKey/AppSecret) for Stream and the OpenAPI; `robotCode` is the app's robot
+   * (an internal app's robotCode is its AppKey, §10.1: the default).
+   */
+  apps?: Array<{ clientId: string; clientSecret: string; robotCode?: string }>;
+  /** Life of an access token, seconds (§10.1: 7200). */
+  tokenExpireIn?: number;
   /** 20 messages per minute per robot, then throttled for 10 minutes (§4.4). */
   perMinute?: number;
   windowMs?: number;
@@ -31,6 +36,52 @@ export interface FakeDingtalkOptions {
 }
 
 type Result = { errcode: number; errmsg: string };
+
+/**
+ * A file the fake serves: its bytes, or (for size limits) `zeros` bytes made as they are sent, so
+ * a test of a 100 MB cap holds nothing in memory. `chunked` leaves out Content-Length.
+ */
+export interface ServedFile {
+  name: string;
+  bytes?: Buffer;
+  zeros?: number;
+  chunked?: boolean;
+}
+
+export function servedLength(f: ServedFile): number {
+  return f.bytes?.length ?? f.zeros ?? 0;
+}
+
+/** Writes a served file's bytes (64 KiB at a time for `zeros`), honouring backpressure. */
+export function serveBytes(f: ServedFile, res: http.ServerResponse, headers: Record<string, string>): void {
+  const length = servedLength(f);
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    ...(f.chunked ? {} : { 'content-length': String(length) }),
+    ...headers,
+  });
+  if (f.bytes) {
+    res.end(f.bytes);
+    return;
+  }
+  const block = Buffer.alloc(64 * 1024);
+  let left = length;
+  const pump = () => {
+    while (left > 0) {
+      const n = Math.min(left, block.length);
+      left -= n;
+      if (!res.write(n === block.length ? block : block.subarray(0, n))) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  res.on('close', () => {
+    left = 0;
+  });
+  pump();
+}
 const MAX_BYTES = 20_000; // 460101 message too long, exceed 20000 bytes (§4.4)
 const SIGN_WINDOW_MS = 3600_000; // §4.2 step 5
 const SESSION_TTL_MS = 90 * 60_000; // createAt + ~90 min in both official examples (§5.2)
@@ -53,7 +104,16 @@ export class FakeDingtalk {
   /** The Stream gateway: drive frames with fake.gateway.callback(), ping(), disconnect(), drop(). */
   readonly gateway: FakeGateway;
 
+  /** Every messageFiles/download request, with the status it got (§10.1). */
+  readonly fileDownloads: Array<{ downloadCode: string; robotCode: string; status: number; code?: string }> =
+    [];
+  /** Every GET of a download link, with the status it got. */
+  readonly fileGets: Array<{ status: number; bytes: number }> = [];
+
   private readonly sent = new Map<string, number[]>();
+  private readonly liveTokens = new Map<string, { clientId: string; expiresAt: number }>();
+  private readonly files = new Map<string, ServedFile & { robotCode: string; expiresAt: number }>();
+  private readonly links = new Map<string, { file: ServedFile; expiresAt: number }>();
   private readonly fetching = new Set<Promise<void>>();
   private readonly throttledUntil = new Map<string, number>();
   private readonly sessions = new Map<string, { conversationId: string; expiresAt: number }>();
@@ -229,8 +289,12 @@ export class FakeDingtalk {
         // The error body's code for bad credentials is a guess.
         if (!app)
           return reply(400, { code: 'invalidClientIdOrSecret', message: '无效的appKey或appSecret (fake)' });
-        return reply(200, { accessToken: this.token(app.clientId), expireIn: 7200 });
+        const expireIn = this.opts.tokenExpireIn ?? 7200;
+        return reply(200, { accessToken: this.token(app.clientId, expireIn), expireIn });
       }
+      if (req.method === 'POST' && url.pathname === '/v1.0/robot/messageFiles/download')
+        return this.messageFileDownload(req, body, reply);
+      if (req.method === 'GET' && url.pathname.startsWith('/fake-files/')) return this.serveLink(url, res);
       reply(404, { errcode: 404, errmsg: 'not found (fake)' });
     });
   }
@@ -242,10 +306,145 @@ export class FakeDingtalk {
   /** Access tokens handed out, by app. */
   readonly tokens = new Map<string, string>();
 
-  private token(clientId: string): string {
+  private token(clientId: string, expireIn = 7200): string {
     const token = `fake-token-${randomUUID()}`;
     this.tokens.set(clientId, token);
+    this.liveTokens.set(token, { clientId, expiresAt: this.now() + expireIn * 1000 });
     return token;
+  }
+
+  /** Every access token handed out stops working (revoked, or expired early). */
+  revokeTokens(): void {
+    this.liveTokens.clear();
+  }
+
+  /**
+   * A file a user sent to the robot: returns the download code its message carries (§10.1). The
+   * code works with the robot's app (`robotCode`, default the first app's) for `ttlMs` (its real
+   * lifetime is undocumented, §10.6: the fake's 10 minutes is a guess).
+   */
+  addFile(file: ServedFile, o: { robotCode?: string; ttlMs?: number } = {}): string {
+    const downloadCode = `dc${randomUUID().replaceAll('-', '')}`;
+    const first = this.opts.apps?.[0];
+    const robotCode = o.robotCode ?? first?.robotCode ?? first?.clientId ?? 'dingROBOT';
+    this.files.set(downloadCode, { ...file, robotCode, expiresAt: this.now() + (o.ttlMs ?? 10 * 60_000) });
+    return downloadCode;
+  }
+
+  /**
+   * A file message as the robot receives it (§10.1): `msgtype: file` in a 1:1 chat, or — how a
+   * file reaches the robot in a group — a text message quoting the file with an @
+   * (`text.isReplyMsg`, `text.repliedMsg`, community-observed shape [T]).
+   */
+  fileMessage(o: {
+    file: ServedFile;
+    /** In a group, quoted with an @ (default); false: sent to the robot in a 1:1 chat. */
+    quoted?: boolean;
+    /** What the user typed beside the quote (default nothing). */
+    content?: string;
+    conversationId?: string;
+    staffId?: string;
+    nick?: string;
+    robotCode?: string;
+    ttlMs?: number;
+  }): Record<string, unknown> {
+    const quoted = o.quoted ?? true;
+    const app = this.opts.apps?.[0];
+    const robotCode = o.robotCode ?? app?.robotCode ?? app?.clientId ?? 'dingROBOT';
+    const downloadCode = this.addFile(o.file, {
+      robotCode,
+      ...(o.ttlMs !== undefined ? { ttlMs: o.ttlMs } : {}),
+    });
+    const content = { downloadCode, fileName: o.file.name, spaceId: '24511', fileId: String(Date.now()) };
+    const base = this.robotMessage({
+      ...(o.conversationId ? { conversationId: o.conversationId } : {}),
+      conversationType: quoted ? '2' : '1',
+      ...(o.staffId ? { staffId: o.staffId } : {}),
+      ...(o.nick ? { nick: o.nick } : {}),
+      content: o.content ?? '',
+    });
+    base.robotCode = robotCode;
+    if (!quoted) {
+      const { text: _, ...rest } = base;
+      return { ...rest, msgtype: 'file', content };
+    }
+    return {
+      ...base,
+      text: {
+        content: ` ${o.content ?? ''}`,
+        isReplyMsg: true,
+        repliedMsg: {
+          msgType: 'file',
+          msgId: `msg${randomUUID()}`,
+          senderId: base.senderId,
+          createdAt: this.now(),
+          content,
+        },
+      },
+    };
+  }
+
+  /**
+   * POST /v1.0/robot/messageFiles/download (§10.1), checked as DingTalk's OpenAPI does: the token
+   * (header x-acs-dingtalk-access-token; a missing, unknown or expired one is HTTP 401
+   * InvalidAuthentication, the OpenAPI's answer to a bad token [T]), both body fields, the robot
+   * (a robotCode no app of the token owns: HTTP 400 resource.not.found "robot 不存在" [T]), the
+   * download code (unknown, expired, or another robot's: HTTP 400 — code and text are guesses,
+   * the API's table is not in the material read). Then a temporary link.
+   */
+  private messageFileDownload(
+    req: http.IncomingMessage,
+    body: unknown,
+    reply: (status: number, body: unknown) => void,
+  ): undefined {
+    const b = (body ?? {}) as { downloadCode?: unknown; robotCode?: unknown };
+    const downloadCode = typeof b.downloadCode === 'string' ? b.downloadCode : '';
+    const robotCode = typeof b.robotCode === 'string' ? b.robotCode : '';
+    const answer = (status: number, out: { code: string; message: string } | { downloadUrl: string }): undefined => {
+      this.fileDownloads.push({
+        downloadCode,
+        robotCode,
+        status,
+        ...('code' in out ? { code: out.code } : {}),
+      });
+      reply(status, 'code' in out ? { ...out, requestid: randomUUID() } : out);
+      return undefined;
+    };
+    const header = req.headers['x-acs-dingtalk-access-token'];
+    const token = this.liveTokens.get(typeof header === 'string' ? header : '');
+    if (!token || token.expiresAt < this.now())
+      return answer(401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
+    if (!downloadCode || !robotCode)
+      return answer(400, {
+        code: 'MissingParameter',
+        message: `缺少参数 ${!downloadCode ? 'downloadCode' : 'robotCode'} (fake)`,
+      });
+    const app = (this.opts.apps ?? []).find((a) => a.clientId === token.clientId);
+    if ((app?.robotCode ?? app?.clientId) !== robotCode)
+      return answer(400, { code: 'resource.not.found', message: 'robot 不存在' });
+    const file = this.files.get(downloadCode);
+    if (!file || file.robotCode !== robotCode || file.expiresAt < this.now())
+      return answer(400, {
+        code: 'InvalidParameter.DownloadCode',
+        message: 'downloadCode无效或已过期 (fake)',
+      });
+    const link = randomUUID();
+    // The link's life is undocumented (§10.6); the fake keeps it 5 minutes (a guess).
+    this.links.set(link, { file, expiresAt: this.now() + 5 * 60_000 });
+    return answer(200, { downloadUrl: `${this.url}/fake-files/${link}` });
+  }
+
+  /** GET a download link: the bytes, as a plain GET without auth headers (§10.1). */
+  private serveLink(url: URL, res: http.ServerResponse): void {
+    const link = this.links.get(url.pathname.slice('/fake-files/'.length));
+    if (!link || link.expiresAt < this.now()) {
+      this.fileGets.push({ status: 403, bytes: 0 });
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+      return;
+    }
+    this.fileGets.push({ status: 200, bytes: servedLength(link.file) });
+    serveBytes(link.file, res, {});
   }
 
   /** Fetches the pictures a markdown message links to, in the background (see imageFetches). */

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { type ServedFile, serveBytes, servedLength } from './dingtalk.ts';
 import { checkWecomImage } from './images.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +42,7 @@ export interface Frame {
 /** Byte limits of the group robot (§1.2): text 2048, markdown 4096, counted in UTF-8. */
 const LIMITS: Record<string, number> = { text: 2048, markdown: 4096 };
 const RESPONSE_URL_TTL_MS = 3600_000; // single use, one hour (§3.1)
+const FILE_URL_TTL_MS = 5 * 60_000; // file links: 5 minutes (§10.2)
 
 export class FakeWecom {
   /** Every webhook/send request, with the errcode it got. */
@@ -54,6 +56,8 @@ export class FakeWecom {
   readonly respondMsgs: Frame[] = [];
   /** aibot_send_msg, welcome and card-update frames accepted. */
   readonly sentMsgs: Frame[] = [];
+  /** Every GET of a file link, with the status it got (§10.2). */
+  readonly fileGets: Array<{ status: number; bytes: number }> = [];
   /** Every long-connection command refused, with its errcode. */
   readonly refused: Array<{ cmd: string; reqId: string; errcode: number }> = [];
   /** Media uploaded over the long connection (aibot_upload_media_*). */
@@ -63,6 +67,7 @@ export class FakeWecom {
   silentPings = false;
 
   private readonly sent = new Map<string, number[]>();
+  private readonly fileLinks = new Map<string, { file: ServedFile; at: number }>();
   private readonly codes = new Map<string, { at: number; used: boolean }>();
   private readonly holders = new Map<string, WebSocket>();
   /** req_ids of the callbacks and events the fake sent, and what each still allows. */
@@ -175,6 +180,59 @@ export class FakeWecom {
     return `${this.url}/cgi-bin/aibot/response?response_code=${code}`;
   }
 
+  /**
+   * A file a user sent the bot (§10.2): served at a link that works for 5 minutes, AES-256-CBC
+   * encrypted (IV = key[0..16], PKCS#7 padded to a multiple of 32) with `encodingAESKey` (callback
+   * mode: the bot's key) or else a fresh per-URL key returned as `aeskey` (long connection, 43
+   * characters of unpadded base64, as integrators see it). The name travels in the download's
+   * Content-Disposition (`filename*=UTF-8''…`), never in the message. A `zeros` file is served as
+   * that many (unencrypted) bytes, for size limits.
+   */
+  serveFile(file: ServedFile, encodingAESKey?: string): { url: string; aeskey: string } {
+    const keyText = encodingAESKey ?? randomBytes(32).toString('base64').replace(/=+$/, '');
+    const key = Buffer.from(`${keyText.replace(/=+$/, '')}=`, 'base64');
+    let served: ServedFile = file;
+    if (file.bytes) {
+      const pad = 32 - (file.bytes.length % 32);
+      const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false);
+      const padded = Buffer.concat([file.bytes, Buffer.alloc(pad, pad)]);
+      served = { ...file, bytes: Buffer.concat([cipher.update(padded), cipher.final()]) };
+    }
+    const id = randomUUID();
+    this.fileLinks.set(id, { file: served, at: this.now() });
+    return { url: `${this.url}/fake-cos/${id}?sign=${randomUUID()}`, aeskey: keyText };
+  }
+
+  /**
+   * A file message (§3.1, §10.2): in a single chat `msgtype: file`; in a group — where a file
+   * reaches the bot only quoted with an @ — a text message whose `quote` holds the file.
+   * `aeskey` is carried over the long connection only (callback mode decrypts with the bot's key).
+   */
+  fileMessage(o: {
+    file: { url: string; aeskey?: string };
+    quoted?: boolean;
+    content?: string;
+    chatid?: string;
+    userid?: string;
+    responseUrl?: string;
+  }): Record<string, unknown> {
+    const quoted = o.quoted ?? true;
+    const base = {
+      msgid: `msg-${randomUUID()}`,
+      aibotid: 'aibTEST',
+      ...(quoted ? { chatid: o.chatid ?? 'wrFUZHOU', chattype: 'group' } : { chattype: 'single' }),
+      from: { userid: o.userid ?? 'zhangsan' },
+      ...(o.responseUrl ? { response_url: o.responseUrl } : {}),
+    };
+    if (!quoted) return { ...base, msgtype: 'file', file: o.file };
+    return {
+      ...base,
+      msgtype: 'text',
+      text: { content: `@巡检助手 ${o.content ?? ''}` },
+      quote: { msgtype: 'file', file: o.file },
+    };
+  }
+
   /** Pushes an aibot_msg_callback to the bot's connection; returns its req_id. */
   push(botId: string, body: unknown): string {
     const ws = this.holder(botId);
@@ -265,6 +323,20 @@ export class FakeWecom {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
         body = undefined;
+      }
+      if (req.method === 'GET' && url.pathname.startsWith('/fake-cos/')) {
+        const link = this.fileLinks.get(url.pathname.slice('/fake-cos/'.length));
+        // A signed COS link: 5 minutes (§10.2), then 403 "Request has expired" as COS answers.
+        if (!link || this.now() - link.at > FILE_URL_TTL_MS) {
+          this.fileGets.push({ status: 403, bytes: 0 });
+          res.writeHead(403, { 'content-type': 'application/xml' });
+          res.end('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+          return;
+        }
+        this.fileGets.push({ status: 200, bytes: servedLength(link.file) });
+        return serveBytes(link.file, res, {
+          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(link.file.name)}`,
+        });
       }
       if (req.method === 'POST' && url.pathname === '/cgi-bin/webhook/send') {
         const key = url.searchParams.get('key') ?? '';

@@ -82,15 +82,15 @@ export function dingtalkGroup(id: string, regions: string[], over: Partial<Group
 export async function settle(
   drain: Drain,
   clock: FakeClock,
-  done: () => boolean,
+  done: () => boolean | Promise<boolean>,
   maxSteps = 10_000,
 ): Promise<void> {
   for (let i = 0; i < maxSteps; i++) {
     await drain.idle();
-    if (done()) return;
+    if (await done()) return;
     if (!clock.step()) {
       await new Promise((r) => setImmediate(r));
-      if (done()) return;
+      if (await done()) return;
       if (clock.nextTimer() === undefined) throw new Error('settle: nothing scheduled and not done');
     }
   }

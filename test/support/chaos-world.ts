@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,8 @@ export interface ChaosOptions {
   reminderUnits: number;
   timeoutMs: number;
   log?: (line: string) => void;
+  /** Keep each instance's log (stdout, JSON lines) in `<logDir>/bot-<i>.log`. */
+  logDir?: string;
 }
 
 export interface ChaosResult {
@@ -50,8 +53,12 @@ export interface ChaosResult {
   duplicatesWithoutNote: number;
   rateLimited: number;
   reminders: { expected: number; delivered: number; extra: number; extraWithoutNote: number };
-  /** From the first alert queued to the last message accepted. */
+  /** From the import to the last message accepted. */
   drainMs: number;
+  /** From the import to everything owed (every item, every reminder, in every group) queued. */
+  queuedMs: number;
+  /** Messages the busiest robot accepted (its pace bounds the drain). */
+  busiestRobot: number;
   killedAt?: number;
   restartedAt?: number;
 }
@@ -135,6 +142,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         env: env(i),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      if (o.logDir) {
+        await mkdir(o.logDir, { recursive: true });
+        const file = createWriteStream(path.join(o.logDir, `bot-${i}.log`), { flags: 'a' });
+        child.stdout?.pipe(file);
+      }
       let stderr = '';
       child.stderr?.on('data', (d) => {
         stderr += String(d);
@@ -183,6 +195,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     let killedAt: number | undefined;
     let restartedAt: number | undefined;
     let expectedTotal = 0;
+    let queuedMs: number | undefined;
     const deadline = T() + o.timeoutMs;
     let lastSent = 0;
     for (;;) {
@@ -198,6 +211,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         owed.rows[0]!.alerts >= (o.items + o.reminderUnits) * groupsTotal &&
         owed.rows[0]!.reminders >= o.reminderUnits * groupsTotal;
       if (!queued) continue;
+      queuedMs ??= T() - t0;
       const st = await outbox.stats();
       expectedTotal = st.pending + st.sending + st.sent + st.dead;
       const share = expectedTotal > 0 ? st.sent / expectedTotal : 0;
@@ -254,6 +268,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         }
       }
     }
+    const busiestRobot = Math.max(...[...wecomIds, ...dingIds].map((id) => bodiesOf(id).length));
     const rateLimited = [...wecom.pushes, ...dingtalk.pushes].filter((p) => RATE_LIMIT_CODES.has(p.errcode)).length;
     return {
       messages: deliveredCount(),
@@ -263,6 +278,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       rateLimited,
       reminders,
       drainMs,
+      queuedMs: queuedMs ?? drainMs,
+      busiestRobot,
       ...(killedAt !== undefined ? { killedAt } : {}),
       ...(restartedAt !== undefined ? { restartedAt } : {}),
     };

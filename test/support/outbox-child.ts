@@ -3,7 +3,6 @@ import { makeGroups } from '../../bot/groups.ts';
 import { silentLogger } from '../../bot/logger.ts';
 import { systemClock } from '../../bot/outbox/clock.ts';
 import { Drain } from '../../bot/outbox/drain.ts';
-import { Pacer } from '../../bot/outbox/pace.ts';
 import { Outbox } from '../../bot/outbox/queue.ts';
 import { createWecomPusher } from '../../bot/platforms/wecom/send.ts';
 import { wecomGroup } from './alert-world.ts';
@@ -23,7 +22,7 @@ const drain = new Drain({
   clock: systemClock,
   log: silentLogger,
   // Pacing is not under test here; the fake is told to allow this rate too.
-  pacer: new Pacer(10_000),
+  pace: { perMinute: 10_000 },
 });
 await drain.start();
 const timer = setInterval(() => {

@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { ChatFileError } from '../../../handlers/services.ts';
 import { ConfigError, PayloadError, SignatureError } from '../../errors.ts';
 import { safeEqual } from '../platform.ts';
 
@@ -115,4 +117,62 @@ function decrypt(key: Buffer, iv: Buffer, receiveId: string, encrypt: string): s
   const id = body.subarray(HEADER_BYTES + len).toString('utf8');
   if (!safeEqual(id, receiveId)) return undefined;
   return message.toString('utf8');
+}
+
+/**
+ * The key of a 智能机器人 file (§10.2): callback mode uses the bot's EncodingAESKey, the long
+ * connection a per-URL `aeskey`. Integrators see 43-character unpadded base64, one report a
+ * 64-character hex string (§10.2 key-format pitfall): both are accepted; anything that is not
+ * 32 bytes is refused (undefined).
+ */
+export function fileKey(k: string): Buffer | undefined {
+  const key = /^[0-9a-f]{64}$/i.test(k)
+    ? Buffer.from(k, 'hex')
+    : /^[A-Za-z0-9+/]{43}=?$/.test(k)
+      ? Buffer.from(k.endsWith('=') ? k : `${k}=`, 'base64')
+      : undefined;
+  return key?.length === 32 ? key : undefined;
+}
+
+/** A file's bytes did not decrypt to well-formed plaintext (wrong key, damaged or cut short). */
+export class FileDecryptError extends ChatFileError {
+  constructor(detail: string) {
+    super('undecryptable', `wecom file: ${detail}`);
+  }
+}
+
+/**
+ * Decrypts a 智能机器人 file as it streams (§10.2): AES-256-CBC, IV = key[0..16], PKCS#7 padded
+ * to a multiple of 32 — auto-padding off (§2.2 Node pitfall), the last 32 bytes held back until
+ * the end so the pad is checked (every pad byte, as the official SDK's decryptFile does) before
+ * any of it is passed on. Memory stays at one chunk whatever the file's size.
+ */
+export function fileDecipher(key: Buffer): Transform {
+  const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false);
+  let held = Buffer.alloc(0);
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      total += chunk.length;
+      const out = Buffer.concat([held, decipher.update(chunk)]);
+      const keep = Math.min(out.length, PAD_BLOCK);
+      held = out.subarray(out.length - keep);
+      done(null, out.subarray(0, out.length - keep));
+    },
+    flush(done: TransformCallback) {
+      if (total === 0 || total % PAD_BLOCK !== 0)
+        return done(new FileDecryptError(`length ${total} is not a multiple of 32`));
+      let tail: Buffer;
+      try {
+        tail = Buffer.concat([held, decipher.final()]);
+      } catch {
+        return done(new FileDecryptError('final block'));
+      }
+      const pad = tail[tail.length - 1] ?? 0;
+      if (pad < 1 || pad > PAD_BLOCK || pad > tail.length) return done(new FileDecryptError('bad padding'));
+      for (let i = tail.length - pad; i < tail.length; i++)
+        if (tail[i] !== pad) return done(new FileDecryptError('bad padding'));
+      done(null, tail.subarray(0, tail.length - pad));
+    },
+  });
 }

@@ -1,5 +1,7 @@
 import { type PlatformDeps, type PlatformRuntime, type Pusher, responderFor } from '../platform.ts';
+import type { FileSource } from '../../imports/chat-files.ts';
 import { createCipher } from './crypto.ts';
+import { wecomFiles } from './files.ts';
 import { createCallback } from './http.ts';
 import { createWecomPusher as pusher } from './send.ts';
 import { WecomLongConn } from './socket.ts';
@@ -39,7 +41,11 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
       log: deps.log,
       responder,
     });
-    return { connection: `wecom-longconn:${c.WECOM_BOT_ID ?? ''}`, start: () => conn.start(), stop: () => conn.stop() };
+    return {
+      connection: `wecom-longconn:${c.WECOM_BOT_ID ?? ''}`,
+      start: () => conn.start(),
+      stop: () => conn.stop(),
+    };
   }
   return undefined;
 }
@@ -47,4 +53,18 @@ export function createWecom(deps: PlatformDeps): PlatformRuntime | undefined {
 /** Group robot pushes to `${WECOM_API_BASE}/cgi-bin/webhook/send?key=…` (§1). */
 export function createWecomPusher(deps: Pick<PlatformDeps, 'config' | 'http' | 'charts'>): Pusher {
   return pusher(deps.http, deps.config.WECOM_API_BASE, deps.charts);
+}
+
+/**
+ * Where the files 智能机器人 messages carry come from (§10.2): downloaded and decrypted with the
+ * message's own aeskey (long connection) or the bot's EncodingAESKey (callback). Undefined when
+ * WeCom is off.
+ */
+export function createWecomFiles(deps: Pick<PlatformDeps, 'config' | 'http'>): FileSource | undefined {
+  const c = deps.config;
+  if (c.WECOM_MODE === 'off') return undefined;
+  return wecomFiles({
+    http: deps.http,
+    encodingAESKey: c.WECOM_MODE === 'callback' ? c.WECOM_ENCODING_AES_KEY : undefined,
+  });
 }

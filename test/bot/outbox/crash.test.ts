@@ -52,7 +52,9 @@ beforeAll(async () => {
   const last = run();
   const code = await new Promise((r) => last.once('exit', r));
   expect(code).toBe(0);
-}, 60_000);
+  // Four bot processes start one after another (tsx loads each): a minute was not enough with the
+  // whole suite running on two shared cores.
+}, 120_000);
 
 afterAll(async () => {
   await fake.close();

@@ -5,7 +5,6 @@ import axios from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeGroups } from '../../../bot/groups.ts';
 import { Drain } from '../../../bot/outbox/drain.ts';
-import { Pacer } from '../../../bot/outbox/pace.ts';
 import { Outbox } from '../../../bot/outbox/queue.ts';
 import { createDingtalkPusher } from '../../../bot/platforms/dingtalk/send.ts';
 import { reply } from '../../../handlers/reply.ts';
@@ -46,7 +45,7 @@ describe('outbox Drain against a DingTalk robot', () => {
         pushers: { dingtalk: pusher },
         clock,
         log: silentLogger,
-        pacer: new Pacer(25),
+        pace: { perMinute: 25 },
         random: () => 0.5,
       });
       await drain.start();

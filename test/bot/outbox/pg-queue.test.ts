@@ -138,3 +138,35 @@ describe.runIf(withPostgres)('PgOutbox stats, dead letters and /retry', () => {
     expect((await a.deadLetters()).map((e) => e.dead?.reason)).toEqual(['outbox: group gone is not declared']);
   });
 });
+
+describe.runIf(withPostgres)('PgOutbox.markSent()', () => {
+  const DAY = 86_400_000;
+  it('drops the texts of messages sent over a week ago, as the file outbox does, but remembers their keys', async () => {
+    await a.enqueueAll([msg('old', 'fz', ['i-old']), msg('week', 'xm'), msg('new', 'fz')], new Date(T0));
+    const old = await a.claim('r1', ['fz'], T0, pace, LEASE);
+    await a.markSent(old.entry!.key, new Date(T0 + 1));
+    const week = await a.claim('r2', ['xm'], T0 + 2 * DAY, pace, LEASE);
+    await a.markSent(week.entry!.key, new Date(T0 + 2 * DAY));
+    // Eight days later: `old` is past the week, `week` is not; the trim runs on another instance.
+    const latest = await b.claim('r1', ['fz'], T0 + 8 * DAY, pace, LEASE);
+    await b.markSent(latest.entry!.key, new Date(T0 + 8 * DAY));
+    expect((await a.get('old'))?.reply).toBeUndefined();
+    expect((await a.get('week'))?.reply).toBeDefined();
+    expect((await a.get('new'))?.reply).toBeDefined();
+    expect(await a.stats()).toMatchObject({ sent: 3, pending: 0 });
+    // The key and its items still count: the alert is not queued again.
+    expect(await b.enqueue(msg('again', 'fz', ['i-old']), new Date(T0 + 8 * DAY))).toBe(false);
+    expect(await b.enqueue(msg('old', 'fz'), new Date(T0 + 8 * DAY))).toBe(false);
+  });
+
+  it('leaves every text in place while nothing is older than a week', async () => {
+    await a.enqueueAll([msg('m1'), msg('m2')], new Date(T0));
+    for (const [i, key] of ['m1', 'm2'].entries()) {
+      const c = await a.claim('r1', ['fz'], T0 + i * 6 * DAY, pace, LEASE);
+      expect(c.entry?.key).toBe(key);
+      await a.markSent(key, new Date(T0 + i * 6 * DAY));
+    }
+    expect(await a.trimSent(new Date(T0 + 6 * DAY))).toBe(0);
+    expect((await a.entries()).map((e) => e.reply !== undefined)).toEqual([true, true]);
+  });
+});

@@ -225,3 +225,66 @@ describe('counts in prose', () => {
     expect(r.round.title).toBe('甘肅省人民政府辦公廳關于2021年二季度全省政務新媒體抽查檢查情況的通報');
   });
 });
+
+describe('failures named in a list that ends in its verdict', () => {
+  it('reads A(最后更新时间…)、B(…)等政务新媒体超过10天未更新，不合格, with the list before the semicolon and the platform before the colon', () => {
+    const r = parse(
+      '宁陕县2022年第一季度政府网站和政务新媒体检查结果',
+      '2.政务新媒体方面:经2月9日自查,“龙王镇人民政府(最后更新时间 1月26日)、宁陕教育(最后更新时间 1月29日) ;超过10天没有更新的微博:宁陕文广旅游(最后更新时间 1月11日)、宁陕人社(最后更新时间 1月19日)等政务新媒体超过10天未更新,不合格。',
+    );
+    expect(r.failures.map((f) => [f.channel, f.subject, f.platform ?? '', f.problem])).toEqual([
+      ['newmedia', '龙王镇人民政府', '', '超过10天未更新'],
+      ['newmedia', '宁陕教育', '', '超过10天未更新'],
+      ['newmedia', '宁陕文广旅游', '微博', '超过10天未更新'],
+      ['newmedia', '宁陕人社', '微博', '超过10天未更新'],
+    ]);
+    expect(own(r, 'newmedia')).toMatchObject({ failed: 4, derived: ['failed'] });
+    expect(r.mentions).toEqual([]);
+  });
+
+  it('takes no failure from a list whose sentence gives no verdict', () => {
+    const r = parse(
+      '宁陕县2022年第一季度政府网站和政务新媒体检查结果',
+      '共检查政务新媒体10个。经自查,龙王镇人民政府(最后更新时间 1月26日)、宁陕教育(最后更新时间 1月29日)等政务新媒体更新较慢,已提醒。',
+    );
+    expect(r.failures).toEqual([]);
+  });
+});
+
+describe('names criticised in prose, more forms', () => {
+  it('keeps units losing points for a column (A局重点领域信息-养老服务、B苏木-最新公开…扣分) as criticised mentions', () => {
+    const r = parse(
+      '新巴尔虎左旗政务公开领导小组办公室关于2024年第四季度政府网站和政务新媒体的通报',
+      '在第四季度网站监测问题清单中,新巴尔虎左旗民政和退役军人事务局重点领域信息-养老服务、新巴尔虎左旗罕达盖苏木-最新公开栏目应更新未更新,共计扣分2分;新巴尔虎左旗卫生健康委员会-政府信息公开年报栏目无信息更新,扣分1分。',
+    );
+    expect(mentioned(r, 'criticised')).toEqual([
+      '新巴尔虎左旗民政和退役军人事务局',
+      '新巴尔虎左旗罕达盖苏木',
+      '新巴尔虎左旗卫生健康委员会',
+    ]);
+    expect(r.failures).toEqual([]);
+  });
+
+  it('ends a list of sites at the first words about them (A网站、B网站分别存在X、Y等问题), and reads a site after 如', () => {
+    const r = parse(
+      '青海省人民政府办公厅关于2020年第三季度全省政府网站检查情况的通报',
+      '二、主要问题',
+      '海北州财政局网站、河南县政府网站分别存在未提供网上有效咨询建言渠道、办事指南重点要素缺失等问题。',
+      '检查发现32个政府网站出现错别字,如钦州市人民政府门户网站出现“倍受青睐”、“拔款”等。',
+    );
+    expect(mentioned(r, 'criticised')).toEqual(['海北州财政局网站', '河南县政府网站', '钦州市人民政府门户网站']);
+  });
+
+  it('reads an account named after its unit (省司法厅“福建司法”、清流县文体和旅游局“清流文旅”) as criticised', () => {
+    const r = parse(
+      '福建省人民政府办公厅关于2022年第一季度全省政府网站与政务新媒体检查情况的通报',
+      '二、存在问题',
+      '部分政府网站、政务新媒体信息审核把关不够严,存在表述错误。如:厦门市统计局网站、泉州市文化广电和旅游局网站等网站以及省司法厅“福建司法”、清流县文体和旅游局“清流文旅”等政务新媒体。',
+    );
+    expect(mentioned(r, 'criticised')).toEqual(
+      expect.arrayContaining(['厦门市统计局网站', '泉州市文化广电和旅游局网站', '福建司法', '清流文旅']),
+    );
+    expect(mentioned(r, 'criticised')).not.toContain('泉州市文化广电');
+    expect(r.failures).toEqual([]);
+  });
+});

@@ -56,7 +56,7 @@ describe('dingtalk.decodeMessage()', () => {
     expect(decodeMessage(outsider, groups)?.inbound.sender).toEqual({ platform: 'dingtalk', name: '张三' });
   });
 
-  it.each(['picture', 'richText', 'file', 'audio', 'video'])(
+  it.each(['picture', 'richText', 'audio', 'video'])(
     'marks a %s message unsupported, with no text',
     (msgtype) => {
       const { text: _, ...rest } = official;
@@ -65,6 +65,65 @@ describe('dingtalk.decodeMessage()', () => {
       expect(m?.session?.url).toBe(official.sessionWebhook);
     },
   );
+
+  it('carries a file sent to the robot: download code, name and robot code (§10.1)', () => {
+    const { text: _, ...rest } = official;
+    const body = {
+      ...rest,
+      msgtype: 'file',
+      robotCode: 'dingROBOT',
+      content: { downloadCode: 'dc1', fileName: '通报.docx', spaceId: '1', fileId: '2' },
+    };
+    const m = decodeMessage(body, groups);
+    expect(m?.inbound).toMatchObject({
+      text: '',
+      file: {
+        platform: 'dingtalk',
+        name: '通报.docx',
+        handle: { downloadCode: 'dc1', robotCode: 'dingROBOT' },
+      },
+    });
+    expect(m?.inbound.unsupported).toBeUndefined();
+    expect(() => decodeMessage({ ...body, content: { fileName: 'x.docx' } }, groups)).toThrow(
+      /content.downloadCode/,
+    );
+  });
+
+  it('carries a file quoted with an @ in a group (text.repliedMsg), with the words typed beside it', () => {
+    const quoted = {
+      ...official,
+      text: {
+        content: ' 导入',
+        isReplyMsg: true,
+        repliedMsg: {
+          msgType: 'file',
+          msgId: 'm0',
+          senderId: 's',
+          createdAt: 1,
+          content: { downloadCode: 'dc2', fileName: '汇总.xlsx' },
+        },
+      },
+    };
+    expect(decodeMessage(quoted, groups)?.inbound).toMatchObject({
+      text: '导入',
+      groupId: 'fuzhou',
+      file: { platform: 'dingtalk', name: '汇总.xlsx', handle: { downloadCode: 'dc2' } },
+    });
+  });
+
+  it('marks a bare quote whose file came without a download code, and leaves quoted text alone', () => {
+    const quote = (msgType: string, content: string) => ({
+      ...official,
+      text: { content, isReplyMsg: true, repliedMsg: { msgType, content: {} } },
+    });
+    expect(decodeMessage(quote('unknownMsgType', ' '), groups)?.inbound.unsupported).toBe('unknownMsgType');
+    expect(decodeMessage(quote('file', ''), groups)?.inbound.unsupported).toBe('unknownMsgType');
+    expect(decodeMessage(quote('picture', ''), groups)?.inbound.unsupported).toBe('picture');
+    const asked = decodeMessage(quote('text', ' /rate 福州'), groups)?.inbound;
+    expect(asked).toMatchObject({ text: '/rate 福州' });
+    expect(asked?.unsupported).toBeUndefined();
+    expect(asked?.file).toBeUndefined();
+  });
 
   it('returns null for a body that is not a robot message', () => {
     expect(decodeMessage({ hello: 'world' }, groups)).toBeNull();

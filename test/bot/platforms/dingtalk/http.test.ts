@@ -189,7 +189,7 @@ describe('POST /dingtalk', () => {
     expect((await post(s.base, msg, signedHeaders({ ts: Date.now() - 1 }))).status).toBe(200);
     await s.idle();
     const answers = fake.answers('cidPICTURE') as Array<{ markdown: { title: string } }>;
-    expect(answers.map((a) => a.markdown.title)).toEqual([t.textOnly]);
+    expect(answers.map((a) => a.markdown.title)).toEqual([t.mediaNotRead]);
     expect(calls.map((c) => c.unsupported)).toEqual(['picture']);
     await s.close();
   });

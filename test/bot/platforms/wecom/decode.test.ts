@@ -43,11 +43,62 @@ describe('wecom.decodeMessage()', () => {
     expect(decodeMessage(body, groups)?.inbound.text).toBe('/rate 福州');
   });
 
-  it('returns null for images, events and stream refreshes', () => {
-    for (const msgtype of ['image', 'event', 'stream', 'voice', undefined]) {
+  it('returns null for events and stream refreshes', () => {
+    for (const msgtype of ['event', 'stream', 'location', undefined]) {
       expect(decodeMessage({ msgid: 'x', msgtype, from: { userid: 'u' } }, groups)).toBeNull();
     }
     expect(decodeMessage(null, groups)).toBeNull();
+  });
+
+  it.each(['image', 'voice', 'video'])('marks a %s message unsupported, with no text', (msgtype) => {
+    const m = decodeMessage(
+      { msgid: 'x', msgtype, from: { userid: 'u' }, [msgtype]: { url: 'https://x' } },
+      groups,
+    );
+    expect(m?.inbound).toMatchObject({ unsupported: msgtype, text: '' });
+  });
+
+  it('carries a file sent in a single chat: its URL and, over the long connection, its own aeskey', () => {
+    const body = {
+      msgid: 'f1',
+      chattype: 'single',
+      from: { userid: 'zhangsan' },
+      msgtype: 'file',
+      file: { url: 'https://cos/x', aeskey: 'k' },
+    };
+    expect(decodeMessage(body, groups)?.inbound).toMatchObject({
+      text: '',
+      file: { platform: 'wecom', handle: { url: 'https://cos/x', aeskey: 'k' } },
+    });
+    expect(decodeMessage({ ...body, file: { url: 'https://cos/x' } }, groups)?.inbound.file).toEqual({
+      platform: 'wecom',
+      handle: { url: 'https://cos/x' },
+    });
+  });
+
+  it('carries a file quoted with an @ in a group, with the words typed beside it', () => {
+    const body = {
+      msgid: 'q1',
+      chatid: 'wrFUZHOU',
+      chattype: 'group',
+      from: { userid: 'zhangsan' },
+      msgtype: 'text',
+      text: { content: '@巡检助手 导入' },
+      quote: { msgtype: 'file', file: { url: 'https://cos/q' } },
+    };
+    expect(decodeMessage(body, groups)?.inbound).toMatchObject({
+      text: '导入',
+      groupId: 'fuzhou',
+      file: { platform: 'wecom', handle: { url: 'https://cos/q' } },
+    });
+    const quotedText = { ...body, quote: { msgtype: 'text', text: { content: 'x' } } };
+    expect(decodeMessage(quotedText, groups)?.inbound.file).toBeUndefined();
+  });
+
+  it('refuses a file message without its file', () => {
+    expect(() => decodeMessage({ msgid: 'f', msgtype: 'file', from: { userid: 'u' } }, groups)).toThrow(
+      PayloadError,
+    );
   });
 
   it('names the missing fields of a malformed text message', () => {

@@ -262,10 +262,6 @@ describe('POST /wecom', () => {
 
   it.each([
     [
-      'an image message',
-      { msgid: 'i1', from: { userid: 'u' }, msgtype: 'image', image: { url: 'https://x' } },
-    ],
-    [
       'an enter_chat event',
       { msgid: 'e1', from: { userid: 'u' }, msgtype: 'event', event: { eventtype: 'enter_chat' } },
     ],

@@ -4,7 +4,7 @@ import { makeGroups } from '../../../bot/groups.ts';
 import { systemClock } from '../../../bot/outbox/clock.ts';
 import { PgOutbox } from '../../../bot/outbox/pg-queue.ts';
 import { RATE_LIMIT_CODES } from '../../../bot/outbox/plan.ts';
-import { SharedDrain } from '../../../bot/outbox/shared-drain.ts';
+import { Drain } from '../../../bot/outbox/drain.ts';
 import { createDingtalkPusher } from '../../../bot/platforms/dingtalk/send.ts';
 import { createWecomPusher } from '../../../bot/platforms/wecom/send.ts';
 import { PgHub } from '../../../data/pg/hub.ts';
@@ -57,7 +57,7 @@ async function world() {
     cleanups.push(() => hub.close());
     const outbox = await PgOutbox.open(db.pool, { owner, hub });
     const logged = captureLog();
-    const d = new SharedDrain({
+    const d = new Drain({
       outbox,
       groups,
       pushers,
@@ -81,7 +81,7 @@ async function until(check: () => boolean | Promise<boolean>, ms: number): Promi
   }
 }
 
-describe.runIf(withPostgres)('SharedDrain', () => {
+describe.runIf(withPostgres)('Drain on one PostgreSQL outbox, three instances', () => {
   it('delivers every message once across three instances, in order, without a rate-limit error', async () => {
     const w = await world();
     const instances = [await w.drain('a'), await w.drain('b'), await w.drain('c')];
