@@ -125,6 +125,10 @@ Both stores validate every item with the same schemas and build the same in-memo
 write (what answers \`/rate\`). PostgreSQL writes the register in batches of 5,000 rows
 (\`INSERT … SELECT FROM unnest\`), each round as one row, each in one transaction under the store's
 write lock, and then reads back the rows with a newer revision; lowdb rewrites its JSON files.
-Opening reads every row and builds the Dataset.`;
+Opening reads every row and builds the Dataset. Where PostgreSQL's time goes: the register's one
+transaction upserting about 176,000 jsonb rows is most of it, and reading them back to rebuild the
+Dataset about as long as opening the store. Not done yet: a bulk path (COPY into a staging table and one
+upsert from it, and no read-back of the rows this instance just wrote) to narrow the gap. An import is
+rare (a round a quarter); what instances do all day is in \`pg-writes\` and \`rate-instances\`.`;
 console.log(md);
 await writeSection('pg-import', md);

@@ -162,9 +162,9 @@ function limits(): string {
   const lines = [
     `What limits it: the machine has ${cores} cores, and everything runs on them — the bot instances, PostgreSQL,
 the load generator and the webhook receiver. A second instance adds a second Node event loop, so it can only
-help as far as a core is left over for it; each callback also costs PostgreSQL two small writes (its msgId
-and its sign recorded, so a redelivery to either instance is answered once) and the load generator and
-receiver about as much CPU as a bot, so on ${cores} cores two instances cannot reach 2×.`,
+help as far as a core is left over for it, and each callback also commits three small writes to PostgreSQL
+(its sign, the sign bound to its msgId, and its msgId: a redelivery to either instance is answered once, a
+replayed sign refused), so on ${cores} cores two instances cannot reach 2×.`,
   ];
   if (machineBusy > cores * 0.9 && others > 0.5)
     lines.push(`In this run the machine was saturated by other work: this bench's processes had

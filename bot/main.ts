@@ -30,8 +30,12 @@ import { createFileSources, createPlatforms } from './platforms/index.ts';
 import { fitsPusher } from './outbox/digest.ts';
 import { textFits } from './reminders/job.ts';
 import { startReminderJob } from './reminders/schedule.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { probeWarnInBot } from './cli/probe-job.ts';
+import type { Group } from './groups.ts';
+import { startWarnJob } from './probe/warn-job.ts';
 import { openReminders } from './reminders/setup.ts';
-import { openProbeStore, startProbeLoop } from './probe/setup.ts';
+import { openProbing, probeService } from './probe/setup.ts';
 
 /**
  * Composition root: the data directory's lock → store → groups → platforms → HTTP app → the
@@ -64,7 +68,7 @@ async function startLocked(
 ) {
   const opened = await openStore(
     { ...config, ...(config.INSTANCE_ID ? { instanceId: config.INSTANCE_ID } : {}) },
-    { warn: (message) => log.warn(message) },
+    { warn: (message) => log.warn(message), note: (message) => log.info(message) },
   );
   cleanups.push(() => opened.close());
   const store = opened.store;
@@ -108,9 +112,20 @@ async function startLocked(
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
   jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
-  // Site probing (README "Site probing"): one probe store for every reader and writer in the process.
-  const probes = await openProbeStore(config, opened.pg);
+  // Site probing (README "Site probing"): the probe store always (/probe and /watch read standings
+  // from it), and with PROBE=on the schedule that probes every registered site's homepage and
+  // columns, and the early warnings evaluated every 15 minutes (bot/probe/warn-job.ts, below).
+  const probing = await openProbing({
+    config,
+    opened,
+    coordinator,
+    sites: () => store.dataset().register.sites,
+    log,
+  });
+  cleanups.push(() => probing.stop());
+  const probes = probing.store;
   const services = {
+    probe: probeService(config, probes),
     groups,
     tasks: reminders.service,
     subscriptions: delivery.subscriptions,
@@ -219,18 +234,27 @@ async function startLocked(
   store.onChange?.(() => void scanAfterImport());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
   cleanups.push(() => reminderJob.stop());
-  // With PROBE=on, the schedule probing every registered site's homepage and columns into the
-  // probe store (README "Site probing").
-  const probeLoop = startProbeLoop({
-    config,
-    store: probes,
-    coordinator,
-    sites: () => store.dataset().register.sites,
+  const warnDeps = {
+    store,
+    probes,
+    groups,
+    scopeOf: (group: Group, data: Dataset) => delivery.subscriptions.scopeOf(group.id, data),
+    outbox: delivery.outbox,
+    perDay: config.PROBE_PER_DAY,
+    fits: (group: Group) => {
+      const pusher = delivery.pushers[group.platform];
+      return pusher ? fitsPusher(pusher) : textFits(group);
+    },
     log,
-  });
-  if (probeLoop) {
-    jobs.add(statusText.probeJob, () => probeLoop.nextTry());
-    cleanups.push(() => probeLoop.stop());
+  };
+  const warnJob = config.PROBE === 'on' ? startWarnJob(warnDeps, undefined, coordinator) : undefined;
+  if (warnJob) {
+    jobs.add(statusText.probeWarnJob, () => warnJob.nextRun());
+    cleanups.push(() => warnJob.stop());
+  }
+  if (probing.loop) {
+    const loop = probing.loop;
+    jobs.add(statusText.probeJob, () => loop.nextTry());
   }
   // The CLI's way in (bot/admin/server.ts): `npm run import … --apply` and `npm run ask` run here.
   // On PostgreSQL a CLI writes to the database itself and the instances hear of it (NOTIFY).
@@ -243,23 +267,20 @@ async function startLocked(
         commands: {
           import: (argv, out) => importCommand(argv, { store, imports, cwd: process.cwd() }, out),
           ask: askInBot(pipeline),
+          ...(warnJob ? { 'probe-warn': probeWarnInBot(warnDeps, groups) } : {}),
         },
       })
     : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  log.info(
-    { port, pid: process.pid, dataDir: config.dataDir, groups: groups.list.length },
-    'inspection-bot listening',
-  );
+  log.info({ port, pid: process.pid, dataDir: config.dataDir, groups: groups.list.length }, 'inspection-bot listening');
   return {
     server,
     store,
     imports,
     port,
-    /** The probe store and, with PROBE=on, its schedule. */
-    probes,
-    probeLoop,
+    /** Probe store and schedule (tests look at the loop). */
+    probing,
     /** What handlers see (for tests that ask the running bot). */
     pipeline,
     adminPort: admin?.port,
@@ -276,8 +297,9 @@ async function startLocked(
       const cut = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
       await admin?.stop();
       await reminderJob.stop();
+      await warnJob?.stop();
       // Tries in flight finish (at most a few seconds), then the tallies are written.
-      await probeLoop?.stop();
+      await probing.stop();
       await delivery.stop();
       for (const l of leaderships) await l.stop();
       for (const p of platforms) if (!opened.pg || !p.start) await p.stop?.();

@@ -28,6 +28,8 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** Hears of a torn journal line dropped at start (lowdb). */
   warn?: (message: string) => void;
+  /** Hears of regions learned before the gazetteer moved onto its units at start (lowdb). */
+  note?: (message: string) => void;
 }
 
 /** The PostgreSQL side of an open store, for the delivery layer (outbox, tasks, leader locks). */
@@ -56,6 +58,7 @@ export async function openStore(s: StoreSettings, o: OpenOptions = {}): Promise<
     const store = await LowStore.open(s.dataDir, {
       ...(o.readOnly ? { readOnly: true } : {}),
       ...(o.warn ? { warn: o.warn } : {}),
+      ...(o.note ? { note: o.note } : {}),
       ...(s.HOME_REGION ? { home: s.HOME_REGION } : {}),
     });
     return { store, close: () => store.close() };

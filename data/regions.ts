@@ -106,6 +106,8 @@ export class RegionIndex {
   private readonly gaz: Gazetteer | undefined;
   /** Gazetteer codes a register region stands for (350128 → 平潭综合实验区). */
   private readonly shadow = new Map<string, Region>();
+  /** Regions by the ids they had before they were moved onto the gazetteer (Region.formerIds). */
+  private readonly former = new Map<string, Region>();
   /** childrenOf() results merged from both layers; cleared by add(). */
   private readonly childCache = new Map<string, Region[]>();
 
@@ -127,6 +129,7 @@ export class RegionIndex {
   /** Adds one region (an import learning a new one) without rebuilding the index. */
   add(r: Region): void {
     this.byId.set(r.id, r);
+    for (const id of r.formerIds ?? []) this.former.set(id, r);
     for (const k of new Set([r.name, r.short, ...r.aliases, ...(r.code ? [r.code] : [])].map(nameKey))) {
       if (!k) continue;
       const list = this.byKey.get(k) ?? [];
@@ -172,7 +175,7 @@ export class RegionIndex {
   }
 
   get(id: string): Region | undefined {
-    const own = this.byId.get(id) ?? this.shadow.get(id);
+    const own = this.byId.get(id) ?? this.shadow.get(id) ?? this.former.get(id);
     if (own || !this.gaz) return own;
     const place = this.gaz.byCode(id);
     return place ? this.ofPlace(place) : undefined;
@@ -208,9 +211,11 @@ export class RegionIndex {
 
   /** True when `id` is `ancestorId` or lies below it. */
   within(id: string, ancestorId: string): boolean {
+    // A subscription may name a region by the id it had before it moved onto the gazetteer.
+    const ancestor = this.byId.has(ancestorId) ? ancestorId : (this.former.get(ancestorId)?.id ?? ancestorId);
     let cur: Region | undefined = this.get(id);
     for (let depth = 0; cur && depth < 10; depth++) {
-      if (cur.id === ancestorId) return true;
+      if (cur.id === ancestor) return true;
       cur = this.parentOf(cur);
     }
     return false;
@@ -236,7 +241,9 @@ export class RegionIndex {
     const candidates: Candidate[] = (this.byKey.get(key) ?? []).map((r) => ({
       r,
       exact: exactness(r, key),
-      source: r.learned ? 1 : 0,
+      // A gazetteer unit an import added to the register (its id is its code: 4301 长沙市) is a
+      // gazetteer unit, not a name an import made up.
+      source: r.learned ? (r.code !== undefined && r.id === r.code && this.gaz?.byCode(r.code) ? 2 : 1) : 0,
     }));
     if (this.gaz) {
       const found = this.gaz.matches(key);

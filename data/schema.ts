@@ -22,6 +22,11 @@ export const regionSchema = z.object({
   aliases: z.array(z.string()).default([]),
   /** True when created by an import rather than shipped reference data. */
   learned: z.boolean().optional(),
+  /**
+   * Ids this region had before it was moved onto its gazetteer unit (`new/湖南省`, learned before
+   * the national gazetteer): a subscription or reference by the old id still finds it.
+   */
+  formerIds: z.array(z.string()).optional(),
 });
 export type Region = z.infer<typeof regionSchema>;
 

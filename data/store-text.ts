@@ -11,5 +11,8 @@ export const storeText = {
     `数据目录已被另一个写入进程占用：${holder}（锁文件 ${file}）。同一数据目录只能有一个写入者；若确认该进程已不在运行，删除锁文件后重试。`,
   lockHolder: (h: { role: string; pid: number; host: string; startedAt: string; command?: string }) =>
     `${h.role === 'bot' ? '机器人' : '命令行'}进程 pid ${h.pid}，主机 ${h.host}，启动于 ${h.startedAt}${h.command ? `（${h.command}）` : ''}`,
+  regionsMoved: (moves: string[]) =>
+    `${moves.length}个导入时新建的地区已对应到全国行政区划（历史通报、单位和订阅不变）：${moves.join('；')}`,
+  regionMoved: (from: string, to: string, name: string) => `${from} → ${to} ${name}`,
   badLockFile: (file: string) => `锁文件 ${file} 无法读取；若确认没有进程在使用该数据目录，删除它后重试。`,
 };

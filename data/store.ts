@@ -7,7 +7,9 @@ import { diffRounds, type RoundDiff } from './import/diff.ts';
 import { ReplacementRefused } from './import/refusal.ts';
 import { LowPendingImports, type PendingImportBook } from './pending-imports.ts';
 import { fujianRegions } from './reference/fujian.ts';
+import { migrateLearnedRegions } from './region-migration.ts';
 import { SeenIds } from './seen.ts';
+import { storeText } from './store-text.ts';
 import {
   type Account,
   type RegisterFile,
@@ -129,12 +131,13 @@ export class LowStore implements InspectionStore {
   /**
    * `readOnly`: for a process that only looks (a preview, `npm run jobs`) while another owns the
    * directory: nothing is written, not even a torn journal tail cut off, and writes are refused.
-   * `warn` hears of a torn last line dropped from a journal. `home`: HOME_REGION, the deployment's
+   * `warn` hears of a torn last line dropped from a journal; `note` of regions learned before
+   * the national gazetteer moved onto its units at start (data/region-migration.ts). `home`: HOME_REGION, the deployment's
    * own region (a bare /rate answers it; preferred when a name is shared).
    */
   static async open(
     dataDir: string,
-    opts: { readOnly?: boolean; warn?: (message: string) => void } & DatasetOptions = {},
+    opts: { readOnly?: boolean; warn?: (message: string) => void; note?: (message: string) => void } & DatasetOptions = {},
   ): Promise<LowStore> {
     const register = await Doc.open({
       file: path.join(dataDir, 'register.json'),
@@ -164,6 +167,7 @@ export class LowStore implements InspectionStore {
       });
       rounds.set(doc.data.round.key, doc);
     }
+    if (!opts.readOnly) await moveLearnedRegions(register, rounds, opts.note);
     const state = await Doc.open({
       file: path.join(dataDir, 'state.json'),
       schema: stateFileSchema,
@@ -389,6 +393,33 @@ export function roundFileName(key: string): string {
     out += SAFE_BYTE.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return `${out}.json`;
+}
+
+/**
+ * Moves the regions imports learned before the national gazetteer (`new/…`) onto their units
+ * (data/region-migration.ts), crash-safe in three writes: the register gains the units (the old
+ * regions stay), then each round file that refers to an old region is rewritten, then the old
+ * regions go. A crash in between leaves every reference resolvable, and the next start finishes.
+ */
+async function moveLearnedRegions(
+  register: Doc<typeof registerFileSchema>,
+  rounds: Map<string, Doc<typeof roundFileSchema>>,
+  note: ((message: string) => void) | undefined,
+): Promise<void> {
+  const m = migrateLearnedRegions(
+    register.data,
+    [...rounds.values()].map((d) => d.data),
+  );
+  if (m.moves.length === 0) return;
+  const kept = new Set(m.register.regions.map((r) => r.id));
+  const before = register.data.regions;
+  await register.replace({
+    ...register.data,
+    regions: [...before.filter((r) => !kept.has(r.id)), ...m.register.regions],
+  });
+  for (const file of m.rounds) await rounds.get(file.round.key)?.replace(file);
+  await register.replace(m.register);
+  note?.(storeText.regionsMoved(m.moves.map((x) => storeText.regionMoved(x.from, x.to, x.toName))));
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   misnamed,
   refusal,
 } from '../data/import/file-kind.ts';
+import type { ReplaceWording } from '../data/import/diff.ts';
 import type { NoticeSource } from '../data/import/notice.ts';
 import type { ImportActor } from '../data/import/service.ts';
 import { previewNotice, previewSheets } from '../data/import/preview.ts';
@@ -26,6 +27,9 @@ export type PendingFile = NonNullable<PendingImport['file']>;
  */
 export const CHAT_SHEET_MAX_BYTES = 20 * 1024 * 1024;
 import { chatImportText as x } from './text.ts';
+
+/** The chat asks for a dropping replacement with its own command, not the CLI's flag (diff.ts ReplaceWording). */
+export const chatWording: ReplaceWording = { willRefuse: x.willRefuse };
 
 /**
  * A notice or spreadsheet sent to the bot as a file (handlers/import.ts has the pasted text and
@@ -77,7 +81,7 @@ async function readKept(kept: KeptFile, ctx: HandlerContext): Promise<FilePrevie
   try {
     if (isSheet) {
       if (facts.size > CHAT_SHEET_MAX_BYTES) return refused([x.sheetTooLarge(CHAT_SHEET_MAX_BYTES)]);
-      const preview = await previewSheets([kept.path], ctx.data, ctx.now);
+      const preview = await previewSheets([kept.path], ctx.data, ctx.now, chatWording);
       const round = preview.plan.round?.write.roundFile.round.key;
       const bytes = await readFile(kept.path);
       return {
@@ -96,7 +100,7 @@ async function readKept(kept: KeptFile, ctx: HandlerContext): Promise<FilePrevie
     const file: PendingFile = { name, format: notice.format };
     if (notice.title) file.title = notice.title;
     if (notice.published) file.published = notice.published;
-    const preview = previewNotice(noticeSource(notice.text, file), ctx.data, ctx.now);
+    const preview = previewNotice(noticeSource(notice.text, file), ctx.data, ctx.now, chatWording);
     return {
       ok: true,
       lines: preview.lines,
@@ -127,8 +131,8 @@ export type SheetApplied = { ok: true; answer: Reply } | { ok: false; answer: Re
 
 /**
  * /apply on a spreadsheet: its bytes back in a file, read again against the data as it stands,
- * then its register (if any) through the store and its round (if any) through the one import
- * entry point.
+ * then its register (if any) and its round (if any) through the import service's entry points
+ * (audited there).
  */
 export async function applySheet(
   pending: PendingImport,
@@ -143,7 +147,7 @@ export async function applySheet(
   try {
     let preview: Awaited<ReturnType<typeof previewSheets>>;
     try {
-      preview = await previewSheets([kept.path], ctx.data, ctx.now);
+      preview = await previewSheets([kept.path], ctx.data, ctx.now, chatWording);
     } catch (err) {
       if (err instanceof AppError && err.expose)
         return { ok: false, answer: reply(x.fileNotRead(file.name), err.message.split('\n')), keep: false };
@@ -153,7 +157,8 @@ export async function applySheet(
     const lines: string[] = [];
     const { register, round } = preview.plan;
     if (register) {
-      const r = await ctx.store.applyRegister(register);
+      // Through the one register entry point: audited with the sender, the group and what changed.
+      const r = await ctx.services.imports!.applyRegister(register, ctx.now, { by, source: file.name });
       lines.push(x.registerApplied(r.added, r.updated));
     }
     if (!round) return { ok: true, answer: reply(x.registerOnlyApplied(file.name), lines) };

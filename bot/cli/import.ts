@@ -8,6 +8,7 @@ import {
 } from '../../data/import/file-kind.ts';
 import { AppError } from '../../data/errors.ts';
 import type { NoticeSource } from '../../data/import/notice.ts';
+import { cliReplaceWording } from '../../data/import/diff.ts';
 import { previewNotice } from '../../data/import/preview.ts';
 import { IssuerNotFound } from '../../data/import/refusal.ts';
 import { NOTICE_MAX_BYTES, type NoticeText, noticeReaders, sheetKinds } from '../../data/import/readers.ts';
@@ -53,10 +54,12 @@ export async function runImport(
     dataDir: config.dataDir,
     command: 'import',
     // The bot runs elsewhere: it gets absolute paths (the value of --issuer is a name, not a path).
-    argv: argv.map((a, i) => (a.startsWith('--') || argv[i - 1] === '--issuer' ? a : path.resolve(cwd, a))),
+    argv: argv.map((a, i) =>
+      a.startsWith('--') || argv[i - 1] === '--issuer' || argv[i - 1] === '--period' ? a : path.resolve(cwd, a),
+    ),
     out,
     alone: async () => {
-      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m) });
+      const opened = await openStore(config, { oneShot: true, warn: (m) => log.warn(m), note: (m) => log.info(m) });
       const store = opened.store;
       try {
         return await importCommand(argv, { store, imports: new ImportService(store, log), cwd, progress }, out);
@@ -85,9 +88,10 @@ export async function importCommand(
 ): Promise<number> {
   const apply = argv.includes('--apply');
   const replace = argv.includes('--replace');
-  const { issuer, rest } = issuerOption(argv);
+  const { value: issuer, rest: afterIssuer } = option(argv, 'issuer');
+  const { value: period, rest } = option(afterIssuer, 'period');
   const given = rest.filter((a) => !a.startsWith('--'));
-  if (given.length === 0 || issuer === '') {
+  if (given.length === 0 || issuer === '' || period === '') {
     out(tx.usage);
     return 2;
   }
@@ -137,8 +141,13 @@ export async function importCommand(
     return 1;
   }
   try {
-    const source: NoticeSource = { ...read0, file: file.name, ...(issuer !== undefined ? { issuer } : {}) };
-    const { plan, lines } = previewNotice(source, store.dataset(), new Date());
+    const source: NoticeSource = {
+      ...read0,
+      file: file.name,
+      ...(issuer !== undefined ? { issuer } : {}),
+      ...(period !== undefined ? { period } : {}),
+    };
+    const { plan, lines } = previewNotice(source, store.dataset(), new Date(), cliReplaceWording);
     for (const line of lines) out(line);
     out('');
     if (!apply || !deps.imports) {
@@ -165,19 +174,22 @@ export async function importCommand(
   }
 }
 
-/** `--issuer 六安市` or `--issuer=六安市` (supplies or overrides the issuer); empty is a usage error. */
-function issuerOption(argv: string[]): { issuer?: string; rest: string[] } {
+/**
+ * `--issuer 六安市` / `--issuer=六安市` (supplies or overrides the issuer), `--period 2025Q1` (the
+ * period): the value and the other arguments; an empty value is a usage error.
+ */
+function option(argv: string[], name: 'issuer' | 'period'): { value?: string; rest: string[] } {
   const rest: string[] = [];
-  let issuer: string | undefined;
+  let value: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (a === '--issuer') {
-      issuer = (argv[i + 1] ?? '').trim();
+    if (a === `--${name}`) {
+      value = (argv[i + 1] ?? '').trim();
       i++;
-    } else if (a.startsWith('--issuer=')) issuer = a.slice('--issuer='.length).trim();
+    } else if (a.startsWith(`--${name}=`)) value = a.slice(`--${name}=`.length).trim();
     else rest.push(a);
   }
-  return issuer === undefined ? { rest } : { issuer, rest };
+  return value === undefined ? { rest } : { value, rest };
 }
 
 /** Every kind either importer reads, for the refusal's list of what would work. */

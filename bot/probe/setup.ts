@@ -1,7 +1,8 @@
-import type { PgConnection } from '../../data/open-store.ts';
+import type { OpenStore, PgConnection } from '../../data/open-store.ts';
 import { PgProbeStore } from '../../data/pg/probe-store.ts';
 import { FileProbeStore, type ProbeStore } from '../../data/probe/store.ts';
 import type { Site } from '../../data/schema.ts';
+import type { ProbeService } from '../../handlers/services.ts';
 import type { Config } from '../config.ts';
 import type { Coordinator } from '../coordination.ts';
 import type { Logger } from '../logger.ts';
@@ -30,34 +31,34 @@ export function createFetcher(
   });
 }
 
-/**
- * The probe store the bot, `npm run ask` and `npm run jobs` share: `DATA_DIR/probe.json`
- * (data/probe/store.ts), or with STORE=postgres the tables of data/pg/probe-store.ts on the
- * store's pool. One place to open it for every door.
- */
-export async function openProbeStore(
-  config: Pick<Config, 'dataDir'>,
-  pg?: Pick<PgConnection, 'pool'>,
-): Promise<ProbeStore> {
-  return pg ? PgProbeStore.open(pg.pool) : FileProbeStore.open(config.dataDir);
+export interface Probing {
+  /** Where tallies and readings are kept: /probe, /watch and the warnings read standings here. */
+  store: ProbeStore;
+  /** The schedule, when PROBE=on. */
+  loop: ProbeLoop | undefined;
+  /** Stops the schedule (tries in flight finish) and writes the tallies. */
+  stop(): Promise<void>;
 }
 
 /**
- * With PROBE=on, the schedule probing every registered site into `store` (README "Site probing");
- * undefined when probing is off.
+ * The probe store beside the inspection store (probe.json in DATA_DIR, or PostgreSQL tables for
+ * STORE=postgres) and, with PROBE=on, the schedule probing every registered site.
  */
-export function startProbeLoop(deps: {
+export async function openProbing(deps: {
   config: Config;
-  store: ProbeStore;
+  opened: Pick<OpenStore, 'pg'>;
   coordinator: Coordinator;
   sites: () => readonly Site[];
   log: Logger;
-}): ProbeLoop | undefined {
-  const { config, log } = deps;
-  if (config.PROBE !== 'on') return undefined;
+}): Promise<Probing> {
+  const { config, opened, log } = deps;
+  const store: ProbeStore = opened.pg
+    ? await PgProbeStore.open(opened.pg.pool)
+    : await FileProbeStore.open(config.dataDir);
+  if (config.PROBE !== 'on') return { store, loop: undefined, stop: async () => undefined };
   const loop = new ProbeLoop({
     sites: deps.sites,
-    store: deps.store,
+    store,
     fetcher: createFetcher(config),
     coordinator: deps.coordinator,
     log,
@@ -76,5 +77,18 @@ export function startProbeLoop(deps: {
     },
     'probing: on',
   );
-  return loop;
+  return { store, loop, stop: () => loop.stop() };
+}
+
+/**
+ * The probe store alone, for the doors that only read standings or evaluate warnings (`npm run
+ * ask`, `npm run jobs -- probe-warn`): the same store the bot's probing writes.
+ */
+export async function openProbeStore(config: Config, pg?: Pick<PgConnection, 'pool'>): Promise<ProbeStore> {
+  return pg ? PgProbeStore.open(pg.pool) : FileProbeStore.open(config.dataDir);
+}
+
+/** What /probe and /watch read (handlers/services.ts ProbeService). */
+export function probeService(config: Config, store: ProbeStore): ProbeService {
+  return { enabled: config.PROBE === 'on', perDay: config.PROBE_PER_DAY, store };
 }

@@ -262,6 +262,32 @@ const MERGERS: Rename[] = [
     year: 2021,
     source: `${history('0b7fd75')}; 洛阳市吉利区并入孟津区`,
   },
+  // Renamed before the package's history begins (2016), still written in older registers and
+  // in the names of units and sites: the code stayed, the name changed.
+  {
+    former: '襄樊市',
+    formerCode: '4206',
+    code: '4206',
+    name: '襄阳市',
+    year: 2010,
+    source: '国务院2010年批复湖北省襄樊市更名为襄阳市（民政部公告，2010年11月）',
+  },
+  {
+    former: '襄阳区',
+    formerCode: '420607',
+    code: '420607',
+    name: '襄州区',
+    year: 2010,
+    source: '国务院2010年批复湖北省襄樊市更名为襄阳市，襄樊市襄阳区更名为襄阳市襄州区',
+  },
+  {
+    former: '思茅市',
+    formerCode: '5308',
+    code: '5308',
+    name: '普洱市',
+    year: 2007,
+    source: '国务院2007年批复云南省思茅市更名为普洱市',
+  },
   {
     former: '横县',
     formerCode: '450127',

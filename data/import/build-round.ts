@@ -64,9 +64,13 @@ export function buildRound(
   else if (!period) problems.add(meta.period.where, tx.badPeriod(meta.period.text));
   const scope = scopeOf(draft, regions, problems);
   // Rows are checked even when the period or scope is refused, so every problem is listed at once.
-  const key = `${period ?? ''}@${scope?.id ?? ''}`;
+  // A round stored under an older key of the same period and scope (its scope was a region
+  // learned before the gazetteer, moved onto its unit since) is the one this import replaces.
+  const stored =
+    period && scope ? data.rounds.find((v) => v.round.period === period && v.round.scopeRegionId === scope.id) : undefined;
+  const key = stored?.round.key ?? `${period ?? ''}@${scope?.id ?? ''}`;
   const tallies = scope ? readTallies(draft.tallies, scope, regions, data, problems) : [];
-  const failures = readFailures(draft, key, scope, regions, data, problems);
+  const failures = readFailures(draft, key, scope, regions, data, problems, stored?.file.failures);
   if (!period || !scope) return undefined;
   if (!draft.listedMayExceedTallies) checkListedAgainstTallies(tallies, failures, problems);
 
@@ -246,16 +250,24 @@ function readFailures(
   regions: ImportRegions,
   data: Dataset,
   problems: Problems,
+  storedFailures: readonly Failure[] = [],
 ): PlacedFailure[] {
   const out: PlacedFailure[] = [];
   const seen = new Map<string, Where>();
+  // The same item of the same round keeps its stored id (what /done marks, sent reminders and
+  // alerts are attached to), also when its region was moved onto the gazetteer since.
+  const sameItem = (channel: string, regionId: string, subject: string, platform?: string) =>
+    [channel, regionId, subject, platform ?? ''].join('\u0000');
+  const storedIds = new Map(storedFailures.map((f) => [sameItem(f.channel, f.regionId, f.subject, f.platform), f.id]));
   for (const row of draft.failures) {
     const region =
       row.regionId !== undefined
         ? placed(row.regionId, row.where, regions, problems)
         : regions.require(row.region, scope?.id, problems);
     if (!region) continue;
-    const id = failureId(roundKey, row.channel, region.id, row.subject, row.platform);
+    const id =
+      storedIds.get(sameItem(row.channel, region.id, row.subject, row.platform)) ??
+      failureId(roundKey, row.channel, region.id, row.subject, row.platform);
     const first = seen.get(id);
     if (first) {
       problems.add(row.where, tx.duplicateRow(describeWhere(first)));

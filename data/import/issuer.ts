@@ -1,5 +1,6 @@
 import { wholeLineDate } from './dates.ts';
 import type { Line } from './lines.ts';
+import { gazetteer } from '../gazetteer/index.ts';
 import type { Place, PlaceBook } from './places.ts';
 
 /** The notice's title: possibly broken over two or three lines, which are joined. */
@@ -270,6 +271,19 @@ export function officeHint(office: IssuerFound): ScopeHint | undefined {
 }
 
 const DEPTH: Record<ScopeLevel, Place['kind']> = { province: 'province', city: 'city', district: 'district' };
+
+/**
+ * The units a title names in full anywhere in it (关于2022年第三季度浙江省政府系统…的通报 →
+ * 浙江省): the notice's own words about what it covers. Short forms are not taken from inside a
+ * title, where they may be parts of other words.
+ */
+export function placesInTitle(title: string, book: PlaceBook): Place[] {
+  const found = gazetteer()
+    .scan(title.replace(/《[^》]*》/g, ''))
+    .filter((m) => m.how === 'name' || m.text === m.place.name)
+    .flatMap((m) => book.find(m.text));
+  return [...new Map(found.map((p) => [p.code, p])).values()];
+}
 
 /** True when a place is a unit the hint can mean (武定县 for 县政府办公室, not 楚雄州). */
 export function fitsHint(place: Place, hint: ScopeHint): boolean {

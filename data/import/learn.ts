@@ -35,8 +35,11 @@ export class RegionLearner {
     if (!res || !scopeId || this.index.within(res.region.id, scopeId)) return res?.region;
     const scope = this.index.get(scopeId);
     if (!scope || scope.kind === 'country') return res.region;
-    const gazetteerUnit = res.region.code !== undefined && res.region.code === res.region.id;
-    return gazetteerUnit ? res.region : undefined;
+    const gazetteerUnit = (r: Region) => r.code !== undefined && r.code === r.id;
+    // A unit outside the scope only when the name means that one unit: 鼓楼区 in a 济南 notice is
+    // none of the four 鼓楼区 elsewhere (it is learned under the scope instead), never a guess.
+    const shared = res.alternatives.some((a) => gazetteerUnit(a) && nameKey(a.name) === nameKey(res.region.name));
+    return gazetteerUnit(res.region) && !shared ? res.region : undefined;
   }
 
   /** The longest known region name a text starts with: 福州市退役军人事务局 → 福州市. */
@@ -89,8 +92,15 @@ export class RegionLearner {
     if (existing) return existing;
     const id = parentId ? `${parentId}/${nameKey(name)}` : `new/${nameKey(name)}`;
     const parentKind = parentId ? this.index.get(parentId)?.kind : undefined;
-    // Below a city everything is county level, 福清市 included.
-    const kind = parentKind === 'city' || parentKind === 'district' ? 'district' : kindOf(name);
+    // Departments (市直部门) and zones (开发区, 起步区) are what they say; otherwise, below a city
+    // everything is county level, 福清市 included.
+    const own = kindOf(name);
+    const kind =
+      own === 'provincial-depts' || own === 'special-zone'
+        ? own
+        : parentKind === 'city' || parentKind === 'district'
+          ? 'district'
+          : own;
     const region: Region = { id, name, short: shortName(name), kind, aliases: [], learned: true };
     if (parentId) region.parent = parentId;
     this.learned.push(region);
@@ -103,7 +113,7 @@ function kindOf(name: string): RegionKind {
   if (/国$|^全国/.test(name)) return 'country';
   if (/(省|自治区)$/.test(name)) return 'province';
   if (/部门|省直|市直|单位$/.test(name)) return 'provincial-depts';
-  if (/(试验区|实验区|新区|开发区|高新区)$/.test(name)) return 'special-zone';
+  if (/(试验区|实验区|示范区|合作区|新区|开发区|高新区|园区|起步区|管理区|管委会)$/.test(name)) return 'special-zone';
   if (/(市|州|盟|地区)$/.test(name) && !/(区|县)$/.test(name)) return 'city';
   return 'district';
 }

@@ -40,6 +40,8 @@ export interface NoticeSource {
   issuer?: string;
   /** The portal a saved page came from (its SiteName meta, or the site part of its <title>). */
   site?: string;
+  /** `--period <期次>` (2025Q1, 2025H1, 2023-09, 2025年第一季度): supplies or overrides the period. */
+  period?: string;
 }
 
 /** Everything one import accumulates while it reads. */
@@ -64,7 +66,9 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   const body = o.body.lines;
   const title = findTitle(body, src.title);
   const titleLine = title && title.line > 0 ? body.find((l) => l.no === title.line) : undefined;
+  const given = src.period === undefined ? undefined : periodOption(src.period);
   const period =
+    given ??
     periodIn(title?.text ?? '') ??
     firstPeriod(body.slice(0, 8)) ??
     firstPeriod(o.attachments.flatMap((a) => (a.title ? [a.title] : []))) ??
@@ -82,6 +86,7 @@ export function parseNotice(src: NoticeSource, data: Dataset, now: Date): Import
   const roundKey = `${period}@${scope.id}`;
   const ctx: ImportContext = { learner, scope, roundKey, notes: [], warnings: [] };
   if (found.note) ctx.notes.push(found.note);
+  if (given) ctx.notes.push(tx.periodFromOption(given));
 
   const tallies = new Map<Channel, Tally[]>();
   const failures: Failure[] = [];
@@ -393,6 +398,20 @@ function roundOf(a: {
     break;
   }
   return round;
+}
+
+/** `--period`: 2025Q1, 2025H1, 2023-09, or as a notice writes it (2025年第一季度); else refused. */
+function periodOption(text: string): string {
+  const t = text.normalize('NFKC').replace(/\s+/g, '');
+  const m = t.match(/^(\d{4})(?:[Qq]([1-4])|[Hh]([12])|-(\d{2}))$/);
+  if (m) {
+    if (m[2]) return `${m[1]}Q${m[2]}`;
+    if (m[3]) return `${m[1]}H${m[3]}`;
+    if (Number(m[4]) >= 1 && Number(m[4]) <= 12) return `${m[1]}-${m[4]}`;
+  }
+  const p = periodIn(t);
+  if (p) return p;
+  throw new ImportError(tx.periodOptionUnknown(text));
 }
 
 function firstPeriod(lines: Line[]): string | undefined {

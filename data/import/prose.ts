@@ -72,6 +72,8 @@ interface Sentence {
   context?: Channel;
   /** What the section heading over it says of what it names: 典型做法 praises, 存在问题 blames. */
   tone?: Tone;
+  /** The numbered sub-heading it falls under, numbering left out: （一）未提供有效互动功能 → 未提供有效互动功能. */
+  heading?: string;
 }
 
 type Tone = 'praise' | 'blame';
@@ -99,6 +101,7 @@ function sentences(lines: Line[]): Sentence[] {
   const out: Sentence[] = [];
   let heading: Channel | undefined;
   let tone: Tone | undefined;
+  let sub: string | undefined;
   for (const l of lines) {
     const parts = l.text.split(/(?<=[。;；!！])/);
     let context = heading;
@@ -117,8 +120,16 @@ function sentences(lines: Line[]): Sentence[] {
       if (headed) {
         const t = PRAISE_HEADING.test(lead) ? 'praise' : BLAME_HEADING.test(lead) ? 'blame' : undefined;
         if (t || TOP_HEADING.test(lead)) tone = t;
+        if (TOP_HEADING.test(lead)) sub = undefined;
+        if (SUB_HEADING.test(lead) && text === lead) sub = lead.replace(SUB_HEADING, '');
       }
-      out.push({ text, line: l.no, ...(context ? { context } : {}), ...(tone ? { tone } : {}) });
+      out.push({
+        text,
+        line: l.no,
+        ...(context ? { context } : {}),
+        ...(tone ? { tone } : {}),
+        ...(sub ? { heading: sub } : {}),
+      });
       const runs = channelRuns(text, context);
       const last = runs.at(-1)?.channel;
       if (last) context = last;
@@ -179,10 +190,11 @@ export function channelRuns(
     runs.push(both ? { ...run, both: true } : run);
     k = j;
   }
-  // 其中1个网站不合格: a count just before a channel noun belongs to that noun's run.
+  // 其中1个网站不合格 / 县政府网站及8个政府系统政务新媒体: a count just before a channel noun (and
+  // its 政府系统) belongs to that noun's run.
   for (let i = 1; i < runs.length; i++) {
     const prev = runs[i - 1] as { text: string };
-    const m = prev.text.match(/(?:其中|有|共)?\d+(?:个|家)$/);
+    const m = prev.text.match(/(?:其中|有|共)?\d+(?:个|家)(?:政府系统)?$/);
     if (!m || m.index === undefined || m.index === 0) continue;
     prev.text = prev.text.slice(0, m.index);
     (runs[i] as { text: string }).text = m[0] + (runs[i] as { text: string }).text;
@@ -572,7 +584,7 @@ const LISTED_SITES =
 const ACCOUNT_THEN_PLATFORM =
   /(?:^|[,，、。:：;；]|的)([\u4e00-\u9fa5A-Za-z0-9·]{2,12}?)(微信公众号|政务微博|新浪微博|抖音号|头条号|快手号)(?=出现|存在|未|发布|内容|长期|超过|没有|不|等|被|、|,|，)/g;
 const GENERIC = /^(?:部分|个别|一些|少数|多数|有的|全省|全市|全州|全县|全区|各级|各地|各类|各|该|本|其|我省|我市|政府|门户|政务|市直|省直|县级|市级|省级|乡镇|基层|其他|其余|相关|有关|同类|此类|上述|以上|下列|以下)/;
-const NOT_A_NAME = /意识|自信|维护|找错|审核|制度|机制|读网|指标|互联网|放管服|一网通办|最多跑一次|工作要求|问题|情况|通知|意见|办法|规定|标准/;
+const NOT_A_NAME = /僵尸|空壳|睡眠|休眠|三审三校|意识|自信|维护|找错|审核|制度|机制|读网|指标|互联网|放管服|一网通办|最多跑一次|工作要求|问题|情况|通知|意见|办法|规定|标准/;
 const PRAISE_WORDS = /表扬|好的做法|亮点|创新|成效|较好|优秀|典型经验|值得|推广|学习借鉴|效果明显|受到/;
 const BLAME_WORDS = /问题|不合格|未|没有|不及时|不规范|错误|瞒报|漏报|违规|私自|僵尸|不更新|批评|整改/;
 
@@ -598,7 +610,7 @@ function namedInPassing(text: string): Array<{ name: string; platform?: string }
     let j = i;
     while (
       j + 1 < quotes.length &&
-      /^[、,，和及与]$/.test(plain.slice((quotes[j]?.index ?? 0) + (quotes[j]?.[0].length ?? 0), quotes[j + 1]?.index))
+      /^[、,，和及与]?$/.test(plain.slice((quotes[j]?.index ?? 0) + (quotes[j]?.[0].length ?? 0), quotes[j + 1]?.index))
     )
       j++;
     const first = quotes[i] as RegExpMatchArray;
@@ -632,7 +644,7 @@ const UNIT_END =
   /(?:局|委|厅|办|办公室|中心|所|院|站|馆|队|处|社|街道|办事处|镇|乡|苏木|政府|管委会|管委|委员会|开发区|园区|网站|网|市|区|县|旗|州|盟|地区)$/;
 /** Where the words after a name begin (…潘集区人民政府在本次检查中, …等网站存在, 省水务厅网站的…). */
 const AFTER_NAME =
-  /等|在|的|首页|存在|出现|分别|持续|以|对|得分|运行|未|不|针对|基于|推出|升级|领导|依申请|政策|均|多个|长期|发布|开展|有|被|较|重点领域|栏目|-|—|网站(?=运行|得分|更新|建设|管理|内容|均|都)/g;
+  /等|在|的|首页|存在|出现|分别|持续|以|对|得分|运行|未|不|针对|基于|推出|升级|领导|依申请|政策|均|多个|长期|发布|开展|办理|有|被|较|重点领域|栏目|-|—|网站(?=运行|得分|更新|建设|管理|内容|均|都)/g;
 
 /** A name cut where the words about it begin (…事务局重点领域信息-养老服务 → …事务局), or undefined. */
 function cutName(item: string): string | undefined {
@@ -656,7 +668,8 @@ const STRONG_BLAME = /存在|出现|缺失|缺乏|未|无(?:信息)?更新|扣�
  * A list holds two names or more, most of them ending like a unit (局, 委, 街道, 政府, 网站…); one name
  * alone must end like one. The last name is cut where the words about it begin.
  */
-function clauseSubjects(clause: string, tone: Tone): string[] {
+function clauseSubjects(clause: string, tone: Tone, inProblems: boolean): string[] {
+  const example = /^(?:如|例如|比如)/.test(clause);
   let text = clause.replace(/^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]是)/, '').replace(CLAUSE_LEAD, '');
   if (/不合格/.test(text)) return [];
   const are = text.match(PRAISED_ARE);
@@ -684,6 +697,11 @@ function clauseSubjects(clause: string, tone: Tone): string[] {
       cut = c;
       break;
     }
+    // The clause is one unit's name (…,如市应急管理局).
+    if (example && atEnd && items.length === 0 && UNIT_END.test(piece) && /^[\u4e00-\u9fa5()（）·]{2,24}$/.test(piece)) {
+      cut = piece;
+      break;
+    }
     // A name not ending like a unit (信用淮南) inside a list, or a list that is the whole clause.
     if (/^[\u4e00-\u9fa5()（）·]{2,20}$/.test(piece) && (!atEnd || items.length > 0)) {
       if (atEnd) cut = piece;
@@ -706,7 +724,9 @@ function clauseSubjects(clause: string, tone: Tone): string[] {
     const one = names[0] as string;
     // A unit whose column is named after it (卫生健康委员会-政府信息公开年报) is a unit found wanting.
     const column = last.startsWith(one) && /^(?:-|—|重点领域|栏目)/.test(last.slice(one.length));
-    return /网站$|网$/.test(one) || (unitLike === 1 && (tone === 'praise' || column)) ? names : [];
+    // …如市应急管理局; 市司法局未将…, in a section on problems: a unit criticised.
+    const blamed = tone === 'blame' && (example || inProblems);
+    return /网站$|网$/.test(one) || (unitLike === 1 && (tone === 'praise' || column || blamed)) ? names : [];
   }
   if (unitLike * 2 < names.length + 1 || !UNIT_END.test(cut)) return [];
   // 高碑店市、清苑区、蠡县网站运行…: the 网站 after the last name is every name's.
@@ -717,15 +737,17 @@ function clauseSubjects(clause: string, tone: Tone): string[] {
 /** The names a sentence is about and what it says of them: praise (问题较少, 较好) or blame (存在…). */
 function subjectsOf(s: Sentence): { tone: Tone; names: string[] } | undefined {
   const plain = s.text.replace(/《[^》]*》/g, '').replace(/“[^”]*”/g, (q) => q.replace(/[,，、]/g, '·'));
-  const tone: Tone | undefined = STRONG_PRAISE.test(plain)
+  // 未发现…问题 says nothing against what it names.
+  const said = plain.replace(/(?:未|没有|均未)(?:发现|出现)[^,，。;；]*/g, '');
+  const tone: Tone | undefined = STRONG_PRAISE.test(said)
     ? 'praise'
-    : STRONG_BLAME.test(plain) || BLAME_WORDS.test(plain)
+    : STRONG_BLAME.test(said) || BLAME_WORDS.test(said)
       ? 'blame'
       : s.tone;
   if (!tone) return undefined;
   const names: string[] = [];
   for (const clause of plain.split(/[,，:：]/)) {
-    const found = clauseSubjects(clause, tone);
+    const found = clauseSubjects(clause, tone, s.tone === 'blame');
     // A clause of praise after a list (…满城区、蠡县网站运行管理情况较好) is every list's in the sentence.
     for (const n of found) if (!names.includes(n)) names.push(n);
   }
@@ -861,6 +883,63 @@ function verdictLists(all: Sentence[]): ProseName[] {
   return out;
 }
 
+const ACCOUNT_PLATFORM =
+  '(微信服务号|微信订阅号|微信公众号|微信视频号|视频号|公众号|服务号|订阅号|政务微博|新浪微博|微博|抖音号|抖音|今日头条|头条号|快手号|快手|移动客户端|小程序)';
+
+/**
+ * Failures the notice lists before it says what each did wrong: a sub-heading naming a problem
+ * (（一）未提供有效互动功能。) over sentences that name a listed failure (…“金台生态环境”微信订阅号，
+ * 未提供…) gives that failure its problem, and the platform written after its name there.
+ */
+function problemsFromHeadings(all: Sentence[], failures: ProseName[]): void {
+  for (const f of failures) {
+    if (f.problem && f.platform) continue;
+    const quoted = `“${f.name}”`;
+    for (const s of all) {
+      if (!s.heading || s.heading.length < 4 || s.text === f.sentence || !s.text.includes(quoted)) continue;
+      if (/^(?:政府网站|网站|政务新媒体|新媒体)(?:方面|情况|检查|检查情况)?$|合格/.test(s.heading)) continue;
+      f.problem ??= s.heading;
+      const after = s.text.slice(s.text.indexOf(quoted) + quoted.length).match(new RegExp(`^${ACCOUNT_PLATFORM}`))?.[1];
+      if (!f.platform && after) {
+        const canon = canonicalPlatform(after);
+        if (canon) f.platform = canon;
+      }
+      break;
+    }
+  }
+}
+
+/**
+ * Reasons after the count failed: 11个不合格：部分单位未按时更新；“杨陵文旅”微信视频号未按照…完成注销
+ * 工作 — a reason that opens with a quoted account names a failure, the reason its problem.
+ */
+function reasonLists(all: Sentence[]): ProseName[] {
+  const out: ProseName[] = [];
+  all.forEach((s, i) => {
+    const colon = s.text.match(/\d+(?:个|家)[^,，。;；:：\d]{0,12}?不合格[:：]/);
+    if (colon?.index === undefined) return;
+    const parts = [{ s, text: s.text.slice(colon.index + colon[0].length) }];
+    for (const next of all.slice(i + 1)) {
+      if (next.line !== s.line) break;
+      parts.push({ s: next, text: next.text });
+    }
+    for (const { s: at, text } of parts) {
+      const m = text.match(new RegExp(`^[“"]([^”"]{2,30})[”"]${ACCOUNT_PLATFORM}?(.{4,})$`));
+      if (!m?.[1] || !m[3] || GENERIC.test(m[1])) continue;
+      const platform = m[2] ? canonicalPlatform(m[2]) : undefined;
+      out.push({
+        name: m[1],
+        ...(platform ? { platform } : {}),
+        problem: m[3],
+        channel: at.context ?? (platform ? 'newmedia' : 'website'),
+        line: at.line,
+        sentence: at.text,
+      });
+    }
+  });
+  return out;
+}
+
 /** A heading over a list of names: 一、出现单项否决情形的政务新媒体名单 / 二、出现扣分情形的…名单. */
 const LIST_HEADING = /名单|清单|名录|情况如下|具体如下/;
 const VETO_WORDS = /单项否决|不合格/;
@@ -920,8 +999,9 @@ export function readProse(body: Line[]): ProseFindings {
   const all = sentences(body);
   const names = proseNames(all);
   const lists = listSections(body);
-  const verdicts = verdictLists(all);
+  const verdicts = [...verdictLists(all), ...reasonLists(all)];
   const failed = new Set([...verdicts, ...names.failures, ...lists.failures].map((f) => f.name));
+  problemsFromHeadings(all, [...verdicts, ...names.failures, ...lists.failures]);
   const byNo = new Map(body.map((l) => [l.no, l]));
   // Names are kept as the notice writes them (traditional characters stay traditional).
   const written = (list: ProseName[]) =>

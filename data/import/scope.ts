@@ -8,6 +8,7 @@ import {
   issuerInTitle,
   OFFICE,
   officeHint,
+  placesInTitle,
   type ScopeHint,
   scopeFromNamedRegions,
   scopeHints,
@@ -78,7 +79,9 @@ export function issuerAndScope(
     return { issuer: office.name, scope: country };
   }
   // The page's portal (武定县人民政府门户网站) is one more place the text names.
-  const evidence = src.site ? [...lines, { no: 0, raw: src.site, text: src.site.normalize('NFKC').replace(/\s+/g, '') }] : lines;
+  const evidence = src.site
+    ? [...lines, { no: 0, raw: src.site, text: src.site.normalize('NFKC').replace(/\s+/g, '') }]
+    : lines;
   const hints = [
     ...candidates.map(officeHint).filter((h): h is ScopeHint => h !== undefined),
     ...scopeHints(body),
@@ -86,17 +89,33 @@ export function issuerAndScope(
   const site = src.site ? book.leading(src.site.normalize('NFKC').replace(/\s+/g, '')) : undefined;
   for (const hint of hints) {
     // The text names its unit, or speaks as a unit (我县, 县政府办公室) of the portal it was saved from.
+    const named = title ? placesInTitle(title.text, book).filter((p) => fitsHint(p, hint)) : [];
     const place =
-      scopeFromNamedRegions(evidence, hint, book) ?? (site && hint.strong && fitsHint(site, hint) ? site : undefined);
+      (named.length === 1 ? named[0] : undefined) ??
+      scopeFromNamedRegions(evidence, hint, book) ??
+      (site && hint.strong && fitsHint(site, hint) ? site : undefined);
     if (!place) continue;
     // Placed through the notice's own words; the office keeps its name, made whole (县政府办公室
     // of 武定县 → 武定县政府办公室).
     const scope = learner.fromPlace(place, book);
     return { issuer: issuerName(office, place), scope, note: tx.scopeFromBody(place.name, hint.word) };
   }
+  // No level word at all: a title that names one unit in full (关于…浙江省政府系统…的通报) names its scope.
+  const inTitle = title && hints.length === 0 ? placesInTitle(title.text, book) : [];
+  if (inTitle.length === 1) {
+    const place = inTitle[0] as Place;
+    return {
+      issuer: issuerName(office, place),
+      scope: learner.fromPlace(place, book),
+      note: tx.scopeFromTitle(place.name),
+    };
+  }
   const at = title && title.line > 0 ? title.line : (office?.line ?? hints[0]?.line ?? firstLine(body));
   const looked = { title: title?.raw, office: office?.name, word: scopeHints(body)[0]?.word };
-  throw new IssuerNotFound(office ? tx.issuerWithoutPlace(office.name, looked) : tx.noIssuerFound(looked), at);
+  throw new IssuerNotFound(
+    office ? tx.issuerWithoutPlace(office.name, looked) : tx.noIssuerFound(looked),
+    at,
+  );
 }
 
 /** 县政府办公室 with 武定县 → 武定县政府办公室; an office that names no level keeps its name. */

@@ -65,7 +65,7 @@ describe('start() with a damaged journal', () => {
     const { log, lines } = captureLog();
     const running = await start(loadConfig(env), env, log);
     try {
-      expect(running.probeLoop).toBeDefined();
+      expect(running.probing.loop).toBeDefined();
       await running.store.applyRegister({
         newRegions: [],
         units: [],
@@ -87,7 +87,7 @@ describe('start() with a damaged journal', () => {
     } finally {
       await running.stop();
     }
-    expect(running.probeLoop?.nextTry()).toBeUndefined();
+    expect(running.probing.loop?.nextTry()).toBeUndefined();
     expect(await readdir(dir)).toContain('probe.json');
   });
 

@@ -190,10 +190,12 @@ describe('shortForm() and nameForms()', () => {
 });
 
 describe('RENAMES', () => {
-  it('name units that exist today, each with a source', () => {
+  it('name units that exist today, each with a source (a list of the package history, or the approval for one older than it)', () => {
     for (const r of RENAMES) {
       expect(g.byCode(r.code)?.name, `${r.former} → ${r.name}`).toBe(r.name);
-      expect(r.source).toMatch(/modood\/Administrative-divisions-of-China [0-9a-f]{7}/);
+      if (r.year >= 2016) expect(r.source).toMatch(/modood\/Administrative-divisions-of-China [0-9a-f]{7}/);
+      else expect(r.source).toMatch(/^国务院\d{4}年批复/);
     }
+    expect(g.lookup('襄樊市')?.place.name).toBe('襄阳市');
   });
 });

@@ -16,11 +16,13 @@ export const CORPUS_NOW = new Date('2026-12-01T09:00:00+08:00');
 /**
  * Imports one notice through the real importer as a preview (nothing is written) and maps the
  * result, or the refusal, for the scorer. A notice whose text does not name its issuer is given
- * the facts file's `importIssuer`, as an operator would with `--issuer`.
+ * the facts file's `importIssuer`, as an operator would with `--issuer`; one that gives no year for
+ * its round, `importPeriod`, as with `--period`.
  */
 export function importForScore(notice: CorpusNotice, data: Dataset, now: Date = CORPUS_NOW): ImportOutcome {
   const src: NoticeSource & { issuer?: string } = { text: notice.text, file: path.basename(notice.file) };
   if (notice.expected.importIssuer) src.issuer = notice.expected.importIssuer;
+  if (notice.expected.importPeriod) src.period = notice.expected.importPeriod;
   try {
     const { report } = parseNotice(src, data, now);
     const learned = new Map(report.newRegions.map((r) => [r.id, r.name]));

@@ -83,6 +83,14 @@ export const expectedFactsSchema = z.strictObject({
    * `npm run import -- <file> --issuer <地区>`. Not a fact of the text, so never scored.
    */
   importIssuer: z.string().min(1).optional(),
+  /**
+   * For a notice whose text does not say which round it is (一季度 and no year anywhere): what an
+   * operator passes with `--period`. Not a fact of the text, so never scored.
+   */
+  importPeriod: z
+    .string()
+    .regex(/^\d{4}(Q[1-4]|H[12]|-\d{2})?$/)
+    .optional(),
   ...factsBody,
 });
 export type ExpectedFacts = z.infer<typeof expectedFactsSchema>;

@@ -31,7 +31,10 @@ const lookedFor = (l: Looked) =>
 export const importText = {
   empty: '文件是空的。',
   notANotice: '这不是一份检查情况通报：没有找到检查期次（如“2020年第一季度”）和检查结果。',
-  noPeriod: '没有找到检查期次（如“2020年第一季度”“2023年9月”）。',
+  noPeriod: '没有找到检查期次（如“2020年第一季度”“2023年9月”；只写“一季度”而全文没有年份也算没有）。请用 --period <期次> 指定，例如 --period 2025Q1 或 --period 2025年第一季度。',
+  periodOptionUnknown: (text: string) =>
+    `--period “${text}”不是可识别的检查期次。请写季度、半年或月份，例如 --period 2025Q1、--period 2025H1、--period 2023-09 或 --period 2025年第一季度。`,
+  periodFromOption: (period: string) => `检查期次按 --period 指定为 ${period}。`,
   noIssuer: '没有找到发文机关（标题“××关于……的通报”或落款）。',
   noIssuerFound: (looked: Looked) =>
     `没有找到发文机关或所属地区：${lookedFor(looked)}。请用 --issuer <地区> 指定，例如 --issuer 六安市。`,
@@ -42,6 +45,7 @@ export const importText = {
   issuerHowCli: (file: string) => `指定发文地区后重新预览：npm run import -- ${file} --issuer <地区>`,
   issuerFromOption: (text: string, region: string) => `发文机关按 --issuer 指定为“${text}”，范围：${region}。`,
   issuerInferred: '按正文推断',
+  scopeFromTitle: (region: string) => `通报没有写明发文机关：按标题中的“${region}”确定范围。`,
   scopeFromBody: (region: string, word: string) =>
     `通报没有写明发文地区：按“${word}”和正文所列地区（都属于“${region}”）确定范围为${region}。`,
   failedFromNames: (channel: Channel, n: number) => `通报没有写${channelName[channel]}不合格总数，按点名的${n}个计。`,
@@ -151,7 +155,7 @@ export const importText = {
   reportUnchanged: (key: string) => `${key} 与已导入的内容相同，没有改动。`,
   reportReplaced: (key: string) => `已用新内容替换 ${key}。`,
   usage:
-    '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--apply [--replace]]',
+    '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--period <期次>] [--apply [--replace]]',
   readFailed: (file: string, reason: string) => `无法读取 ${file}：${reason}`,
   failed: (reason: string) => `导入失败：${reason}`,
 };

@@ -125,6 +125,26 @@ describe('npm run import -- <notice>', () => {
     expect(given.text).toContain('发文机关按 --issuer 指定为“云霄县”，范围：云霄县。');
   });
 
+  it('refuses a notice that gives no year for its round, saying how --period fixes it; --period supplies it', async () => {
+    const file = path.join(dir, 'wuzhong-q1.txt');
+    await writeFile(
+      file,
+      ['吴忠市人民政府办公室关于一季度全市政府网站检查情况的通报', '一、总体情况', '一季度全市6家政府网站全覆盖检查,未发现不合格网站。'].join('\n'),
+    );
+    const refused = await run(file);
+    expect(refused.code).toBe(1);
+    expect(refused.text).toMatch(/没有找到检查期次.*请用 --period <期次> 指定/);
+    const given = await run(file, '--period', '2025Q1');
+    expect(given.code).toBe(0);
+    expect(given.text).toContain('2025Q1@6403');
+    expect(given.text).toContain('检查期次按 --period 指定为 2025Q1。');
+    expect((await run(file, '--period=2025年第一季度')).text).toContain('2025Q1@6403');
+    const wrong = await run(file, '--period', '春季');
+    expect(wrong.code).toBe(1);
+    expect(wrong.text).toContain('--period “春季”不是可识别的检查期次');
+    expect((await run(file, '--period')).code).toBe(2);
+  });
+
   it('refuses a text that is not a notice with exit 1', async () => {
     const { code, text } = await run(
       path.join(import.meta.dirname, '../../data/import/fixtures/not-a-notice.txt'),
@@ -143,7 +163,7 @@ describe('npm run import -- <notice>', () => {
   it('exits 2 with the usage without a file or with two text files', async () => {
     expect(await run('--apply')).toMatchObject({
       code: 2,
-      text: '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--apply [--replace]]',
+      text: '用法：npm run import -- <通报文件（.txt/.docx/.pdf/.html）或表格文件> [--issuer <地区或发文机关>] [--period <期次>] [--apply [--replace]]',
     });
     expect((await run(SEED_NOTICE, SEED_NOTICE)).code).toBe(2);
   });

@@ -42,7 +42,9 @@ describe('the issuer', () => {
 
   it('joins a title broken over two lines and takes the place the office names (六安市)', () => {
     const r = parse(excerpt('luan-2023q2.txt'));
-    expect(r.round.title).toBe('六安市政府网站和政务新媒体中心关于2023年第二季度全市政府网站和政务新媒体检查情况的通报');
+    expect(r.round.title).toBe(
+      '六安市政府网站和政务新媒体中心关于2023年第二季度全市政府网站和政务新媒体检查情况的通报',
+    );
     expect(r.round.issuer).toBe('六安市政府网站和政务新媒体中心');
     expect(r.round.scopeRegionId).toBe('3415');
   });
@@ -51,7 +53,9 @@ describe('the issuer', () => {
     const r = parse(excerpt('xianning-2020q3.txt'));
     expect(r.round.issuer).toBe('咸宁市人民政府办公室');
     expect(r.round.scopeRegionId).toBe('4212');
-    expect(r.notes).toContain('通报没有写明发文地区：按“市人民政府办公室”和正文所列地区（都属于“咸宁市”）确定范围为咸宁市。');
+    expect(r.notes).toContain(
+      '通报没有写明发文地区：按“市人民政府办公室”和正文所列地区（都属于“咸宁市”）确定范围为咸宁市。',
+    );
   });
 
   it('never takes the issuer from a cited document, and refuses naming --issuer at the title’s line', () => {
@@ -69,6 +73,17 @@ describe('the issuer', () => {
 });
 
 describe('results in prose', () => {
+  it('gives a count before 政府系统 and the channel to that channel, not to a channel named before it (县政府网站及8个政府系统政务新媒体)', () => {
+    const r = parse(
+      [
+        '武定县人民政府办公室关于2025年9月政务新媒体监测情况的通报',
+        '2025年9月,县政府办公室对县政府网站及8个政府系统政务新媒体运维情况开展检查,检查比例为100%。',
+      ].join('\n'),
+    );
+    expect(tally(r, 'newmedia')).toMatchObject({ total: 8, checked: 8 });
+    expect(tally(r, 'website')).toBeUndefined();
+  });
+
   it('imports from the body with a warning when the copy stops inside the lone attachment’s table header', () => {
     const text = [
       '福州市人民政府办公厅关于2020年第四季度全市政府网站检查情况的通报',
@@ -132,7 +147,12 @@ describe('results in prose', () => {
 
   it('reads a sample: 4935 running, 591 checked, 25 failed, the rate as stated', () => {
     const t = tally(parse(excerpt('gansu-2021q2.txt')), 'newmedia');
-    expect(t).toMatchObject({ total: 4935, checked: 591, failed: 25, rate: { kind: 'pass', value: 95.77, decimals: 2 } });
+    expect(t).toMatchObject({
+      total: 4935,
+      checked: 591,
+      failed: 25,
+      rate: { kind: 'pass', value: 95.77, decimals: 2 },
+    });
   });
 
   it('reads 抽查政府网站39个,合格…36个,不合格…3个 per channel', () => {

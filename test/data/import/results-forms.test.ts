@@ -288,3 +288,81 @@ describe('names criticised in prose, more forms', () => {
     expect(r.failures).toEqual([]);
   });
 });
+
+describe('units criticised alone', () => {
+  it('keeps a unit given as an example (…如市应急管理局) and one a problems section opens a sentence with', () => {
+    const r = parse(
+      '吴忠市人民政府办公室关于2025年第一季度全市政府网站和政务新媒体检查情况的通报',
+      '一、总体情况',
+      '经对全市纳入备案管理的6家政府网站全覆盖检查,未发现不合格网站。经复查,个别单位未反馈整治情况,如市应急管理局。',
+      '二、存在的问题',
+      '(一)政府网站栏目运维能力仍有不足。市司法局未将征求意见公告与征求意见结果反馈关联,市住建局办理“领导信箱网民留言”转办件答复内容答非所问。',
+    );
+    expect(mentioned(r, 'criticised')).toEqual(['市应急管理局', '市司法局', '市住建局']);
+  });
+
+  it('names no unit praised or criticised when the sentence only says nothing was found (…网站未发现单项否决问题)', () => {
+    const r = parse(
+      '云霄县人民政府办公室关于2023年第二季度政府网站检查情况的通报',
+      '一、总体情况',
+      '本次检查政府网站1个,漳州市云霄县人民政府网站未发现安全与泄密事故、站点无法访问等“单项否决”问题。',
+    );
+    expect(r.mentions).toEqual([]);
+  });
+
+  it('reads quoted accounts written side by side (“A”“B”微博半年未更新) with their platform', () => {
+    const r = parse(
+      '吴忠市人民政府办公室关于2025年第一季度全市政务新媒体检查情况的通报',
+      '(二)政务新媒体运维管理还有疏漏。一是内容更新不及时,“吴忠市利通区市场监管分局”“问政青铜峡”微博半年未更新。',
+    );
+    expect(mentioned(r, 'criticised')).toEqual(['吴忠市利通区市场监管分局', '问政青铜峡']);
+  });
+});
+
+describe('the period given by the operator', () => {
+  const text = ['吴忠市人民政府办公室关于一季度全市政府网站检查情况的通报', '一季度全市6家政府网站全覆盖检查,未发现不合格网站。'];
+  const withPeriod = (period: string) =>
+    parseNotice({ text: text.join('\n'), file: 'notice.txt', period }, fresh(), AT).report;
+
+  it('supplies the round a text gives no year for, in any of the forms people write it', () => {
+    expect(withPeriod('2025Q1').round.period).toBe('2025Q1');
+    expect(withPeriod('2025年第一季度').round.period).toBe('2025Q1');
+    expect(withPeriod('2025h2').round.period).toBe('2025H2');
+    expect(withPeriod('2025-03').round.period).toBe('2025-03');
+    expect(withPeriod('2025Q1').notes).toContain('检查期次按 --period 指定为 2025Q1。');
+  });
+
+  it('refuses a value that is no period, saying which forms it takes', () => {
+    expect(() => withPeriod('2025-13')).toThrow(/--period “2025-13”不是可识别的检查期次/);
+    expect(() => parse(...text)).toThrow(/没有找到检查期次.*--period/);
+  });
+});
+
+describe('what each named failure did wrong, stated apart from the list', () => {
+  it('gives a listed failure the problem of the sub-heading it is named under, and the platform written there', () => {
+    const r = parse(
+      '宝鸡市人民政府办公室关于2024年第三季度全市政府系统政务新媒体检查情况的通报',
+      '一、总体情况',
+      '三季度,共抽查政务新媒体账号120个,其中合格118个,不合格2个,合格率为98.33%。不合格政务新媒体分别为:宝鸡市信访局“宝鸡信访”、陇县公安局“陇县公安”微信订阅号。',
+      '二、发现的主要问题',
+      '(一)监测时间点前2周内无更新。宝鸡市信访局“宝鸡信访”微信订阅号监测时间点前2周内无更新。',
+      '(二)存在商业广告。陇县公安局“陇县公安”微信订阅号存在商业广告信息。',
+    );
+    expect(r.failures.map((f) => [f.subject, f.platform ?? '', f.problem])).toEqual([
+      ['宝鸡信访', '微信公众号', '监测时间点前2周内无更新'],
+      ['陇县公安', '微信公众号', '存在商业广告'],
+    ]);
+    expect(r.mentions).toEqual([]);
+  });
+
+  it('reads a reason after N个不合格： that opens with a quoted account as that account’s failure', () => {
+    const r = parse(
+      '杨陵区人民政府办公室关于2025年第一季度政务新媒体检查情况的通报',
+      '一季度政务新媒体检查率为100%,共检查政务新媒体37个,11个不合格:部分单位未按时更新;“杨陵文旅”微信视频号未按照上级主管部门要求完成注销工作。',
+    );
+    expect(r.failures.map((f) => [f.channel, f.subject, f.platform, f.problem])).toEqual([
+      ['newmedia', '杨陵文旅', '视频号', '未按照上级主管部门要求完成注销工作'],
+    ]);
+    expect(own(r, 'newmedia')).toMatchObject({ checked: 37, failed: 11 });
+  });
+});

@@ -131,18 +131,57 @@ describe('an office that names its level but not its place (县政府办公室)'
   });
 });
 
+describe('a title that names its unit inside it', () => {
+  it('places an office without a place (省政府办公厅) by the province the title names (关于…浙江省政府系统…的通报)', () => {
+    const r = parse(
+      lines(
+        '关于2022年第三季度浙江省政府系统政务新媒体检查情况的通报',
+        '来源:省政府办公厅',
+        '省政府办公厅组织开展了2022年第三季度全省政府系统政务新媒体检查工作。共有政务账号3120个,检查发现问题账号2个。',
+      ),
+    );
+    expect(r.round.scopeRegionId).toBe('33');
+    expect(r.round.issuer).toBe('浙江省政府办公厅');
+  });
+
+  it('places a notice with no office and no level word by the one unit its title names', () => {
+    const r = parse(
+      lines('关于2023年第二季度云霄县政府网站检查情况的通报', '本次检查政府网站1个,不合格1个。'),
+    );
+    expect(r.round.scopeRegionId).toBe('350622');
+  });
+});
+
 describe('names several places share', () => {
   it('places 鼓楼区 by the parent written with it, in either province', () => {
-    const fz = parse(lines('我区开展2023年第二季度政府网站自查。', '福州市鼓楼区人民政府网站合格。', '福州市鼓楼区教育局网站1个不合格。'));
+    const fz = parse(
+      lines(
+        '我区开展2023年第二季度政府网站自查。',
+        '福州市鼓楼区人民政府网站合格。',
+        '福州市鼓楼区教育局网站1个不合格。',
+      ),
+    );
     expect(fz.round.scopeRegionId).toBe('350102');
-    const nj = parse(lines('我区开展2023年第二季度政府网站自查。', '南京市鼓楼区人民政府网站合格。', '南京市鼓楼区教育局网站1个不合格。'));
+    const nj = parse(
+      lines(
+        '我区开展2023年第二季度政府网站自查。',
+        '南京市鼓楼区人民政府网站合格。',
+        '南京市鼓楼区教育局网站1个不合格。',
+      ),
+    );
     expect(nj.round.scopeRegionId).toBe('320106');
   });
 
   it('never guesses 鼓楼区 or 城关区 without its parent: refused, asking for --issuer', () => {
     for (const name of ['鼓楼区', '城关区']) {
       const err = refusal(() =>
-        parse(lines('我区开展2023年第二季度政府网站自查,检查网站3个,不合格1个。', `${name}人民政府网站合格。`, `${name}教育局网站不合格。`)),
+        parse(
+          lines(
+            '我区开展2023年第二季度政府网站自查,检查网站3个,不合格1个。',
+            `${name}人民政府网站合格。`,
+            `${name}教育局网站不合格。`,
+          ),
+        ),
       );
       expect(err).toBeInstanceOf(IssuerNotFound);
     }
@@ -150,15 +189,131 @@ describe('names several places share', () => {
 
   it('takes a county-level city (福清市) for 我市, not the prefecture above it', () => {
     const r = parse(
-      lines('我市开展2023年第二季度政府网站自查,检查网站3个,不合格1个。', '福清市人民政府网站合格。', '福清市教育局网站不合格。'),
+      lines(
+        '我市开展2023年第二季度政府网站自查,检查网站3个,不合格1个。',
+        '福清市人民政府网站合格。',
+        '福清市教育局网站不合格。',
+      ),
     );
     expect(r.round.scopeRegionId).toBe('350181');
   });
 
   it('takes the prefecture for 全市 when the counties it names lie under it (福清市、长乐区 → 福州市)', () => {
     const r = parse(
-      lines('2023年第二季度全市政府网站检查,检查网站30个,不合格2个。', '福清市、长乐区、闽侯县、连江县全部合格。'),
+      lines(
+        '2023年第二季度全市政府网站检查,检查网站30个,不合格2个。',
+        '福清市、长乐区、闽侯县、连江县全部合格。',
+      ),
     );
     expect(r.round.scopeRegionId).toBe('3501');
+  });
+});
+
+describe('the regions a notice’s table names', () => {
+  const jinan = lines(
+    '济南市人民政府办公厅关于2020年第一季度全市政府网站检查情况的通报',
+    '附件1',
+    '2020年第一季度政府网站检查情况表',
+    '地区',
+    '运行网站总数',
+    '检查网站数',
+    '不合格网站数',
+    '历下区',
+    '5',
+    '5',
+    '0',
+    '莱芜市',
+    '4',
+    '4',
+    '1',
+    '济南高新区',
+    '3',
+    '3',
+    '0',
+    '起步区',
+    '2',
+    '2',
+    '0',
+    '市直部门',
+    '30',
+    '30',
+    '1',
+    '鼓楼区',
+    '1',
+    '1',
+    '0',
+    '合计',
+    '45',
+    '45',
+    '2',
+  );
+  const r = parse(jinan);
+  const ids = r.tallies.map((t) => t.regionId);
+  const learned = (id: string) => r.newRegions.find((x) => x.id === id);
+
+  it('places a renamed unit at today’s (莱芜市 → 济南市莱芜区) and an NBS development zone at its code', () => {
+    expect(r.round.scopeRegionId).toBe('3701');
+    expect(ids).toContain('370116');
+    expect(ids).toContain('370176');
+  });
+
+  it('learns a zone the gazetteer does not list and the city’s departments under the issuer, marked as such', () => {
+    expect(learned('3701/起步区')).toMatchObject({ parent: '3701', kind: 'special-zone', learned: true });
+    expect(learned('3701/市直部门')).toMatchObject({
+      parent: '3701',
+      kind: 'provincial-depts',
+      learned: true,
+    });
+  });
+
+  it('never takes a name several prefectures share (鼓楼区) from another province: it is learned under the issuer', () => {
+    expect(ids).not.toContain('350102');
+    expect(learned('3701/鼓楼区')).toMatchObject({ parent: '3701', learned: true });
+  });
+
+  it('finds an issuer by its former name (襄樊市 → 襄阳市)', () => {
+    const x = parse(
+      lines(
+        '襄樊市人民政府办公室关于2020年第一季度全市政府网站检查情况的通报',
+        '一、总体情况',
+        '本次检查政府网站10个,不合格1个。',
+      ),
+    );
+    expect(x.round.scopeRegionId).toBe('4206');
+  });
+});
+
+describe('a name several places share, in a table of the issuer’s own regions', () => {
+  const table = (issuer: string, rows: string[]) =>
+    lines(
+      `${issuer}人民政府办公室关于2023年第二季度全市政府网站检查情况的通报`,
+      '附件1',
+      '2023年第二季度政府网站检查情况表',
+      '地区',
+      '运行网站总数',
+      '检查网站数',
+      '不合格网站数',
+      ...rows.flatMap((name) => [name, '2', '2', '0']),
+      '合计',
+      String(2 * rows.length),
+      String(2 * rows.length),
+      '0',
+    );
+
+  it('resolves 城关区 by the issuer: 兰州 → 620102, 拉萨 → 540102', () => {
+    expect(parse(table('兰州市', ['城关区', '七里河区'])).tallies.map((t) => t.regionId)).toContain('620102');
+    expect(parse(table('拉萨市', ['城关区', '堆龙德庆区'])).tallies.map((t) => t.regionId)).toContain(
+      '540102',
+    );
+  });
+
+  it('resolves 鼓楼区 by the issuer: 南京 → 320106, 福州 → 350102', () => {
+    expect(parse(table('南京市', ['鼓楼区', '玄武区'])).tallies.map((t) => t.regionId)).toContain('320106');
+    expect(parse(table('福州市', ['鼓楼区', '台江区'])).tallies.map((t) => t.regionId)).toContain('350102');
+  });
+
+  it('keeps a county-level city (福清市) as the county-level unit under its prefecture', () => {
+    const r = parse(table('福州市', ['福清市', '长乐区']));
+    expect(r.tallies.map((t) => t.regionId)).toContain('350181');
   });
 });
