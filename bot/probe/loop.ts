@@ -85,6 +85,8 @@ export class ProbeLoop {
   private flushTimer: unknown;
   private flushing: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Site → the Shanghai day whose reading this loop started (one reading a day, even when tries overlap). */
+  private readonly readingOn = new Map<string, string>();
   private readonly abort = new AbortController();
   private idleWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined;
@@ -225,8 +227,11 @@ export class ProbeLoop {
     const previous = store.reading(d.site.id);
     if (
       d.slot >= readSlot(d.site.id, this.schedule.perDay) &&
-      (!previous || shanghaiDate(new Date(previous.at)) !== today)
+      (!previous || shanghaiDate(new Date(previous.at)) !== today) &&
+      // Another try of the site (late, in the limiter's queue) may be reading it right now.
+      this.readingOn.get(d.site.id) !== today
     ) {
+      this.readingOn.set(d.site.id, today);
       const reading = await readSite(
         fetcher,
         d.site,
@@ -234,7 +239,8 @@ export class ProbeLoop {
         home.outcome === 'ok' ? home.body : undefined,
         signal,
       );
-      if (!signal.aborted) {
+      if (signal.aborted) this.readingOn.delete(d.site.id);
+      else {
         // A homepage that did not open this time keeps what the last reading saw on it.
         if (!reading.homepage && previous?.homepage) reading.homepage = previous.homepage;
         store.setReading(d.site.id, reading);
