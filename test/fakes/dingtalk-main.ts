@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import { DEMO_LINE_HELP, readDemoLine } from './demo-line.ts';
 import { FakeDingtalk } from './dingtalk.ts';
 
 /**
@@ -54,7 +55,7 @@ ${JSON.stringify(
 )}
 ports: this fake ${fake.url}; the bot's PORT (default 3000); /metrics on the bot from this machine.
 send /whoami to see the sender's and the chat's ids as the bot sees them.`);
-console.log('type a line (e.g. /rate 福州) to send it to the bot as an @-message');
+console.log(DEMO_LINE_HELP);
 
 const shown = { pushes: 0, answers: 0 };
 setInterval(() => {
@@ -66,13 +67,14 @@ setInterval(() => {
   shown.answers = fake.sessionPosts.length;
 }, 300);
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const msg = fake.robotMessage({
-    content: line,
-    conversationId: 'cidDEMO',
-    staffId: 'demo-user',
-    nick: '演示用户',
-  });
+createInterface({ input: process.stdin }).on('line', async (line) => {
+  const typed = await readDemoLine(line);
+  if (typed.kind === 'error') return console.log(typed.message);
+  const who = { conversationId: 'cidDEMO', staffId: 'demo-user', nick: '演示用户' };
+  const msg =
+    typed.kind === 'file'
+      ? fake.fileMessage({ file: { name: typed.name, bytes: typed.bytes }, ...who })
+      : fake.robotMessage({ content: typed.text, ...who });
   if (fake.gateway.connections(clientId) > 0) {
     console.log('callback messageId', fake.gateway.callback(clientId, msg));
     return;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import { DEMO_LINE_HELP, readDemoLine } from './demo-line.ts';
 import { FakeWecom } from './wecom.ts';
 
 /**
@@ -44,7 +45,7 @@ ${JSON.stringify(
 )}
 ports: this fake ${fake.port} (HTTP and WebSocket); the bot's PORT (default 3000); /metrics on the bot from this machine.
 send /whoami to see the sender's and the chat's ids as the bot sees them.`);
-console.log('type a line (e.g. /rate 福州) to send it to the bot as an @-message in group demo-chat');
+console.log(`${DEMO_LINE_HELP} (group demo-chat)`);
 const pushed = { pushes: 0, replies: 0 };
 setInterval(() => {
   for (const p of fake.pushes.slice(pushed.pushes))
@@ -53,17 +54,25 @@ setInterval(() => {
   pushed.pushes = fake.pushes.length;
   pushed.replies = fake.respondMsgs.length;
 }, 300);
-createInterface({ input: process.stdin }).on('line', (line) => {
+createInterface({ input: process.stdin }).on('line', async (line) => {
   if (!fake.isConnected(botId)) return console.log(`bot ${botId} is not connected`);
-  const body = {
-    msgid: randomUUID(),
-    aibotid: botId,
-    chatid: 'demo-chat',
-    chattype: 'group',
-    from: { userid: 'demo-user' },
-    msgtype: 'text',
-    text: { content: `@bot ${line}` },
-  };
+  const typed = await readDemoLine(line);
+  if (typed.kind === 'error') return console.log(typed.message);
+  const body =
+    typed.kind === 'file'
+      ? {
+          ...fake.fileMessage({ file: fake.serveFile({ name: typed.name, bytes: typed.bytes }), chatid: 'demo-chat', userid: 'demo-user' }),
+          aibotid: botId,
+        }
+      : {
+          msgid: randomUUID(),
+          aibotid: botId,
+          chatid: 'demo-chat',
+          chattype: 'group',
+          from: { userid: 'demo-user' },
+          msgtype: 'text',
+          text: { content: `@bot ${typed.text}` },
+        };
   console.log('aibot_msg_callback req_id', fake.push(botId, body));
 });
 process.once('SIGINT', () => void fake.close().then(() => process.exit(0)));
