@@ -60,6 +60,8 @@ export interface PendingImportBook {
   put(key: PendingKey, pending: PendingImport, now: Date): Promise<void>;
   /** Drops it; false when there was none. */
   remove(key: PendingKey): Promise<boolean>;
+  /** Every one kept, oldest first (npm run migrate copies them). */
+  all(): Promise<Array<{ key: PendingKey; pending: PendingImport }>>;
 }
 
 /** How long a lapsed import is kept after its expiry before it is dropped for good. */
@@ -123,6 +125,12 @@ export class LowPendingImports implements PendingImportBook {
       .filter((e) => e.platform === platform && e.chat === chat)
       .map((e) => ({ key: keyOf(e), pending: e.pending }))
       .sort((a, b) => Date.parse(b.pending.at) - Date.parse(a.pending.at));
+  }
+
+  async all(): Promise<Array<{ key: PendingKey; pending: PendingImport }>> {
+    return (await this.open()).data.pending
+      .map((e) => ({ key: keyOf(e), pending: e.pending }))
+      .sort((a, b) => Date.parse(a.pending.at) - Date.parse(b.pending.at));
   }
 
   async put(key: PendingKey, pending: PendingImport, now: Date): Promise<void> {

@@ -34,9 +34,9 @@ export async function audit(args: string[], ctx: HandlerContext): Promise<Reply>
   const n = args[0] === undefined ? DEFAULT_SHOWN : Number(args[0]);
   if (!Number.isInteger(n) || n < 1) return reply(a.usage);
   const limit = Math.min(n, MAX_SHOWN);
-  // In a group: that group's changes and the imports (which concern every group).
+  // In a group: that group's changes and the imports of rounds and registers (which concern every group).
   const all = await ctx.store.auditLog(ctx.groupId ? MAX_SHOWN * 20 : limit);
-  const shown = all.filter((e) => !ctx.groupId || e.group === ctx.groupId || e.action.startsWith('round.')).slice(0, limit);
+  const shown = all.filter((e) => !ctx.groupId || e.group === ctx.groupId || e.action.startsWith('round.') || e.action.startsWith('register.')).slice(0, limit);
   if (shown.length === 0) return reply(a.none);
   return reply(a.title(shown.length), shown.map(line));
 }

@@ -8,6 +8,7 @@ import {
   misnamed,
   refusal,
 } from '../data/import/file-kind.ts';
+import type { ReplaceWording } from '../data/import/diff.ts';
 import type { NoticeSource } from '../data/import/notice.ts';
 import type { ImportActor } from '../data/import/service.ts';
 import { previewNotice, previewSheets } from '../data/import/preview.ts';
@@ -28,6 +29,9 @@ export type PendingFile = NonNullable<PendingImport['file']>;
  */
 export const CHAT_SHEET_MAX_BYTES = 20 * 1024 * 1024;
 import { chatImportText as x } from './text.ts';
+
+/** The chat asks for a dropping replacement with its own command, not the CLI's flag (diff.ts ReplaceWording). */
+export const chatWording: ReplaceWording = { willRefuse: x.willRefuse };
 
 /**
  * A notice or spreadsheet sent to the bot as a file (handlers/import.ts has the pasted text and
@@ -81,7 +85,7 @@ async function readKept(kept: KeptFile, ctx: HandlerContext, issuer: string | un
   try {
     if (isSheet) {
       if (facts.size > CHAT_SHEET_MAX_BYTES) return refused([x.sheetTooLarge(CHAT_SHEET_MAX_BYTES)]);
-      const preview = await previewSheets([kept.path], ctx.data, ctx.now);
+      const preview = await previewSheets([kept.path], ctx.data, ctx.now, chatWording);
       const round = preview.plan.round?.write.roundFile.round.key;
       const bytes = await readFile(kept.path);
       return {
@@ -102,7 +106,7 @@ async function readKept(kept: KeptFile, ctx: HandlerContext, issuer: string | un
     if (notice.published) file.published = notice.published;
     // The option rides in the kept text, so /apply reads the notice the same way.
     const text = issuer ? `--issuer ${issuer}\n${notice.text}` : notice.text;
-    const preview = previewNotice(noticeSource(text, file), ctx.data, ctx.now);
+    const preview = previewNotice(noticeSource(text, file), ctx.data, ctx.now, chatWording);
     return {
       ok: true,
       lines: preview.lines,
@@ -136,8 +140,8 @@ export type SheetApplied = { ok: true; answer: Reply } | { ok: false; answer: Re
 
 /**
  * /apply on a spreadsheet: its bytes back in a file, read again against the data as it stands,
- * then its register (if any) through the store and its round (if any) through the one import
- * entry point.
+ * then its register (if any) and its round (if any) through the import service's entry points
+ * (audited there).
  */
 export async function applySheet(
   pending: PendingImport,
@@ -152,7 +156,7 @@ export async function applySheet(
   try {
     let preview: Awaited<ReturnType<typeof previewSheets>>;
     try {
-      preview = await previewSheets([kept.path], ctx.data, ctx.now);
+      preview = await previewSheets([kept.path], ctx.data, ctx.now, chatWording);
     } catch (err) {
       if (err instanceof AppError && err.expose)
         return { ok: false, answer: reply(x.fileNotRead(file.name), err.message.split('\n')), keep: false };
@@ -162,7 +166,8 @@ export async function applySheet(
     const lines: string[] = [];
     const { register, round } = preview.plan;
     if (register) {
-      const r = await ctx.store.applyRegister(register);
+      // Through the one register entry point: audited with the sender, the group and what changed.
+      const r = await ctx.services.imports!.applyRegister(register, ctx.now, { by, source: file.name });
       lines.push(x.registerApplied(r.added, r.updated));
     }
     if (!round) return { ok: true, answer: reply(x.registerOnlyApplied(file.name), lines) };

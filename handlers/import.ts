@@ -1,11 +1,11 @@
 import { AppError } from '../data/errors.ts';
 import { previewNotice } from '../data/import/preview.ts';
-import { IssuerNotFound } from '../data/import/refusal.ts';
+import { IssuerNotFound, ReplacementRefused } from '../data/import/refusal.ts';
 import { withIssuer } from './import-issuer.ts';
 import { auditActor } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { type Reply, reply } from './reply.ts';
-import { applySheet, noticeSource, previewChatFile } from './import-file.ts';
+import { applySheet, chatWording, noticeSource, previewChatFile } from './import-file.ts';
 import type { PendingImport, PendingKey } from './services.ts';
 import { shanghai } from './status.ts';
 import { adminsInScope, isAdmin, senderName } from './task-scope.ts';
@@ -26,6 +26,7 @@ import { chatImportText as x } from './text.ts';
  * preview is waiting. The sender's next preview in the same chat replaces their earlier one.
  */
 export const IMPORT_PENDING_MINUTES = 30;
+
 
 /** The shortest pasted text taken for a notice rather than a question. */
 const NOTICE_MIN_CHARS = 60;
@@ -55,7 +56,7 @@ export async function previewImport(text: string, ctx: HandlerContext): Promise<
   if (text.trim() === '') return reply(x.usage);
   let preview: ReturnType<typeof previewNotice>;
   try {
-    preview = previewNotice({ ...withIssuer(text), file: sourceName(ctx) }, ctx.data, ctx.now);
+    preview = previewNotice({ ...withIssuer(text), file: sourceName(ctx) }, ctx.data, ctx.now, chatWording);
   } catch (err) {
     if (err instanceof AppError && err.expose) return reply(x.refused, refusalLines(err));
     throw err;
@@ -129,13 +130,15 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
     const source = pending.file
       ? noticeSource(pending.text, pending.file)
       : { ...withIssuer(pending.text), file: sourceName(ctx, new Date(pending.at)) };
-    const preview = previewNotice(source, ctx.data, ctx.now);
+    const preview = previewNotice(source, ctx.data, ctx.now, chatWording);
     if (preview.drops && !replace) return reply(x.needReplace, preview.lines);
     const outcome = await ctx.services.imports!.apply(preview.plan.write, ctx.now, { replace, by: auditActor(ctx) });
     await book.remove(key);
     const k = outcome.roundKey;
     return reply(!outcome.changed ? x.unchanged(k) : outcome.replaced ? x.replaced(k) : x.applied(k));
   } catch (err) {
+    // Another import came in between the preview just read and the write: the store refused.
+    if (err instanceof ReplacementRefused) return reply(x.needReplace);
     if (err instanceof AppError && err.expose) return reply(x.refused, refusalLines(err));
     throw err;
   }

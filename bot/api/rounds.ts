@@ -10,6 +10,7 @@ import { requireBearer } from './auth.ts';
 import { jsonPath, roundBodySchema } from './body.ts';
 import { ratesFor, roundSummary } from './rates.ts';
 import { bodyDraft } from './records.ts';
+import { addUnitRoutes } from './units.ts';
 
 /** A national round (400 tallies, 5,000 failures) is about 1 MB of JSON; five times that is refused. */
 export const API_BODY_LIMIT = 5 * 1024 * 1024;
@@ -84,5 +85,8 @@ export function createApiRouter(deps: ApiDeps): Router {
     };
     ctx.body = ratesFor(deps.store.dataset(), one('region'), one('round'));
   });
+
+  // Units and their contacts (mobile, WeCom userid, DingTalk userId): bot/api/units.ts.
+  addUnitRoutes(router, deps);
   return router;
 }

@@ -8,6 +8,7 @@ import {
 } from '../../data/import/file-kind.ts';
 import { AppError } from '../../data/errors.ts';
 import type { NoticeSource } from '../../data/import/notice.ts';
+import { cliReplaceWording } from '../../data/import/diff.ts';
 import { previewNotice } from '../../data/import/preview.ts';
 import { IssuerNotFound } from '../../data/import/refusal.ts';
 import { NOTICE_MAX_BYTES, type NoticeText, noticeReaders, sheetKinds } from '../../data/import/readers.ts';
@@ -146,7 +147,7 @@ export async function importCommand(
       ...(issuer !== undefined ? { issuer } : {}),
       ...(period !== undefined ? { period } : {}),
     };
-    const { plan, lines } = previewNotice(source, store.dataset(), new Date());
+    const { plan, lines } = previewNotice(source, store.dataset(), new Date(), cliReplaceWording);
     for (const line of lines) out(line);
     out('');
     if (!apply || !deps.imports) {

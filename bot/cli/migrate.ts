@@ -109,7 +109,6 @@ export async function runMigrate(
         },
       );
       report(out, tx.directory(dir), counts);
-      out(tx.auditStays);
     } finally {
       await low.close();
     }
@@ -149,6 +148,12 @@ async function copy(from: Source, to: Target): Promise<Counts> {
   }
   const seen = await from.store.seenIds();
   for (const { key, at } of seen) await to.store.markSeen(key, at);
+  // Chat imports waiting for /apply, each at its own time (so none is dropped as old on the way).
+  const pending = await from.store.pendingImports.all();
+  for (const p of pending) await to.store.pendingImports.put(p.key, p.pending, new Date(p.pending.at));
+  // The audit trail, oldest first, so the copy reads newest first as the original does.
+  const trail = (await from.store.auditLog(Number.MAX_SAFE_INTEGER)).reverse();
+  for (const entry of trail) await to.store.audit(entry);
   await to.subscriptions(from.subscriptions);
   await to.tasks(from.tasks);
   await to.outbox(from.outbox);
@@ -166,6 +171,8 @@ async function copy(from: Source, to: Target): Promise<Counts> {
       Object.keys(from.tasks.deadlines.rounds).length +
       Object.keys(from.tasks.deadlines.units).length,
     outbox: from.outbox.length,
+    pendingImports: pending.length,
+    audit: trail.length,
   };
 }
 
@@ -189,10 +196,12 @@ async function pgContents(side: {
   const st = await side.outbox.stats();
   if (st.pending + st.sending + st.sent + st.dead > 0) found.push(tx.what.outbox);
   if ((await side.store.seenIds()).length > 0) found.push(tx.what.seen);
+  if ((await side.store.pendingImports.all()).length > 0) found.push(tx.what.pendingImports);
+  if ((await side.store.auditLog(1)).length > 0) found.push(tx.what.audit);
   return found.length > 0 ? found.join('、') : undefined;
 }
 
-const STORE_FILES = ['register.json', 'rounds', 'state.json', 'outbox.json', 'outbox.log', 'tasks.json', 'subscriptions.json', 'inbox.json', 'inbox.log'];
+const STORE_FILES = ['register.json', 'rounds', 'state.json', 'chat-imports.json', 'audit.log', 'outbox.json', 'outbox.log', 'tasks.json', 'subscriptions.json', 'inbox.json', 'inbox.log'];
 
 async function dirContents(dir: string): Promise<string | undefined> {
   let names: string[];

@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { AppError } from '../../data/errors.ts';
-import { replacementPreview } from '../../data/import/diff.ts';
+import { cliReplaceWording, replacementPreview } from '../../data/import/diff.ts';
 import { planSheets } from '../../data/import/sheet/index.ts';
 import { previewLines } from '../../data/import/sheet/preview.ts';
 import { sheetPreviewText as px } from '../../data/import/text/sheet.ts';
@@ -52,14 +53,15 @@ export async function runSheetImport(args: SheetImportArgs, deps: SheetImportDep
   bar?.done();
   for (const line of previewLines(plan, data, args.files.length)) deps.print(line);
   if (plan.round)
-    for (const line of replacementPreview(plan.round.write.roundFile, data, plan.round.write.newRegions))
+    for (const line of replacementPreview(plan.round.write.roundFile, data, plan.round.write.newRegions, cliReplaceWording))
       deps.print(line);
   if (!args.apply || !deps.imports) {
     deps.print(px.previewOnly);
     return 0;
   }
   if (plan.register) {
-    const r = await deps.store.applyRegister(plan.register);
+    const source = args.files.map((f) => path.basename(f)).join('、');
+    const r = await deps.imports.applyRegister(plan.register, args.now, { source });
     deps.print(px.registerApplied(r.added, r.updated));
   }
   if (plan.round) {

@@ -57,10 +57,24 @@ export function dropsData(diff: RoundDiff): boolean {
 const PREVIEW_LIMIT = 20;
 
 /**
- * The difference as preview lines: what is dropped first (that is what --replace is about), then
- * what is added, then changed tallies. `name` turns a region id into the name people know.
+ * How a door asks for the explicit replacement, in its own words: the CLI's `--replace`
+ * (replaceText.willRefuse), the chat's `/apply replace` (handlers/text.ts). The preview is built
+ * once for every door; only this line differs.
  */
-export function diffLines(diff: RoundDiff, name: (regionId: string) => string): string[] {
+export interface ReplaceWording {
+  /** The last line of a preview whose replacement drops failures or regions. */
+  willRefuse: string;
+}
+
+/** The CLI's wording (npm run import … --apply --replace). */
+export const cliReplaceWording: ReplaceWording = { willRefuse: replaceText.willRefuse };
+
+/**
+ * The difference as preview lines: what is dropped first (that is what the explicit replace is
+ * about), then what is added, then changed tallies. `name` turns a region id into the name people
+ * know; `wording` is the door's.
+ */
+export function diffLines(diff: RoundDiff, name: (regionId: string) => string, wording: ReplaceWording): string[] {
   const item = (f: Failure) =>
     `${name(f.regionId)} ${f.platform ? `【${f.platform}】` : ''}${f.subject}（${f.problem}）`;
   const counts = (t: Tally | undefined) => (t ? replaceText.counts(t.total, t.checked, t.failed) : '');
@@ -76,7 +90,7 @@ export function diffLines(diff: RoundDiff, name: (regionId: string) => string): 
   const lines = [replaceText.heading(diff.key), ...all.slice(0, PREVIEW_LIMIT)];
   if (all.length === 0) lines.push(replaceText.noChange);
   if (all.length > PREVIEW_LIMIT) lines.push(replaceText.more(all.length - PREVIEW_LIMIT));
-  if (dropsData(diff)) lines.push(replaceText.willRefuse);
+  if (dropsData(diff)) lines.push(wording.willRefuse);
   return lines;
 }
 
@@ -114,10 +128,11 @@ export function diffJson(diff: RoundDiff) {
 export function replacementPreview(
   incoming: RoundFile,
   data: Dataset,
-  learned: readonly Region[] = [],
+  learned: readonly Region[],
+  wording: ReplaceWording,
 ): string[] {
   const stored = data.rounds.find((v) => v.round.key === incoming.round.key);
   if (!stored) return [];
   const name = (id: string) => data.regions.get(id)?.name ?? learned.find((r) => r.id === id)?.name ?? id;
-  return diffLines(diffRounds(stored.file, incoming), name);
+  return diffLines(diffRounds(stored.file, incoming), name, wording);
 }

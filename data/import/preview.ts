@@ -1,5 +1,5 @@
 import type { Dataset } from '../dataset.ts';
-import { diffRounds, dropsData, replacementPreview } from './diff.ts';
+import { diffRounds, dropsData, type ReplaceWording, replacementPreview } from './diff.ts';
 import { type ImportPlan, type NoticeSource, parseNotice } from './notice.ts';
 import { renderReport } from './report.ts';
 import type { SheetPlan } from './sheet/index.ts';
@@ -16,12 +16,13 @@ export interface NoticePreview {
 /**
  * Reads a notice against the data as it stands and renders the preview: the one function behind
  * `npm run import` and the chat's import (handlers/import.ts). Throws the importer's refusal
- * (ImportRefused, naming the line) when the text is not a notice it can read.
+ * (ImportRefused, naming the line) when the text is not a notice it can read. `wording` is the
+ * door's way of asking for the explicit replacement (diff.ts ReplaceWording).
  */
-export function previewNotice(source: NoticeSource, data: Dataset, now: Date): NoticePreview {
+export function previewNotice(source: NoticeSource, data: Dataset, now: Date, wording: ReplaceWording): NoticePreview {
   const plan = parseNotice(source, data, now);
   const lines = renderReport(plan.report, data.regions);
-  const replacing = replacementPreview(plan.write.roundFile, data, plan.write.newRegions);
+  const replacing = replacementPreview(plan.write.roundFile, data, plan.write.newRegions, wording);
   if (replacing.length > 0) lines.push('', ...replacing);
   const stored = data.rounds.find((v) => v.round.key === plan.write.roundFile.round.key);
   return { plan, lines, drops: stored ? dropsData(diffRounds(stored.file, plan.write.roundFile)) : false };
@@ -37,12 +38,14 @@ export interface SheetPreview {
 /**
  * Reads spreadsheets (.xlsx/.csv) against the data as it stands and renders the preview the CLI
  * prints (bot/cli/sheet-import.ts): tables read, register counts, the round, and what a
- * replacement of a stored round would change. Throws ImportRefused naming every bad cell.
+ * replacement of a stored round would change (`wording`: the door's). Throws ImportRefused naming
+ * every bad cell.
  */
 export async function previewSheets(
   files: readonly string[],
   data: Dataset,
   now: Date,
+  wording: ReplaceWording,
 ): Promise<SheetPreview> {
   // The spreadsheet readers (exceljs, csv-parse) load only when a spreadsheet is read.
   const [{ planSheets }, { previewLines }] = await Promise.all([
@@ -54,7 +57,7 @@ export async function previewSheets(
   let drops = false;
   if (plan.round) {
     const roundFile = plan.round.write.roundFile;
-    lines.push(...replacementPreview(roundFile, data, plan.round.write.newRegions));
+    lines.push(...replacementPreview(roundFile, data, plan.round.write.newRegions, wording));
     const stored = data.rounds.find((v) => v.round.key === roundFile.round.key);
     drops = stored ? dropsData(diffRounds(stored.file, roundFile)) : false;
   }

@@ -1,4 +1,5 @@
-import type { ApplyOptions, ApplyOutcome, ImportWrite, InspectionStore } from '../store.ts';
+import type { ApplyOptions, ApplyOutcome, ImportWrite, InspectionStore, RegisterOutcome, RegisterWrite } from '../store.ts';
+import { changesAnything, type RegisterChanges, registerChanges, registerChangesDetail } from './register-changes.ts';
 
 /** Who imported, for the audit trail: the chat sender, the API, or the server's shell (cli). */
 export interface ImportActor {
@@ -95,5 +96,31 @@ export class ImportService {
     }
     this.observe?.(kind, (performance.now() - started) / 1000);
     return { ...outcome, roundKey: event.roundKey };
+  }
+
+  /**
+   * The one way a register (units and their contacts, sites, accounts, declared regions) is
+   * written, by every door — a spreadsheet from the CLI, the API, the chat: the store's upsert,
+   * then one audit entry saying who, where, when and what changed (counts per kind, and each
+   * contact added, removed or given a new mobile or platform id). A write that changes nothing is
+   * not recorded. `source` names what was imported (file names, `api`).
+   */
+  async applyRegister(
+    write: RegisterWrite,
+    at: Date,
+    options: { by?: ImportActor; source: string },
+  ): Promise<RegisterOutcome & { changes: RegisterChanges }> {
+    // Against the register as it stands just before the write (the stores serialise writes; a
+    // write from another instance in between may make the listed changes approximate).
+    const changes = registerChanges(this.store.dataset().register, write);
+    const outcome = await this.store.applyRegister(write);
+    if (changesAnything(changes))
+      await this.store.audit({
+        at: at.toISOString(),
+        ...(options.by ?? { platform: 'cli' }),
+        action: 'register.imported',
+        detail: { source: options.source, ...registerChangesDetail(changes) },
+      });
+    return { ...outcome, changes };
   }
 }

@@ -35,6 +35,16 @@ export class PgPendingImports implements PendingImportBook {
     });
   }
 
+  async all(): Promise<Array<{ key: PendingKey; pending: PendingImport }>> {
+    const r = await this.pool.query<{ platform: string; chat: string; user_id: string; data: unknown }>(
+      'SELECT platform, chat, user_id, data FROM pending_imports ORDER BY at',
+    );
+    return r.rows.map((row) => {
+      const key = { platform: row.platform, chat: row.chat, user: row.user_id };
+      return { key, pending: parse(row.data, key) };
+    });
+  }
+
   async put(key: PendingKey, pending: PendingImport, now: Date): Promise<void> {
     const p = pendingImportSchema.parse(pending);
     await this.pool.query('DELETE FROM pending_imports WHERE expires_at < $1', [iso(now.getTime() - PENDING_KEEP_MS)]);

@@ -26,7 +26,7 @@ import {
   type RegisterWrite,
   validRegisterWrite,
 } from '../store.ts';
-import { epoch, inTransaction, iso } from './connect.ts';
+import { epoch, inTransaction, iso, isoOf } from './connect.ts';
 import { type PgHub, notify } from './hub.ts';
 import { migrate } from './migrate.ts';
 import { PgPendingImports } from './pending-imports.ts';
@@ -227,7 +227,7 @@ export class PgStore implements InspectionStore {
         counts.added += n.added;
         counts.updated += n.updated;
       }
-      await audit(c, new Date(), 'register.imported', counts);
+      // Audited once, with who and what changed, by ImportService.applyRegister for every door.
       return counts;
     });
   }
@@ -283,17 +283,17 @@ export class PgStore implements InspectionStore {
   }
 
   async auditLog(limit: number): Promise<AuditEntry[]> {
-    const r = await this.pool.query<{ at: Date; action: string; detail: Record<string, unknown> }>(
+    // timestamptz comes back as the server's text (data/pg/connect.ts), read here as ISO.
+    const r = await this.pool.query<{ at: string; action: string; detail: Record<string, unknown> }>(
       'SELECT at, action, detail FROM audit ORDER BY id DESC LIMIT $1',
       [limit],
     );
     // Rows the store wrote itself (round.imported …) carry their counts only: platform 'store'.
     return r.rows.map((row) => {
       const d = row.detail ?? {};
-      const entry = auditEntrySchema.safeParse({ ...d, at: row.at.toISOString(), action: row.action });
-      return entry.success
-        ? entry.data
-        : { at: row.at.toISOString(), platform: 'store', action: row.action, detail: d };
+      const at = isoOf(row.at)!;
+      const entry = auditEntrySchema.safeParse({ ...d, at, action: row.action });
+      return entry.success ? entry.data : { at, platform: 'store', action: row.action, detail: d };
     });
   }
 
@@ -336,8 +336,4 @@ async function upsert(
     }
   }
   return counts;
-}
-
-async function audit(c: pg.PoolClient, at: Date, action: string, detail: unknown): Promise<void> {
-  await c.query('INSERT INTO audit (at, action, detail) VALUES ($1, $2, $3)', [iso(at), action, JSON.stringify(detail)]);
 }

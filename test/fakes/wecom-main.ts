@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { FakeWecom } from './wecom.ts';
 
@@ -44,7 +46,9 @@ ${JSON.stringify(
 )}
 ports: this fake ${fake.port} (HTTP and WebSocket); the bot's PORT (default 3000); /metrics on the bot from this machine.
 send /whoami to see the sender's and the chat's ids as the bot sees them.`);
-console.log('type a line (e.g. /rate 福州) to send it to the bot as an @-message in group demo-chat');
+console.log(`type a line (e.g. /rate 福州) to send it to the bot as an @-message in group demo-chat;
+/file <path> sends a file (.docx/.pdf/.txt/.html/.xlsx/.csv) quoted with an @ in the group (how a file reaches
+the bot in a group), /dm-file <path> sends it in a single chat; the bot downloads it encrypted and decrypts it`);
 const pushed = { pushes: 0, replies: 0 };
 setInterval(() => {
   for (const p of fake.pushes.slice(pushed.pushes))
@@ -55,6 +59,25 @@ setInterval(() => {
 }, 300);
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (!fake.isConnected(botId)) return console.log(`bot ${botId} is not connected`);
+  // `/file <path>`: the file quoted with an @ in the group; `/dm-file <path>`: sent in a single chat.
+  const file = /^\/(dm-)?file\s+(.+)$/.exec(line.trim());
+  if (file) {
+    const given = path.resolve(process.env.INIT_CWD ?? process.cwd(), file[2] as string);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(given);
+    } catch (err) {
+      return console.log(`cannot read ${given}: ${(err as Error).message}`);
+    }
+    const served = fake.serveFile({ name: path.basename(given), bytes });
+    const msg = fake.fileMessage({
+      file: served,
+      quoted: !file[1],
+      chatid: 'demo-chat',
+      userid: 'demo-user',
+    });
+    return console.log(`file ${path.basename(given)} (${bytes.length} bytes) req_id`, fake.push(botId, msg));
+  }
   const body = {
     msgid: randomUUID(),
     aibotid: botId,

@@ -127,6 +127,9 @@ describe('pasting a notice in a group', () => {
     const corrected = SEED.replace('\n福建省民政厅\n', '\n福建省人力资源和社会保障厅\n');
     const preview = await say(corrected, { at, as: people.wang, group: 'fj' });
     expect(preview).toContain('已有2020Q1@35的数据，导入后将替换它。与已导入的内容相比：');
+    // The chat's own command, never the CLI's flag.
+    expect(preview).toContain('　⚠ 这次替换会去掉不合格项或地区：须发送“/apply replace”才会执行。');
+    expect(preview).not.toContain('--replace');
     expect(preview.split('\n').at(-1)).toBe(
       '以上为预览，尚未写入。替换会删去已导入的不合格项或地区：确认替换请在30分钟内发送“/apply replace”，发送 /cancel 放弃。',
     );

@@ -1,3 +1,4 @@
+import { contactProblems } from '../contact-check.ts';
 import { sheetText as tx } from '../text/sheet.ts';
 import type { Column, ColumnKind } from './columns.ts';
 import type { Problems } from '../refusal.ts';
@@ -115,14 +116,13 @@ export class RowView {
   contact(): ContactRecord | undefined {
     const name = this.text('contact');
     const mobile = this.text('mobile');
-    if (mobile && !/^[\d+\-() ]{5,20}$/.test(mobile)) this.problem('mobile', tx.badMobile(mobile));
     const wecomUserId = this.text('wecomUserId');
     const dingtalkUserId = this.text('dingtalkUserId');
-    for (const [kind, id] of [
-      ['wecomUserId', wecomUserId],
-      ['dingtalkUserId', dingtalkUserId],
-    ] as const)
-      if (id && !/^[\x21-\x7e]{1,64}$/.test(id)) this.problem(kind, tx.badUserId(id));
+    const fields: { mobile?: string; wecomUserId?: string; dingtalkUserId?: string } = {};
+    if (mobile) fields.mobile = mobile;
+    if (wecomUserId) fields.wecomUserId = wecomUserId;
+    if (dingtalkUserId) fields.dingtalkUserId = dingtalkUserId;
+    for (const p of contactProblems(fields)) this.problem(p.field, p.reason);
     if (!name && !mobile && !wecomUserId && !dingtalkUserId) return undefined;
     const c: ContactRecord = {};
     if (name) c.name = name;

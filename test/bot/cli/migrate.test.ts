@@ -29,12 +29,23 @@ async function tmpdir() {
   return dir;
 }
 
-/** A data directory a bot has used: the seeded round, a /sub, a /done, a sent and a waiting push, a seen id. */
+/** A chat import previewed and waiting for /apply. */
+const waiting = {
+  key: { platform: 'dingtalk', chat: 'cid1', user: '$:LWCP_v1:$abc' },
+  pending: { text: '通报全文', at: at.toISOString(), expiresAt: '2020-04-15T01:30:00.000Z', drops: false, roundKey: '2020Q2@35' },
+};
+
+/**
+ * A data directory a bot has used: the seeded round, a /sub, a /done, a sent and a waiting push, a
+ * seen id, a chat import waiting for /apply, and the audit trail.
+ */
 async function usedDirectory(): Promise<string> {
   const dir = await tmpdir();
   const store = await LowStore.open(dir);
   await seedStore(store);
   await store.markSeen('wecom:m1', new Date());
+  await store.pendingImports.put(waiting.key, waiting.pending, at);
+  await store.audit({ at: at.toISOString(), platform: 'wecom', userId: 'zhangsan', group: 'fz', action: 'task.closed', detail: { items: ['t1'] } });
   await store.close();
   const subs = await Subscriptions.open(dir, groups);
   const data = store.dataset();
@@ -68,6 +79,8 @@ describe.runIf(withPostgres)('runMigrate()', () => {
     expect(lines[0]).toBe('已复制到数据库：');
     expect(lines).toContain('  检查期次：1');
     expect(lines).toContain('  推送消息（含已发送、待发送、失败）：2');
+    expect(lines).toContain('  待确认的群内导入：1');
+    expect(lines).toContain('  变更记录（审计）：2');
 
     const back = await tmpdir();
     expect(await runMigrate(['--to', 'lowdb', '--into', back], env, () => {})).toBe(0);
@@ -78,6 +91,9 @@ describe.runIf(withPostgres)('runMigrate()', () => {
     expect(copy.dataset().rounds.map((v) => v.file)).toEqual(original.dataset().rounds.map((v) => v.file));
     expect(copy.state.data.lastImport).toEqual(original.state.data.lastImport);
     expect((await copy.seenIds()).map((s) => s.key)).toEqual(['wecom:m1']);
+    expect(await copy.pendingImports.all()).toEqual([waiting]);
+    expect(await copy.auditLog(10)).toEqual(await original.auditLog(10));
+    expect((await copy.auditLog(10)).map((e) => e.action)).toEqual(['task.closed', 'round.imported']);
     expect((await Subscriptions.open(back, groups)).exportAll()).toEqual((await Subscriptions.open(source, groups)).exportAll());
     expect((await TaskStore.open(back)).data).toEqual((await TaskStore.open(source)).data);
     const entries = (await Journal.peek(back))!.entries;

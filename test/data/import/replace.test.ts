@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Dataset } from '../../../data/dataset.ts';
-import { replacementPreview } from '../../../data/import/diff.ts';
+import { cliReplaceWording, replacementPreview } from '../../../data/import/diff.ts';
 import { parseNotice } from '../../../data/import/notice.ts';
 import { ImportRefused, ReplacementRefused } from '../../../data/import/refusal.ts';
 import { SEED_NOTICE } from '../../../data/import/seed.ts';
@@ -128,12 +128,12 @@ describe('replacementPreview()', () => {
   it('says nothing for a new period, and lists what is dropped, added and changed for a stored one', async () => {
     const { store } = await seeded();
     const base = store.dataset().rounds[0]!.file;
-    expect(replacementPreview(otherRound(base, '2020Q2').roundFile, store.dataset())).toEqual([]);
+    expect(replacementPreview(otherRound(base, '2020Q2').roundFile, store.dataset(), [], cliReplaceWording)).toEqual([]);
     const next = otherRound(base, '2020Q1', (f) => {
       f.failures = f.failures.slice(1);
       setTally(f, '3501', 'website', { failed: 0, checked: 50 });
     }).roundFile;
-    const lines = replacementPreview(next, store.dataset());
+    const lines = replacementPreview(next, store.dataset(), [], cliReplaceWording);
     expect(lines[0]).toBe('已有2020Q1@35的数据，导入后将替换它。与已导入的内容相比：');
     expect(lines.filter((l) => l.startsWith('　－ 去掉不合格：'))).toHaveLength(1);
     expect(lines).toContainEqual(expect.stringMatching(/^　～ 福州市（政府网站）：运行\d+、检查\d+、不合格\d+ → 运行\d+、检查\d+、不合格0$/));
