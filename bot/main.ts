@@ -30,8 +30,12 @@ import { createFileSources, createPlatforms } from './platforms/index.ts';
 import { fitsPusher } from './outbox/digest.ts';
 import { textFits } from './reminders/job.ts';
 import { startReminderJob } from './reminders/schedule.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { probeWarnInBot } from './cli/probe-job.ts';
+import type { Group } from './groups.ts';
+import { startWarnJob } from './probe/warn-job.ts';
 import { openReminders } from './reminders/setup.ts';
-import { openProbing } from './probe/setup.ts';
+import { openProbing, probeService } from './probe/setup.ts';
 
 /**
  * Composition root: the data directory's lock → store → groups → platforms → HTTP app → the
@@ -108,7 +112,20 @@ async function startLocked(
   // What /status lists as next scheduled work; the reminder job joins when it starts below.
   const jobs = new JobBoard();
   jobs.add(statusText.drainJob, () => delivery.drain.nextWake());
+  // Site probing (README "Site probing"): the probe store always (/probe and /watch read standings
+  // from it), and with PROBE=on the schedule that probes every registered site's homepage and
+  // columns, and the early warnings evaluated every 15 minutes (bot/probe/warn-job.ts, below).
+  const probing = await openProbing({
+    config,
+    opened,
+    coordinator,
+    sites: () => store.dataset().register.sites,
+    log,
+  });
+  cleanups.push(() => probing.stop());
+  const probes = probing.store;
   const services = {
+    probe: probeService(config, probes),
     groups,
     tasks: reminders.service,
     subscriptions: delivery.subscriptions,
@@ -217,16 +234,24 @@ async function startLocked(
   store.onChange?.(() => void scanAfterImport());
   jobs.add(statusText.reminderJob, () => reminderJob.nextRun());
   cleanups.push(() => reminderJob.stop());
-  // Site probing (README "Probing"): the probe store always (standings are read from it), and
-  // with PROBE=on the schedule that probes every registered site's homepage and columns.
-  const probing = await openProbing({
-    config,
-    opened,
-    coordinator,
-    sites: () => store.dataset().register.sites,
+  const warnDeps = {
+    store,
+    probes,
+    groups,
+    scopeOf: (group: Group, data: Dataset) => delivery.subscriptions.scopeOf(group.id, data),
+    outbox: delivery.outbox,
+    perDay: config.PROBE_PER_DAY,
+    fits: (group: Group) => {
+      const pusher = delivery.pushers[group.platform];
+      return pusher ? fitsPusher(pusher) : textFits(group);
+    },
     log,
-  });
-  cleanups.push(() => probing.stop());
+  };
+  const warnJob = config.PROBE === 'on' ? startWarnJob(warnDeps, undefined, coordinator) : undefined;
+  if (warnJob) {
+    jobs.add(statusText.probeWarnJob, () => warnJob.nextRun());
+    cleanups.push(() => warnJob.stop());
+  }
   if (probing.loop) {
     const loop = probing.loop;
     jobs.add(statusText.probeJob, () => loop.nextTry());
@@ -242,6 +267,7 @@ async function startLocked(
         commands: {
           import: (argv, out) => importCommand(argv, { store, imports, cwd: process.cwd() }, out),
           ask: askInBot(pipeline),
+          ...(warnJob ? { 'probe-warn': probeWarnInBot(warnDeps, groups) } : {}),
         },
       })
     : undefined;
@@ -271,6 +297,7 @@ async function startLocked(
       const cut = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
       await admin?.stop();
       await reminderJob.stop();
+      await warnJob?.stop();
       // Tries in flight finish (at most a few seconds), then the tallies are written.
       await probing.stop();
       await delivery.stop();

@@ -1,3 +1,4 @@
+import { SiteDirectory } from './probe/sites.ts';
 import { RegionIndex } from './regions.ts';
 import { isSampleRound } from './sample.ts';
 import type { Channel, Failure, Region, RegisterFile, Round, RoundFile, StatedRate, Tally, Unit } from './schema.ts';
@@ -88,6 +89,17 @@ export class Dataset {
       return !aside;
     });
     this.regions.near ??= this.rounds.at(-1)?.round.scopeRegionId;
+  }
+
+  private siteDirectory: SiteDirectory | undefined;
+
+  /**
+   * The registered websites with unit, region, homepage and the columns to watch (issue 16):
+   * what the prober probes and /probe, /watch and the early warnings speak of. Built on first use.
+   */
+  get sites(): SiteDirectory {
+    this.siteDirectory ??= new SiteDirectory(this.register, this.regions);
+    return this.siteDirectory;
   }
 
   /** The deployment's own region (HOME_REGION), when configured and known. */

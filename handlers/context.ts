@@ -9,6 +9,7 @@ import type {
   OutboxDesk,
   OutboxView,
   PendingImportBook,
+  ProbeService,
   ScheduledJob,
   SubscriptionBook,
   TaskService,
@@ -66,6 +67,8 @@ export interface Services {
   imports?: NoticeImporter;
   /** Chat imports previewed and waiting for /apply or /cancel. */
   pendingImports?: PendingImportBook;
+  /** Site probing (issue 16): /probe and /watch read its store. */
+  probe?: ProbeService;
   /** Downloads the files chat messages carry, and keeps a spreadsheet's until /apply (bot/imports/chat-files.ts). */
   chatFiles?: ChatFiles;
   /** Background jobs and when each next runs by itself (outbox drain, reminder scan), for /status. */

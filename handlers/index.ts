@@ -18,6 +18,7 @@ import { t } from './text.ts';
 import { trend } from './trend.ts';
 import { whoami } from './whoami.ts';
 import { audit } from './audit.ts';
+import { probe, watch } from './probe.ts';
 import {
   applyImport,
   cancelImport,
@@ -54,6 +55,8 @@ export const commands: CommandSpec[] = [
   { name: 'import', aliases: ['导入'], run: importCommand },
   { name: 'apply', aliases: ['确认导入'], run: applyImport },
   { name: 'cancel', aliases: ['放弃导入', '取消导入'], run: cancelImport },
+  { name: 'probe', aliases: ['监测', '站点监测', '探测'], run: probe },
+  { name: 'watch', aliases: ['预警', '接近否决'], run: watch },
   { name: 'whoami', aliases: ['我是谁', '我的账号'], run: whoami },
   { name: 'help', aliases: ['帮助', '?', '？'], run: (args, ctx) => help(args, ctx, commands) },
 ];

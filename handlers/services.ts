@@ -3,6 +3,7 @@ import type { WorkCalendar } from '../data/deadlines/calendar.ts';
 import type { PlanConfig } from '../data/deadlines/plan.ts';
 import type { Task } from '../data/deadlines/task.ts';
 import { nameKey } from '../data/normalize.ts';
+import type { ProbeStore } from '../data/probe/store.ts';
 import type { Deadline, Region } from '../data/schema.ts';
 import type { Contact } from './reply.ts';
 
@@ -116,6 +117,15 @@ export interface ScheduledJob {
 
 /** Pending chat imports live in the store, one per (platform, chat, sender): data/pending-imports.ts. */
 export type { PendingImport, PendingImportBook, PendingKey } from '../data/pending-imports.ts';
+
+/** Site probing as /probe and /watch read it (issue 16): the probe store and how probing is set. */
+export interface ProbeService {
+  /** PROBE=on: the bot probes the register's sites. */
+  readonly enabled: boolean;
+  /** Tries planned per site and Shanghai day (PROBE_PER_DAY), for the week's budget. */
+  readonly perDay: number;
+  readonly store: Pick<ProbeStore, 'tallies' | 'reading'>;
+}
 
 /**
  * A file a chat message carries (a DingTalk robot file or a quoted one, a WeCom 智能机器人 file):

@@ -128,6 +128,24 @@ export const commandText: Record<string, CommandText> = {
       '把账号告诉管理员登记到 groups.json 的 admins 或单位名册，提醒才能@到您；把会话ID登记到 groups.json 的群配置中。',
     ],
   },
+  probe: {
+    summary: '查看站点按单项否决规则的监测情况',
+    usage: '/probe [站点|单位|地区]',
+    details: [
+      '一个站点：站点无法访问（本周尝试、失败次数和剩余额度）、首页不更新、栏目不更新、空白栏目，逐项列出数字。',
+      '单位或地区：其下各站点一行，最接近否决的在前。不写时为本群关注的范围（或本地区）。',
+      '例：/probe 福州市人民政府网　/probe 福州市教育局　/probe 福州',
+    ],
+  },
+  watch: {
+    summary: '列出最接近单项否决的站点',
+    usage: '/watch [地区]',
+    details: [
+      '按各规则离否决的远近排序，每个站点一行写明原因。不写地区时为本群关注的范围（或本地区）。',
+      '接近否决时，机器人也会在关注该单位或地区的群里提前预警并@单位联系人，每个站点每条规则每天至多一次；恢复正常时告知一次。',
+      '例：/watch　/watch 福州',
+    ],
+  },
   help: {
     summary: '查看命令说明',
     usage: '/help [命令]',
@@ -406,6 +424,7 @@ export const statusText = {
   nothingToRetry: '没有需要重新发送的消息。',
   drainJob: '消息发送',
   reminderJob: '整改提醒扫描',
+  probeWarnJob: '站点监测预警评估',
   probeJob: '站点探测',
   readOnly: '（以上发送队列情况读自数据目录，由运行中的机器人负责发送和重发。）',
 };
@@ -562,10 +581,84 @@ export const probeText = {
   },
   blank: (l: keyof typeof levelWord, n: number, names: string[]) =>
     `空白栏目：${levelWord[l]}（${n}个，满5个否决）${names.length ? `：${names.join('、')}` : ''}。`,
+  /** One rule's reason in one line (/watch, /probe summaries, early warnings). */
+  reasonUnreachable: (
+    l: keyof typeof levelWord,
+    week: { tries: number; failed: number },
+    budget: { failed: number; remaining: number },
+  ) =>
+    l === 'veto'
+      ? `站点无法访问：上周尝试${week.tries}次，失败${week.failed}次（${pct(week.failed, week.tries)}），已达单项否决（≥5%）`
+      : `站点无法访问：本周已失败${budget.failed}次，再失败${budget.remaining}次将触发单项否决`,
+  reasonHomepage: (l: keyof typeof levelWord, age: number | undefined, daysLeft: number | undefined) =>
+    l === 'unknown'
+      ? '首页不更新：首页尚未读取'
+      : age === undefined
+        ? '首页不更新：首页及栏目信息均无日期，按未更新计，已达单项否决'
+        : l === 'veto'
+          ? `首页不更新：已${age}天未更新，已达单项否决（满14天）`
+          : `首页不更新：已${age}天未更新，再过${daysLeft ?? 0}天将触发单项否决`,
+  reasonColumns: (stale: number, longStale: number, nearing: string[]) =>
+    `栏目不更新：超期栏目${stale}个（满5个否决）` +
+    (longStale > stale ? `，各自周期内未更新${longStale}个（满10个否决）` : '') +
+    (nearing.length ? `；${nearing.join('；')}` : ''),
+  reasonNearing: (name: string, age: number, daysLeft: number) => `${name}已${age}天未更新，再过${daysLeft}天超期`,
+  reasonBlank: (n: number, names: string[]) =>
+    `空白栏目：${n}个（满5个否决）${names.length ? `：${names.slice(0, 5).join('、')}${names.length > 5 ? '等' : ''}` : ''}`,
+  /** The rule's name alone, as recoveries name it. */
+  ruleName: {
+    unreachable: '站点无法访问',
+    'homepage-stale': '首页不更新',
+    'columns-stale': '栏目不更新',
+    'columns-blank': '空白栏目',
+  } as Record<string, string>,
+  levelMark: (l: keyof typeof levelWord) => (l === 'veto' ? '【已达否决】' : l === 'warn' ? '【预警】' : ''),
   dryHeader: (iso: string) => `站点监测预览（${iso}），每个站点探测首页一次并读取栏目，不写入数据：`,
-  noSites: '没有登记了网址的站点（可用 --sites <文件.json> 指定）。',
+  noSites:
+    '登记册中没有登记了网址的网站：请导入网站名册（含“网址”列，栏目见“栏目名册”表，data/templates/README.md），或用 --sites <文件.json> 指定。',
   badSites: (file: string, why: string) => `站点文件 ${file} 无法读取：${why}`,
   usage: '用法：npm run jobs -- probe [--now <ISO时间>] --dry-run [--sites <站点.json>]',
+  warnOff: '运行中的机器人未开启站点监测（PROBE=on），没有评估预警。',
+  warnUsage: '用法：npm run jobs -- probe-warn [--now <ISO时间>] [--dry-run]',
+
+  // /probe and /watch (handlers/probe.ts)
+  off: '站点监测未开启（运维人员在配置中设置 PROBE=on 后，机器人开始按单项否决规则探测登记的网站）。',
+  offWithData: '站点监测现已关闭，以下为关闭前最后一次探测的数据。',
+  notYet: (what: string) => `站点监测已开启，但${what}尚未探测过：首次探测后再查（首页每天约24次，栏目每天读取一次）。`,
+  noSitesAtAll: '尚未登记任何有网址的网站。网站和栏目在网站名册、栏目名册中登记（见 data/templates/README.md）。',
+  noSitesIn: (what: string) => `${what}没有登记了网址的网站。网站和栏目在网站名册、栏目名册中登记（见 data/templates/README.md）。`,
+  unknownTarget: (text: string) => `未找到站点、单位或地区“${text}”`,
+  unknownHint: '请写网站名称（如“福州市人民政府网”）、单位名称或地区名称。',
+  allSites: '全部登记网站',
+  probeTitle: (name: string) => `站点监测：${name}`,
+  probeSummaryTitle: (what: string, n: number) => `站点监测：${what}（${n}个网站）`,
+  siteUnit: (unit: string | undefined, region: string | undefined) =>
+    [unit ? `主办单位：${unit}` : '', region ? `地区：${region}` : ''].filter(Boolean).join('　'),
+  readAt: (at: string) => `栏目最近读取：${at}`,
+  summaryLine: (n: number, name: string, mark: string, reason: string, more: number) =>
+    `${n}. ${name}${mark}${reason}${more > 0 ? `（另有${more}项预警）` : ''}`,
+  unprobedLine: (n: number, name: string) => `${n}. ${name}：尚未探测`,
+  more: (n: number) => `…另有${n}个`,
+  sameName: (name: string, n: number) => `有${n}个网站名为“${name}”，分别列出：`,
+  watchTitle: (what: string) => `接近单项否决的站点：${what}`,
+  watchNone: (n: number) => `已探测的${n}个网站均未接近单项否决。`,
+  watchNearest: (name: string, reason: string) => `相对最接近的是：${name}，${reason}。`,
+  watchFoot: '按各规则离否决的远近排序；/probe <站点> 查看详细数字。',
+
+  // Early warnings and recoveries (bot/probe/warn.ts), through the outbox
+  warnTitle: (n: number) => `站点监测预警：${n}项`,
+  warnHead: '以下网站按监测已接近或达到单项否决条件，请在检查前整改：',
+  warnItem: (n: number, site: string, unit: string | undefined, mark: string, reason: string) =>
+    `${n}. ${site}${unit ? `（${unit}）` : ''}${mark}${reason}`,
+  recoveredTitle: (n: number) => `站点监测：${n}项已恢复正常`,
+  recoveredHeading: '已恢复正常：',
+  recoveredItem: (site: string, rule: string) => `${site}：${rule}已恢复正常`,
+  warnPart: (k: number, n: number) => `（${k}/${n}）`,
+  warnDryHeader: (iso: string) => `站点监测预警预览（${iso}），不写入、不发送：`,
+  warnTo: (group: string, id: string) => `→ ${group}（${id}）`,
+  warnNoFollowers: (site: string, rule: string) => `（${site} ${rule}：没有群关注该单位或地区）`,
+  warnTotal: (n: number) => `共${n}条消息。`,
+  warnQueued: (n: number) => `已加入发送队列${n}条消息。`,
 };
 
 function pct(n: number, d: number): string {
@@ -593,6 +686,8 @@ export const chatImportText = {
   noAdmins: '本群尚未登记管理员，请联系运维人员在 groups.json 中添加。',
   refused: '无法导入这段文字：',
   issuerHow: '在群里指定发文地区：发送“/import --issuer <地区>”，换行后粘贴通报全文（例如 /import --issuer 云霄县）。',
+  issuerHowFile:
+    '在群里指定发文地区：引用这个文件并发送“/import --issuer <地区>”（例如 /import --issuer 云霄县），或发送“/import --issuer <地区>”后换行粘贴通报全文。',
   previewTitle: (key: string) => `导入预览：${key}`,
   applyHint: (minutes: number) => `以上为预览，尚未写入。${minutes}分钟内发送 /apply 导入，发送 /cancel 放弃。`,
   applyReplaceHint: (minutes: number) =>

@@ -12,6 +12,7 @@ import { createApp, listen } from '../app.ts';
 import { BotError, PayloadError } from '../errors.ts';
 import { parseJson, readRawBody } from '../http/raw-body.ts';
 import type { Logger } from '../logger.ts';
+import { probeText } from '../../handlers/text.ts';
 
 /**
  * The bot's admin door for its own command-line tools (README “One writer”). The bot owns its
@@ -36,7 +37,7 @@ export const adminFileSchema = z.object({ pid: z.number(), port: z.number(), tok
 export type AdminFile = z.infer<typeof adminFileSchema>;
 
 const runSchema = z.object({
-  command: z.enum(['import', 'ask']),
+  command: z.enum(['import', 'ask', 'probe-warn']),
   argv: z.array(z.string().max(4096)).max(64),
 });
 export type AdminCommandName = z.infer<typeof runSchema>['command'];
@@ -48,7 +49,9 @@ export interface AdminDeps {
   dataDir: string;
   store: InspectionStore;
   log: Logger;
-  commands: Record<AdminCommandName, AdminCommand>;
+  /** `probe-warn` only where probing is on (PROBE=on). */
+  commands: Record<Exclude<AdminCommandName, 'probe-warn'>, AdminCommand> &
+    Partial<Record<AdminCommandName, AdminCommand>>;
   port?: number;
 }
 
@@ -72,7 +75,10 @@ export async function startAdmin(deps: AdminDeps): Promise<{ port: number; stop(
     const { command, argv } = parsed.data;
     const lines: string[] = [];
     deps.log.info({ command, argv }, 'admin: running a command for the CLI');
-    const code = await deps.commands[command](argv, (line) => lines.push(line));
+    const run = deps.commands[command];
+    let code = 2;
+    if (run) code = await run(argv, (line) => lines.push(line));
+    else lines.push(probeText.warnOff);
     ctx.body = { code, lines };
   });
   const app = createApp({ store: deps.store, log: deps.log, routers: [router] });

@@ -117,7 +117,10 @@ function contactsFor(data: Dataset, f: Failure, platform: Group['platform']): Co
   const unit =
     (f.unitId ? data.register.units.find((u) => u.id === f.unitId) : undefined) ??
     (f.unitName ? data.unit(f.unitName) : undefined);
-  const reachable = (c: Contact) =>
-    Boolean(c.mobile || (platform === 'wecom' ? c.wecomUserId : c.dingtalkUserId));
-  return (unit?.contacts ?? []).filter(reachable);
+  return reachableContacts(unit?.contacts ?? [], platform);
+}
+
+/** The contacts an @ reaches on a platform: by mobile, or by the platform's own user id. */
+export function reachableContacts(contacts: readonly Contact[], platform: Group['platform']): Contact[] {
+  return contacts.filter((c) => Boolean(c.mobile || (platform === 'wecom' ? c.wecomUserId : c.dingtalkUserId)));
 }

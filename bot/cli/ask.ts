@@ -14,6 +14,7 @@ import { throughWriter } from './writer.ts';
 import { BotError } from '../errors.ts';
 import { answer, type PipelineDeps } from '../pipeline.ts';
 import { openReminders } from '../reminders/setup.ts';
+import { openProbeStore, probeService } from '../probe/setup.ts';
 
 const USAGE =
   'npm run ask -- [--now <ISO时间>] [--group <群id>] [--as <手机号或userid>] [--out <图片.png>] "/rate 福州"';
@@ -93,7 +94,13 @@ export async function runAsk(
         store,
         log,
         now: () => now,
-        services: { groups, tasks: reminders.service, subscriptions, ...(outboxReport ? { outboxReport } : {}) },
+        services: {
+          groups,
+          tasks: reminders.service,
+          subscriptions,
+          probe: probeService(config, await openProbeStore(config, opened.pg)),
+          ...(outboxReport ? { outboxReport } : {}),
+        },
       };
       try {
         return await askCommand(args, deps, out);

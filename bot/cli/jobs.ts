@@ -5,7 +5,7 @@ import { replyToText } from '../../handlers/reply.ts';
 import { deadlineLabel } from '../../handlers/reminders.ts';
 import { probeText, jobsText as tx } from '../../handlers/text.ts';
 import { loadConfig } from '../config.ts';
-import { runProbeDryRun } from './probe-job.ts';
+import { runProbeDryRun, runProbeWarn } from './probe-job.ts';
 import { loadGroups } from '../groups.ts';
 import { silentLogger } from '../logger.ts';
 import { scanReminders } from '../reminders/job.ts';
@@ -35,6 +35,7 @@ export async function runJobs(
       if (Number.isNaN(now.getTime())) return usage(out, tx.badNow(rest[i] as string));
     } else return usage(out, tx.unknownArg(String(a)));
   }
+  if (job === 'probe-warn') return runProbeWarn(loadConfig(env), env, rest, now, dryRun, out);
   if (job === 'probe') {
     if (!dryRun) return usage(out, probeText.usage);
     return runProbeDryRun(loadConfig(env), sitesFile, now, out);

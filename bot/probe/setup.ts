@@ -1,7 +1,8 @@
-import type { OpenStore } from '../../data/open-store.ts';
+import type { OpenStore, PgConnection } from '../../data/open-store.ts';
 import { PgProbeStore } from '../../data/pg/probe-store.ts';
 import { FileProbeStore, type ProbeStore } from '../../data/probe/store.ts';
 import type { Site } from '../../data/schema.ts';
+import type { ProbeService } from '../../handlers/services.ts';
 import type { Config } from '../config.ts';
 import type { Coordinator } from '../coordination.ts';
 import type { Logger } from '../logger.ts';
@@ -77,4 +78,17 @@ export async function openProbing(deps: {
     'probing: on',
   );
   return { store, loop, stop: () => loop.stop() };
+}
+
+/**
+ * The probe store alone, for the doors that only read standings or evaluate warnings (`npm run
+ * ask`, `npm run jobs -- probe-warn`): the same store the bot's probing writes.
+ */
+export async function openProbeStore(config: Config, pg?: Pick<PgConnection, 'pool'>): Promise<ProbeStore> {
+  return pg ? PgProbeStore.open(pg.pool) : FileProbeStore.open(config.dataDir);
+}
+
+/** What /probe and /watch read (handlers/services.ts ProbeService). */
+export function probeService(config: Config, store: ProbeStore): ProbeService {
+  return { enabled: config.PROBE === 'on', perDay: config.PROBE_PER_DAY, store };
 }

@@ -72,6 +72,8 @@ interface Sentence {
   context?: Channel;
   /** What the section heading over it says of what it names: 典型做法 praises, 存在问题 blames. */
   tone?: Tone;
+  /** The numbered sub-heading it falls under, numbering left out: （一）未提供有效互动功能 → 未提供有效互动功能. */
+  heading?: string;
 }
 
 type Tone = 'praise' | 'blame';
@@ -99,6 +101,7 @@ function sentences(lines: Line[]): Sentence[] {
   const out: Sentence[] = [];
   let heading: Channel | undefined;
   let tone: Tone | undefined;
+  let sub: string | undefined;
   for (const l of lines) {
     const parts = l.text.split(/(?<=[。;；!！])/);
     let context = heading;
@@ -117,8 +120,16 @@ function sentences(lines: Line[]): Sentence[] {
       if (headed) {
         const t = PRAISE_HEADING.test(lead) ? 'praise' : BLAME_HEADING.test(lead) ? 'blame' : undefined;
         if (t || TOP_HEADING.test(lead)) tone = t;
+        if (TOP_HEADING.test(lead)) sub = undefined;
+        if (SUB_HEADING.test(lead) && text === lead) sub = lead.replace(SUB_HEADING, '');
       }
-      out.push({ text, line: l.no, ...(context ? { context } : {}), ...(tone ? { tone } : {}) });
+      out.push({
+        text,
+        line: l.no,
+        ...(context ? { context } : {}),
+        ...(tone ? { tone } : {}),
+        ...(sub ? { heading: sub } : {}),
+      });
       const runs = channelRuns(text, context);
       const last = runs.at(-1)?.channel;
       if (last) context = last;
@@ -633,7 +644,7 @@ const UNIT_END =
   /(?:局|委|厅|办|办公室|中心|所|院|站|馆|队|处|社|街道|办事处|镇|乡|苏木|政府|管委会|管委|委员会|开发区|园区|网站|网|市|区|县|旗|州|盟|地区)$/;
 /** Where the words after a name begin (…潘集区人民政府在本次检查中, …等网站存在, 省水务厅网站的…). */
 const AFTER_NAME =
-  /等|在|的|首页|存在|出现|分别|持续|以|对|得分|运行|未|不|针对|基于|推出|升级|领导|依申请|政策|均|多个|长期|发布|开展|办理|有|被|较|重点领域|栏目|-|—|网站(?=运行|得分|更新|建设|管理|内容|均|都)/g;
+  /等|在|的|首页|存在|出现|分别|持续|以|对|得分|运行|未|不|针对|基于|推出|升级|领导|依申请|政策|均|多个|长期|发布|开展|办理|表现|予以|受到|获得|有|被|较|重点领域|栏目|-|—|网站(?=运行|得分|更新|建设|管理|内容|表现|均|都)/g;
 
 /** A name cut where the words about it begin (…事务局重点领域信息-养老服务 → …事务局), or undefined. */
 function cutName(item: string): string | undefined {
@@ -872,6 +883,63 @@ function verdictLists(all: Sentence[]): ProseName[] {
   return out;
 }
 
+const ACCOUNT_PLATFORM =
+  '(微信服务号|微信订阅号|微信公众号|微信视频号|视频号|公众号|服务号|订阅号|政务微博|新浪微博|微博|抖音号|抖音|今日头条|头条号|快手号|快手|移动客户端|小程序)';
+
+/**
+ * Failures the notice lists before it says what each did wrong: a sub-heading naming a problem
+ * (（一）未提供有效互动功能。) over sentences that name a listed failure (…“金台生态环境”微信订阅号，
+ * 未提供…) gives that failure its problem, and the platform written after its name there.
+ */
+function problemsFromHeadings(all: Sentence[], failures: ProseName[]): void {
+  for (const f of failures) {
+    if (f.problem && f.platform) continue;
+    const quoted = `“${f.name}”`;
+    for (const s of all) {
+      if (!s.heading || s.heading.length < 4 || s.text === f.sentence || !s.text.includes(quoted)) continue;
+      if (/^(?:政府网站|网站|政务新媒体|新媒体)(?:方面|情况|检查|检查情况)?$|合格/.test(s.heading)) continue;
+      f.problem ??= s.heading;
+      const after = s.text.slice(s.text.indexOf(quoted) + quoted.length).match(new RegExp(`^${ACCOUNT_PLATFORM}`))?.[1];
+      if (!f.platform && after) {
+        const canon = canonicalPlatform(after);
+        if (canon) f.platform = canon;
+      }
+      break;
+    }
+  }
+}
+
+/**
+ * Reasons after the count failed: 11个不合格：部分单位未按时更新；“杨陵文旅”微信视频号未按照…完成注销
+ * 工作 — a reason that opens with a quoted account names a failure, the reason its problem.
+ */
+function reasonLists(all: Sentence[]): ProseName[] {
+  const out: ProseName[] = [];
+  all.forEach((s, i) => {
+    const colon = s.text.match(/\d+(?:个|家)[^,，。;；:：\d]{0,12}?不合格[:：]/);
+    if (colon?.index === undefined) return;
+    const parts = [{ s, text: s.text.slice(colon.index + colon[0].length) }];
+    for (const next of all.slice(i + 1)) {
+      if (next.line !== s.line) break;
+      parts.push({ s: next, text: next.text });
+    }
+    for (const { s: at, text } of parts) {
+      const m = text.match(new RegExp(`^[“"]([^”"]{2,30})[”"]${ACCOUNT_PLATFORM}?(.{4,})$`));
+      if (!m?.[1] || !m[3] || GENERIC.test(m[1])) continue;
+      const platform = m[2] ? canonicalPlatform(m[2]) : undefined;
+      out.push({
+        name: m[1],
+        ...(platform ? { platform } : {}),
+        problem: m[3],
+        channel: at.context ?? (platform ? 'newmedia' : 'website'),
+        line: at.line,
+        sentence: at.text,
+      });
+    }
+  });
+  return out;
+}
+
 /** A heading over a list of names: 一、出现单项否决情形的政务新媒体名单 / 二、出现扣分情形的…名单. */
 const LIST_HEADING = /名单|清单|名录|情况如下|具体如下/;
 const VETO_WORDS = /单项否决|不合格/;
@@ -931,8 +999,9 @@ export function readProse(body: Line[]): ProseFindings {
   const all = sentences(body);
   const names = proseNames(all);
   const lists = listSections(body);
-  const verdicts = verdictLists(all);
+  const verdicts = [...verdictLists(all), ...reasonLists(all)];
   const failed = new Set([...verdicts, ...names.failures, ...lists.failures].map((f) => f.name));
+  problemsFromHeadings(all, [...verdicts, ...names.failures, ...lists.failures]);
   const byNo = new Map(body.map((l) => [l.no, l]));
   // Names are kept as the notice writes them (traditional characters stay traditional).
   const written = (list: ProseName[]) =>

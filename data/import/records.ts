@@ -100,6 +100,18 @@ export interface SiteRecord {
   where: Where;
 }
 
+/** A column of a registered site to watch for freshness (栏目名册): the site by code or region + name. */
+export interface SiteColumnRecord {
+  site: string;
+  siteCode?: string;
+  region?: Text;
+  name: string;
+  url: string;
+  kind?: 'news' | 'notice' | 'other';
+  periodDays?: number;
+  where: Where;
+}
+
 export interface AccountRecord {
   region: Text;
   unit?: string;
@@ -115,11 +127,12 @@ export interface Records {
   tallies: TallyRecord[];
   failures: FailureRecord[];
   sites: SiteRecord[];
+  siteColumns: SiteColumnRecord[];
   accounts: AccountRecord[];
 }
 
 export function emptyRecords(): Records {
-  return { meta: [], regions: [], tallies: [], failures: [], sites: [], accounts: [] };
+  return { meta: [], regions: [], tallies: [], failures: [], sites: [], siteColumns: [], accounts: [] };
 }
 
 /** The round's description: from a notice, a 说明 sheet (项目 | 内容), the API body, or CLI options. */

@@ -19,7 +19,7 @@ export interface SiteStanding {
   blank: BlankStanding;
 }
 
-export function siteStanding(store: ProbeStore, site: Site, now: Date, perDay: number): SiteStanding {
+export function siteStanding(store: Pick<ProbeStore, 'tallies' | 'reading'>, site: Site, now: Date, perDay: number): SiteStanding {
   const reading = store.reading(site.id);
   return {
     site,

@@ -78,6 +78,17 @@ export const registerTemplate: Sheet[] = [
     ],
   },
   {
+    name: '栏目名册',
+    file: 'register-栏目名册.csv',
+    rows: [
+      ['序号', '部门/地区', '网站名称', '网站标识码', '栏目名称', '栏目地址', '栏目类型', '更新周期（天）'],
+      [1, '福州市', '福州市人民政府网', '3501000001', '政务动态', 'http://www.fuzhou.gov.cn/zwgk/gzdt/', '动态要闻', ''],
+      [2, '', '', '', '通知公告', 'http://www.fuzhou.gov.cn/zwgk/tzgg/', '通知公告政策文件', ''],
+      [3, '', '', '', '人事信息', 'http://www.fuzhou.gov.cn/zwgk/rsxx/', '其他', 90],
+      [4, '福州市', '福州市示例局网站', '', '工作动态', 'http://example.fuzhou.gov.cn/gzdt/', '', ''],
+    ],
+  },
+  {
     name: '新媒体名册',
     file: 'register-新媒体名册.csv',
     rows: [

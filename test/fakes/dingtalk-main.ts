@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { DEMO_LINE_HELP, readDemoLine } from './demo-line.ts';
 import { FakeDingtalk } from './dingtalk.ts';
 
 /**
@@ -55,7 +56,10 @@ ${JSON.stringify(
 )}
 ports: this fake ${fake.url}; the bot's PORT (default 3000); /metrics on the bot from this machine.
 send /whoami to see the sender's and the chat's ids as the bot sees them.`);
-console.log(DEMO_LINE_HELP);
+console.log(`type a line (e.g. /rate 福州; \\n in it is a line break) to send it to the bot as an @-message;
+/file <path> sends a file (.docx/.pdf/.txt/.html/.xlsx/.csv) quoted with an @ in the group (how a file reaches a
+robot in a group), /dm-file <path> sends it in a 1:1 chat; the bot redeems its download code with the app's
+token (HTTP mode: the robotCode ${clientId} is the AppKey) and fetches it from this fake`);
 
 const shown = { pushes: 0, answers: 0 };
 setInterval(() => {
@@ -67,14 +71,31 @@ setInterval(() => {
   shown.answers = fake.sessionPosts.length;
 }, 300);
 
-createInterface({ input: process.stdin }).on('line', async (line) => {
-  const typed = await readDemoLine(line);
-  if (typed.kind === 'error') return console.log(typed.message);
-  const who = { conversationId: 'cidDEMO', staffId: 'demo-user', nick: '演示用户' };
-  const msg =
-    typed.kind === 'file'
-      ? fake.fileMessage({ file: { name: typed.name, bytes: typed.bytes }, ...who })
-      : fake.robotMessage({ content: typed.text, ...who });
+/** `/file <path>`: the file quoted with an @ in the group; `/dm-file <path>`: sent in a 1:1 chat. */
+function fileMessage(line: string): Record<string, unknown> | undefined {
+  const m = /^\/(dm-)?file\s+(.+)$/.exec(line.trim());
+  if (!m) return undefined;
+  const given = path.resolve(env.INIT_CWD ?? process.cwd(), m[2] as string);
+  const bytes = readFileSync(given);
+  console.log(`file ${path.basename(given)} (${bytes.length} bytes)`);
+  return fake.fileMessage({
+    file: { name: path.basename(given), bytes },
+    quoted: !m[1],
+    conversationId: m[1] ? 'cidDEMO-1to1' : 'cidDEMO',
+    staffId: 'demo-user',
+    nick: '演示用户',
+  });
+}
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  let msg: Record<string, unknown>;
+  try {
+    msg =
+      fileMessage(line) ??
+      fake.robotMessage({ content: line.replaceAll('\\n', '\n'), conversationId: 'cidDEMO', staffId: 'demo-user', nick: '演示用户' });
+  } catch (err) {
+    return console.log(`cannot read the file: ${(err as Error).message}`);
+  }
   if (fake.gateway.connections(clientId) > 0) {
     console.log('callback messageId', fake.gateway.callback(clientId, msg));
     return;

@@ -14,10 +14,12 @@ const BOT = { botId: 'aibSDK', secret: 'sdk-secret' };
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 let fake: FakeWecom;
+let now = Date.now();
 const clients: WSClient[] = [];
 
 beforeEach(async () => {
-  fake = await FakeWecom.start({ bots: [BOT] });
+  now = Date.now();
+  fake = await FakeWecom.start({ bots: [BOT], now: () => now });
 });
 
 afterEach(async () => {
@@ -165,6 +167,20 @@ describe('fake WeCom long connection, driven by the official SDK', () => {
         .update(stored?.bytes ?? '')
         .digest('hex'),
     ).toBe(createHash('md5').update(bytes).digest('hex'));
+  });
+
+  it('serves a file the SDK downloads and decrypts to the original bytes and name (§10.2)', async () => {
+    const c = client();
+    await authenticated(c);
+    const bytes = Buffer.from('2020年第二季度通报'.repeat(1000));
+    const file = fake.serveFile({ name: '第二季度 通报.docx', bytes });
+    // The long connection's per-URL aeskey, as the SDK's FileContent carries it.
+    const got = await c.downloadFile(file.url, file.aeskey);
+    expect(got.buffer.equals(bytes)).toBe(true);
+    expect(got.filename).toBe('第二季度 通报.docx');
+    // The link is good for 5 minutes only.
+    now += 5 * 60_000 + 1;
+    await expect(c.downloadFile(file.url, file.aeskey)).rejects.toMatchObject({ response: { status: 403 } });
   });
 
   it('takes one welcome reply for an enter_chat event, not two', async () => {

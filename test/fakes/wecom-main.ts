@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { DEMO_LINE_HELP, readDemoLine } from './demo-line.ts';
 import { FakeWecom } from './wecom.ts';
 
 /**
@@ -45,7 +46,9 @@ ${JSON.stringify(
 )}
 ports: this fake ${fake.port} (HTTP and WebSocket); the bot's PORT (default 3000); /metrics on the bot from this machine.
 send /whoami to see the sender's and the chat's ids as the bot sees them.`);
-console.log(`${DEMO_LINE_HELP} (group demo-chat)`);
+console.log(`type a line (e.g. /rate 福州; \\n in it is a line break) to send it to the bot as an @-message in group demo-chat;
+/file <path> sends a file (.docx/.pdf/.txt/.html/.xlsx/.csv) quoted with an @ in the group (how a file reaches
+the bot in a group), /dm-file <path> sends it in a single chat; the bot downloads it encrypted and decrypts it`);
 const pushed = { pushes: 0, replies: 0 };
 setInterval(() => {
   for (const p of fake.pushes.slice(pushed.pushes))
@@ -54,25 +57,36 @@ setInterval(() => {
   pushed.pushes = fake.pushes.length;
   pushed.replies = fake.respondMsgs.length;
 }, 300);
-createInterface({ input: process.stdin }).on('line', async (line) => {
+createInterface({ input: process.stdin }).on('line', (line) => {
   if (!fake.isConnected(botId)) return console.log(`bot ${botId} is not connected`);
-  const typed = await readDemoLine(line);
-  if (typed.kind === 'error') return console.log(typed.message);
-  const body =
-    typed.kind === 'file'
-      ? {
-          ...fake.fileMessage({ file: fake.serveFile({ name: typed.name, bytes: typed.bytes }), chatid: 'demo-chat', userid: 'demo-user' }),
-          aibotid: botId,
-        }
-      : {
-          msgid: randomUUID(),
-          aibotid: botId,
-          chatid: 'demo-chat',
-          chattype: 'group',
-          from: { userid: 'demo-user' },
-          msgtype: 'text',
-          text: { content: `@bot ${typed.text}` },
-        };
+  // `/file <path>`: the file quoted with an @ in the group; `/dm-file <path>`: sent in a single chat.
+  const file = /^\/(dm-)?file\s+(.+)$/.exec(line.trim());
+  if (file) {
+    const given = path.resolve(process.env.INIT_CWD ?? process.cwd(), file[2] as string);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(given);
+    } catch (err) {
+      return console.log(`cannot read ${given}: ${(err as Error).message}`);
+    }
+    const served = fake.serveFile({ name: path.basename(given), bytes });
+    const msg = fake.fileMessage({
+      file: served,
+      quoted: !file[1],
+      chatid: 'demo-chat',
+      userid: 'demo-user',
+    });
+    return console.log(`file ${path.basename(given)} (${bytes.length} bytes) req_id`, fake.push(botId, msg));
+  }
+  const body = {
+    msgid: randomUUID(),
+    aibotid: botId,
+    chatid: 'demo-chat',
+    chattype: 'group',
+    from: { userid: 'demo-user' },
+    msgtype: 'text',
+    text: { content: `@bot ${line.replaceAll('\\n', '\n')}` },
+  };
   console.log('aibot_msg_callback req_id', fake.push(botId, body));
 });
 process.once('SIGINT', () => void fake.close().then(() => process.exit(0)));

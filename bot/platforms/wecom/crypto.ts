@@ -154,10 +154,18 @@ export function fileDecipher(key: Buffer): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
       total += chunk.length;
-      const out = Buffer.concat([held, decipher.update(chunk)]);
-      const keep = Math.min(out.length, PAD_BLOCK);
-      held = out.subarray(out.length - keep);
-      done(null, out.subarray(0, out.length - keep));
+      const out = decipher.update(chunk);
+      if (out.length < PAD_BLOCK) {
+        // A small chunk: the held tail grows, and what is more than a block of it goes on.
+        const joined = Buffer.concat([held, out]);
+        const keep = Math.min(joined.length, PAD_BLOCK);
+        held = joined.subarray(joined.length - keep);
+        return done(null, joined.subarray(0, joined.length - keep));
+      }
+      // No copy of the chunk: the previous tail, then all of this output but its last block.
+      if (held.length > 0) this.push(held);
+      held = Buffer.from(out.subarray(out.length - PAD_BLOCK));
+      done(null, out.subarray(0, out.length - PAD_BLOCK));
     },
     flush(done: TransformCallback) {
       if (total === 0 || total % PAD_BLOCK !== 0)

@@ -1,7 +1,7 @@
 import { sheetText as tx } from '../text/sheet.ts';
 import type { Dataset } from '../../dataset.ts';
 import { nameKey } from '../../normalize.ts';
-import type { Account, Region, Site, Unit } from '../../schema.ts';
+import type { Account, Region, Site, SiteColumn, Unit } from '../../schema.ts';
 import type { RegisterWrite } from '../../store.ts';
 import { describeWhere, type Problems, type Where } from '../refusal.ts';
 import type { ContactRecord, Records } from '../records.ts';
@@ -107,6 +107,8 @@ export function buildRegister(
 
   const sites: Site[] = [];
   const seenSites = new Map<string, Where>();
+  // A register re-imported without its 栏目名册 keeps the columns stored for each site.
+  const storedSites = new Map(data.register.sites.map((s) => [s.id, s]));
   for (const row of records.sites) {
     const region = regions.require(row.region, scopeId, problems);
     if (!region) continue;
@@ -122,8 +124,12 @@ export function buildRegister(
     if (row.siteCode) site.siteCode = row.siteCode;
     const unitId = unitFor(region, row.unit, row.contact);
     if (unitId) site.unitId = unitId;
+    const columns = storedSites.get(id)?.columns;
+    if (columns) site.columns = columns;
     sites.push(site);
   }
+
+  attachColumns(records.siteColumns, sites, storedSites, regions, data, scopeId, problems);
 
   const accounts: Account[] = [];
   const seenAccounts = new Map<string, Where>();
@@ -143,4 +149,75 @@ export function buildRegister(
     accounts.push(account);
   }
   return { newRegions: [...regions.learned], units: [...units.values()], sites, accounts };
+}
+
+/**
+ * 栏目名册 rows onto their sites: a site named by 网站标识码, or by 部门/地区 + 网站名称, or by its
+ * name alone when only one registered site (in this import or stored) bears it. The columns listed
+ * for a site replace its stored ones; a column listed twice for a site is refused at its second row.
+ * A stored site that gains columns is written again with them.
+ */
+function attachColumns(
+  rows: Records['siteColumns'],
+  sites: Site[],
+  stored: ReadonlyMap<string, Site>,
+  regions: ImportRegions,
+  data: Dataset,
+  scopeId: string | undefined,
+  problems: Problems,
+): void {
+  if (rows.length === 0) return;
+  const inImport = new Map(sites.map((s) => [s.id, s]));
+  const byName = new Map<string, Site[]>();
+  for (const s of [...sites, ...stored.values()]) {
+    const k = nameKey(s.name);
+    const list = byName.get(k) ?? [];
+    if (!list.some((x) => x.id === s.id)) list.push(s);
+    byName.set(k, list);
+  }
+  const listed = new Map<string, { site: Site; columns: SiteColumn[]; seen: Map<string, Where> }>();
+  for (const row of rows) {
+    let site: Site | undefined;
+    if (row.siteCode) site = inImport.get(`s-${row.siteCode}`) ?? stored.get(`s-${row.siteCode}`);
+    if (!site && row.region) {
+      const region = regions.require(row.region, scopeId, problems);
+      if (!region) continue;
+      const id = registerIds.site(region.id, row.site);
+      site = inImport.get(id) ?? stored.get(id);
+      site ??= (byName.get(nameKey(row.site)) ?? []).find((s) => data.regions.within(s.regionId, region.id));
+    }
+    if (!site && !row.region && !row.siteCode) {
+      const named = byName.get(nameKey(row.site)) ?? [];
+      if (named.length > 1) {
+        const where = named.map((s) => data.regions.get(s.regionId)?.name ?? s.regionId);
+        problems.add(row.where, tx.ambiguousColumnSite(row.site, where));
+        continue;
+      }
+      site = named[0];
+    }
+    if (!site) {
+      problems.add(row.where, tx.unknownColumnSite(row.site));
+      continue;
+    }
+    let entry = listed.get(site.id);
+    if (!entry) {
+      entry = { site, columns: [], seen: new Map() };
+      listed.set(site.id, entry);
+    }
+    const first = entry.seen.get(nameKey(row.name));
+    if (first) {
+      problems.add(row.where, tx.duplicateRow(describeWhere(first)));
+      continue;
+    }
+    entry.seen.set(nameKey(row.name), row.where);
+    const column: SiteColumn = { name: row.name, url: row.url };
+    if (row.kind) column.kind = row.kind;
+    if (row.periodDays !== undefined) column.periodDays = row.periodDays;
+    entry.columns.push(column);
+  }
+  for (const { site, columns } of listed.values()) {
+    const own = inImport.get(site.id);
+    if (own) own.columns = columns;
+    else sites.push({ ...structuredClone(site), columns });
+  }
 }

@@ -27,7 +27,11 @@ export type ColumnKind =
   | 'checked'
   | 'failed'
   | 'failRate'
-  | 'passRate';
+  | 'passRate'
+  | 'columnName'
+  | 'columnUrl'
+  | 'columnKind'
+  | 'columnPeriod';
 
 export const countKinds: ReadonlySet<ColumnKind> = new Set([
   'total',
@@ -41,6 +45,11 @@ export const countKinds: ReadonlySet<ColumnKind> = new Set([
 const rules: Array<[ColumnKind, RegExp]> = [
   ['seq', /^(序号|编号)$/],
   ['key', /^(项目|字段)$/],
+  // A site's columns (栏目名册): before 网址 and 类别, which their headers would otherwise match.
+  ['columnName', /^栏目(名称)?$/],
+  ['columnUrl', /^栏目(地址|网址|链接|页面|列表页|列表页地址)$|^列表页(地址|网址)?$/i],
+  ['columnKind', /^栏目(类型|类别|分类)$/],
+  ['columnPeriod', /^(更新周期|更新期限|周期)(\(天\)|天数)?$/],
   ['value', /^(内容|值)$/],
   ['failRate', /不合格率$/],
   ['passRate', /合格率$/],
@@ -112,6 +121,7 @@ export type TableKind =
   | 'failedSites'
   | 'failedAccounts'
   | 'sites'
+  | 'siteColumns'
   | 'accounts';
 
 export interface Layout {
@@ -128,6 +138,7 @@ const required: Record<TableKind, ColumnKind[]> = {
   failedSites: ['region', 'site', 'problem'],
   failedAccounts: ['region', 'platform', 'account', 'problem'],
   sites: ['region', 'site'],
+  siteColumns: ['site', 'columnName', 'columnUrl'],
   accounts: ['region', 'platform', 'account'],
 };
 
@@ -164,6 +175,7 @@ export function readLayout(cells: readonly string[]): Layout | undefined {
   else if (columns.some((c) => countKinds.has(c.kind))) kind = 'tally';
   else if (has('problem') && has('site')) kind = 'failedSites';
   else if (has('problem')) kind = 'failedAccounts';
+  else if (has('columnName') || has('columnUrl')) kind = 'siteColumns';
   else if (has('site')) kind = 'sites';
   else if (has('account')) kind = 'accounts';
   else kind = 'regions';

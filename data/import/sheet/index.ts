@@ -71,7 +71,7 @@ export async function planSheets(
     round = buildRound(draft, regions, data, opts.now, problems);
   }
   const scopeId = meta.scope ? regions.find(meta.scope.text)?.id : undefined;
-  if (records.regions.length > 0 || records.sites.length > 0 || records.accounts.length > 0) {
+  if (records.regions.length > 0 || records.sites.length > 0 || records.siteColumns.length > 0 || records.accounts.length > 0) {
     plan.register = buildRegister(records, regions, data, scopeId, problems);
   }
   if (plan.tables.every((t) => t.kind === 'ignored'))

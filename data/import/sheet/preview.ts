@@ -29,6 +29,9 @@ export function previewLines(plan: SheetPlan, data: Dataset, files: number): str
     const all = [...units, ...sites, ...accounts];
     const updated = all.filter((x) => known.has(x.id)).length;
     lines.push(px.registerAdds(all.length - updated, updated));
+    const watched = sites.filter((s) => s.columns?.length);
+    const columns = watched.reduce((n, s) => n + (s.columns?.length ?? 0), 0);
+    if (columns > 0) lines.push(px.siteColumns(columns, watched.length));
   }
   if (plan.round) {
     const { round, tallies, failures } = plan.round.write.roundFile;

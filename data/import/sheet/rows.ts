@@ -15,6 +15,7 @@ const DASH = /^[-—–/\\]+$/;
  */
 export class TableReader {
   private previous = new Map<ColumnKind, string>();
+  private lastColumnSite: { name: string; code?: string } | undefined;
   private readonly byKind = new Map<ColumnKind, Column>();
   /** One view, pointed at each row in turn (a table has up to 150,000 rows). */
   private readonly view: RowView;
@@ -51,6 +52,9 @@ export class TableReader {
         return;
       case 'sites':
         this.site(r);
+        return;
+      case 'siteColumns':
+        this.siteColumn(r);
         return;
       case 'accounts':
         this.account(r);
@@ -179,6 +183,40 @@ export class TableReader {
     this.out.sites.push(rec);
   }
 
+  /** 栏目名册: a column to watch (name, list-page URL, kind, period in days) of a registered site. */
+  private siteColumn(r: RowView): void {
+    const where = r.where();
+    // A site's columns come in consecutive rows: an empty 网站名称 (a merged cell) is the row above's.
+    const own = r.text('site');
+    const code = own ? r.text('siteCode') : (r.text('siteCode') ?? this.lastColumnSite?.code);
+    const site = own ?? this.lastColumnSite?.name ?? r.need('site');
+    if (own) this.lastColumnSite = { name: own, ...(code ? { code } : {}) };
+    const name = r.need('columnName');
+    const url = r.need('columnUrl');
+    if (!site || !name || !url) return;
+    const rec: Records['siteColumns'][number] = { site, name, url, where };
+    if (!isHttpUrl(url)) r.problem('columnUrl', tx.badColumnUrl(url));
+    const region = r.cell('region');
+    if (region?.text) rec.region = region;
+    if (code) {
+      if (/^([0-9A-Za-z]{10}|bm\d{8})$/.test(code)) rec.siteCode = code;
+      else r.problem('siteCode', tx.badSiteCode(code));
+    }
+    const kind = r.text('columnKind');
+    if (kind) {
+      const k = columnKindOf(kind);
+      if (k) rec.kind = k;
+      else r.problem('columnKind', tx.badColumnKind(kind));
+    }
+    const period = r.text('columnPeriod');
+    if (period) {
+      const n = readCount(period.replace(/天$/, ''));
+      if (n !== undefined && n >= 1 && n <= 3660) rec.periodDays = n;
+      else r.problem('columnPeriod', tx.badColumnPeriod(period));
+    }
+    this.out.siteColumns.push(rec);
+  }
+
   private account(r: RowView): void {
     // Platform and name are kept as text: only the region needs its cell's location later.
     const where = r.where();
@@ -193,4 +231,22 @@ export class TableReader {
     if (contact) rec.contact = contact;
     this.out.accounts.push(rec);
   }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** 栏目类型 as offices write it: 动态/要闻 (14 days), 通知公告/政策文件 (183 days), 其他 (its own period). */
+function columnKindOf(text: string): 'news' | 'notice' | 'other' | undefined {
+  const t = text.replace(/\s/g, '');
+  if (/^(其他|其它|other)$/i.test(t)) return 'other';
+  if (/^news$/i.test(t) || (/动态|要闻|新闻/.test(t) && !/通知|公告|政策|文件/.test(t))) return 'news';
+  if (/^notice$/i.test(t) || (/通知|公告|政策|文件/.test(t) && !/动态|要闻|新闻/.test(t))) return 'notice';
+  return undefined;
 }

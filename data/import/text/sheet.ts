@@ -14,6 +14,12 @@ export const sheetText = {
   noChannel: '无法判断此列属于政府网站还是政务新媒体：请在表头写明（如“检查网站数”），或增加“类别”列',
   badChannel: (text: string) => `类别“${text}”应为“政府网站”或“政务新媒体”`,
   badSiteCode: (text: string) => `网站标识码“${text}”应为10位字母数字（部门网站为 bm 加8位数字）`,
+  badColumnUrl: (text: string) => `栏目地址“${text}”应为以 http:// 或 https:// 开头的完整网址`,
+  badColumnKind: (text: string) => `栏目类型“${text}”应为“动态要闻”“通知公告政策文件”或“其他”`,
+  badColumnPeriod: (text: string) => `更新周期“${text}”应为1至3660之间的天数`,
+  unknownColumnSite: (name: string) => `网站“${name}”不在网站名册中：请先登记该网站（可在同一次导入的“网站名册”表中）`,
+  ambiguousColumnSite: (name: string, regions: string[]) =>
+    `有${regions.length}个网站名为“${name}”（${regions.join('、')}）：请填写“部门/地区”或“网站标识码”`,
   badSiteKind: (text: string) => `网站类型“${text}”应为“门户网站”或“部门网站”`,
   badMobile: (text: string) => `联系电话“${text}”格式不对`,
   badUserId: (text: string) => `账号“${text}”格式不对（企业微信、钉钉账号是不含空格的字母、数字或符号）`,
@@ -45,6 +51,7 @@ export const sheetText = {
     failedSites: '“不合格网站”表',
     failedAccounts: '“不合格新媒体”表',
     sites: '“网站名册”表',
+    siteColumns: '“栏目名册”表',
     accounts: '“新媒体名册”表',
   },
   columnNames: {
@@ -54,6 +61,8 @@ export const sheetText = {
     checked: '检查网站数 / 检查新媒体数',
     failed: '不合格网站数 / 不合格新媒体数',
     site: '网站名称',
+    columnName: '栏目名称',
+    columnUrl: '栏目地址',
     account: '账号',
     platform: '平台',
     problem: '突出问题',
@@ -75,6 +84,7 @@ export const sheetPreviewText = {
     `新登记地区${names.length}个：${names.slice(0, 20).join('、')}${names.length > 20 ? '……' : ''}`,
   register: (units: number, sites: number, accounts: number) =>
     `名册：单位${units}个，网站${sites}个，政务新媒体${accounts}个。`,
+  siteColumns: (columns: number, sites: number) => `登记了栏目的网站${sites}个，栏目共${columns}个。`,
   registerAdds: (added: number, updated: number) => `其中新增${added}条，更新${updated}条。`,
   previewOnly: '以上为预览，未写入。确认无误后加 --apply 导入。',
   applied: (what: string) => `已导入：${what}`,

@@ -84,6 +84,16 @@ describe('names praised or criticised in prose', () => {
     expect(own(r, 'website')).toMatchObject({ checked: 51, failed: 1, derived: ['failed'] });
   });
 
+  it('keeps sites praised (A、B网站表现较好，予以表扬) as praised units while 其中1个网站不合格 stays a count', () => {
+    const r = parse(
+      '淮南市人民政府办公室关于2022年6月全市政府网站检查情况的通报',
+      '检查政府网站51个,合格网站50个。市公安局、市林业局网站表现较好,予以表扬。其中1个网站不合格。',
+    );
+    expect(mentioned(r, 'praised')).toEqual(['市公安局', '市林业局']);
+    expect(r.failures).toEqual([]);
+    expect(own(r, 'website')).toMatchObject({ checked: 51, failed: 1 });
+  });
+
   it('keeps departments listed for high scores (等N个省直部门网站得分90分以上) and …较好的有 lists as praised', () => {
     const r = parse(
       '甘肃省人民政府办公厅关于2021年第二季度全省政务新媒体抽查情况的通报',
@@ -335,5 +345,34 @@ describe('the period given by the operator', () => {
   it('refuses a value that is no period, saying which forms it takes', () => {
     expect(() => withPeriod('2025-13')).toThrow(/--period “2025-13”不是可识别的检查期次/);
     expect(() => parse(...text)).toThrow(/没有找到检查期次.*--period/);
+  });
+});
+
+describe('what each named failure did wrong, stated apart from the list', () => {
+  it('gives a listed failure the problem of the sub-heading it is named under, and the platform written there', () => {
+    const r = parse(
+      '宝鸡市人民政府办公室关于2024年第三季度全市政府系统政务新媒体检查情况的通报',
+      '一、总体情况',
+      '三季度,共抽查政务新媒体账号120个,其中合格118个,不合格2个,合格率为98.33%。不合格政务新媒体分别为:宝鸡市信访局“宝鸡信访”、陇县公安局“陇县公安”微信订阅号。',
+      '二、发现的主要问题',
+      '(一)监测时间点前2周内无更新。宝鸡市信访局“宝鸡信访”微信订阅号监测时间点前2周内无更新。',
+      '(二)存在商业广告。陇县公安局“陇县公安”微信订阅号存在商业广告信息。',
+    );
+    expect(r.failures.map((f) => [f.subject, f.platform ?? '', f.problem])).toEqual([
+      ['宝鸡信访', '微信公众号', '监测时间点前2周内无更新'],
+      ['陇县公安', '微信公众号', '存在商业广告'],
+    ]);
+    expect(r.mentions).toEqual([]);
+  });
+
+  it('reads a reason after N个不合格： that opens with a quoted account as that account’s failure', () => {
+    const r = parse(
+      '杨陵区人民政府办公室关于2025年第一季度政务新媒体检查情况的通报',
+      '一季度政务新媒体检查率为100%,共检查政务新媒体37个,11个不合格:部分单位未按时更新;“杨陵文旅”微信视频号未按照上级主管部门要求完成注销工作。',
+    );
+    expect(r.failures.map((f) => [f.channel, f.subject, f.platform, f.problem])).toEqual([
+      ['newmedia', '杨陵文旅', '视频号', '未按照上级主管部门要求完成注销工作'],
+    ]);
+    expect(own(r, 'newmedia')).toMatchObject({ checked: 37, failed: 11 });
   });
 });

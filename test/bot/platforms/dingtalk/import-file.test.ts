@@ -187,4 +187,63 @@ describe.each(['http', 'stream'] as const)('a notice file sent in a DingTalk gro
     expect(JSON.stringify(fake.delivered(ROBOT.accessToken))).toContain('福建省教育厅');
     expect(await readdir(path.join(dir, 'chat-files'))).toEqual([]);
   }, 60_000);
+
+  // The tests of this describe are one transcript, in order, on one bot.
+  it('takes a spreadsheet sent in a 1:1 chat from an admin of a declared group; /apply replace there writes it', async () => {
+    const sheet = await sendFile(RESULTS_XLSX, { quoted: false });
+    expect(sheet.title).toBe('导入预览：2020Q2＠35');
+    expect(sheet.text).toContain('已读取文件“2020年第二季度检查结果.xlsx”。');
+    expect(sheet.text).toContain('已有2020Q2＠35的数据，导入后将替换它。');
+    expect(sheet.text).toContain('去掉不合格：省直部门 福建省教育厅');
+    expect(fake.fileDownloads.at(-1)).toMatchObject({ status: 200 });
+    const conversation = 'cid1to1-zhangsan';
+    const apply = (content: string) =>
+      send(
+        fake.robotMessage({
+          content,
+          conversationId: conversation,
+          conversationType: '1',
+          staffId: 'zhangsan',
+        }),
+      );
+    // The group's transcript above stored 2020Q2 from the notice; the sheet lists other failures.
+    const first = await apply('/apply');
+    expect(first.title).toBe(
+      '这次导入会删去已导入的不合格项或地区。确认替换请发送“/apply replace”，或发送 /cancel 放弃。',
+    );
+    expect(first.text).toContain('福建省教育厅');
+    expect((await apply('/apply replace')).title).toBe('已用新内容替换 2020Q2＠35，告警和整改提醒随后发出。');
+    // A non-admin's file in a 1:1 chat is refused like one in a group.
+    expect((await sendFile(RESULTS_XLSX, { quoted: false, staffId: 'lisi' })).title).toBe(
+      '抱歉，只有管理员可以导入通报。',
+    );
+  }, 60_000);
+
+  it('previews a notice pasted as text and applies it (the same path as a file)', async () => {
+    const q3 = readFileSync(SEED_NOTICE, 'utf8')
+      .replaceAll('第一季度', '第三季度')
+      .replaceAll('3月底', '9月底')
+      .replaceAll('2020年4月', '2020年10月');
+    const preview = await say(q3);
+    expect(preview.title).toBe('导入预览：2020Q3＠35');
+    expect(preview.text).toContain('1. 省直部门　福建省教育厅：栏目不更新（单项否决）［单项否决］');
+    expect((await say('/apply')).title).toBe('已导入 2020Q3＠35，告警和整改提醒随后发出。');
+    expect((await say('/rate')).title).toContain('2020年第三季度');
+  }, 60_000);
+
+  it('says how to give the issuer of a file it cannot place, and takes /import --issuer sent with the file', async () => {
+    const county: ServedFile = {
+      name: '自查情况.txt',
+      bytes: Buffer.from(['2023年第二季度政府网站和政务新媒体检查情况通报', '一、总体情况', '本次检查政府网站1个，其中不合格1个。'].join('\n')),
+    };
+    const refused = await sendFile(county);
+    expect(refused.title).toBe('无法导入文件“自查情况.txt”');
+    // Markdown shows <地区> as ＜地区＞.
+    expect(refused.text).toMatch(/请用 --issuer .地区. 指定/);
+    expect(refused.text).toMatch(/引用这个文件并发送“\/import --issuer .地区.”/);
+    const preview = await sendFile(county, { content: '/import --issuer 云霄县' });
+    expect(preview.title).toBe('导入预览：2023Q2＠350622');
+    // /apply reads the kept text again with the same issuer.
+    expect((await say('/apply')).title).toBe('已导入 2023Q2＠350622，告警和整改提醒随后发出。');
+  }, 60_000);
 });
