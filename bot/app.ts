@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { InspectionStore } from '../data/store.ts';
 import { AppError } from '../data/errors.ts';
+import { answerClientError } from './http/client-error.ts';
 import type { Logger } from './logger.ts';
 
 export interface AppDeps {
@@ -29,6 +30,8 @@ export const SERVER_LIMITS = {
 /** Listens with SERVER_LIMITS; resolves once listening. */
 export function listen(app: Koa, port: number, host: string): Promise<Server> {
   const server = createServer(SERVER_LIMITS, app.callback());
+  // A request the parser refuses (Chinese unencoded in a URL …) gets a body that says why.
+  server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

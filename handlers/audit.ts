@@ -44,7 +44,22 @@ export async function audit(args: string[], ctx: HandlerContext): Promise<Reply>
 export function line(e: AuditEntry): string {
   const who = e.name ?? (e.userId ? `${e.platform}:${e.userId}` : a.platform(e.platform));
   const what = Object.entries(e.detail)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}=${shown(v)}`)
     .join(' ');
   return a.line(shanghai(new Date(e.at)), e.group, who, e.action, what);
+}
+
+/**
+ * A detail's value as a person reads it: a list of names joined, counts as `added:1,changed:0`, a
+ * replacement's difference as the number of items of each kind (the full lists stay in the trail).
+ */
+function shown(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.join('；');
+  // Counts as they are; a list inside (a replacement's dropped failures …) by its length.
+  if (v && typeof v === 'object' && !Array.isArray(v))
+    return Object.entries(v)
+      .map(([k, x]) => `${k}:${Array.isArray(x) ? x.length : typeof x === 'object' && x !== null ? JSON.stringify(x) : x}`)
+      .join(',');
+  return JSON.stringify(v);
 }

@@ -13,7 +13,9 @@ import type { NoticeSource } from '../data/import/notice.ts';
 import type { ImportActor } from '../data/import/service.ts';
 import { previewNotice, previewSheets } from '../data/import/preview.ts';
 import { NOTICE_MAX_BYTES, type NoticeText, noticeReaders, sheetKinds } from '../data/import/readers.ts';
+import { IssuerNotFound } from '../data/import/refusal.ts';
 import type { HandlerContext } from './context.ts';
+import { withIssuer } from './import-issuer.ts';
 import { type Reply, reply } from './reply.ts';
 import { ChatFileError, type KeptFile, type PendingImport } from './services.ts';
 
@@ -58,13 +60,15 @@ export async function previewChatFile(ctx: HandlerContext): Promise<FilePreview>
     throw err;
   }
   try {
-    return await readKept(kept, ctx);
+    // `/import --issuer 云霄县` sent with the file (quoting it) supplies the issuer, as on the CLI.
+    const said = (ctx.text ?? '').replace(/^[\s\S]*?(?:import|ｉｍｐｏｒｔ|导入)/i, '');
+    return await readKept(kept, ctx, withIssuer(said).issuer);
   } finally {
     await files.drop(kept.id);
   }
 }
 
-async function readKept(kept: KeptFile, ctx: HandlerContext): Promise<FilePreview> {
+async function readKept(kept: KeptFile, ctx: HandlerContext, issuer: string | undefined): Promise<FilePreview> {
   const name = kept.name;
   const refused = (lines: string[]): FilePreview => ({
     ok: false,
@@ -100,17 +104,20 @@ async function readKept(kept: KeptFile, ctx: HandlerContext): Promise<FilePrevie
     const file: PendingFile = { name, format: notice.format };
     if (notice.title) file.title = notice.title;
     if (notice.published) file.published = notice.published;
-    const preview = previewNotice(noticeSource(notice.text, file), ctx.data, ctx.now, chatWording);
+    // The option rides in the kept text, so /apply reads the notice the same way.
+    const text = issuer ? `--issuer ${issuer}\n${notice.text}` : notice.text;
+    const preview = previewNotice(noticeSource(text, file), ctx.data, ctx.now, chatWording);
     return {
       ok: true,
       lines: preview.lines,
       drops: preview.drops,
       roundKey: preview.plan.write.roundFile.round.key,
-      text: notice.text,
+      text,
       file,
     };
   } catch (err) {
     if (err instanceof FileRefusedError) return refused([err.message]);
+    if (err instanceof IssuerNotFound) return refused([...err.message.split('\n'), x.issuerHowFile]);
     if (err instanceof AppError && err.expose) return refused(err.message.split('\n'));
     throw err;
   }
@@ -118,7 +125,9 @@ async function readKept(kept: KeptFile, ctx: HandlerContext): Promise<FilePrevie
 
 /** The notice source /apply reads again: the text, and what the file said about it. */
 export function noticeSource(text: string, file: PendingFile): NoticeSource {
-  const src: NoticeSource = { text, file: file.name };
+  const given = withIssuer(text);
+  const src: NoticeSource = { text: given.text, file: file.name };
+  if (given.issuer) src.issuer = given.issuer;
   if (file.format === 'txt' || file.format === 'docx' || file.format === 'pdf' || file.format === 'html')
     src.format = file.format;
   if (file.title) src.title = file.title;

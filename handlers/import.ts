@@ -1,6 +1,7 @@
 import { AppError } from '../data/errors.ts';
 import { previewNotice } from '../data/import/preview.ts';
 import { IssuerNotFound, ReplacementRefused } from '../data/import/refusal.ts';
+import { withIssuer } from './import-issuer.ts';
 import { auditActor } from './audit.ts';
 import type { HandlerContext } from './context.ts';
 import { type Reply, reply } from './reply.ts';
@@ -141,16 +142,6 @@ export async function applyImport(args: string[], ctx: HandlerContext): Promise<
     if (err instanceof AppError && err.expose) return reply(x.refused, refusalLines(err));
     throw err;
   }
-}
-
-/**
- * `--issuer <地区>` on the first line (`/import --issuer 云霄县` then the notice, or pasted above
- * it) supplies the issuer as the CLI's option does. An input method's dashes (——issuer, －－issuer)
- * read the same. The option stays in the kept text, so /apply reads the notice the same way.
- */
-export function withIssuer(text: string): { text: string; issuer?: string } {
-  const m = /^\s*(?:--|——|—|－－|－)\s*issuer(?:\s*[=:：]\s*|\s+)([^\s,，;；]+)[ \t]*(?:\r?\n)?/i.exec(text);
-  return m?.[1] ? { text: text.slice(m[0].length), issuer: m[1] } : { text };
 }
 
 /** A refusal's lines; one saying the issuer is missing adds how to give it here. */

@@ -9,6 +9,9 @@ import type { ProbeService } from './services.ts';
 import { shanghai } from './status.ts';
 import { probeText as tx, t } from './text.ts';
 
+/** Chinese order of names; one collator (a localeCompare with a locale builds one per call). */
+export const compareNames = new Intl.Collator('zh').compare;
+
 /** Sites listed one line each before "…另有N个". */
 export const SUMMARY_LIMIT = 10;
 
@@ -150,7 +153,7 @@ function rank(svc: ProbeService, sites: RegisteredSite[], now: Date): Ranked[] {
       (a, b) =>
         Number(b.probed) - Number(a.probed) ||
         compareNearness(a.rules[0]!, b.rules[0]!) ||
-        a.standing.site.name.localeCompare(b.standing.site.name, 'zh'),
+        compareNames(a.standing.site.name, b.standing.site.name),
     );
 }
 

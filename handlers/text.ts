@@ -686,6 +686,8 @@ export const chatImportText = {
   noAdmins: '本群尚未登记管理员，请联系运维人员在 groups.json 中添加。',
   refused: '无法导入这段文字：',
   issuerHow: '在群里指定发文地区：发送“/import --issuer <地区>”，换行后粘贴通报全文（例如 /import --issuer 云霄县）。',
+  issuerHowFile:
+    '在群里指定发文地区：引用这个文件并发送“/import --issuer <地区>”（例如 /import --issuer 云霄县），或发送“/import --issuer <地区>”后换行粘贴通报全文。',
   previewTitle: (key: string) => `导入预览：${key}`,
   applyHint: (minutes: number) => `以上为预览，尚未写入。${minutes}分钟内发送 /apply 导入，发送 /cancel 放弃。`,
   applyReplaceHint: (minutes: number) =>

@@ -59,8 +59,11 @@ export class PoliteFetcher {
     });
   }
 
-  /** GET a page within the limits; never throws. `signal` (probing stops) aborts the try. */
-  async get(url: string, signal?: AbortSignal): Promise<FetchResult> {
+  /**
+   * GET a page within the limits; never throws. `signal` (probing stops) aborts the try;
+   * `onStart` hears when the request goes out, once the limits let it.
+   */
+  async get(url: string, signal?: AbortSignal, onStart?: () => void): Promise<FetchResult> {
     const clock = this.opts.clock ?? Date.now;
     let host: string;
     try {
@@ -80,11 +83,21 @@ export class PoliteFetcher {
       async () => {
         if (signal?.aborted) return { url, error: 'other', elapsedMs: 0, aborted: true };
         const started = clock();
+        onStart?.();
         const limit = this.opts.limitMs ?? TRY_LIMIT_MS;
-        const timeout = AbortSignal.timeout(limit);
+        // One controller per try, ended by the 15 s limit or by the caller's signal; the listener
+        // on the caller's long-lived signal is removed when the try ends (nothing accumulates).
+        const ctl = new AbortController();
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          ctl.abort();
+        }, limit);
+        const stop = () => ctl.abort();
+        signal?.addEventListener('abort', stop, { once: true });
         try {
           const res = await this.http.get<ArrayBuffer>(url, {
-            signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+            signal: ctl.signal,
             timeout: limit,
             // The connection goes to the address the limits were counted on, not to a second answer
             // of the resolver (a platform behind DNS round-robin); a redirect elsewhere resolves anew.
@@ -97,9 +110,12 @@ export class PoliteFetcher {
           const body = decode(Buffer.from(res.data), String(res.headers['content-type'] ?? ''));
           return { url, status: res.status, body, elapsedMs: clock() - started };
         } catch (err) {
-          if (signal?.aborted && !timeout.aborted)
+          if (signal?.aborted && !timedOut)
             return { url, error: 'other', elapsedMs: clock() - started, aborted: true };
-          return { url, error: networkError(err), elapsedMs: clock() - started };
+          return { url, error: timedOut ? 'timeout' : networkError(err), elapsedMs: clock() - started };
+        } finally {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', stop);
         }
       },
       signal,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { shanghaiDate } from '../../data/deadlines/time.ts';
 import {
   type DayPlan,
@@ -23,7 +24,8 @@ import { probeHomepage, readSite } from './run.ts';
  *
  * - **Restarts.** The schedule is a function of the site id and the date, and the loop starts at
  *   the clock: tries whose time passed while the bot was down are not made up (no burst at start,
- *   no try twice); the day's reading is skipped only if the store already has one from today.
+ *   no try twice), nor are tries more than a window late; the day's reading is skipped only if
+ *   the store already has one from today.
  * - **Several instances** (PostgreSQL): the day is cut into windows of `windowMs`; the instance
  *   that claims a window (Coordinator.claimSlot, one row per window) makes every try due in it.
  * - **Stopping** (SIGTERM): no new try starts; tries in flight get `stopGraceMs` to finish and are
@@ -83,6 +85,8 @@ export class ProbeLoop {
   private flushTimer: unknown;
   private flushing: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Site → the Shanghai day whose reading this loop started (one reading a day, even when tries overlap). */
+  private readonly readingOn = new Map<string, string>();
   private readonly abort = new AbortController();
   private idleWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined;
@@ -95,6 +99,8 @@ export class ProbeLoop {
     this.clock = opts.clock ?? systemClock;
     this.schedule = opts.schedule ?? defaultSchedule;
     this.windowMs = opts.windowMs ?? WINDOW_MS;
+    // Every try in flight or queued at the limiter listens for the stop (removed when it ends).
+    setMaxListeners(0, this.abort.signal);
   }
 
   /** Starts at the clock's now: tries due from now on. */
@@ -150,8 +156,11 @@ export class ProbeLoop {
     // Every try at or after `cursor` is still to be made (or skipped, if another instance has it).
     let cursor = from;
     while (!this.stopped) {
-      const next = this.nextAt(cursor);
       const now = this.clock.now();
+      // Tries more than a window in the past are not made up: a site the register added while the
+      // loop slept starts at its next slot, not with the slots it would have had since.
+      cursor = Math.max(cursor, now - this.windowMs);
+      const next = this.nextAt(cursor);
       if (next === undefined) {
         await this.sleepUntil(now + RECHECK_MS);
         cursor = Math.max(cursor, now);
@@ -203,9 +212,14 @@ export class ProbeLoop {
     const { store, fetcher } = this.opts;
     const signal = this.abort.signal;
     const slotTime = new Date(d.at);
-    const home = await probeHomepage(fetcher, store, d.site, slotTime, signal);
+    let started = Number.NaN;
+    const home = await probeHomepage(fetcher, store, d.site, slotTime, {
+      signal,
+      onStart: () => {
+        started = this.clock.now();
+      },
+    });
     if (home.aborted) return;
-    const started = this.clock.now() - home.elapsedMs;
     // The day's reading of list pages: at the site's read slot, or the first try after it when
     // the bot was down then (a reading from today in the store means it was done).
     let read = false;
@@ -213,8 +227,11 @@ export class ProbeLoop {
     const previous = store.reading(d.site.id);
     if (
       d.slot >= readSlot(d.site.id, this.schedule.perDay) &&
-      (!previous || shanghaiDate(new Date(previous.at)) !== today)
+      (!previous || shanghaiDate(new Date(previous.at)) !== today) &&
+      // Another try of the site (late, in the limiter's queue) may be reading it right now.
+      this.readingOn.get(d.site.id) !== today
     ) {
+      this.readingOn.set(d.site.id, today);
       const reading = await readSite(
         fetcher,
         d.site,
@@ -222,7 +239,8 @@ export class ProbeLoop {
         home.outcome === 'ok' ? home.body : undefined,
         signal,
       );
-      if (!signal.aborted) {
+      if (signal.aborted) this.readingOn.delete(d.site.id);
+      else {
         // A homepage that did not open this time keeps what the last reading saw on it.
         if (!reading.homepage && previous?.homepage) reading.homepage = previous.homepage;
         store.setReading(d.site.id, reading);

@@ -18,17 +18,17 @@ export { siteStanding, type SiteStanding } from '../../data/probe/standing.ts';
 /**
  * One try, tallied for the Shanghai day of `now` (the scheduler passes the slot's time, so a try
  * due at 23:59:59 counts for its own day). A try cut short by `signal` (probing stops) is not a
- * try: it is returned with `aborted` and tallied nowhere.
+ * try: it is returned with `aborted` and tallied nowhere. `onStart` hears when the request goes out.
  */
 export async function probeHomepage(
   fetcher: PoliteFetcher,
   store: ProbeStore,
   site: Site,
   now: Date,
-  signal?: AbortSignal,
+  opts: { signal?: AbortSignal; onStart?: () => void } = {},
 ): Promise<TryVerdict & { body?: string; elapsedMs: number; aborted?: boolean }> {
   if (!site.url) return { outcome: 'failed', reason: 'other', elapsedMs: 0 };
-  const res = await fetcher.get(site.url, signal);
+  const res = await fetcher.get(site.url, opts.signal, opts.onStart);
   const verdict = classifyTry(res);
   if (res.aborted) return { ...verdict, elapsedMs: res.elapsedMs, aborted: true };
   store.record(site.id, shanghaiDate(now), verdict.outcome);

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../../data/dataset.ts';
 import { shanghaiDate } from '../../data/deadlines/time.ts';
-import { nearestRules, type RuleId, ruleNearness } from '../../data/probe/nearness.ts';
+import { type RuleId, ruleNearness } from '../../data/probe/nearness.ts';
 import type { RegisteredSite } from '../../data/probe/sites.ts';
 import { type SiteStanding, siteStanding } from '../../data/probe/standing.ts';
 import type { ProbeStore } from '../../data/probe/store.ts';
 import type { InspectionStore } from '../../data/store.ts';
-import { followedSites, probedBefore, ruleReason } from '../../handlers/probe.ts';
+import { compareNames, followedSites, probedBefore, ruleReason } from '../../handlers/probe.ts';
 import type { Contact } from '../../handlers/reply.ts';
 import type { FollowScope } from '../../handlers/services.ts';
 import { probeText as tx } from '../../handlers/text.ts';
@@ -54,6 +54,8 @@ export interface WarnEvent {
   level: Announced;
   /** The groups that follow the site (empty: nobody to tell, logged). */
   groups: Group[];
+  /** How near the rule is to its veto (data/probe/nearness.ts): warnings are told nearest first. */
+  nearness: number;
   /** Only the journal changes (a veto eased to a warning): no message. */
   quiet?: boolean;
 }
@@ -87,7 +89,7 @@ export function warnEvents(deps: WarnDeps, data: Dataset, now: Date): WarnEvent[
       } else if (r.level === 'ok' && (before === 'warn' || before === 'veto')) level = 'ok';
       if (!level) continue;
       const groups = deps.groups.list.filter((g) => audience.get(g.id)?.has(site.site.id));
-      events.push({ site, standing, rule: r.rule, level, groups, ...(quiet ? { quiet } : {}) });
+      events.push({ site, standing, rule: r.rule, level, nearness: r.nearness, groups, ...(quiet ? { quiet } : {}) });
     }
   }
   return events;
@@ -111,7 +113,7 @@ export function warnMessages(events: readonly WarnEvent[], deps: WarnDeps, now: 
     );
     const warnings = fresh
       .filter((e) => e.level !== 'ok')
-      .sort((a, b) => nearnessOf(b) - nearnessOf(a) || a.site.site.name.localeCompare(b.site.site.name, 'zh'));
+      .sort((a, b) => nearnessOf(b) - nearnessOf(a) || compareNames(a.site.site.name, b.site.site.name));
     const recoveries = fresh.filter((e) => e.level === 'ok');
     if (warnings.length === 0 && recoveries.length === 0) continue;
     const items: DigestItem[] = warnings.map((e, i) => ({
@@ -180,7 +182,7 @@ export async function runWarnings(deps: WarnDeps, now: Date, opts: { dryRun?: bo
 }
 
 function nearnessOf(e: WarnEvent): number {
-  return (e.level === 'veto' ? 10 : 0) + (nearestRules(e.standing).find((r) => r.rule === e.rule)?.nearness ?? 0);
+  return (e.level === 'veto' ? 10 : 0) + e.nearness;
 }
 
 function contactsOn(site: RegisteredSite, platform: Group['platform']): Contact[] {

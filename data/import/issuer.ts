@@ -29,8 +29,24 @@ const CITING = /^(按照|根据|依据|依照|为贯彻|为落实|为进一步|�
 
 /** 二〇二〇年四月十三日 → 2020年4月13日, so a sign-off dated in characters is read too. */
 export function arabicDate(text: string): string {
-  const digit: Record<string, string> = { '〇': '0', '○': '0', 零: '0', O: '0', 一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
-  const m = text.match(/^([〇○零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$/);
+  const digit: Record<string, string> = {
+    〇: '0',
+    '○': '0',
+    零: '0',
+    O: '0',
+    一: '1',
+    二: '2',
+    三: '3',
+    四: '4',
+    五: '5',
+    六: '6',
+    七: '7',
+    八: '8',
+    九: '9',
+  };
+  const m = text.match(
+    /^([〇○零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$/,
+  );
   if (!m) return text;
   const num = (s: string) => {
     if (s === '十') return 10;
@@ -52,12 +68,19 @@ export function dateLine(text: string): string | undefined {
 
 /** A page line holding the title and its metadata (…的函2025-09-30 14:46 来源:…): the title alone. */
 function titleOnly(text: string): string {
-  return text.replace(/^\s*(?:标\s*题|题\s*名)\s*[:：]\s*/, '').replace(/\s*(?:\d{4}-\d{1,2}-\d{1,2}|发布时间|来源[:：]|日期[:：]).*$/, '');
+  return text
+    .replace(/^\s*(?:标\s*题|题\s*名)\s*[:：]\s*/, '')
+    .replace(/\s*(?:\d{4}-\d{1,2}-\d{1,2}|发布时间|来源[:：]|日期[:：]).*$/, '');
 }
 
 function looksLikeTitle(text: string): boolean {
   if (CITING.test(text) || text.length > 90 || /[。;；]/.test(text)) return false;
-  return /关于.*(?:通报|函)$/.test(text) || /关于.*通报/.test(text) || (/关于/.test(text) && CHECK_WORDS.test(text)) || (/\d{4}年/.test(text) && CHECK_WORDS.test(text) && /(情况|结果)(的)?(通报|报告)?$|通报$/.test(text));
+  return (
+    /关于.*(?:通报|函)$/.test(text) ||
+    /关于.*通报/.test(text) ||
+    (/关于/.test(text) && CHECK_WORDS.test(text)) ||
+    (/\d{4}年/.test(text) && CHECK_WORDS.test(text) && /(情况|结果)(的)?(通报|报告)?$|通报$/.test(text))
+  );
 }
 
 const TITLE_END = /(通报|报告|情况|结果|通知|函)$/;
@@ -99,7 +122,13 @@ function titleIn(head: Line[], withAbout: boolean): TitleFound | undefined {
     if (looksLikeTitle(text)) {
       // 甘孜藏族自治州人民政府办公室 / 关于…的通报: the office on the line above belongs to the title.
       const above = head[i - 1];
-      if (/^关于/.test(text) && above && above.text.length <= 40 && OFFICE.test(above.text) && !/[,，:：。]/.test(above.text))
+      if (
+        /^关于/.test(text) &&
+        above &&
+        above.text.length <= 40 &&
+        OFFICE.test(above.text) &&
+        !/[,，:：。]/.test(above.text)
+      )
         return { text: above.text + text, raw: above.raw + raw, line: above.no };
       return { text, raw, line: l.no };
     }
@@ -154,7 +183,9 @@ export function issuerInSignature(lines: Line[], book: PlaceBook): IssuerFound |
 export function issuerInSourceLine(lines: Line[], book: PlaceBook): IssuerFound | undefined {
   for (const l of lines.slice(0, 12)) {
     const raw = l.raw.normalize('NFKC');
-    const m = raw.match(/(?:信息来源|来源|发布机构|发文机关|发布单位|发文单位|发布部门)\s*[:：]\s*([^\s:：|｜]+)/);
+    const m = raw.match(
+      /(?:信息来源|来源|发布机构|发文机关|发布单位|发文单位|发布部门)\s*[:：]\s*([^\s:：|｜]+)/,
+    );
     const name = m?.[1]?.replace(/(?:作者|发布时间|发布日期|日期|时间|浏览|点击|字号).*$/, '');
     if (name && name.length >= 3 && name.length <= 40 && OFFICE.test(name))
       return withPlace({ name, line: l.no, how: 'source' }, book);
@@ -172,7 +203,9 @@ const BODY_OFFICE =
 export function issuerInBody(lines: Line[], book: PlaceBook): IssuerFound | undefined {
   for (const l of lines.slice(0, 60)) {
     for (const sentence of l.text.split(/[。;；]/)) {
-      const own = sentence.replace(/《[^》]*》/g, '').replace(/^(按照|根据|依据|依照)[^,，]*(要求|精神|规定|部署|安排)[,，]?/, '');
+      const own = sentence
+        .replace(/《[^》]*》/g, '')
+        .replace(/^(按照|根据|依据|依照)[^,，]*(要求|精神|规定|部署|安排)[,，]?/, '');
       if (CITING.test(own)) continue;
       const m = own.match(BODY_OFFICE);
       if (!m) continue;
@@ -232,13 +265,6 @@ const READINGS: Record<string, ScopeReading[]> = {
   ],
   旗: [{ level: 'district', suffix: /旗$/ }],
 };
-
-/** 全省 → province, 全市/全州/全盟 → prefecture, 全县/全区 → county; the first such word in the body. */
-export function scopeWord(lines: Line[]): { level: ScopeLevel; line: number } | undefined {
-  const hint = scopeHints(lines).find((h) => !h.strong);
-  const first = hint?.readings[0];
-  return hint && first ? { level: first.level, line: hint.line } : undefined;
-}
 
 /**
  * The scope words of a text, strongest first: the first person (我省/我市/我州/我县/我区/本市 …,
@@ -309,11 +335,7 @@ function placesNamed(fragment: string, book: PlaceBook): Place[] {
  * notice that says 我县). A place is never guessed across provinces: a name several places share
  * (鼓楼区) counts for each, and a tie gives nothing.
  */
-export function scopeFromNamedRegions(lines: Line[], hint: ScopeHint | ScopeLevel, book: PlaceBook): Place | undefined {
-  const h: ScopeHint =
-    typeof hint === 'string'
-      ? { word: '', line: 0, strong: false, readings: [{ level: hint, suffix: /./ }] }
-      : hint;
+export function scopeFromNamedRegions(lines: Line[], h: ScopeHint, book: PlaceBook): Place | undefined {
   const named: Array<{ options: Place[]; times: number }> = [];
   const byKey = new Map<string, { options: Place[]; times: number }>();
   for (const l of lines) {

@@ -46,13 +46,52 @@ describe('the shipped Fujian regions', () => {
 describe('RegionIndex.resolve()', () => {
   it('never lets a learned region outrank a registered one of the same name', () => {
     // What a mistyped API scope once left behind: 福州 learned under new/福建生, named exactly 福州.
-    const typo = { id: 'new/福建生', name: '福建生', short: '福建生', kind: 'province' as const, aliases: [], learned: true };
-    const twin = { id: 'new/福建生/福州', name: '福州', short: '福州', kind: 'city' as const, parent: 'new/福建生', aliases: [], learned: true };
+    const typo = {
+      id: 'new/福建生',
+      name: '福建生',
+      short: '福建生',
+      kind: 'province' as const,
+      aliases: [],
+      learned: true,
+    };
+    const twin = {
+      id: 'new/福建生/福州',
+      name: '福州',
+      short: '福州',
+      kind: 'city' as const,
+      parent: 'new/福建生',
+      aliases: [],
+      learned: true,
+    };
     const withTwin = new RegionIndex([...fujianRegions(), typo, twin]);
     expect(withTwin.resolve('福州')?.region.id).toBe('3501');
     expect(withTwin.resolve('福州市')?.region.id).toBe('3501');
     // Inside the learned scope it is still found, for that round's own rows.
     expect(withTwin.resolve('福州', 'new/福建生')?.region.id).toBe('new/福建生/福州');
+  });
+
+  it('ranks a gazetteer unit an import added to the register as the gazetteer’s: 长沙 is still 长沙市, not 长沙县', () => {
+    const hunan = {
+      id: '43',
+      code: '43',
+      name: '湖南省',
+      short: '湖南',
+      kind: 'province' as const,
+      aliases: [],
+      learned: true,
+    };
+    const changsha = {
+      id: '4301',
+      code: '4301',
+      name: '长沙市',
+      short: '长沙',
+      kind: 'city' as const,
+      parent: '43',
+      aliases: [],
+      learned: true,
+    };
+    const withImport = new RegionIndex([...fujianRegions(), hunan, changsha], { home: '35' });
+    expect(withImport.resolve('长沙')?.region.id).toBe('4301');
   });
 
   it('finds a region by full name, short form, nickname and code', () => {

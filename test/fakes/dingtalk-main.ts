@@ -56,7 +56,7 @@ ${JSON.stringify(
 )}
 ports: this fake ${fake.url}; the bot's PORT (default 3000); /metrics on the bot from this machine.
 send /whoami to see the sender's and the chat's ids as the bot sees them.`);
-console.log(`type a line (e.g. /rate 福州) to send it to the bot as an @-message;
+console.log(`type a line (e.g. /rate 福州; \\n in it is a line break) to send it to the bot as an @-message;
 /file <path> sends a file (.docx/.pdf/.txt/.html/.xlsx/.csv) quoted with an @ in the group (how a file reaches a
 robot in a group), /dm-file <path> sends it in a 1:1 chat; the bot redeems its download code with the app's
 token (HTTP mode: the robotCode ${clientId} is the AppKey) and fetches it from this fake`);
@@ -92,7 +92,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   try {
     msg =
       fileMessage(line) ??
-      fake.robotMessage({ content: line, conversationId: 'cidDEMO', staffId: 'demo-user', nick: '演示用户' });
+      fake.robotMessage({ content: line.replaceAll('\\n', '\n'), conversationId: 'cidDEMO', staffId: 'demo-user', nick: '演示用户' });
   } catch (err) {
     return console.log(`cannot read the file: ${(err as Error).message}`);
   }

@@ -46,7 +46,7 @@ ${JSON.stringify(
 )}
 ports: this fake ${fake.port} (HTTP and WebSocket); the bot's PORT (default 3000); /metrics on the bot from this machine.
 send /whoami to see the sender's and the chat's ids as the bot sees them.`);
-console.log(`type a line (e.g. /rate 福州) to send it to the bot as an @-message in group demo-chat;
+console.log(`type a line (e.g. /rate 福州; \\n in it is a line break) to send it to the bot as an @-message in group demo-chat;
 /file <path> sends a file (.docx/.pdf/.txt/.html/.xlsx/.csv) quoted with an @ in the group (how a file reaches
 the bot in a group), /dm-file <path> sends it in a single chat; the bot downloads it encrypted and decrypts it`);
 const pushed = { pushes: 0, replies: 0 };
@@ -85,7 +85,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     chattype: 'group',
     from: { userid: 'demo-user' },
     msgtype: 'text',
-    text: { content: `@bot ${line}` },
+    text: { content: `@bot ${line.replaceAll('\\n', '\n')}` },
   };
   console.log('aibot_msg_callback req_id', fake.push(botId, body));
 });

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../bot/logger.ts';
+import { ImportService } from '../../data/import/service.ts';
 import { openTaskWorld, people, type TaskWorld } from '../support/task-world.ts';
 
 /** Every write is recorded append-only with who, where, when and what; /audit reads it (admins). */
@@ -24,7 +26,7 @@ describe('/audit [n]', () => {
     expect(log[1]?.at).toBe(new Date(at).toISOString());
     const text = await world.say('/audit 5', { at, as: people.lin, group: 'pt' });
     expect(text.split('\n')[1]).toBe(
-      '2020-04-15 10:00 [pt] 张三（wecom:zhangsan）：task.closed unit=平潭综合实验区管委会 items=["平潭政务"]',
+      '2020-04-15 10:00 [pt] 张三（wecom:zhangsan）：task.closed unit=平潭综合实验区管委会 items=平潭政务',
     );
     expect(text).toMatch(/round\.imported round=2020Q1@35/);
   });
@@ -39,5 +41,18 @@ describe('/audit [n]', () => {
     await world.say('/done 平潭政务', { at, as: people.zhang, group: 'pt' });
     await world.restart();
     expect((await world.store.auditLog(10)).map((e) => e.action)).toEqual(['task.closed', 'round.imported']);
+  });
+
+  it('shows a register import in every group, with what changed in readable form', async () => {
+    const imports = new ImportService(world.store, silentLogger);
+    const unit = { id: 'u-new', name: '福建省财政厅', regionId: '35-sz', aliases: [], contacts: [{ name: '周科长', wecomUserId: 'zhoukz' }] };
+    await imports.applyRegister({ newRegions: [], units: [unit], sites: [], accounts: [] }, new Date(at), {
+      by: { platform: 'api' },
+      source: 'api',
+    });
+    const text = await world.say('/audit 1', { at, as: people.lin, group: 'pt' });
+    expect(text.split('\n')[1]).toBe(
+      '2020-04-15 10:00 检查系统接口：register.imported source=api units=added:1,changed:0 contacts=福建省财政厅：＋周科长',
+    );
   });
 });

@@ -141,6 +141,11 @@ describe('pasting a notice in a group', () => {
     );
     const [entry] = await world.store.auditLog(1);
     expect(entry?.action).toBe('round.replaced');
+    // /audit gives the difference as counts per kind, not the trail's JSON.
+    const audit = await say('/audit 1', { at, as: people.wang, group: 'fj' });
+    expect(audit.split('\n')[1]).toMatch(
+      /：round\.replaced round=2020Q1@35 source=群聊导入（王主任，2020-07-14 10:00） failures=3 diff=key:2020Q1@35,droppedFailures:1,addedFailures:1,droppedTallies:0,addedTallies:0,changedTallies:0$/,
+    );
   });
 });
 

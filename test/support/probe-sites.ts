@@ -25,7 +25,13 @@ const list = (rows: string[]) =>
 const row = (title: string, date?: string, href = '/item/1') =>
   `<li><a href="${href}">${title}</a>${date ? `<span>${date}</span>` : ''}</li>`;
 
-export async function startProbeSites(today: string, slowMs = 1_000): Promise<ProbeSites> {
+/** `host`: a loopback address to listen on (the bench spreads sites over many, as hosting platforms). */
+export async function startProbeSites(
+  today: string,
+  slowMs = 1_000,
+  host = '127.0.0.1',
+): Promise<ProbeSites> {
+  if (!host.startsWith('127.')) throw new Error(`probe sites listen on loopback only, not ${host}`);
   let inFlight = 0;
   const state = { seen: [] as string[], maxInFlight: 0 };
   const server = http.createServer((req, res) => {
@@ -108,10 +114,10 @@ export async function startProbeSites(today: string, slowMs = 1_000): Promise<Pr
     if (path.startsWith('/private/')) return html(list([row('不该读到', daysBefore(today, 1))]));
     html('<title>404 Not Found</title>', 404);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(0, host, r));
   const { port } = server.address() as AddressInfo;
   return {
-    base: `http://127.0.0.1:${port}`,
+    base: `http://${host}:${port}`,
     get seen() {
       return state.seen;
     },

@@ -50,15 +50,13 @@ function sites(): Site[] {
   ];
 }
 
-function fetcher(clock: FakeClock): PoliteFetcher {
+function fetcher(): PoliteFetcher {
   // Politeness has its own tests (limiter.test.ts); here every site is on 127.0.0.1, so the
-  // per-address spacing is 0 to play a day in seconds. The virtual clock stands still while a
-  // page is fetched, so a try starts and ends at its scheduled time.
+  // per-address spacing is 0 to play a day in seconds.
   return new PoliteFetcher({
     userAgent: 'inspection-bot/0.1 (+mailto:ops@example.gov.cn)',
     limiter: new PoliteLimiter({ global: 8, perHost: 2, spacingMs: 0 }),
     limitMs: 5_000,
-    clock: () => clock.now(),
   });
 }
 
@@ -78,7 +76,7 @@ function loopOn(
   return new ProbeLoop({
     sites: () => list,
     store,
-    fetcher: extra.fetcher ?? fetcher(clock),
+    fetcher: extra.fetcher ?? fetcher(),
     coordinator: extra.coordinator ?? new LocalCoordinator(),
     log: silentLogger,
     clock,
@@ -129,7 +127,7 @@ describe('ProbeLoop', () => {
         .map((e) => Math.floor((e.scheduled - midnight) / 3600_000));
       expect(hours).toEqual(Array.from({ length: 24 }, (_, h) => h));
     }
-    // Each try went out at its scheduled time on the virtual clock.
+    // Each request went out at its scheduled time (the virtual clock stands still meanwhile).
     for (const e of events) expect(e.started).toBe(e.scheduled);
     // One reading a day per site: each registered column page fetched once.
     expect(columnReads() - readsBefore).toBe(2);
@@ -196,7 +194,7 @@ describe('ProbeLoop', () => {
     const loop = new ProbeLoop({
       sites: () => [slow],
       store,
-      fetcher: fetcher(clock),
+      fetcher: fetcher(),
       coordinator: new LocalCoordinator(),
       log: silentLogger,
       clock,
@@ -226,7 +224,7 @@ describe('ProbeLoop', () => {
     const loop = new ProbeLoop({
       sites: () => [slow],
       store,
-      fetcher: fetcher(clock),
+      fetcher: fetcher(),
       coordinator: new LocalCoordinator(),
       log: silentLogger,
       clock,
@@ -239,6 +237,34 @@ describe('ProbeLoop', () => {
     expect(Date.now() - t0).toBeLessThan(250);
     // Cut by the stop, the try says nothing about the site.
     expect(store.tallies('slow')).toEqual([]);
+  });
+
+  it('probes a site registered mid-day from its next slot on', async () => {
+    const clock = new FakeClock(midnight);
+    const store = FileProbeStore.memory();
+    const events: TryEvent[] = [];
+    const [portal, , , gbk] = sites();
+    let list: Site[] = [portal!];
+    const loop = new ProbeLoop({
+      sites: () => list,
+      store,
+      fetcher: fetcher(),
+      coordinator: new LocalCoordinator(),
+      log: silentLogger,
+      clock,
+      onTry: (t) => events.push(t),
+    });
+    loop.start();
+    await play(clock, [loop], at('06:00'));
+    // A register import swaps the list: the new site joins the schedule at once.
+    list = [portal!, gbk!];
+    await play(clock, [loop], nextMidnight);
+    await loop.stop();
+    expect(count(events, 'portal')).toBe(24);
+    const added = events.filter((e) => e.siteId === 'gbk');
+    expect(added.length).toBeGreaterThanOrEqual(17);
+    expect(added.length).toBeLessThanOrEqual(19);
+    expect(Math.min(...added.map((e) => e.scheduled))).toBeGreaterThanOrEqual(at('06:00'));
   });
 
   it('writes the tallies when stopped', async () => {

@@ -61,8 +61,9 @@ describe.runIf(withPostgres)('runWarnings() with several instances on PostgreSQL
     const a = await instance('bot-a');
     const b = await instance('bot-b');
     const [ra, rb] = await Promise.all([a.evaluate(now), b.evaluate(now)]);
-    expect(ra.messages).toHaveLength(1);
-    expect(rb.messages).toHaveLength(1);
+    // Each composes the warning unless the other's was already in the outbox when it looked;
+    // either way the outbox takes it once.
+    expect(ra.messages.length + rb.messages.length).toBeGreaterThanOrEqual(1);
     expect(ra.queued + rb.queued).toBe(1);
 
     // A third instance started later the same day, with an empty journal of its own.

@@ -84,6 +84,16 @@ describe('names praised or criticised in prose', () => {
     expect(own(r, 'website')).toMatchObject({ checked: 51, failed: 1, derived: ['failed'] });
   });
 
+  it('keeps sites praised (A、B网站表现较好，予以表扬) as praised units while 其中1个网站不合格 stays a count', () => {
+    const r = parse(
+      '淮南市人民政府办公室关于2022年6月全市政府网站检查情况的通报',
+      '检查政府网站51个,合格网站50个。市公安局、市林业局网站表现较好,予以表扬。其中1个网站不合格。',
+    );
+    expect(mentioned(r, 'praised')).toEqual(['市公安局', '市林业局']);
+    expect(r.failures).toEqual([]);
+    expect(own(r, 'website')).toMatchObject({ checked: 51, failed: 1 });
+  });
+
   it('keeps departments listed for high scores (等N个省直部门网站得分90分以上) and …较好的有 lists as praised', () => {
     const r = parse(
       '甘肃省人民政府办公厅关于2021年第二季度全省政务新媒体抽查情况的通报',

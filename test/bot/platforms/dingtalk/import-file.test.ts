@@ -230,4 +230,20 @@ describe.each(['http', 'stream'] as const)('a notice file sent in a DingTalk gro
     expect((await say('/apply')).title).toBe('已导入 2020Q3＠35，告警和整改提醒随后发出。');
     expect((await say('/rate')).title).toContain('2020年第三季度');
   }, 60_000);
+
+  it('says how to give the issuer of a file it cannot place, and takes /import --issuer sent with the file', async () => {
+    const county: ServedFile = {
+      name: '自查情况.txt',
+      bytes: Buffer.from(['2023年第二季度政府网站和政务新媒体检查情况通报', '一、总体情况', '本次检查政府网站1个，其中不合格1个。'].join('\n')),
+    };
+    const refused = await sendFile(county);
+    expect(refused.title).toBe('无法导入文件“自查情况.txt”');
+    // Markdown shows <地区> as ＜地区＞.
+    expect(refused.text).toMatch(/请用 --issuer .地区. 指定/);
+    expect(refused.text).toMatch(/引用这个文件并发送“\/import --issuer .地区.”/);
+    const preview = await sendFile(county, { content: '/import --issuer 云霄县' });
+    expect(preview.title).toBe('导入预览：2023Q2＠350622');
+    // /apply reads the kept text again with the same issuer.
+    expect((await say('/apply')).title).toBe('已导入 2023Q2＠350622，告警和整改提醒随后发出。');
+  }, 60_000);
 });
