@@ -95,8 +95,9 @@ Nothing was answered twice: the 10 extra were the answers to the 10 requests in 
 connection, when autocannon stopped (sent and answered, their 200 not counted). Each answer's URL now
 carries its msgId: the receiver counts answers per message and run, the bench matches them to the
 requests autocannon saw complete, and the in-flight row shows the rest (about 10 a run, none doubled).
-The p99 target is missed in this run; the relay's own p99 was 70 ms in the same turns, i.e. the load
-on the machine, not the bot's path alone (unloaded, the earlier run of this bench had the bot at 9 ms).
+The p99 follows the machine's load, not the bot's path alone: on a quiet machine (2026-12-01T07:13Z) the
+bot's p99 was 9 ms; in a run under load average ~20 (04:14Z) it was 108 ms while the relay's was 70 ms in the
+same turns. The in-flight row is the sum over the runs (about 10 a run, one per connection).
 
 What the ratios measure: the bare baseline reads the body and answers an empty 200; the relay also
 makes the one outbound POST per message that DingTalk's HTTP mode requires (protocols.md §5.3), which
