@@ -162,7 +162,7 @@ async function day(dir: string) {
   await loop.stop();
   clearInterval(sampler);
   const seconds = (stopAt - startReal) / 1000;
-  return { store, events, lateReal, perSecond, seconds, maxActive };
+  return { store, events, lateReal, perSecond, seconds, maxActive, skipped: loop.skipped };
 }
 
 /** Bytes of one week of tallies in a FileProbeStore (probe.json holds 14 days). */
@@ -294,6 +294,7 @@ try {
     '|---|---|',
     `| tries scheduled / made / tallied | ${scheduled.toLocaleString('en')} / ${tries.toLocaleString('en')} / ${counted.toLocaleString('en')} (ok ${outcomes.ok.toLocaleString('en')}, failed ${outcomes.failed.toLocaleString('en')}, blocked ${outcomes.blocked.toLocaleString('en')}) |`,
     `| daily readings made | ${reads.toLocaleString('en')} of ${SITES.toLocaleString('en')} |`,
+    `| tries skipped, more than 5 min behind their slot (overload; bounded queue of 1,000) | ${run.skipped.toLocaleString('en')} |`,
     `| requests served by the fixture | ${served.toLocaleString('en')} in ${fmt(run.seconds, 1)} s |`,
     `| **probes per second sustained** (homepage tries; median / lowest 1 % of 1-s buckets) | **${fmt(sustained, 0)}** / ${fmt(lowest, 0)} (all requests: ${fmt(rate, 0)}/s) |`,
     `| baseline: bare GETs, same server and concurrency, no schedule/limiter/store (${BASELINE_S} s before and after the day) | ${fmt(base.rate, 0)} req/s (before ${fmt(before.rate, 0)}, after ${fmt(after.rate, 0)}; p99 ${fmt(base.p99, 1)} ms) |`,

@@ -50,6 +50,12 @@ export interface ProbeLoopOptions {
   stopGraceMs?: number;
   /** Hears of every try made (metrics, the bench). */
   onTry?: (t: TryEvent) => void;
+  /**
+   * Most tries launched and not finished (running or queued at the limiter). When the fetcher
+   * cannot keep up, the loop waits for one to end instead of queueing without bound, so memory
+   * stays flat and the tries that fall more than a window behind are skipped, not piled up.
+   */
+  maxPending?: number;
 }
 
 export interface TryEvent {
@@ -74,6 +80,9 @@ const FLUSH_EVERY_MS = 60_000;
 const STOP_GRACE_MS = 3_000;
 /** Longest sleep between looks at the register (a site added starts within this). */
 const RECHECK_MS = 60_000;
+const MAX_PENDING = 1_000;
+/** A try this far behind its slot (the schedule's own jitter) is skipped rather than made late. */
+const SKIP_LATE_MS = 5 * 60_000;
 
 export class ProbeLoop {
   private readonly clock: Clock;
@@ -89,6 +98,9 @@ export class ProbeLoop {
   private readonly readingOn = new Map<string, string>();
   private readonly abort = new AbortController();
   private idleWaiters: Array<() => void> = [];
+  /** The loop, waiting for a try to end while maxPending are launched. */
+  private roomWaiter: (() => void) | undefined;
+  private readonly maxPending: number;
   private stopping: Promise<void> | undefined;
   // The plan: the sites it was made from, by index and id, and the days planned so far.
   private planned:
@@ -99,6 +111,7 @@ export class ProbeLoop {
     this.clock = opts.clock ?? systemClock;
     this.schedule = opts.schedule ?? defaultSchedule;
     this.windowMs = opts.windowMs ?? WINDOW_MS;
+    this.maxPending = Math.max(1, opts.maxPending ?? MAX_PENDING);
     // Every try in flight or queued at the limiter listens for the stop (removed when it ends).
     setMaxListeners(0, this.abort.signal);
   }
@@ -114,6 +127,9 @@ export class ProbeLoop {
   get active(): number {
     return this.inFlight.size;
   }
+
+  /** Tries skipped because the loop was more than a window behind them (overload). */
+  skipped = 0;
 
   /** The next try's time (for /status), undefined once stopped or when nothing is registered. */
   nextTry(): Date | undefined {
@@ -143,6 +159,7 @@ export class ProbeLoop {
     this.stopped = true;
     this.clock.clearTimeout(this.flushTimer);
     this.sleeper?.wake();
+    this.roomWaiter?.();
     await this.main;
     const cut = setTimeout(() => this.abort.abort(), this.opts.stopGraceMs ?? STOP_GRACE_MS);
     await Promise.allSettled([...this.inFlight]);
@@ -192,7 +209,18 @@ export class ProbeLoop {
       if (!claimed) continue;
       for (const d of due) {
         if (d.at > this.clock.now()) await this.sleepUntil(d.at);
+        while (this.inFlight.size >= this.maxPending && !this.stopped) {
+          await new Promise<void>((resolve) => {
+            this.roomWaiter = resolve;
+          });
+        }
         if (this.stopped) break;
+        // Behind by more than the schedule's jitter (the fetcher could not keep up): skipped, like
+        // tries missed while the bot was down, so an overload does not push the whole day later.
+        if (this.clock.now() - d.at > SKIP_LATE_MS) {
+          this.skipped++;
+          continue;
+        }
         this.launch(d);
       }
     }
@@ -203,6 +231,9 @@ export class ProbeLoop {
       .catch((err) => this.opts.log.error({ err, site: d.site.id }, 'probe failed'))
       .finally(() => {
         this.inFlight.delete(run);
+        const waiter = this.roomWaiter;
+        this.roomWaiter = undefined;
+        waiter?.();
         this.checkIdle();
       });
     this.inFlight.add(run);

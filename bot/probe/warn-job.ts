@@ -1,4 +1,4 @@
-import cron from 'node-cron';
+import { type ClaimedSchedule, startClaimedSchedule } from '../claimed-schedule.ts';
 import { type Coordinator, LocalCoordinator } from '../coordination.ts';
 import { runWarnings, type WarnDeps } from './warn.ts';
 
@@ -11,51 +11,21 @@ import { runWarnings, type WarnDeps } from './warn.ts';
 export const WARN_CRON = '*/15 * * * *';
 const SLOT_MS = 15 * 60_000;
 
-export interface WarnJob {
-  /** Evaluates now (after a probe round, say); never rejects: failures are logged. */
-  runNow(): Promise<void>;
-  nextRun(): Date | undefined;
-  stop(): Promise<void>;
-}
+/** Evaluates now with runNow (after a probe round, say); never rejects: failures are logged. */
+export type WarnJob = ClaimedSchedule;
 
 export function startWarnJob(
   deps: WarnDeps,
   clock: () => Date = () => new Date(),
   coordinator: Coordinator = new LocalCoordinator(),
 ): WarnJob {
-  let running: Promise<void> = Promise.resolve();
-  const once = () =>
-    coordinator.exclusive('probe-warnings', async () => {
-      await runWarnings(deps, clock());
-    });
-  const runNow = () => {
-    running = running
-      .then(once)
-      .then(() => undefined)
-      .catch((err) => deps.log.error({ err }, 'probe warnings failed; the next tick retries'));
-    return running;
-  };
-  const tick = async () => {
-    const now = clock();
-    const slot = new Date(Math.floor(now.getTime() / SLOT_MS) * SLOT_MS).toISOString();
-    try {
-      if (!(await coordinator.claimSlot('probe-warnings', slot, now))) return;
-    } catch (err) {
-      deps.log.error({ err }, 'probe warning slot claim failed; the next tick retries');
-      return;
-    }
-    await runNow();
-  };
-  let stopped = false;
-  const task = cron.schedule(WARN_CRON, tick, { name: 'probe-warnings', timezone: 'Asia/Shanghai', noOverlap: true });
-  void runNow();
-  return {
-    runNow,
-    nextRun: () => (stopped ? undefined : (task.getNextRun() ?? undefined)),
-    async stop() {
-      stopped = true;
-      await task.destroy();
-      await running;
-    },
-  };
+  return startClaimedSchedule({
+    name: 'probe-warnings',
+    cron: WARN_CRON,
+    slotMs: SLOT_MS,
+    run: () => runWarnings(deps, clock()),
+    clock,
+    coordinator,
+    log: deps.log,
+  });
 }

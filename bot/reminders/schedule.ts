@@ -1,4 +1,4 @@
-import cron from 'node-cron';
+import { type ClaimedSchedule, startClaimedSchedule } from '../claimed-schedule.ts';
 import { type Coordinator, LocalCoordinator } from '../coordination.ts';
 import { type ReminderJobDeps, scanReminders } from './job.ts';
 
@@ -6,14 +6,8 @@ import { type ReminderJobDeps, scanReminders } from './job.ts';
 export const REMINDER_CRON = '*/5 * * * *';
 const SLOT_MS = 5 * 60_000;
 
-export interface ReminderJob {
-  /** Scans now (after an import, say); resolves when done. Never rejects: failures are logged. */
-  runNow(): Promise<void>;
-  /** When the next scheduled scan starts (for /status); undefined once stopped. */
-  nextRun(): Date | undefined;
-  /** Stops the schedule and waits for a running scan. */
-  stop(): Promise<void>;
-}
+/** The reminder scan: runNow after an import, nextRun for /status, stop waits for a running scan. */
+export type ReminderJob = ClaimedSchedule;
 
 /**
  * Schedules the scan in Asia/Shanghai and runs it once at start, so a restart catches up at
@@ -27,9 +21,6 @@ export function startReminderJob(
   coordinator: Coordinator = new LocalCoordinator(),
 ): ReminderJob {
   const warned = new Map<number, string>();
-  let running: Promise<void> = Promise.resolve();
-  // One instance scans at a time, from the marks every instance recorded (PostgreSQL).
-  const scanOnce = () => coordinator.exclusive('reminders', scanLatest);
   const scanLatest = async () => {
     await deps.tasks.reload();
     const scan = await scanReminders(deps, clock());
@@ -52,33 +43,13 @@ export function startReminderJob(
       );
     }
   };
-  const runNow = () => {
-    running = running.then(scanOnce).catch((err) => deps.log.error({ err }, 'reminder scan failed; the next tick retries'));
-    return running;
-  };
-  // A scheduled tick's slot (its 5 minutes) runs on one instance; the others skip it.
-  const tick = async () => {
-    const now = clock();
-    const slot = new Date(Math.floor(now.getTime() / SLOT_MS) * SLOT_MS).toISOString();
-    try {
-      if (!(await coordinator.claimSlot('reminders', slot, now))) return;
-    } catch (err) {
-      deps.log.error({ err }, 'reminder slot claim failed; the next tick retries');
-      return;
-    }
-    await runNow();
-  };
-  let stopped = false;
-  const task = cron.schedule(REMINDER_CRON, tick, { name: 'reminders', timezone: 'Asia/Shanghai', noOverlap: true });
-  void runNow();
-  return {
-    runNow,
-    // node-cron computes it in REMINDER_CRON's timezone from the wall clock it ticks on.
-    nextRun: () => (stopped ? undefined : (task.getNextRun() ?? undefined)),
-    async stop() {
-      stopped = true;
-      await task.destroy();
-      await running;
-    },
-  };
+  return startClaimedSchedule({
+    name: 'reminders',
+    cron: REMINDER_CRON,
+    slotMs: SLOT_MS,
+    run: scanLatest,
+    clock,
+    coordinator,
+    log: deps.log,
+  });
 }

@@ -239,6 +239,40 @@ describe('ProbeLoop', () => {
     expect(store.tallies('slow')).toEqual([]);
   });
 
+  it('waits for room instead of queueing without bound, and skips tries left more than 5 minutes behind', async () => {
+    const clock = new FakeClock(midnight);
+    const events: TryEvent[] = [];
+    const slow = Array.from(
+      { length: 5 },
+      (_, i): Site => ({ id: `slow${i}`, name: `慢站${i}`, url: `${web.base}/slow`, regionId: '350100', kind: 'portal' }),
+    );
+    const loop = new ProbeLoop({
+      sites: () => slow,
+      store: FileProbeStore.memory(),
+      fetcher: fetcher(),
+      coordinator: new LocalCoordinator(),
+      log: silentLogger,
+      clock,
+      // One window per hour, so each site's first try of the day is due in the same window.
+      windowMs: 3600_000,
+      schedule: { perDay: 24, jitterMs: 0 },
+      maxPending: 1,
+      onTry: (t) => events.push(t),
+    });
+    cleanups.push(() => loop.stop());
+    loop.start();
+    await untilInFlight(clock, loop);
+    // The fetcher falls six hours behind while the first try (a 300 ms page) is still running.
+    clock.advance(6 * 3600_000);
+    await loop.idle();
+    expect(loop.active).toBe(0);
+    expect(events[0]?.siteId).toBeDefined();
+    // The other sites' first tries were hours late: skipped, not made late, and nothing piled up.
+    expect(loop.skipped).toBeGreaterThanOrEqual(4);
+    for (const e of events.slice(1)) expect(e.started - e.scheduled).toBeLessThanOrEqual(5 * 60_000);
+    expect(events.filter((e) => e.scheduled < midnight + 3600_000)).toHaveLength(1);
+  });
+
   it('probes a site registered mid-day from its next slot on', async () => {
     const clock = new FakeClock(midnight);
     const store = FileProbeStore.memory();
