@@ -74,12 +74,10 @@ interface Target {
 }
 
 /**
- * `/probe [站点|单位|地区]`: one site's standing on each rule with the numbers behind it, or a
- * unit's or region's sites one line each, nearest a veto first.
+ * The target's sites with a homepage, those probed so far and the lines that head the answer; or
+ * the answer itself when there is nothing to show (no site, probing off, not run yet).
  */
-export function probe(args: string[], ctx: HandlerContext): Reply {
-  const target = readTarget(args, ctx, true);
-  if ('title' in target) return target;
+function probedSites(target: Target, ctx: HandlerContext) {
   const svc = ctx.services.probe;
   const probed = target.sites.filter((s) => s.homepage);
   if (probed.length === 0) return reply(target.all ? tx.noSitesAtAll : tx.noSitesIn(target.label));
@@ -87,6 +85,19 @@ export function probe(args: string[], ctx: HandlerContext): Reply {
   if (!svc || (seen.length === 0 && !svc.enabled)) return reply(tx.off);
   if (seen.length === 0) return reply(tx.notYet(target.label));
   const head = [...(target.note ? [target.note] : []), ...(svc.enabled ? [] : [tx.offWithData])];
+  return { svc, probed, seen, head };
+}
+
+/**
+ * `/probe [站点|单位|地区]`: one site's standing on each rule with the numbers behind it, or a
+ * unit's or region's sites one line each, nearest a veto first.
+ */
+export function probe(args: string[], ctx: HandlerContext): Reply {
+  const target = readTarget(args, ctx, true);
+  if ('title' in target) return target;
+  const found = probedSites(target, ctx);
+  if ('title' in found) return found;
+  const { svc, probed, head } = found;
 
   if (target.single && probed.length === 1) {
     const site = probed[0]!;
@@ -113,13 +124,9 @@ export function probe(args: string[], ctx: HandlerContext): Reply {
 export function watch(args: string[], ctx: HandlerContext): Reply {
   const target = readTarget(args, ctx, false);
   if ('title' in target) return target;
-  const svc = ctx.services.probe;
-  const probed = target.sites.filter((s) => s.homepage);
-  if (probed.length === 0) return reply(target.all ? tx.noSitesAtAll : tx.noSitesIn(target.label));
-  const seen = svc ? probed.filter((s) => probedBefore(svc, s)) : [];
-  if (!svc || (seen.length === 0 && !svc.enabled)) return reply(tx.off);
-  if (seen.length === 0) return reply(tx.notYet(target.label));
-  const head = [...(target.note ? [target.note] : []), ...(svc.enabled ? [] : [tx.offWithData])];
+  const found = probedSites(target, ctx);
+  if ('title' in found) return found;
+  const { svc, seen, head } = found;
   const ranked = rank(svc, seen, ctx.now);
   const near = ranked.filter((r) => r.level === 'warn' || r.level === 'veto');
   const title = tx.watchTitle(target.label);
