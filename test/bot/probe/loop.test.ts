@@ -50,6 +50,15 @@ function sites(): Site[] {
   ];
 }
 
+/** A site whose homepage takes 300 ms to answer. */
+const slowSite = (id = 'slow', name = '慢站'): Site => ({
+  id,
+  name,
+  url: `${web.base}/slow`,
+  regionId: '350100',
+  kind: 'portal',
+});
+
 function fetcher(): PoliteFetcher {
   // Politeness has its own tests (limiter.test.ts); here every site is on 127.0.0.1, so the
   // per-address spacing is 0 to play a day in seconds.
@@ -184,13 +193,7 @@ describe('ProbeLoop', () => {
     const clock = new FakeClock(midnight);
     const store = FileProbeStore.memory();
     const events: TryEvent[] = [];
-    const slow: Site = {
-      id: 'slow',
-      name: '慢站',
-      url: `${web.base}/slow`,
-      regionId: '350100',
-      kind: 'portal',
-    };
+    const slow = slowSite();
     const loop = new ProbeLoop({
       sites: () => [slow],
       store,
@@ -214,13 +217,7 @@ describe('ProbeLoop', () => {
   it('cuts a try still running after the grace and tallies it nowhere', async () => {
     const clock = new FakeClock(midnight);
     const store = FileProbeStore.memory();
-    const slow: Site = {
-      id: 'slow',
-      name: '慢站',
-      url: `${web.base}/slow`,
-      regionId: '350100',
-      kind: 'portal',
-    };
+    const slow = slowSite();
     const loop = new ProbeLoop({
       sites: () => [slow],
       store,
@@ -244,7 +241,7 @@ describe('ProbeLoop', () => {
     const events: TryEvent[] = [];
     const slow = Array.from(
       { length: 5 },
-      (_, i): Site => ({ id: `slow${i}`, name: `慢站${i}`, url: `${web.base}/slow`, regionId: '350100', kind: 'portal' }),
+      (_, i) => slowSite(`slow${i}`, `慢站${i}`),
     );
     const loop = new ProbeLoop({
       sites: () => slow,
